@@ -1,0 +1,53 @@
+# Salvaguarda: `make run` serves the demo on http://127.0.0.1:8000, `make test` checks everything.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12 or newer: take the first one found on PATH or under pyenv.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+export SALVAGUARDA_ENV ?= development
+
+.PHONY: run test lint pytest demo-code messages
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@$(PY) manage.py compilemessages -v0 --ignore='.venv'
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo --if-empty
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl+C to stop)"
+	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-startup-delay & $(PY) manage.py runserver 127.0.0.1:8000
+
+demo-code: $(VENV)/.installed
+	@$(PY) manage.py demo_code
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy salvaguarda
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) manage.py check_translations
+
+pytest: $(VENV)/.installed-dev
+	@$(PY) manage.py compilemessages -v0 --ignore='.venv'
+	$(PY) -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- PostgreSQL ($$TEST_DATABASE_URL) ---"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m "not browser"; \
+	fi
+
+test: lint pytest
+
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='*/tests/*'

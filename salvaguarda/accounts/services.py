@@ -1,0 +1,349 @@
+"""Account actions: sign-in steps, second factors, sessions, organizations and members."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import password_validation
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from salvaguarda.accounts import mfa, throttle
+from salvaguarda.accounts.models import (
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    TOTPDevice,
+    User,
+    UserSession,
+)
+from salvaguarda.accounts.queries import ACTIVE_MEMBERSHIP_SESSION_KEY
+from salvaguarda.core import audit, keys
+
+PENDING_USER_KEY = "salvaguarda_pending_user"
+PENDING_AT_KEY = "salvaguarda_pending_at"
+SIGNED_IN_AT_KEY = "salvaguarda_signed_in_at"
+PENDING_SECONDS = 300
+
+
+def client_address(request: HttpRequest) -> str:
+    header = settings.SALVAGUARDA_CLIENT_ADDRESS_HEADER
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        if request.META.get(meta_key):
+            return str(request.META[meta_key]).split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class LoginError(Exception):
+    pass
+
+
+def password_step(request: HttpRequest, email: str, password: str) -> User:
+    """First step: check the password. The user is not signed in until the second factor."""
+    address = client_address(request)
+    if throttle.is_blocked(email, address):
+        raise LoginError(_("Too many failed attempts. Wait a few minutes and try again."))
+    user = auth.authenticate(request, username=email.strip().lower(), password=password)
+    if user is None:
+        throttle.record_failure(email, address)
+        known = User.objects.filter(email=email.strip().lower()).first()
+        audit.record(action=audit.Action.LOGIN_FAILED, actor=known, detail={"step": "password"})
+        # Same answer whether or not the account exists.
+        raise LoginError(_("The e-mail or the password is not correct."))
+    throttle.clear(email, address)
+    request.session.cycle_key()
+    request.session[PENDING_USER_KEY] = str(user.uuid)
+    request.session[PENDING_AT_KEY] = timezone.now().timestamp()
+    return user  # type: ignore[return-value]
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    """The user who passed the password step in the last few minutes, if any."""
+    user_uuid = request.session.get(PENDING_USER_KEY)
+    started = request.session.get(PENDING_AT_KEY, 0)
+    if not user_uuid or timezone.now().timestamp() - started > PENDING_SECONDS:
+        return None
+    return User.objects.filter(uuid=user_uuid, is_active=True).first()
+
+
+def second_factor_step(request: HttpRequest, user: User, code: str) -> None:
+    """Second step: a TOTP code or a recovery code. On success the user is signed in."""
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise LoginError(_("This account has no second factor yet."))
+    if mfa.is_locked(device):
+        raise LoginError(_("Too many wrong codes. Wait a few minutes and try again."))
+    cleaned = code.strip()
+    accepted = mfa.verify(device, cleaned) if cleaned.isdigit() else mfa.use_recovery_code(user, cleaned)
+    if not accepted:
+        audit.record(action=audit.Action.LOGIN_FAILED, actor=user, detail={"step": "second_factor"})
+        raise LoginError(_("The code is not correct or was already used."))
+    if not cleaned.isdigit():
+        audit.record(action=audit.Action.FACTOR_CHANGED, actor=user, detail={"recovery_code_used": True})
+    sign_in(request, user)
+
+
+def start_enrollment(request: HttpRequest, user: User) -> bytes:
+    """A new TOTP secret for the pending user; kept sealed in the session until confirmed."""
+    secret = mfa.new_secret()
+    request.session["salvaguarda_enrolling"] = mfa.seal_secret(user, secret).hex()
+    return secret
+
+
+def enrollment_secret(request: HttpRequest, user: User) -> bytes | None:
+    sealed = request.session.get("salvaguarda_enrolling")
+    if not sealed:
+        return None
+    device = TOTPDevice(user=user, sealed_secret=bytes.fromhex(sealed))
+    return mfa.open_secret(device)
+
+
+def confirm_enrollment(request: HttpRequest, user: User, code: str) -> list[str]:
+    """Confirm the authenticator with a first code; replace any previous one; return recovery codes."""
+    secret = enrollment_secret(request, user)
+    if secret is None:
+        raise LoginError(_("The enrollment expired. Start again."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, sealed_secret=mfa.seal_secret(user, secret))
+        if not mfa.verify(device, code):
+            transaction.set_rollback(True)
+            raise LoginError(_("The code is not correct. Check the time on your phone and try again."))
+        device.confirmed_at = timezone.now()
+        device.save(update_fields=["confirmed_at"])
+        codes = mfa.new_recovery_codes(user)
+        rotate_security_stamp(user)
+        audit.record(action=audit.Action.FACTOR_CHANGED, actor=user, detail={"totp": "enrolled"})
+    del request.session["salvaguarda_enrolling"]
+    return codes
+
+
+def sign_in(request: HttpRequest, user: User) -> None:
+    for key in (PENDING_USER_KEY, PENDING_AT_KEY):
+        request.session.pop(key, None)
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = timezone.now()
+    request.session[SIGNED_IN_AT_KEY] = now.timestamp()
+    request.session.save()
+    UserSession.objects.create(
+        user=user,
+        session_key=request.session.session_key,
+        started_at=now,
+        last_seen_at=now,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+    )
+    if user.language:
+        translation.activate(user.language)
+    audit.record(action=audit.Action.LOGIN, actor=user)
+
+
+def sign_out(request: HttpRequest) -> None:
+    user = request.user if request.user.is_authenticated else None
+    key = request.session.session_key
+    if key:
+        UserSession.objects.filter(session_key=key).update(ended_at=timezone.now())
+    if user is not None:
+        audit.record(action=audit.Action.LOGOUT, actor=user)
+    auth.logout(request)
+
+
+def end_session(*, user: User, session_id: int) -> None:
+    found = UserSession.objects.filter(user=user, pk=session_id, ended_at__isnull=True).first()
+    if found is None:
+        return
+    SessionStore(session_key=found.session_key).delete()
+    found.ended_at = timezone.now()
+    found.save(update_fields=["ended_at"])
+    audit.record(action=audit.Action.SESSION_ENDED, actor=user)
+
+
+def end_all_sessions(user: User, *, except_key: str | None = None) -> None:
+    for found in UserSession.objects.filter(user=user, ended_at__isnull=True):
+        if found.session_key != except_key:
+            SessionStore(session_key=found.session_key).delete()
+            found.ended_at = timezone.now()
+            found.save(update_fields=["ended_at"])
+
+
+def rotate_security_stamp(user: User) -> None:
+    """Invalidate every session of the account at its next request."""
+    user.security_stamp = uuid.uuid4()
+    user.save(update_fields=["security_stamp"])
+
+
+def after_credential_change(request: HttpRequest, user: User) -> None:
+    """Keep the current session, end every other one."""
+    rotate_security_stamp(user)
+    auth.update_session_auth_hash(request, user)
+    end_all_sessions(user, except_key=request.session.session_key)
+
+
+def change_password(request: HttpRequest, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    after_credential_change(request, user)
+    audit.record(action=audit.Action.PASSWORD_CHANGED, actor=user)
+
+
+def choose_organization(request: HttpRequest, membership_uuid: str) -> Membership:
+    membership = Membership.objects.filter(
+        uuid=membership_uuid, user=request.user, is_active=True, organization__is_active=True
+    ).first()
+    if membership is None:
+        raise PermissionDenied
+    request.session[ACTIVE_MEMBERSHIP_SESSION_KEY] = str(membership.uuid)
+    return membership
+
+
+def set_language(request: HttpRequest, language: str) -> None:
+    if request.user.is_authenticated:
+        request.user.language = language  # type: ignore[union-attr]
+        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+
+
+# --- Organizations and members ---------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_invitation(membership: Membership, token: str) -> None:
+    link = settings.SALVAGUARDA_BASE_URL + reverse("accounts:invitation", args=[token])
+    with translation.override(membership.user.language or settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Your Salvaguarda account"),
+            message=render_to_string(
+                "accounts/email_invitation.txt", {"membership": membership, "link": link}
+            ),
+            from_email=None,
+            recipient_list=[membership.user.email],
+        )
+
+
+@transaction.atomic
+def member_invite(
+    *, by: User, organization: Organization, email: str, full_name: str, role: str
+) -> Membership:
+    """Add a person to the organization; new accounts get an e-mailed link to set a password."""
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    new_account = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role, "created_by": by}
+    )
+    if not created:
+        if membership.is_active:
+            raise ValidationError(_("This person is already a member of the organization."))
+        membership.is_active = True
+        membership.role = role
+        membership.save(update_fields=["is_active", "role"])
+    token = ""
+    if new_account or not user.has_usable_password():
+        token = secrets.token_urlsafe(32)
+        Invitation.objects.create(
+            membership=membership,
+            token_hash=_token_hash(token),
+            created_by=by,
+            expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
+        )
+        _send_invitation(membership, token)
+    audit.record(
+        action=audit.Action.MEMBER_INVITED,
+        actor=by,
+        organization_id=organization.pk,
+        obj=membership,
+        detail={"role": role},
+    )
+    return membership
+
+
+def invitation_for(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("membership__user", "membership__organization")
+        .filter(token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    user = invitation.membership.user
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def _guard_self(by: User, membership: Membership) -> None:
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot change your own membership."))
+
+
+@transaction.atomic
+def member_change_role(*, by: User, membership: Membership, role: str) -> Membership:
+    _guard_self(by, membership)
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    rotate_security_stamp(membership.user)
+    end_all_sessions(membership.user)
+    audit.record(
+        action=audit.Action.ROLE_CHANGED,
+        actor=by,
+        organization_id=membership.organization_id,
+        obj=membership,
+        detail={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_deactivate(*, by: User, membership: Membership) -> Membership:
+    _guard_self(by, membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    rotate_security_stamp(membership.user)
+    end_all_sessions(membership.user)
+    audit.record(
+        action=audit.Action.MEMBER_DEACTIVATED,
+        actor=by,
+        organization_id=membership.organization_id,
+        obj=membership,
+    )
+    return membership
+
+
+@transaction.atomic
+def organization_create(
+    *, by: User, data: dict[str, str], coordinator_email: str, coordinator_name: str
+) -> Organization:
+    """A network admin creates an organization, its data key, and invites its first coordinator."""
+    organization = Organization.objects.create(**data)
+    keys.create_data_key(organization.pk)
+    audit.record(action=audit.Action.ORGANIZATION_CREATED, actor=by, obj=organization)
+    member_invite(
+        by=by,
+        organization=organization,
+        email=coordinator_email,
+        full_name=coordinator_name,
+        role=Role.COORDINATOR,
+    )
+    return organization

@@ -1,0 +1,112 @@
+"""The audit trail: append-only, hash-chained, written before data is returned.
+
+Entries record who did what to which record (type and uuid), which field *names* changed, and
+small non-identifying details (counts, filter names). They never copy identifying values.
+If an entry cannot be written the surrounding transaction fails, so no data is returned.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from salvaguarda.core.models import AuditChain, AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _chain_key(organization_id: int | None) -> str:
+    return f"org:{organization_id}" if organization_id else "network"
+
+
+def _digest(previous_hash: str, payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(f"{previous_hash}|{canonical}".encode()).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "organization": event.organization_id,
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_uuid": str(event.object_uuid) if event.object_uuid else None,
+        "fields": list(event.fields),
+        "detail": event.detail,
+    }
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    organization_id: int | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_uuid: uuid.UUID | None = None,
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry to the organization's chain (or the network chain)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_uuid = object_uuid or getattr(obj, "uuid", None)
+    with transaction.atomic():
+        chain, _ = AuditChain.objects.get_or_create(key=_chain_key(organization_id))
+        chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+        event = AuditEvent(
+            chain=chain,
+            sequence=chain.length + 1,
+            organization_id=organization_id,
+            at=timezone.now(),
+            actor_id=getattr(actor, "pk", None),
+            action=action,
+            object_type=object_type,
+            object_uuid=object_uuid,
+            fields=sorted(fields),
+            detail=detail or {},
+            previous_hash=chain.last_hash,
+        )
+        event.hash = _digest(chain.last_hash, _payload(event))
+        event.save()
+        chain.length = event.sequence
+        chain.last_hash = event.hash
+        chain.save(update_fields=["length", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    sequence: int
+    reason: str
+
+
+def verify_chains() -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain. Returns (events checked, problems found)."""
+    problems: list[ChainProblem] = []
+    checked = 0
+    for chain in AuditChain.objects.order_by("key"):
+        previous = "0" * 64
+        expected_sequence = 1
+        for event in AuditEvent.objects.filter(chain=chain).order_by("sequence").iterator():
+            checked += 1
+            if event.sequence != expected_sequence:
+                problems.append(ChainProblem(chain.key, expected_sequence, "missing entry"))
+                expected_sequence = event.sequence
+            if event.previous_hash != previous:
+                problems.append(ChainProblem(chain.key, event.sequence, "broken link"))
+            if _digest(event.previous_hash, _payload(event)) != event.hash:
+                problems.append(ChainProblem(chain.key, event.sequence, "altered entry"))
+            previous = event.hash
+            expected_sequence += 1
+        if chain.length != expected_sequence - 1 or chain.last_hash != previous:
+            problems.append(ChainProblem(chain.key, expected_sequence - 1, "entries removed at the end"))
+    return checked, problems

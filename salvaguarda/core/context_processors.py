@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from salvaguarda.core.access import CASE_ROLES, Role
+
+
+def organization(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    role = membership.role if membership else None
+    return {
+        "active_membership": membership,
+        "memberships": getattr(request, "memberships", []),
+        "can_read_cases": role in CASE_ROLES,
+        "is_coordinator": role == Role.COORDINATOR,
+        "is_network_admin": role == Role.NETWORK_ADMIN,
+        "quick_exit_url": settings.SALVAGUARDA_QUICK_EXIT_URL,
+        "LANGUAGES": settings.LANGUAGES,
+    }

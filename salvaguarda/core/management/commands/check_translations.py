@@ -1,0 +1,55 @@
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+IGNORE = [".venv/*", "tests/*", "*/tests/*", "var/*", "staticfiles/*"]
+LANGUAGES = ["es", "en"]
+VOLATILE = re.compile(r'^"POT-Creation-Date:.*\n', re.MULTILINE)
+
+
+class Command(BaseCommand):
+    help = "Fail if the translation catalogs are out of date or Spanish has untranslated strings."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        committed = Path(settings.BASE_DIR) / "locale"
+        problems = []
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "locale"
+            shutil.copytree(committed, fresh)
+            cwd = os.getcwd()
+            os.chdir(settings.BASE_DIR)
+            try:
+                with override_settings(LOCALE_PATHS=[fresh]):
+                    call_command(
+                        "makemessages",
+                        locale=LANGUAGES,
+                        no_location=True,
+                        no_obsolete=True,
+                        ignore_patterns=IGNORE,
+                        verbosity=0,
+                    )
+            finally:
+                os.chdir(cwd)
+            for language in LANGUAGES:
+                name = f"{language}/LC_MESSAGES/django.po"
+                old = VOLATILE.sub("", (committed / name).read_text(encoding="utf-8"))
+                new = VOLATILE.sub("", (fresh / name).read_text(encoding="utf-8"))
+                if old != new:
+                    problems.append(f"locale/{name} is out of date: run `make messages`.")
+        spanish = (committed / "es/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+        if "#, fuzzy" in spanish.split("\n\n", 1)[1]:
+            problems.append("locale/es has fuzzy translations.")
+        untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', spanish + "\n")
+        if untranslated:
+            problems.append(f"locale/es has {len(untranslated)} untranslated strings, e.g. {untranslated[0]!r}.")
+        if problems:
+            raise CommandError("\n".join(problems))
+        self.stdout.write("Translation catalogs are current.")

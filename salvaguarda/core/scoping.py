@@ -1,0 +1,46 @@
+"""The one organization-scoping mechanism.
+
+Every request (and every task or command that touches case data) runs inside
+`organization_scope(org_id)`. Inside it:
+- `OrgScopedModel.objects` returns only that organization's rows; outside any scope it returns
+  nothing at all, so a forgotten filter can never leak another organization's data;
+- on PostgreSQL the organization is also set for the transaction (`salvaguarda.organization_id`)
+  and row-level security policies refuse every other row, as a second wall.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import connection, transaction
+
+_current_org: ContextVar[int | None] = ContextVar("salvaguarda_organization", default=None)
+
+RLS_SETTING = "salvaguarda.organization_id"
+
+
+def current_organization_id() -> int | None:
+    return _current_org.get()
+
+
+def _set_database_scope(org_id: int | None) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [RLS_SETTING, str(org_id or "")])
+
+
+@contextmanager
+def organization_scope(org_id: int) -> Iterator[None]:
+    """Run the block in one transaction that can see only `org_id`'s case data."""
+    previous = _current_org.get()
+    token = _current_org.set(org_id)
+    try:
+        with transaction.atomic():
+            _set_database_scope(org_id)
+            try:
+                yield
+            finally:
+                if previous is not None and previous != org_id:
+                    _set_database_scope(previous)
+    finally:
+        _current_org.reset(token)

@@ -1,0 +1,112 @@
+"""Factories, the cast of personas, and sign-in helpers shared by every app's tests."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+from django.test import Client
+from django.utils import timezone
+
+from salvaguarda.accounts.models import Membership, Organization, Role, User, UserSession
+from salvaguarda.accounts.queries import ACTIVE_MEMBERSHIP_SESSION_KEY
+from salvaguarda.accounts.services import SIGNED_IN_AT_KEY
+from salvaguarda.core import keys
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.people.models import Person
+from salvaguarda.people.services import person_register
+
+PASSWORD = "a long and unusual passphrase"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organización {n}")
+    short_name = factory.Sequence(lambda n: f"ORG{n}")
+    kind = Organization.Kind.SHELTER
+    city = "Tijuana"
+    state = "Baja California"
+    time_zone = "America/Tijuana"
+
+    @factory.post_generation
+    def data_key(obj: Organization, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            keys.create_data_key(obj.pk)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"persona{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Persona {n}")
+    password = factory.django.Password(PASSWORD)
+
+
+def member(organization: Organization, role: str, **user_fields: Any) -> User:
+    user = UserFactory(**user_fields)
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+def make_person(organization: Organization, by: User, **data: Any) -> Person:
+    data.setdefault("given_names", "Nombre")
+    with organization_scope(organization.pk):
+        return person_register(by=by, data=data)
+
+
+@dataclass
+class Cast:
+    """Every role of organization A, and an outsider (a coordinator) of organization B."""
+
+    org: Organization
+    other_org: Organization
+    caseworker: User
+    legal: User
+    coordinator: User
+    analyst: User
+    network_admin: User
+    outsider: User
+
+    @classmethod
+    def build(cls) -> "Cast":
+        org = OrganizationFactory(short_name="TIJ", name="Albergue A")
+        other = OrganizationFactory(short_name="MTY", name="Clínica B", time_zone="America/Monterrey")
+        network = OrganizationFactory(short_name="RED", name="Red")
+        return cls(
+            org=org,
+            other_org=other,
+            caseworker=member(org, Role.CASEWORKER),
+            legal=member(org, Role.LEGAL),
+            coordinator=member(org, Role.COORDINATOR),
+            analyst=member(org, Role.ANALYST),
+            network_admin=member(network, Role.NETWORK_ADMIN),
+            outsider=member(other, Role.COORDINATOR),
+        )
+
+    def everyone(self) -> dict[str, User]:
+        return {
+            "caseworker": self.caseworker,
+            "legal": self.legal,
+            "coordinator": self.coordinator,
+            "analyst": self.analyst,
+            "network_admin": self.network_admin,
+            "outsider": self.outsider,
+        }
+
+
+def sign_in(client: Client, user: User, membership: Membership | None = None) -> Client:
+    """What a full sign-in (password and second factor) leaves in the session."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    now = timezone.now()
+    session[SIGNED_IN_AT_KEY] = now.timestamp()
+    if membership is not None:
+        session[ACTIVE_MEMBERSHIP_SESSION_KEY] = str(membership.uuid)
+    session.save()
+    UserSession.objects.create(
+        user=user, session_key=session.session_key, started_at=now, last_seen_at=now
+    )
+    return client
