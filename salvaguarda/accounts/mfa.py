@@ -14,6 +14,7 @@ import segno
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -106,14 +107,16 @@ def verify(device: TOTPDevice, code: str) -> bool:
     return False
 
 
-def _recovery_hash(user: User, code: str) -> str:
-    _, master = keys.current_master()
-    normalized = code.replace("-", "").replace(" ", "").upper()
-    return crypto.keyed_hash(crypto.derive_key(master, "recovery-code"), f"{user.uuid}:{normalized}")
+def _normalize_code(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").upper()
 
 
 def new_recovery_codes(user: User) -> list[str]:
-    """Replace the user's recovery codes; the clear codes are shown once and never stored."""
+    """Replace the user's recovery codes; the clear codes are shown once and never stored.
+
+    Codes are stored with the password hasher (Argon2), not with a key, so that they survive a
+    rotation of the master key.
+    """
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
@@ -121,20 +124,19 @@ def new_recovery_codes(user: User) -> list[str]:
         codes.append(f"{raw[:5]}-{raw[5:]}")
     RecoveryCode.objects.filter(user=user).delete()
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=_recovery_hash(user, code)) for code in codes
+        RecoveryCode(user=user, code_hash=make_password(_normalize_code(code))) for code in codes
     )
     return codes
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    found = RecoveryCode.objects.filter(
-        user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True
-    ).first()
-    if found is None:
-        return False
-    found.used_at = timezone.now()
-    found.save(update_fields=["used_at"])
-    return True
+    normalized = _normalize_code(code)
+    for candidate in RecoveryCode.objects.filter(user=user, used_at__isnull=True):
+        if check_password(normalized, candidate.code_hash):
+            candidate.used_at = timezone.now()
+            candidate.save(update_fields=["used_at"])
+            return True
+    return False
 
 
 def unused_recovery_codes(user: User) -> int:

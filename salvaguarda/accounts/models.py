@@ -135,10 +135,10 @@ class TOTPDevice(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """A single-use code for when the authenticator is lost. Only a keyed hash is stored."""
+    """A single-use code for when the authenticator is lost. Only a password hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=128)
     used_at = models.DateTimeField(null=True, blank=True)
 
 
