@@ -1,4 +1,4 @@
-"""Shared test set-up: fast hashing, no outside network, and the cast of personas."""
+"""Shared test set-up: fast hashing, e-mail in memory, tasks run at once, no outside network."""
 
 import socket
 from typing import Any
@@ -6,16 +6,22 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_offline(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     real_connect = socket.socket.connect
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("/"):
+        local = {"127.0.0.1", "localhost", "::1"}
+        if isinstance(host, str) and host not in local and not host.startswith("/"):
             raise RuntimeError(f"Tests may not reach the network ({host}).")
         return real_connect(self, address)
 

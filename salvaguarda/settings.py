@@ -100,10 +100,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salvaguarda.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -136,7 +140,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_USE_SESSIONS = True  # no separate CSRF cookie
 LANGUAGE_COOKIE_AGE = None  # the language cookie ends with the browser session
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-SALVAGUARDA_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5)
+SALVAGUARDA_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int(
+    "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5
+)
 SALVAGUARDA_LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 SALVAGUARDA_LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
 SALVAGUARDA_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)

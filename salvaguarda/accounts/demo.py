@@ -1,6 +1,7 @@
 """A synthetic network for trying Salvaguarda: no real organization or person is described."""
 
 import secrets
+from datetime import date
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,15 +17,78 @@ DEMO_DOMAIN = "demo.example.org"
 
 ORGANIZATIONS = [
     # short name, name, kind, city, state, time zone
-    ("RED", "Red Salvaguarda (demo)", "documentation_network", "Ciudad de México", "CDMX", "America/Mexico_City"),
-    ("TIJ", "Albergue Frontera Tijuana (demo)", "shelter", "Tijuana", "Baja California", "America/Tijuana"),
-    ("MXL", "Clínica Jurídica Mexicali (demo)", "legal_clinic", "Mexicali", "Baja California", "America/Tijuana"),
-    ("CJS", "Centro de Derechos Humanos Paso Norte (demo)", "human_rights_center", "Ciudad Juárez", "Chihuahua", "America/Ciudad_Juarez"),
-    ("NLD", "Casa de Acogida Nuevo Laredo (demo)", "shelter", "Nuevo Laredo", "Tamaulipas", "America/Matamoros"),
-    ("REY", "Albergue Río Bravo Reynosa (demo)", "shelter", "Reynosa", "Tamaulipas", "America/Matamoros"),
-    ("MAT", "Comité de Familias Matamoros (demo)", "families_committee", "Matamoros", "Tamaulipas", "America/Matamoros"),
-    ("PNS", "Albergue Piedras Negras (demo)", "shelter", "Piedras Negras", "Coahuila", "America/Matamoros"),
-    ("MTY", "Clínica de Movilidad Monterrey (demo)", "legal_clinic", "Monterrey", "Nuevo León", "America/Monterrey"),
+    (
+        "RED",
+        "Red Salvaguarda (demo)",
+        "documentation_network",
+        "Ciudad de México",
+        "CDMX",
+        "America/Mexico_City",
+    ),
+    (
+        "TIJ",
+        "Albergue Frontera Tijuana (demo)",
+        "shelter",
+        "Tijuana",
+        "Baja California",
+        "America/Tijuana",
+    ),
+    (
+        "MXL",
+        "Clínica Jurídica Mexicali (demo)",
+        "legal_clinic",
+        "Mexicali",
+        "Baja California",
+        "America/Tijuana",
+    ),
+    (
+        "CJS",
+        "Centro de Derechos Humanos Paso Norte (demo)",
+        "human_rights_center",
+        "Ciudad Juárez",
+        "Chihuahua",
+        "America/Ciudad_Juarez",
+    ),
+    (
+        "NLD",
+        "Casa de Acogida Nuevo Laredo (demo)",
+        "shelter",
+        "Nuevo Laredo",
+        "Tamaulipas",
+        "America/Matamoros",
+    ),
+    (
+        "REY",
+        "Albergue Río Bravo Reynosa (demo)",
+        "shelter",
+        "Reynosa",
+        "Tamaulipas",
+        "America/Matamoros",
+    ),
+    (
+        "MAT",
+        "Comité de Familias Matamoros (demo)",
+        "families_committee",
+        "Matamoros",
+        "Tamaulipas",
+        "America/Matamoros",
+    ),
+    (
+        "PNS",
+        "Albergue Piedras Negras (demo)",
+        "shelter",
+        "Piedras Negras",
+        "Coahuila",
+        "America/Matamoros",
+    ),
+    (
+        "MTY",
+        "Clínica de Movilidad Monterrey (demo)",
+        "legal_clinic",
+        "Monterrey",
+        "Nuevo León",
+        "America/Monterrey",
+    ),
 ]
 
 # e-mail local part, full name, [(organization, role)]
@@ -38,13 +102,39 @@ ACCOUNTS = [
     entry
     for short in ("MXL", "CJS", "NLD", "REY", "MAT", "PNS", "MTY")
     for entry in (
-        (f"coordinacion.{short.lower()}", f"Coordinación {short} Demo", [(short, Role.COORDINATOR)]),
+        (
+            f"coordinacion.{short.lower()}",
+            f"Coordinación {short} Demo",
+            [(short, Role.COORDINATOR)],
+        ),
         (f"caso.{short.lower()}", f"Caso {short} Demo", [(short, Role.CASEWORKER)]),
     )
 ]
 
-GIVEN = ["María José", "Juan Carlos", "Ana Lucía", "Wilson", "Yesenia", "Kervens", "Dayana", "Óscar", "Fabiola", "Erick"]
-FAMILY = ["Hernández López", "Castillo", "Pérez Ramos", "Joseph", "Mejía Cruz", "Ortiz", "Saint-Fleur", "Gómez", "Reyes Paz", "Alvarado"]
+GIVEN = [
+    "María José",
+    "Juan Carlos",
+    "Ana Lucía",
+    "Wilson",
+    "Yesenia",
+    "Kervens",
+    "Dayana",
+    "Óscar",
+    "Fabiola",
+    "Erick",
+]
+FAMILY = [
+    "Hernández López",
+    "Castillo",
+    "Pérez Ramos",
+    "Joseph",
+    "Mejía Cruz",
+    "Ortiz",
+    "Saint-Fleur",
+    "Gómez",
+    "Reyes Paz",
+    "Alvarado",
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +181,7 @@ def seed(password: str) -> list[DemoLogin]:
                     data={
                         "given_names": GIVEN[number % len(GIVEN)],
                         "family_names": FAMILY[(number * 3) % len(FAMILY)],
-                        "date_of_birth": timezone.datetime(1975 + number % 40, 1 + number % 12, 1 + number % 27).date(),
+                        "date_of_birth": date(1975 + number % 40, 1 + number % 12, 1 + number % 27),
                     },
                 )
     return logins

@@ -8,7 +8,10 @@ from salvaguarda.accounts.models import Organization, Role
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -84,11 +87,15 @@ class ChangePasswordForm(SetPasswordForm):
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.NETWORK_ADMIN])
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.NETWORK_ADMIN]
+    )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.NETWORK_ADMIN])
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.NETWORK_ADMIN]
+    )
 
 
 class OrganizationForm(forms.ModelForm[Organization]):

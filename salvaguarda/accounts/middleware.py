@@ -26,7 +26,11 @@ class SessionPolicyMiddleware:
             tracked = UserSession.objects.filter(
                 session_key=request.session.session_key, ended_at__isnull=True
             ).first()
-            if signed_in_at is None or timezone.now().timestamp() - signed_in_at > limit or tracked is None:
+            if (
+                signed_in_at is None
+                or timezone.now().timestamp() - signed_in_at > limit
+                or tracked is None
+            ):
                 if tracked is not None:
                     tracked.ended_at = timezone.now()
                     tracked.save(update_fields=["ended_at"])
@@ -35,7 +39,7 @@ class SessionPolicyMiddleware:
                 if timezone.now() - tracked.last_seen_at > LAST_SEEN_RESOLUTION:
                     tracked.last_seen_at = timezone.now()
                     tracked.save(update_fields=["last_seen_at"])
-                language = request.user.language  # type: ignore[union-attr]
+                language = request.user.language
                 if language:
                     translation.activate(language)
                     request.LANGUAGE_CODE = language

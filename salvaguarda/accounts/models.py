@@ -1,7 +1,7 @@
 """Organizations (tenants), staff accounts, memberships with roles, second factors and sessions."""
 
-from uuid import uuid4
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -121,6 +121,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"invitation for {self.membership}"
+
 
 class TOTPDevice(models.Model):
     """An authenticator app. The secret is sealed with a key derived from the master key."""
@@ -133,6 +136,9 @@ class TOTPDevice(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        return f"authenticator of {self.user}"
+
 
 class RecoveryCode(models.Model):
     """A single-use code for when the authenticator is lost. Only a password hash is stored."""
@@ -140,6 +146,9 @@ class RecoveryCode(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
     code_hash = models.CharField(max_length=128)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"
 
 
 class UserSession(models.Model):
@@ -155,6 +164,9 @@ class UserSession(models.Model):
     class Meta:
         ordering = ["-last_seen_at"]
 
+    def __str__(self) -> str:
+        return f"session of {self.user} since {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class LoginFailure(models.Model):
     """One failed sign-in, keyed by a hash of the account and/or the address (no clear values)."""
@@ -169,3 +181,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,7 @@ def active_membership(request: HttpRequest) -> tuple[Membership | None, list[Mem
     """The membership the signed-in user chose to act in (the first one if none was chosen)."""
     if not request.user.is_authenticated:
         return None, []
-    memberships = memberships_of(request.user)  # type: ignore[arg-type]
+    memberships = memberships_of(request.user)
     chosen = request.session.get(ACTIVE_MEMBERSHIP_SESSION_KEY)
     for membership in memberships:
         if str(membership.uuid) == chosen:

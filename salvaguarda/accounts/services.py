@@ -66,7 +66,7 @@ def password_step(request: HttpRequest, email: str, password: str) -> User:
     request.session.cycle_key()
     request.session[PENDING_USER_KEY] = str(user.uuid)
     request.session[PENDING_AT_KEY] = timezone.now().timestamp()
-    return user  # type: ignore[return-value]
+    return user
 
 
 def pending_user(request: HttpRequest) -> User | None:
@@ -86,12 +86,16 @@ def second_factor_step(request: HttpRequest, user: User, code: str) -> None:
     if mfa.is_locked(device):
         raise LoginError(_("Too many wrong codes. Wait a few minutes and try again."))
     cleaned = code.strip()
-    accepted = mfa.verify(device, cleaned) if cleaned.isdigit() else mfa.use_recovery_code(user, cleaned)
+    accepted = (
+        mfa.verify(device, cleaned) if cleaned.isdigit() else mfa.use_recovery_code(user, cleaned)
+    )
     if not accepted:
         audit.record(action=audit.Action.LOGIN_FAILED, actor=user, detail={"step": "second_factor"})
         raise LoginError(_("The code is not correct or was already used."))
     if not cleaned.isdigit():
-        audit.record(action=audit.Action.FACTOR_CHANGED, actor=user, detail={"recovery_code_used": True})
+        audit.record(
+            action=audit.Action.FACTOR_CHANGED, actor=user, detail={"recovery_code_used": True}
+        )
     sign_in(request, user)
 
 
@@ -111,7 +115,10 @@ def enrollment_secret(request: HttpRequest, user: User) -> bytes | None:
 
 
 def confirm_enrollment(request: HttpRequest, user: User, code: str) -> list[str]:
-    """Confirm the authenticator with a first code; replace any previous one; return recovery codes."""
+    """Confirm the authenticator with a first code, replacing any previous one.
+
+    Returns new recovery codes, to be shown once.
+    """
     secret = enrollment_secret(request, user)
     if secret is None:
         raise LoginError(_("The enrollment expired. Start again."))
@@ -120,7 +127,9 @@ def confirm_enrollment(request: HttpRequest, user: User, code: str) -> list[str]
         device = TOTPDevice.objects.create(user=user, sealed_secret=mfa.seal_secret(user, secret))
         if not mfa.verify(device, code):
             transaction.set_rollback(True)
-            raise LoginError(_("The code is not correct. Check the time on your phone and try again."))
+            raise LoginError(
+                _("The code is not correct. Check the time on your phone and try again.")
+            )
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
         codes = mfa.new_recovery_codes(user)
@@ -139,7 +148,7 @@ def sign_in(request: HttpRequest, user: User) -> None:
     request.session.save()
     UserSession.objects.create(
         user=user,
-        session_key=request.session.session_key,
+        session_key=request.session.session_key or "",
         started_at=now,
         last_seen_at=now,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
@@ -199,7 +208,7 @@ def change_password(request: HttpRequest, user: User, new_password: str) -> None
 
 def choose_organization(request: HttpRequest, membership_uuid: str) -> Membership:
     membership = Membership.objects.filter(
-        uuid=membership_uuid, user=request.user, is_active=True, organization__is_active=True
+        uuid=membership_uuid, user_id=request.user.pk, is_active=True, organization__is_active=True
     ).first()
     if membership is None:
         raise PermissionDenied
@@ -209,8 +218,8 @@ def choose_organization(request: HttpRequest, membership_uuid: str) -> Membershi
 
 def set_language(request: HttpRequest, language: str) -> None:
     if request.user.is_authenticated:
-        request.user.language = language  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        request.user.language = language
+        request.user.save(update_fields=["language"])
 
 
 # --- Organizations and members ---------------------------------------------------------------
@@ -275,7 +284,9 @@ def member_invite(
 def invitation_for(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("membership__user", "membership__organization")
-        .filter(token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .first()
     )
 

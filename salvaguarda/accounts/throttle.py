@@ -17,7 +17,9 @@ Scope = LoginFailure.Scope
 
 
 def _key(*parts: str) -> str:
-    return salted_hmac("salvaguarda.login-throttle", "|".join(parts), algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "salvaguarda.login-throttle", "|".join(parts), algorithm="sha256"
+    ).hexdigest()
 
 
 def _keys(email: str, address: str) -> dict[str, str]:
@@ -42,7 +44,10 @@ def is_blocked(email: str, address: str) -> bool:
     since = _window_start()
     limits = _limits()
     for scope, key in _keys(email, address).items():
-        if LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count() >= limits[scope]:
+        if (
+            LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count()
+            >= limits[scope]
+        ):
             return True
     return False
 

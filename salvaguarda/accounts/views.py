@@ -1,4 +1,4 @@
-"""Sign-in (password, then second factor), enrollment, sign-out, quick exit, organization and language."""
+"""Sign-in (password, then second factor), enrollment, sign-out, quick exit, language."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,7 +55,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             return redirect(_next_url(request))
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+    )
 
 
 @policy(Policy.PUBLIC)
@@ -64,30 +66,36 @@ def enroll(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else services.pending_user(request)
     if user is None:
         return redirect("accounts:login")
-    if not request.user.is_authenticated and TOTPDevice.objects.filter(
-        user=user, confirmed_at__isnull=False
-    ).exists():
+    if (
+        not request.user.is_authenticated
+        and TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    ):
         return redirect("accounts:second_factor")  # enrolling again needs a full sign-in
     form = EnrollForm(request.POST or None)
-    secret = services.enrollment_secret(request, user)  # type: ignore[arg-type]
+    secret = services.enrollment_secret(request, user)
     if request.method == "POST" and form.is_valid() and secret is not None:
         try:
-            codes = services.confirm_enrollment(request, user, form.cleaned_data["code"])  # type: ignore[arg-type]
+            codes = services.confirm_enrollment(request, user, form.cleaned_data["code"])
         except services.LoginError as error:
             form.add_error("code", str(error))
         else:
             if request.user.is_authenticated:
-                services.after_credential_change(request, user)  # type: ignore[arg-type]
+                services.after_credential_change(request, user)
             else:
-                services.sign_in(request, user)  # type: ignore[arg-type]
+                services.sign_in(request, user)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
     if secret is None:
-        secret = services.start_enrollment(request, user)  # type: ignore[arg-type]
-    uri = mfa.provisioning_uri(user, secret)  # type: ignore[arg-type]
+        secret = services.start_enrollment(request, user)
+    uri = mfa.provisioning_uri(user, secret)
     return render(
         request,
         "accounts/enroll.html",
-        {"form": form, "qr": mfa.qr_svg(uri), "secret": mfa.secret_text(secret), "next": _next_url(request)},
+        {
+            "form": form,
+            "qr": mfa.qr_svg(uri),
+            "secret": mfa.secret_text(secret),
+            "next": _next_url(request),
+        },
     )
 
 
@@ -130,6 +138,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
             max_age=settings.LANGUAGE_COOKIE_AGE,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=True,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
         )
     return response

@@ -108,5 +108,7 @@ def verify_chains() -> tuple[int, list[ChainProblem]]:
             previous = event.hash
             expected_sequence += 1
         if chain.length != expected_sequence - 1 or chain.last_hash != previous:
-            problems.append(ChainProblem(chain.key, expected_sequence - 1, "entries removed at the end"))
+            problems.append(
+                ChainProblem(chain.key, expected_sequence - 1, "entries removed at the end")
+            )
     return checked, problems

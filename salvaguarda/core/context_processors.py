@@ -3,7 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from salvaguarda.core.access import CASE_ROLES, Role
+from salvaguarda.accounts.models import Role
+from salvaguarda.core.access import CASE_ROLES
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def _associated_data(instance: models.Model, field: models.Field[Any, Any]) -> b
 class EncryptedAttribute(DeferredAttribute):
     """Decrypts on first access and keeps the clear value on the instance only."""
 
-    field: "EncryptedMixin"  # type: ignore[assignment]
+    field: "EncryptedField"
 
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
@@ -71,20 +71,21 @@ class EncryptedAttribute(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class EncryptedMixin:
+class EncryptedField(models.TextField[Any, Any]):
+    """Base of the encrypted fields: subclasses say how a value becomes bytes and back."""
+
     descriptor_class = EncryptedAttribute
 
-    attname: str
-    column: str
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
 
     def encode(self, value: Any) -> bytes:
         raise NotImplementedError
 
     def decode(self, data: bytes) -> Any:
         raise NotImplementedError
-
-    def db_type(self, connection: Any) -> str:
-        return "text"
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         return None if value is None else Ciphertext(value)
@@ -108,7 +109,8 @@ class EncryptedMixin:
 
     def encrypt(self, instance: models.Model, value: Any) -> str:
         key = keys.active_key(instance.organization_id)  # type: ignore[attr-defined]
-        blob = crypto.seal(key.material, self.encode(value), _associated_data(instance, self))  # type: ignore[arg-type]
+        context = _associated_data(instance, self)
+        blob = crypto.seal(key.material, self.encode(value), context)
         return f"{PREFIX}.{key.key_id}.{crypto.to_text(blob)}"
 
     def decrypt(self, instance: models.Model, value: Ciphertext) -> Any:
@@ -118,16 +120,12 @@ class EncryptedMixin:
         key = keys.key_by_id(key_id)
         if key.organization_id != instance.organization_id:  # type: ignore[attr-defined]
             raise crypto.DecryptionError("The value belongs to another organization.")
-        data = crypto.unseal(key.material, crypto.from_text(body), _associated_data(instance, self))  # type: ignore[arg-type]
+        context = _associated_data(instance, self)
+        data = crypto.unseal(key.material, crypto.from_text(body), context)
         return self.decode(data)
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField[Any, Any]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
+class EncryptedTextField(EncryptedField):
     def encode(self, value: Any) -> bytes:
         return str(value).encode("utf-8")
 
@@ -135,12 +133,7 @@ class EncryptedTextField(EncryptedMixin, models.TextField[Any, Any]):
         return data.decode("utf-8")
 
 
-class EncryptedDateField(EncryptedMixin, models.TextField[Any, Any]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
+class EncryptedDateField(EncryptedField):
     def encode(self, value: Any) -> bytes:
         if not isinstance(value, datetime.date):
             raise TypeError("An encrypted date field takes a date.")
@@ -155,12 +148,7 @@ class EncryptedDateField(EncryptedMixin, models.TextField[Any, Any]):
         return forms.DateField(required=not self.blank, label=self.verbose_name, **kwargs)
 
 
-class EncryptedJSONField(EncryptedMixin, models.TextField[Any, Any]):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
+class EncryptedJSONField(EncryptedField):
     def encode(self, value: Any) -> bytes:
         return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
@@ -171,7 +159,9 @@ class EncryptedJSONField(EncryptedMixin, models.TextField[Any, Any]):
 NORMALIZERS: dict[str, Callable[[str], str]] = {"text": fold_text}
 
 
-def blind_index(organization_id: int, table: str, source: str, value: Any, normalizer: str) -> str | None:
+def blind_index(
+    organization_id: int, table: str, source: str, value: Any, normalizer: str
+) -> str | None:
     """The keyed hash stored for `value`; compute the same for a lookup."""
     normalized = NORMALIZERS[normalizer](str(value)) if value not in (None, "") else ""
     if not normalized:
@@ -184,7 +174,9 @@ def blind_index(organization_id: int, table: str, source: str, value: Any, norma
 class BlindIndexField(models.CharField[Any, Any]):
     """Keyed hash (per organization and field) of the normalized value of another field."""
 
-    def __init__(self, *args: Any, source: str = "", normalizer: str = "text", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: str = "", normalizer: str = "text", **kwargs: Any
+    ) -> None:
         self.source = source
         self.normalizer = normalizer
         kwargs.update(max_length=32, null=True, blank=True, editable=False, db_index=True)
@@ -210,11 +202,13 @@ class BlindIndexField(models.CharField[Any, Any]):
         return value
 
     def lookup_value(self, organization_id: int, value: Any) -> str | None:
-        return blind_index(organization_id, self.model._meta.db_table, self.source, value, self.normalizer)
+        return blind_index(
+            organization_id, self.model._meta.db_table, self.source, value, self.normalizer
+        )
 
 
-def encrypted_fields(model: type[models.Model]) -> list[EncryptedMixin]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+def encrypted_fields(model: type[models.Model]) -> list["EncryptedField"]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
 
 
 def blind_index_fields(model: type[models.Model]) -> list[BlindIndexField]:

@@ -72,7 +72,7 @@ class AccessPolicyMiddleware:
         if required is Policy.PUBLIC:
             return None
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request.path)  # never the query: it may hold a name
         if required is Policy.SIGNED_IN:
             return None
         membership = getattr(request, "membership", None)

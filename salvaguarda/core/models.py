@@ -1,7 +1,7 @@
 """Base model for case data, organization data keys, and the audit trail."""
 
-from uuid import uuid4
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -76,6 +76,9 @@ class OrganizationKey(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"data key {self.key_id}"
+
 
 class AuditChain(models.Model):
     """The head of one hash chain: one per organization, plus one for the network."""
@@ -83,6 +86,9 @@ class AuditChain(models.Model):
     key = models.CharField(max_length=32, unique=True)
     length = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class AuditEvent(models.Model):
@@ -131,3 +137,6 @@ class AuditEvent(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "-at"])]
         ordering = ["-at", "-sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.chain_id}#{self.sequence} {self.action}"

@@ -28,7 +28,9 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
     def _table(self, app_label: str, state: Any) -> str:
         return str(state.apps.get_model(app_label, self.model_name)._meta.db_table)
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         table = schema_editor.quote_name(self._table(app_label, to_state))
@@ -39,7 +41,9 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
             f"CREATE POLICY {POLICY_NAME} ON {table} USING ({condition}) WITH CHECK ({condition})"
         )
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         table = schema_editor.quote_name(self._table(app_label, from_state))

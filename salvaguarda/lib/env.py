@@ -49,7 +49,9 @@ def env_secret(name: str) -> str:
         try:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE points to {path!r}, which cannot be read.") from exc
+            raise ImproperlyConfigured(
+                f"{name}_FILE points to {path!r}, which cannot be read."
+            ) from exc
     return value.strip()
 
 

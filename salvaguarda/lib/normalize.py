@@ -1,4 +1,4 @@
-"""Normalization of values before they are blind-indexed, so that lookups tolerate trivial variants."""
+"""Normalization of values before they are blind-indexed, so lookups tolerate trivial variants."""
 
 import re
 import unicodedata
@@ -7,7 +7,10 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def fold_text(value: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: 'José  Pérez-Núñez' -> 'jose perez nunez'."""
+    """Lower-case, strip accents and punctuation, collapse spaces.
+
+    'José  Pérez-Núñez' -> 'jose perez nunez'
+    """
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", stripped).strip()

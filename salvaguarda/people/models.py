@@ -19,7 +19,9 @@ class Person(OrgScopedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "reference"], name="person_reference_unique")
+            models.UniqueConstraint(
+                fields=["organization", "reference"], name="person_reference_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,14 +17,16 @@ def person_count() -> int:
 
 
 def persons_for(user: Any, *, name: str = "") -> QuerySet[Person]:
-    """People of the active organization, optionally by exact (accent- and case-insensitive) name."""
+    """People of the active organization, optionally by exact name (ignoring accents, case)."""
     queryset = Person.objects.all()
     if name:
         org_id = current_organization_id()
         assert org_id is not None  # noqa: S101 - the scope middleware guarantees it
-        given = Person._meta.get_field("given_names_index").lookup_value(org_id, name)  # type: ignore[union-attr]
-        family = Person._meta.get_field("family_names_index").lookup_value(org_id, name)  # type: ignore[union-attr]
-        queryset = queryset.filter(given_names_index=given) | queryset.filter(family_names_index=family)
+        given = Person._meta.get_field("given_names_index").lookup_value(org_id, name)
+        family = Person._meta.get_field("family_names_index").lookup_value(org_id, name)
+        queryset = queryset.filter(given_names_index=given) | queryset.filter(
+            family_names_index=family
+        )
     return queryset
 
 

@@ -12,7 +12,12 @@ EDITABLE = ("given_names", "family_names", "date_of_birth")
 
 
 def _next_reference(org_id: int) -> str:
-    last = Person.unscoped.filter(organization_id=org_id).order_by("-id").values_list("reference", flat=True).first()
+    last = (
+        Person.unscoped.filter(organization_id=org_id)
+        .order_by("-id")
+        .values_list("reference", flat=True)
+        .first()
+    )
     number = int(last.split("-")[-1]) + 1 if last else 1
     return f"P-{number:06d}"
 
@@ -22,7 +27,9 @@ def person_register(*, by: Any, data: dict[str, Any]) -> Person:
     org_id = current_organization_id()
     if org_id is None:
         raise PermissionError("No organization scope.")
-    person = Person(organization_id=org_id, created_by=by, modified_by=by, reference=_next_reference(org_id))
+    person = Person(
+        organization_id=org_id, created_by=by, modified_by=by, reference=_next_reference(org_id)
+    )
     for field in EDITABLE:
         setattr(person, field, data.get(field))
     person.save()

@@ -10,10 +10,13 @@ from salvaguarda.people.forms import PersonForm, PersonSearchForm
 
 @policy(Policy.CASE_DATA)
 def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonSearchForm(request.GET or None)
-    name = form.cleaned_data["name"] if form.is_valid() else ""
+    # Names are searched by POST so that they never appear in a URL, a log or the history.
+    form = PersonSearchForm(request.POST or None)
+    name = form.cleaned_data["name"] if request.method == "POST" and form.is_valid() else ""
     people = queries.persons_page_for(request.user, name=name)
-    return render(request, "people/person_list.html", {"form": form, "people": people, "name": name})
+    return render(
+        request, "people/person_list.html", {"form": form, "people": people, "name": name}
+    )
 
 
 @policy(Policy.CASE_DATA)

@@ -73,7 +73,9 @@ class Cast:
     @classmethod
     def build(cls) -> "Cast":
         org = OrganizationFactory(short_name="TIJ", name="Albergue A")
-        other = OrganizationFactory(short_name="MTY", name="Clínica B", time_zone="America/Monterrey")
+        other = OrganizationFactory(
+            short_name="MTY", name="Clínica B", time_zone="America/Monterrey"
+        )
         network = OrganizationFactory(short_name="RED", name="Red")
         return cls(
             org=org,

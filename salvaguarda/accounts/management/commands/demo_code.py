@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEVELOPMENT:
             raise CommandError("Demo codes exist only in development.")
-        devices = TOTPDevice.objects.filter(is_demo=True).select_related("user").order_by("user__email")
+        devices = (
+            TOTPDevice.objects.filter(is_demo=True).select_related("user").order_by("user__email")
+        )
         if options["email"]:
             devices = devices.filter(user__email=options["email"].strip().lower())
         if not devices:

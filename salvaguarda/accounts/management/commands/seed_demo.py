@@ -11,11 +11,15 @@ class Command(BaseCommand):
     help = "Create the synthetic demo network (development only) and print how to sign in."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo exists.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if the demo exists."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEVELOPMENT:
-            raise CommandError("The demo network is for development only (SALVAGUARDA_ENV=development).")
+            raise CommandError(
+                "The demo network is for development only (SALVAGUARDA_ENV=development)."
+            )
         logins_file = Path(settings.VAR_DIR) / "demo-logins.txt"
         if demo.demo_exists():
             if not options["if_empty"]:
@@ -23,7 +27,10 @@ class Command(BaseCommand):
         else:
             password = demo.new_password()
             logins = demo.seed(password)
-            lines = [f"Password for every demo account / Contraseña de todas las cuentas: {password}", ""]
+            lines = [
+                f"Password for every demo account / Contraseña de todas las cuentas: {password}",
+                "",
+            ]
             lines += [f"  {login.email:<42} {login.roles}" for login in logins]
             logins_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
             logins_file.chmod(0o600)

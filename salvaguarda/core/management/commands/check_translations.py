@@ -49,7 +49,9 @@ class Command(BaseCommand):
             problems.append("locale/es has fuzzy translations.")
         untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', spanish + "\n")
         if untranslated:
-            problems.append(f"locale/es has {len(untranslated)} untranslated strings, e.g. {untranslated[0]!r}.")
+            problems.append(
+                f"locale/es has {len(untranslated)} untranslated strings, e.g. {untranslated[0]!r}."
+            )
         if problems:
             raise CommandError("\n".join(problems))
         self.stdout.write("Translation catalogs are current.")

@@ -1,0 +1,116 @@
+"""Every URL of the project, for every kind of visitor: nothing of organization A leaks.
+
+New URL patterns are covered automatically. A pattern whose view declares no access policy
+fails, and so does a URL argument this test does not know how to fill (add it to `targets`).
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from salvaguarda.accounts import services as account_services
+from salvaguarda.accounts.models import Invitation
+from salvaguarda.core.access import Policy, policy_of, role_allows
+from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+
+CANARY_GIVEN = "Canariodado" + uuid.uuid4().hex[:8]
+CANARY_FAMILY = "Canariofam" + uuid.uuid4().hex[:8]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: URLPattern
+
+    @property
+    def policy(self) -> Policy | None:
+        return policy_of(self.pattern.callback)
+
+    @property
+    def arguments(self) -> list[str]:
+        return list(getattr(self.pattern.pattern, "converters", {}).keys())
+
+
+def routes(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[Route]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from routes(entry, inner)
+        else:
+            yield Route(f"{namespace}{entry.name}", entry)
+
+
+class EveryUrlTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.person = make_person(
+            cls.cast.org, cls.cast.caseworker, given_names=CANARY_GIVEN, family_names=CANARY_FAMILY
+        )
+        invited = account_services.member_invite(
+            by=cls.cast.coordinator,
+            organization=cls.cast.org,
+            email="invitada@example.org",
+            full_name="Invitada",
+            role="caseworker",
+        )
+        cls.invitation = Invitation.objects.get(membership=invited)
+
+    def targets(self) -> dict[str, Any]:
+        """A value of organization A for every URL argument the project uses."""
+        return {
+            "person_uuid": self.person.uuid,
+            "membership_uuid": self.cast.caseworker.memberships.get().uuid,
+            "token": "not-a-real-token",
+        }
+
+    def url(self, route: Route) -> str:
+        targets = self.targets()
+        missing = [a for a in route.arguments if a not in targets]
+        self.assertFalse(missing, f"{route.name}: add a target of organization A for {missing}")
+        return reverse(route.name, kwargs={a: targets[a] for a in route.arguments})
+
+    def test_every_view_declares_an_access_policy(self) -> None:
+        undeclared = [r.name for r in routes() if r.policy is None]
+        self.assertEqual(undeclared, [])
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self) -> None:
+        for route in routes():
+            if route.policy is Policy.PUBLIC:
+                continue
+            for method in ("get", "post"):
+                response = getattr(self.client, method)(self.url(route))
+                self.assertEqual(response.status_code, 302, f"{method} {route.name}")
+                self.assertTrue(
+                    response["Location"].startswith(reverse("accounts:login")), route.name
+                )
+
+    def test_no_visitor_reads_or_changes_what_their_role_or_organization_does_not_allow(
+        self,
+    ) -> None:
+        for persona, user in self.cast.everyone().items():
+            client = sign_in(self.client_class(), user)
+            role = user.memberships.get().role
+            same_org = user.memberships.get().organization_id == self.cast.org.pk
+            for route in routes():
+                if route.policy is Policy.PUBLIC:
+                    continue
+                url = self.url(route)
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url)
+                    where = f"{persona} {method.upper()} {route.name}"
+                    if not role_allows(role, route.policy):  # type: ignore[arg-type]
+                        self.assertEqual(response.status_code, 404, where)
+                    elif route.arguments and not same_org:
+                        self.assertIn(response.status_code, (404, 405), where)
+                    if not (same_org and role_allows(role, Policy.CASE_DATA)):
+                        body = response.content.decode(errors="replace")
+                        self.assertNotIn(CANARY_GIVEN, body, where)
+                        self.assertNotIn(CANARY_FAMILY, body, where)
+        self.person.refresh_from_db()
+        self.assertEqual(self.person.given_names, CANARY_GIVEN)
