@@ -138,6 +138,7 @@ SALVAGUARDA_SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_USE_SESSIONS = True  # no separate CSRF cookie
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"  # no message cookie
 LANGUAGE_COOKIE_AGE = None  # the language cookie ends with the browser session
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SALVAGUARDA_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int(

@@ -1,8 +1,8 @@
 """A synthetic network for trying Salvaguarda: no real organization or person is described."""
 
 import secrets
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone

@@ -1,3 +1,4 @@
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -105,3 +106,12 @@ class OrganizationForm(forms.ModelForm[Organization]):
     class Meta:
         model = Organization
         fields = ["name", "short_name", "kind", "city", "state", "country", "time_zone"]
+
+    def clean_time_zone(self) -> str:
+        # Every request of the organization activates this zone: an unknown one would break them.
+        time_zone: str = self.cleaned_data["time_zone"].strip()
+        if time_zone not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                _("Enter a time zone such as America/Tijuana or America/Mexico_City.")
+            )
+        return time_zone

@@ -178,12 +178,23 @@ def end_session(*, user: User, session_id: int) -> None:
     audit.record(action=audit.Action.SESSION_ENDED, actor=user)
 
 
-def end_all_sessions(user: User, *, except_key: str | None = None) -> None:
+def end_all_sessions(user: User, *, except_key: str | None = None) -> int:
+    """End the account's open sessions (but the one with `except_key`); return how many ended."""
+    ended = 0
     for found in UserSession.objects.filter(user=user, ended_at__isnull=True):
         if found.session_key != except_key:
             SessionStore(session_key=found.session_key).delete()
             found.ended_at = timezone.now()
             found.save(update_fields=["ended_at"])
+            ended += 1
+    return ended
+
+
+def end_other_sessions(request: HttpRequest, user: User) -> int:
+    """End every session of the account except this browser's one."""
+    ended = end_all_sessions(user, except_key=request.session.session_key)
+    audit.record(action=audit.Action.SESSION_ENDED, actor=user, detail={"count": ended})
+    return ended
 
 
 def rotate_security_stamp(user: User) -> None:
@@ -195,8 +206,16 @@ def rotate_security_stamp(user: User) -> None:
 def after_credential_change(request: HttpRequest, user: User) -> None:
     """Keep the current session, end every other one."""
     rotate_security_stamp(user)
-    auth.update_session_auth_hash(request, user)
-    end_all_sessions(user, except_key=request.session.session_key)
+    previous_key = request.session.session_key
+    auth.update_session_auth_hash(request, user)  # also gives the session a new key
+    current_key = request.session.session_key
+    if previous_key and current_key and previous_key != current_key:
+        # The tracked row must follow the new key, or the session-policy middleware would end
+        # the current session at its next request.
+        UserSession.objects.filter(user=user, session_key=previous_key).update(
+            session_key=current_key
+        )
+    end_all_sessions(user, except_key=current_key)
 
 
 def change_password(request: HttpRequest, user: User, new_password: str) -> None:
@@ -206,9 +225,26 @@ def change_password(request: HttpRequest, user: User, new_password: str) -> None
     audit.record(action=audit.Action.PASSWORD_CHANGED, actor=user)
 
 
+@transaction.atomic
+def recovery_codes_regenerate(request: HttpRequest, user: User) -> list[str]:
+    """Replace the account's recovery codes (shown once) and end its other sessions."""
+    codes = mfa.new_recovery_codes(user)
+    audit.record(
+        action=audit.Action.FACTOR_CHANGED, actor=user, detail={"recovery_codes": "regenerated"}
+    )
+    after_credential_change(request, user)
+    return codes
+
+
 def choose_organization(request: HttpRequest, membership_uuid: str) -> Membership:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    try:
+        uuid.UUID(membership_uuid)
+    except ValueError:  # a malformed value would otherwise fail in the query (a 500)
+        raise PermissionDenied from None
     membership = Membership.objects.filter(
-        uuid=membership_uuid, user_id=request.user.pk, is_active=True, organization__is_active=True
+        uuid=membership_uuid, user=request.user, is_active=True, organization__is_active=True
     ).first()
     if membership is None:
         raise PermissionDenied
@@ -229,6 +265,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Network administrators are named outside the app (by the operators), never by a coordinator.
+ASSIGNABLE_ROLES = frozenset(Role.values) - {Role.NETWORK_ADMIN}
+
+
+def _check_role(role: str) -> None:
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationError(_("Unknown role."))
+
+
 def _send_invitation(membership: Membership, token: str) -> None:
     link = settings.SALVAGUARDA_BASE_URL + reverse("accounts:invitation", args=[token])
     with translation.override(membership.user.language or settings.LANGUAGE_CODE):
@@ -247,6 +292,7 @@ def member_invite(
     *, by: User, organization: Organization, email: str, full_name: str, role: str
 ) -> Membership:
     """Add a person to the organization; new accounts get an e-mailed link to set a password."""
+    _check_role(role)
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     new_account = user is None
@@ -282,10 +328,16 @@ def member_invite(
 
 
 def invitation_for(token: str) -> Invitation | None:
+    """An unused, unexpired invitation to a membership, account and organization still active."""
     return (
         Invitation.objects.select_related("membership__user", "membership__organization")
         .filter(
-            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=_token_hash(token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            membership__is_active=True,
+            membership__user__is_active=True,
+            membership__organization__is_active=True,
         )
         .first()
     )
@@ -293,12 +345,27 @@ def invitation_for(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the account's first password. The link works once; the account's other links die."""
+    now = timezone.now()
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None or locked.expires_at <= now:
+        raise ValidationError(_("This invitation was already used or has expired."))
     user = invitation.membership.user
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
+    Invitation.objects.filter(membership__user=user, accepted_at__isnull=True).exclude(
+        pk=invitation.pk
+    ).update(expires_at=now)
+    audit.record(
+        action=audit.Action.PASSWORD_CHANGED,
+        actor=user,
+        organization_id=invitation.membership.organization_id,
+        obj=invitation.membership,
+        detail={"invitation": "accepted"},
+    )
     return user
 
 
@@ -310,8 +377,7 @@ def _guard_self(by: User, membership: Membership) -> None:
 @transaction.atomic
 def member_change_role(*, by: User, membership: Membership, role: str) -> Membership:
     _guard_self(by, membership)
-    if role not in Role.values:
-        raise ValidationError(_("Unknown role."))
+    _check_role(role)
     membership.role = role
     membership.save(update_fields=["role"])
     rotate_security_stamp(membership.user)
@@ -331,6 +397,7 @@ def member_deactivate(*, by: User, membership: Membership) -> Membership:
     _guard_self(by, membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    membership.invitations.filter(accepted_at__isnull=True).update(expires_at=timezone.now())
     rotate_security_stamp(membership.user)
     end_all_sessions(membership.user)
     audit.record(
@@ -358,3 +425,28 @@ def organization_create(
         role=Role.COORDINATOR,
     )
     return organization
+
+
+@transaction.atomic
+def network_bootstrap(*, data: dict[str, str], email: str, full_name: str) -> str:
+    """First run of a deployment: the network's organization and its first administrator.
+
+    Returns the path of the invitation link, which the operator hands to that person.
+    """
+    if Membership.objects.filter(role=Role.NETWORK_ADMIN).exists():
+        raise ValidationError(_("The network already has an administrator."))
+    organization = Organization.objects.create(**data)
+    keys.create_data_key(organization.pk)
+    user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=Role.NETWORK_ADMIN
+    )
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        membership=membership,
+        token_hash=_token_hash(token),
+        created_by=user,
+        expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
+    )
+    audit.record(action=audit.Action.ORGANIZATION_CREATED, obj=organization)
+    return reverse("accounts:invitation", args=[token])

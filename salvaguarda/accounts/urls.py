@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salvaguarda.accounts import views
+from salvaguarda.accounts import views, views_members, views_self
 
 app_name = "accounts"
 
@@ -12,4 +12,28 @@ urlpatterns = [
     path("salida-rapida/", views.quick_exit, name="quick_exit"),
     path("organizacion/", views.switch_organization, name="switch_organization"),
     path("idioma/", views.set_language, name="set_language"),
+    # Members of the active organization (coordinators)
+    path("miembros/", views_members.member_list, name="member_list"),
+    path("miembros/invitar/", views_members.member_invite, name="member_invite"),
+    path("miembros/<uuid:membership_uuid>/rol/", views_members.member_role, name="member_role"),
+    path(
+        "miembros/<uuid:membership_uuid>/desactivar/",
+        views_members.member_deactivate,
+        name="member_deactivate",
+    ),
+    # Organizations of the network (network administrators)
+    path("organizaciones/", views_members.organization_list, name="organization_list"),
+    path("organizaciones/nueva/", views_members.organization_create, name="organization_create"),
+    # Choosing a password from an e-mailed invitation (anyone with the link)
+    path("invitacion/<str:token>/", views_members.invitation_accept, name="invitation"),
+    # One's own account
+    path("sesiones/", views_self.session_list, name="session_list"),
+    path("sesiones/terminar/", views_self.session_end, name="session_end"),
+    path("sesiones/terminar-otras/", views_self.session_end_others, name="session_end_others"),
+    path("seguridad/", views_self.security, name="security"),
+    path(
+        "seguridad/codigos/",
+        views_self.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
 ]

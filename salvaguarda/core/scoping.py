@@ -34,13 +34,15 @@ def organization_scope(org_id: int) -> Iterator[None]:
     """Run the block in one transaction that can see only `org_id`'s case data."""
     previous = _current_org.get()
     token = _current_org.set(org_id)
+    # Nested in an outer transaction, the setting would outlive the block (it lasts until the
+    # transaction ends): restore the previous one on the way out. A block that fails or is
+    # marked for rollback is rolled back to its savepoint, which reverts the setting too.
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic():
             _set_database_scope(org_id)
-            try:
-                yield
-            finally:
-                if previous is not None and previous != org_id:
-                    _set_database_scope(previous)
+            yield
+            if nested and previous != org_id and not transaction.get_rollback():
+                _set_database_scope(previous)
     finally:
         _current_org.reset(token)

@@ -63,7 +63,7 @@ class SignInTest(TestCase):
         self.password()
         response = self.code(code)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "already used")
+        self.assertContains(response, "ya se usó")
 
     def test_a_code_from_the_previous_step_is_accepted_once(self) -> None:
         self.password()
@@ -80,7 +80,7 @@ class SignInTest(TestCase):
         for _ in range(3):
             self.code("000000" if mfa.code_at(self.secret, NOW) != "000000" else "111111")
         response = self.code(mfa.code_at(self.secret, NOW))
-        self.assertContains(response, "Too many wrong codes")
+        self.assertContains(response, "Demasiados códigos incorrectos")
         with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
             self.password()
             self.assertEqual(
@@ -108,7 +108,7 @@ class SignInTest(TestCase):
         for _ in range(3):
             self.password(password="wrong password guess")
         blocked = self.password()
-        self.assertContains(blocked, "Too many failed attempts")
+        self.assertContains(blocked, "Demasiados intentos fallidos")
         other_address = self.password(REMOTE_ADDR="10.1.2.3")
         self.assertEqual(other_address.status_code, 302)
 
@@ -116,12 +116,12 @@ class SignInTest(TestCase):
     def test_guessing_many_accounts_from_one_address_is_throttled(self) -> None:
         for n in range(4):
             self.password(email=f"guess{n}@example.org")
-        self.assertContains(self.password(), "Too many failed attempts")
+        self.assertContains(self.password(), "Demasiados intentos fallidos")
 
     def test_failures_expire_after_the_window(self) -> None:
         for _ in range(5):
             self.password(password="wrong password guess")
-        self.assertContains(self.password(), "Too many failed attempts")
+        self.assertContains(self.password(), "Demasiados intentos fallidos")
         with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
             self.assertEqual(self.password().status_code, 302)
 
@@ -156,7 +156,7 @@ class SignInTest(TestCase):
         self.client.get(reverse("accounts:enroll"))
         sealed = self.client.session["salvaguarda_enrolling"]
         response = self.client.post(reverse("accounts:enroll"), {"code": "12345"})
-        self.assertContains(response, "Enter the 6 digits")
+        self.assertContains(response, "Escriba los 6 dígitos")
         self.assertEqual(self.client.session["salvaguarda_enrolling"], sealed)
 
     def test_next_cannot_send_people_to_another_site(self) -> None:

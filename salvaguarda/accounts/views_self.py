@@ -1,0 +1,93 @@
+"""Pages about one's own account: open sessions, password, authenticator and recovery codes."""
+
+from typing import cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from salvaguarda.accounts import mfa, queries, services
+from salvaguarda.accounts.forms import ChangePasswordForm
+from salvaguarda.accounts.models import User
+from salvaguarda.accounts.views import CLEAR_SITE_DATA
+from salvaguarda.core.access import Policy, policy
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # the access policy has already required a signed-in account
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+@policy(Policy.SIGNED_IN)
+def session_list(request: HttpRequest) -> HttpResponse:
+    current_key = request.session.session_key
+    # Session keys stay on the server: the page only learns which row is this browser.
+    sessions = [
+        (session, session.session_key == current_key)
+        for session in queries.open_sessions_of(_user(request))
+    ]
+    return render(request, "accounts/session_list.html", {"sessions": sessions})
+
+
+@policy(Policy.SIGNED_IN)
+@require_POST
+def session_end(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    found = queries.open_session_get_for(user, request.POST.get("session", ""))
+    if found.session_key == request.session.session_key:
+        # Ending this browser's own session is signing out.
+        services.sign_out(request)
+        response = render(request, "accounts/logged_out.html")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+    services.end_session(user=user, session_id=found.pk)
+    messages.success(request, _("The session was ended."))
+    return redirect("accounts:session_list")
+
+
+@policy(Policy.SIGNED_IN)
+@require_POST
+def session_end_others(request: HttpRequest) -> HttpResponse:
+    ended = services.end_other_sessions(request, _user(request))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d other session was ended.", "%(count)d other sessions were ended.", ended
+        )
+        % {"count": ended},
+    )
+    return redirect("accounts:session_list")
+
+
+# --- Password, authenticator and recovery codes ------------------------------------------------
+
+
+@policy(Policy.SIGNED_IN)
+def security(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ChangePasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request, user, form.cleaned_data["password1"])
+        messages.success(request, _("Your password was changed and your other sessions ended."))
+        return redirect("accounts:security")
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "form": form,
+            "has_authenticator": queries.has_authenticator(user),
+            "recovery_codes_left": mfa.unused_recovery_codes(user),
+        },
+    )
+
+
+@policy(Policy.SIGNED_IN)
+@require_POST
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    codes = services.recovery_codes_regenerate(request, _user(request))
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})

@@ -1,0 +1,135 @@
+"""Key rotation: re-wrap data keys, give every organization a new data key, re-seal second factors.
+
+Rotating the master key: move the current key into SALVAGUARDA_PREVIOUS_MASTER_KEYS, set a new
+SALVAGUARDA_MASTER_KEY, run `manage.py rotate_keys`, then remove the former key. Afterwards
+nothing in the database depends on it.
+
+Each organization is rotated in its own transaction and scope: a new data key is made active
+(the former one is kept, retired, so that older backups stay readable), every encrypted value
+is re-encrypted under it and every blind index is recomputed with it. Rows are written with
+`update()`, so `modified_at` and `modified_by` keep describing the last human change.
+
+Run it while the application is stopped: a running process keeps a data key cached for up to
+`keys.CACHE_SECONDS`, and a record it writes in that time would carry blind indexes computed
+with the former key (searchable again only after the next rotation).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+
+from salvaguarda.accounts import mfa
+from salvaguarda.accounts.models import Organization, TOTPDevice
+from salvaguarda.core import audit, keys
+from salvaguarda.core.fields import (
+    BlindIndexField,
+    Ciphertext,
+    EncryptedField,
+    blind_index_fields,
+    encrypted_fields,
+)
+from salvaguarda.core.models import OrganizationKey
+from salvaguarda.core.scoping import organization_scope
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class EncryptedModel:
+    model: type[models.Model]
+    encrypted: list[EncryptedField]
+    blind_indexes: list[BlindIndexField]
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    data_keys_rewrapped: int
+    organizations: int
+    records: int
+    second_factors: int
+
+
+def encrypted_models() -> list[EncryptedModel]:
+    """Every concrete model with encrypted fields or blind indexes (new ones are found too)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        encrypted, indexes = encrypted_fields(model), blind_index_fields(model)
+        if encrypted or indexes:
+            found.append(EncryptedModel(model, encrypted, indexes))
+    return found
+
+
+def _reencrypt_rows(spec: EncryptedModel, organization_id: int) -> int:
+    """Re-encrypt one model's rows of the organization (soft-deleted ones too)."""
+    manager = spec.model._base_manager  # `unscoped` for OrgScopedModel: includes deleted rows
+    loaded = {"uuid", "organization"}
+    loaded |= {field.attname for field in spec.encrypted}
+    loaded |= {index.source for index in spec.blind_indexes}
+    rows = manager.filter(organization_id=organization_id).only(*loaded).order_by("pk")
+    count = 0
+    last_pk: Any = None
+    while True:
+        batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:BATCH_SIZE])
+        if not batch:
+            return count
+        for instance in batch:
+            values: dict[str, Any] = {}
+            for field in spec.encrypted:
+                # Reading decrypts with the former key; pre_save seals under the active one.
+                token = field.pre_save(instance, False)
+                values[field.attname] = None if token is None else Ciphertext(token)
+            for index in spec.blind_indexes:
+                values[index.attname] = index.pre_save(instance, False)
+            manager.filter(pk=instance.pk).update(**values)
+        count += len(batch)
+        last_pk = batch[-1].pk
+
+
+def rotate_organization_key(organization_id: int) -> int:
+    """Give the organization a new data key and move all its data to it. Returns rows written."""
+    try:
+        with organization_scope(organization_id):
+            new_key = keys.create_data_key(organization_id)
+            count = sum(_reencrypt_rows(spec, organization_id) for spec in encrypted_models())
+            audit.record(
+                action=audit.Action.KEYS_ROTATED,
+                organization_id=organization_id,
+                object_type=OrganizationKey._meta.label_lower,
+                detail={"key_id": new_key.key_id, "records": count},
+            )
+    except BaseException:
+        keys.forget_cached_keys()  # the key made above was rolled back
+        raise
+    return count
+
+
+def reseal_second_factors() -> int:
+    """Seal every TOTP secret again under the current master key. Returns how many."""
+    count = 0
+    with transaction.atomic():
+        devices = TOTPDevice.objects.select_related("user").select_for_update(of=("self",))
+        for device in devices:
+            device.sealed_secret = mfa.seal_secret(device.user, mfa.open_secret(device))
+            device.save(update_fields=["sealed_secret"])
+            count += 1
+    return count
+
+
+def rotate_keys() -> RotationReport:
+    """The whole rotation: master key wrapping, organization data keys, second factors."""
+    with transaction.atomic():
+        rewrapped = keys.rewrap_all()
+    organizations = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    records = sum(rotate_organization_key(organization_id) for organization_id in organizations)
+    second_factors = reseal_second_factors()
+    keys.forget_cached_keys()
+    return RotationReport(
+        data_keys_rewrapped=rewrapped,
+        organizations=len(organizations),
+        records=records,
+        second_factors=second_factors,
+    )
