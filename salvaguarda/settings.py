@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -151,6 +152,13 @@ SALVAGUARDA_QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/"
 SALVAGUARDA_TOTP_ISSUER = env_str("TOTP_ISSUER", "Salvaguarda")
 
 # --- Browser security -----------------------------------------------------------------------
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -159,11 +167,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The quick-exit form is answered with a redirect to QUICK_EXIT_URL: allow that origin.
+    "form-action": [CSP.SELF, _origin(SALVAGUARDA_QUICK_EXIT_URL)],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin: other sites get no referrer; our own POSTs keep a real Origin for CSRF checks.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,5 +1,7 @@
 """Sign-in (password, then second factor), enrollment, sign-out, quick exit, language."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -99,8 +101,10 @@ def enroll(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _leave(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _leave(request: HttpRequest, respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """Sign out first, then answer, so the answer shows nothing of the account."""
     services.sign_out(request)
+    response = respond()
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
@@ -108,14 +112,14 @@ def _leave(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 @policy(Policy.PUBLIC)
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    return _leave(request, render(request, "accounts/logged_out.html"))
+    return _leave(request, lambda: render(request, "accounts/logged_out.html"))
 
 
 @policy(Policy.PUBLIC)
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """End the session, wipe this site's data in the browser, and go somewhere unremarkable."""
-    return _leave(request, HttpResponseRedirect(settings.SALVAGUARDA_QUICK_EXIT_URL))
+    return _leave(request, lambda: HttpResponseRedirect(settings.SALVAGUARDA_QUICK_EXIT_URL))
 
 
 @policy(Policy.SIGNED_IN)

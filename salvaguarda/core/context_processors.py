@@ -8,11 +8,12 @@ from salvaguarda.core.access import CASE_ROLES
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
-    membership = getattr(request, "membership", None)
+    signed_in = request.user.is_authenticated
+    membership = getattr(request, "membership", None) if signed_in else None
     role = membership.role if membership else None
     return {
         "active_membership": membership,
-        "memberships": getattr(request, "memberships", []),
+        "memberships": getattr(request, "memberships", []) if signed_in else [],
         "can_read_cases": role in CASE_ROLES,
         "is_coordinator": role == Role.COORDINATOR,
         "is_network_admin": role == Role.NETWORK_ADMIN,

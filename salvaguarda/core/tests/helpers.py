@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import factory
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -112,3 +113,10 @@ def sign_in(client: Client, user: User, membership: Membership | None = None) ->
         user=user, session_key=session.session_key, started_at=now, last_seen_at=now
     )
     return client
+
+
+def stored(person: Person, column: str) -> str:
+    """The value as the database holds it (read past the ORM, as a database dump would)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM people_person WHERE id = %s", [person.pk])  # noqa: S608
+        return str(cursor.fetchone()[0])

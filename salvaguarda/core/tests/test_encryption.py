@@ -9,18 +9,11 @@ from salvaguarda.core import keys
 from salvaguarda.core.fields import Ciphertext
 from salvaguarda.core.models import OrganizationKey
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person
+from salvaguarda.core.tests.helpers import Cast, make_person, stored
 from salvaguarda.lib.crypto import DecryptionError
 from salvaguarda.people.models import Person
 
 BIRTH = datetime.date(1991, 7, 4)
-
-
-def stored(person: Person, column: str) -> str:
-    """The value as the database holds it (read past the ORM, as a database dump would)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM people_person WHERE id = %s", [person.pk])  # noqa: S608
-        return str(cursor.fetchone()[0])
 
 
 class EncryptionTest(TestCase):

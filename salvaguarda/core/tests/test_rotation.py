@@ -6,7 +6,6 @@ from io import StringIO
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -16,19 +15,13 @@ from salvaguarda.core import audit, keys
 from salvaguarda.core.models import AuditEvent, OrganizationKey
 from salvaguarda.core.rotation import encrypted_models, rotate_keys
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person
+from salvaguarda.core.tests.helpers import Cast, make_person, stored
 from salvaguarda.lib import crypto
 from salvaguarda.people.models import Person
 from salvaguarda.people.queries import persons_for
 
 BIRTH = datetime.date(1988, 2, 29)
 NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.UTC)
-
-
-def stored(person: Person, column: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM people_person WHERE id = %s", [person.pk])  # noqa: S608
-        return str(cursor.fetchone()[0])
 
 
 def active_key_id(organization_id: int) -> str:

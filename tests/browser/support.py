@@ -1,0 +1,140 @@
+"""What the browser tests share: the app server handle, a browser session, small checks."""
+
+import gettext
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_HOST = "127.0.0.1"
+DEMO_DOMAIN = "demo.example.org"
+SPANISH_CATALOG = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.mo"
+
+# What this origin keeps in the browser, read from a page of the app.
+STORAGE_STATE_JS = """async () => ({
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+    indexedDB: (await indexedDB.databases()).map((db) => db.name),
+    caches: await caches.keys(),
+})"""
+NOTHING_STORED = {"localStorage": 0, "sessionStorage": 0, "indexedDB": [], "caches": []}
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def spanish(msgid: str) -> str | None:
+    """The Spanish of a message, once locale/es translates it; None until then.
+
+    Spanish is the default language, but the catalog is filled in later: until a message is
+    translated, Spanish pages show the English msgid and only `<html lang>` tells them apart.
+    """
+    if not SPANISH_CATALOG.exists():
+        return None
+    with SPANISH_CATALOG.open("rb") as catalog:
+        translated = gettext.GNUTranslations(catalog).gettext(msgid)
+    return translated if translated != msgid else None
+
+
+@dataclass
+class AppServer:
+    url: str
+    var_dir: Path
+    env: dict[str, str]
+    quick_exit_url: str
+    password: str = ""
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.var_dir / "db.sqlite3"
+
+    @property
+    def log_path(self) -> Path:
+        return self.var_dir / "server.log"
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def code(self, email: str) -> str:
+        """The current second-factor code of a demo account (`manage.py demo_code`)."""
+        return self.code_soon(email)()
+
+    def code_soon(self, email: str) -> Callable[[], str]:
+        """Start `demo_code` now (it takes a second to start Django), read the code later.
+
+        A code stays valid for the current 30 s step and one step on either side, so asking
+        for it while the browser types the password is safe and saves time.
+        """
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "demo_code", email],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        def read() -> str:
+            out, err = process.communicate(timeout=60)
+            words = out.split()
+            assert process.returncode == 0 and len(words) == 2, f"demo_code failed: {out}{err}"
+            assert words[0].isdigit() and len(words[0]) == 6, words
+            return words[0]
+
+        return read
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Session:
+    """One browser context (a private window), its page, and what happened in it."""
+
+    context: Any
+    page: Any
+    requested: list[str]
+    csp_violations: list[str]
+
+
+def not_local(urls: list[str]) -> list[str]:
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme not in {"data", "about", "blob"}
+        and urlsplit(url).hostname != LOCAL_HOST
+    ]
+
+
+def html_lang(page: Any) -> str:
+    return str(page.locator("html").get_attribute("lang"))
+
+
+def submit(page: Any) -> Any:
+    """Press the main form's button, wait for the answer and return it."""
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").first.click()
+    response = navigation.value
+    # A real browser sends `Origin` (the Django test client does not): with a referrer policy
+    # of "no-referrer" it would be `null` and every POST would fail the CSRF check.
+    assert response is None or response.status != 403, (
+        f"POST {page.url} was refused (403): the CSRF check failed in a real browser."
+    )
+    return response
