@@ -31,6 +31,34 @@ class CodeForm(forms.Form):
     )
 
 
+def _current_password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _check_current_password(user: Any, value: str) -> str:
+    if not user.check_password(value):
+        raise forms.ValidationError(_("The current password is not correct."))
+    return value
+
+
+class ConfirmPasswordForm(forms.Form):
+    """Changing a second factor from a signed-in session asks for the password again, so that
+    an unattended or stolen session cannot take the account over."""
+
+    current = _current_password_field()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_current(self) -> str:
+        return _check_current_password(self.user, self.cleaned_data["current"])
+
+
 class EnrollForm(forms.Form):
     code = forms.RegexField(
         label=_("Code from the app"),
@@ -38,6 +66,16 @@ class EnrollForm(forms.Form):
         error_messages={"invalid": _("Enter the 6 digits shown by the app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        """With `user` (a signed-in account replacing its authenticator) the password is asked."""
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["current"] = _current_password_field()
+
+    def clean_current(self) -> str:
+        return _check_current_password(self.user, self.cleaned_data["current"])
 
 
 class SetPasswordForm(forms.Form):
@@ -71,18 +109,11 @@ class SetPasswordForm(forms.Form):
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    current = _current_password_field()
     field_order = ["current", "password1", "password2"]
 
     def clean_current(self) -> str:
-        current: str = self.cleaned_data["current"]
-        if not self.user.check_password(current):
-            raise forms.ValidationError(_("The current password is not correct."))
-        return current
+        return _check_current_password(self.user, self.cleaned_data["current"])
 
 
 class InviteForm(forms.Form):

@@ -73,7 +73,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
         and TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
     ):
         return redirect("accounts:second_factor")  # enrolling again needs a full sign-in
-    form = EnrollForm(request.POST or None)
+    form = EnrollForm(request.POST or None, user=user if request.user.is_authenticated else None)
     secret = services.enrollment_secret(request, user)
     if request.method == "POST" and form.is_valid() and secret is not None:
         try:

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from salvaguarda.accounts import mfa, queries, services
-from salvaguarda.accounts.forms import ChangePasswordForm
+from salvaguarda.accounts.forms import ChangePasswordForm, ConfirmPasswordForm
 from salvaguarda.accounts.models import User
 from salvaguarda.accounts.views import CLEAR_SITE_DATA
 from salvaguarda.core.access import Policy, policy
@@ -67,6 +67,25 @@ def session_end_others(request: HttpRequest) -> HttpResponse:
 # --- Password, authenticator and recovery codes ------------------------------------------------
 
 
+def _security_page(
+    request: HttpRequest,
+    *,
+    form: ChangePasswordForm | None = None,
+    codes_form: ConfirmPasswordForm | None = None,
+) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "form": form or ChangePasswordForm(user=user),
+            "codes_form": codes_form or ConfirmPasswordForm(user=user, prefix="codes"),
+            "has_authenticator": queries.has_authenticator(user),
+            "recovery_codes_left": mfa.unused_recovery_codes(user),
+        },
+    )
+
+
 @policy(Policy.SIGNED_IN)
 def security(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -75,19 +94,15 @@ def security(request: HttpRequest) -> HttpResponse:
         services.change_password(request, user, form.cleaned_data["password1"])
         messages.success(request, _("Your password was changed and your other sessions ended."))
         return redirect("accounts:security")
-    return render(
-        request,
-        "accounts/security.html",
-        {
-            "form": form,
-            "has_authenticator": queries.has_authenticator(user),
-            "recovery_codes_left": mfa.unused_recovery_codes(user),
-        },
-    )
+    return _security_page(request, form=form)
 
 
 @policy(Policy.SIGNED_IN)
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = services.recovery_codes_regenerate(request, _user(request))
+    user = _user(request)
+    codes_form = ConfirmPasswordForm(request.POST, user=user, prefix="codes")
+    if not codes_form.is_valid():
+        return _security_page(request, codes_form=codes_form)
+    codes = services.recovery_codes_regenerate(request, user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes})

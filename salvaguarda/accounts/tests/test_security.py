@@ -94,7 +94,9 @@ class SecurityPageTest(TestCase):
         self.assertContains(here.get(reverse("accounts:enroll")), "<svg")
         sealed = bytes.fromhex(here.session["salvaguarda_enrolling"])
         secret = mfa.open_secret(TOTPDevice(user=self.user, sealed_secret=sealed))
-        done = here.post(reverse("accounts:enroll"), {"code": mfa.code_at(secret, NOW)})
+        done = here.post(
+            reverse("accounts:enroll"), {"code": mfa.code_at(secret, NOW), "current": PASSWORD}
+        )
         self.assertEqual(len(done.context["codes"]), mfa.RECOVERY_CODE_COUNT)
         self.assertEqual(mfa.open_secret(TOTPDevice.objects.get(user=self.user)), secret)
         self.assertEqual(here.get(reverse("people:list")).status_code, 200)
@@ -113,7 +115,9 @@ class SecurityPageTest(TestCase):
         old = mfa.new_recovery_codes(self.user)
         here = sign_in(Client(), self.user)
         elsewhere = sign_in(Client(), self.user)
-        response = here.post(reverse("accounts:recovery_codes_regenerate"))
+        response = here.post(
+            reverse("accounts:recovery_codes_regenerate"), {"codes-current": PASSWORD}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertTemplateUsed(response, "accounts/recovery_codes.html")
         codes = response.context["codes"]
@@ -131,6 +135,28 @@ class SecurityPageTest(TestCase):
         event = AuditEvent.objects.get(action=AuditEvent.Action.FACTOR_CHANGED)
         self.assertEqual(event.actor, self.user)
         self.assertEqual(event.detail, {"recovery_codes": "regenerated"})
+
+    def test_a_session_without_the_password_cannot_replace_the_authenticator(self) -> None:
+        before = TOTPDevice.objects.get(user=self.user).sealed_secret
+        here = sign_in(Client(), self.user)
+        here.get(reverse("accounts:enroll"))
+        sealed = bytes.fromhex(here.session["salvaguarda_enrolling"])
+        secret = mfa.open_secret(TOTPDevice(user=self.user, sealed_secret=sealed))
+        response = here.post(
+            reverse("accounts:enroll"), {"code": mfa.code_at(secret, NOW), "current": "wrong"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].has_error("current"))
+        self.assertEqual(TOTPDevice.objects.get(user=self.user).sealed_secret, before)
+
+    def test_a_session_without_the_password_cannot_make_new_recovery_codes(self) -> None:
+        old = mfa.new_recovery_codes(self.user)
+        here = sign_in(Client(), self.user)
+        response = here.post(reverse("accounts:recovery_codes_regenerate"), {"codes-current": "x"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "accounts/security.html")
+        self.assertTrue(response.context["codes_form"].has_error("current"))
+        self.assertTrue(mfa.use_recovery_code(self.user, old[0]))
 
     def test_recovery_codes_are_only_made_on_post(self) -> None:
         client = sign_in(Client(), self.user)
