@@ -16,12 +16,13 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.core.rls import POLICY_NAME
 from salvaguarda.core.scoping import RLS_SETTING, organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person
+from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 
 PROBE_ROLE = "salvaguarda_rls_probe"
 POSTGRESQL = connection.vendor == "postgresql"
@@ -162,6 +163,41 @@ class RowLevelSecurityTest(TestCase):
                 self.assertEqual(scope_setting(), str(self.cast.org.pk))
                 _ = 1 / 0
         self.assertEqual(scope_setting(), "")
+
+
+@skipUnless(POSTGRESQL, "row-level security is a PostgreSQL feature")
+class ApplicationUnderRowLevelSecurityTest(TestCase):
+    """The whole app, request by request, connected as a plain role: RLS is on for real."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.theirs = make_person(cls.cast.other_org, cls.cast.outsider, given_names="Ajena")
+
+    def setUp(self) -> None:
+        ensure_probe_role()
+        call_command("grant_app_role", PROBE_ROLE, stdout=StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")  # until the test's transaction ends
+
+    def test_pages_work_and_show_only_the_organization_s_rows(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            self.assertEqual(cursor.fetchone()[0], PROBE_ROLE)
+        client = sign_in(self.client, self.cast.caseworker)
+        created = client.post(reverse("people:create"), {"given_names": "Propia"})
+        self.assertEqual(created.status_code, 302)
+        page = client.get(created["Location"])
+        self.assertContains(page, "Propia")
+        listing = client.get(reverse("people:list"))
+        self.assertContains(listing, "Propia")
+        self.assertNotContains(listing, "Ajena")
+        self.assertEqual(
+            client.get(reverse("people:detail", args=[self.theirs.uuid])).status_code, 404
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people_person")
+            self.assertEqual(cursor.fetchone()[0], 0)  # outside a request: nothing at all
 
 
 @skipUnless(POSTGRESQL, "row-level security is a PostgreSQL feature")
