@@ -106,6 +106,8 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
         ]
         ordering = ["organization__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.role})"

@@ -137,6 +137,8 @@ class AuditEvent(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "-at"])]
         ordering = ["-at", "-sequence"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.chain_id}#{self.sequence} {self.action}"

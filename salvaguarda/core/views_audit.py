@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
@@ -96,13 +97,21 @@ def _detail_text(detail: Any) -> str:
     return "; ".join(parts)
 
 
+def field_label(object_type: str, name: str) -> str:
+    """The (translated) label of a changed field, or its name if the model no longer has it."""
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
 def _rows(events: list[AuditEvent]) -> list[AuditRow]:
     names = object_type_names()
     return [
         AuditRow(
             event=event,
             object_type=names.get(event.object_type, event.object_type),
-            changed_fields=", ".join(str(name) for name in event.fields),
+            changed_fields=", ".join(field_label(event.object_type, n) for n in event.fields),
             detail=_detail_text(event.detail),
         )
         for event in events

@@ -18,6 +18,8 @@ class Person(OrgScopedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "reference"], name="person_reference_unique"
