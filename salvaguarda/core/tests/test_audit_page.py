@@ -101,7 +101,7 @@ class AuditPageTest(TestCase):
         self.assertContains(response, self.cast.caseworker.full_name)
         self.assertContains(response, "Created a record")
         self.assertContains(response, str(self.person_uuid))
-        self.assertContains(response, "family_names, given_names")
+        self.assertContains(response, "surnames, given names")
         self.assertContains(response, "count: 2; filters: name")
 
     def test_it_filters_by_actor(self) -> None:
