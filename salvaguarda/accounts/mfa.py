@@ -100,12 +100,17 @@ def verify(device: TOTPDevice, code: str) -> bool:
             device.locked_until = None
             device.save(update_fields=["last_used_step", "failure_count", "locked_until"])
             return True
+    register_failure(device)
+    return False
+
+
+def register_failure(device: TOTPDevice) -> None:
+    """A wrong second factor (code or recovery code): lock the device for a growing delay."""
     device.failure_count += 1
     if device.failure_count >= FREE_FAILURES:
         delay = min(2 ** (device.failure_count - FREE_FAILURES) * 30, MAX_LOCK_SECONDS)
-        device.locked_until = now + timedelta(seconds=delay)
+        device.locked_until = timezone.now() + timedelta(seconds=delay)
     device.save(update_fields=["failure_count", "locked_until"])
-    return False
 
 
 def _normalize_code(code: str) -> str:

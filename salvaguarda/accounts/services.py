@@ -86,9 +86,12 @@ def second_factor_step(request: HttpRequest, user: User, code: str) -> None:
     if mfa.is_locked(device):
         raise LoginError(_("Too many wrong codes. Wait a few minutes and try again."))
     cleaned = code.strip()
-    accepted = (
-        mfa.verify(device, cleaned) if cleaned.isdigit() else mfa.use_recovery_code(user, cleaned)
-    )
+    if cleaned.isdigit():
+        accepted = mfa.verify(device, cleaned)
+    else:
+        accepted = mfa.use_recovery_code(user, cleaned)
+        if not accepted:
+            mfa.register_failure(device)
     if not accepted:
         audit.record(action=audit.Action.LOGIN_FAILED, actor=user, detail={"step": "second_factor"})
         raise LoginError(_("The code is not correct or was already used."))

@@ -95,6 +95,13 @@ class SignInTest(TestCase):
         self.password()
         self.assertEqual(self.code(codes[0]).status_code, 200)
 
+    def test_guessing_recovery_codes_locks_the_factor_too(self) -> None:
+        self.password()
+        for _ in range(3):
+            self.code("AAAAA-BBBBB")
+        response = self.code(mfa.code_at(self.secret, NOW))
+        self.assertContains(response, "Demasiados códigos incorrectos")
+
     def test_the_answer_is_the_same_for_unknown_accounts_and_wrong_passwords(self) -> None:
         unknown = self.password(email="nobody@example.org")
         wrong = self.password(password="not the password at all")
