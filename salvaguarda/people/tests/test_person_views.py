@@ -1,8 +1,11 @@
-from django.db import connection
-from django.test import TestCase
+from unittest import mock
+
+from django.db import DatabaseError, connection
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from salvaguarda.core.models import AuditEvent
+from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 from salvaguarda.people.models import Person
 
@@ -44,6 +47,31 @@ class PersonPagesTest(TestCase):
         event = AuditEvent.objects.filter(action="view").latest("at")
         self.assertEqual(event.object_uuid, self.person.uuid)
         self.assertEqual(event.actor, self.cast.legal)
+
+    def test_nothing_is_shown_when_the_read_cannot_be_audited(self) -> None:
+        client = sign_in(Client(raise_request_exception=False), self.cast.caseworker)
+        failure = DatabaseError("the audit trail is unavailable")
+        with (
+            mock.patch("salvaguarda.core.audit.AuditEvent.save", side_effect=failure),
+            self.assertLogs("django.request", level="ERROR"),
+        ):
+            detail = client.get(reverse("people:detail", args=[self.person.uuid]))
+            listing = client.get(reverse("people:list"))
+        for response in (detail, listing):
+            self.assertEqual(response.status_code, 500)
+            self.assertNotContains(response, "María José", status_code=500)
+            self.assertNotContains(response, self.person.reference, status_code=500)
+
+    def test_a_write_that_cannot_be_audited_is_not_saved(self) -> None:
+        client = sign_in(Client(raise_request_exception=False), self.cast.caseworker)
+        with (
+            mock.patch("salvaguarda.core.audit.AuditEvent.save", side_effect=DatabaseError("x")),
+            self.assertLogs("django.request", level="ERROR"),
+        ):
+            response = client.post(reverse("people:create"), {"given_names": "Sin bitácora"})
+        self.assertEqual(response.status_code, 500)
+        with organization_scope(self.cast.org.pk):
+            self.assertEqual(Person.objects.count(), 1)
 
     def test_search_finds_a_name_without_accents_or_case(self) -> None:
         client = sign_in(self.client, self.cast.caseworker)
