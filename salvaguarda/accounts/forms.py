@@ -59,6 +59,25 @@ class ConfirmPasswordForm(forms.Form):
         return _check_current_password(self.user, self.cleaned_data["current"])
 
 
+class SecurityKeyForm(forms.Form):
+    """Adding a security key: a name to tell it apart, and the password (as for any factor)."""
+
+    name = forms.CharField(
+        label=_("Name of the key"),
+        max_length=60,
+        help_text=_("For example: blue key, work laptop."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    current = _current_password_field()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_current(self) -> str:
+        return _check_current_password(self.user, self.cleaned_data["current"])
+
+
 class EnrollForm(forms.Form):
     code = forms.RegexField(
         label=_("Code from the app"),

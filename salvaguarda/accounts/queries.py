@@ -3,7 +3,14 @@ import uuid
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest
 
-from salvaguarda.accounts.models import Membership, Organization, TOTPDevice, User, UserSession
+from salvaguarda.accounts.models import (
+    Membership,
+    Organization,
+    SecurityKey,
+    TOTPDevice,
+    User,
+    UserSession,
+)
 from salvaguarda.core import audit
 
 ACTIVE_MEMBERSHIP_SESSION_KEY = "salvaguarda_active_membership"
@@ -91,3 +98,19 @@ def organizations_page_for(user: User) -> list[Organization]:
 
 def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def security_keys_of(user: User) -> list[SecurityKey]:
+    return list(SecurityKey.objects.filter(user=user))
+
+
+def security_key_get_for(user: User, key_uuid: uuid.UUID) -> SecurityKey:
+    """One of this account's security keys; 404 for any other (another account's included)."""
+    found = SecurityKey.objects.filter(user=user, uuid=key_uuid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def has_security_keys(user: User) -> bool:
+    return SecurityKey.objects.filter(user=user).exists()

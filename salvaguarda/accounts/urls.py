@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salvaguarda.accounts import views, views_members, views_self
+from salvaguarda.accounts import views, views_members, views_self, views_webauthn
 
 app_name = "accounts"
 
@@ -36,4 +36,26 @@ urlpatterns = [
         views_self.recovery_codes_regenerate,
         name="recovery_codes_regenerate",
     ),
+    # Security keys and passkeys (JSON steps for static/js/webauthn.js)
+    path(
+        "seguridad/llaves/registro/opciones/",
+        views_webauthn.security_key_registration_options,
+        name="security_key_registration_options",
+    ),
+    path(
+        "seguridad/llaves/registro/",
+        views_webauthn.security_key_register,
+        name="security_key_register",
+    ),
+    path(
+        "seguridad/llaves/<uuid:key_uuid>/quitar/",
+        views_webauthn.security_key_remove,
+        name="security_key_remove",
+    ),
+    path(
+        "entrar/llave/opciones/",
+        views_webauthn.security_key_sign_in_options,
+        name="security_key_sign_in_options",
+    ),
+    path("entrar/llave/", views_webauthn.security_key_sign_in, name="security_key_sign_in"),
 ]

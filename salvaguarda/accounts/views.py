@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from salvaguarda.accounts import mfa, services
+from salvaguarda.accounts import mfa, queries, services
 from salvaguarda.accounts.forms import CodeForm, EnrollForm, LoginForm
 from salvaguarda.accounts.models import TOTPDevice
 from salvaguarda.core.access import Policy, policy
@@ -58,7 +58,13 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(_next_url(request))
     return render(
-        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/second_factor.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_security_keys": queries.has_security_keys(user),
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Pages about one's own account: open sessions, password, authenticator and recovery codes."""
+"""Pages about one's own account: sessions, password, authenticator, recovery codes and keys."""
 
 from typing import cast
 
@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from salvaguarda.accounts import mfa, queries, services
-from salvaguarda.accounts.forms import ChangePasswordForm, ConfirmPasswordForm
-from salvaguarda.accounts.models import User
+from salvaguarda.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, SecurityKeyForm
+from salvaguarda.accounts.models import SecurityKey, User
 from salvaguarda.accounts.views import CLEAR_SITE_DATA
 from salvaguarda.core.access import Policy, policy
 
@@ -67,13 +67,25 @@ def session_end_others(request: HttpRequest) -> HttpResponse:
 # --- Password, authenticator and recovery codes ------------------------------------------------
 
 
-def _security_page(
+def render_security_page(
     request: HttpRequest,
     *,
     form: ChangePasswordForm | None = None,
     codes_form: ConfirmPasswordForm | None = None,
+    remove_form: tuple[SecurityKey, ConfirmPasswordForm] | None = None,
 ) -> HttpResponse:
     user = _user(request)
+    keys = [
+        (
+            key,
+            remove_form[1]
+            if remove_form and remove_form[0].pk == key.pk
+            else ConfirmPasswordForm(user=user, prefix="remove"),
+        )
+        for key in queries.security_keys_of(user)
+    ]
+    for key, key_form in keys:
+        key_form.auto_id = f"id_{key.uuid}_%s"  # one password field per key: unique ids
     return render(
         request,
         "accounts/security.html",
@@ -82,6 +94,8 @@ def _security_page(
             "codes_form": codes_form or ConfirmPasswordForm(user=user, prefix="codes"),
             "has_authenticator": queries.has_authenticator(user),
             "recovery_codes_left": mfa.unused_recovery_codes(user),
+            "security_keys": keys,
+            "key_form": SecurityKeyForm(user=user, prefix="key"),
         },
     )
 
@@ -94,7 +108,7 @@ def security(request: HttpRequest) -> HttpResponse:
         services.change_password(request, user, form.cleaned_data["password1"])
         messages.success(request, _("Your password was changed and your other sessions ended."))
         return redirect("accounts:security")
-    return _security_page(request, form=form)
+    return render_security_page(request, form=form)
 
 
 @policy(Policy.SIGNED_IN)
@@ -103,6 +117,6 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     codes_form = ConfirmPasswordForm(request.POST, user=user, prefix="codes")
     if not codes_form.is_valid():
-        return _security_page(request, codes_form=codes_form)
+        return render_security_page(request, codes_form=codes_form)
     codes = services.recovery_codes_regenerate(request, user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes})

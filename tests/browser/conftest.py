@@ -177,7 +177,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def new_session(browser: Any, app_server: AppServer) -> Iterator[Callable[..., Session]]:
-    """Open private windows on the app; each one is checked to have stayed on 127.0.0.1."""
+    """Open private windows on the app; each one is checked to have stayed on this machine."""
     opened: list[Session] = []
 
     def open_session(**options: Any) -> Session:
@@ -204,7 +204,7 @@ def new_session(browser: Any, app_server: AppServer) -> Iterator[Callable[..., S
     for session in opened:
         session.context.close()
     for session in opened:
-        assert not_local(session.requested) == [], "a request left 127.0.0.1"
+        assert not_local(session.requested) == [], "a request left 127.0.0.1 and localhost"
 
 
 @pytest.fixture

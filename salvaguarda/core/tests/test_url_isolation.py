@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from salvaguarda.accounts import services as account_services
-from salvaguarda.accounts.models import Invitation
+from salvaguarda.accounts.models import Invitation, SecurityKey
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 
@@ -60,6 +60,12 @@ class EveryUrlTest(TestCase):
             role="caseworker",
         )
         cls.invitation = Invitation.objects.get(membership=invited)
+        cls.security_key = SecurityKey.objects.create(
+            user=cls.cast.caseworker,
+            name=CANARY_GIVEN,
+            credential_id=b"caseworker-key",
+            public_key=b"not-a-real-key",
+        )
 
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
@@ -67,6 +73,7 @@ class EveryUrlTest(TestCase):
             "person_uuid": self.person.uuid,
             "membership_uuid": self.cast.caseworker.memberships.get().uuid,
             "token": "not-a-real-token",
+            "key_uuid": self.security_key.uuid,
         }
 
     def url(self, route: Route) -> str:
@@ -128,3 +135,4 @@ class EveryUrlTest(TestCase):
         self.assertEqual(self.person.given_names, CANARY_GIVEN)
         membership = self.cast.caseworker.memberships.get()
         self.assertEqual((membership.role, membership.is_active), ("caseworker", True))
+        self.assertTrue(SecurityKey.objects.filter(pk=self.security_key.pk).exists())

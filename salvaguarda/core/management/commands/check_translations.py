@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-IGNORE = [".venv/*", "tests/*", "*/tests/*", "var/*", "staticfiles/*"]
+IGNORE = ["tests/*", "*/tests/*"]
+SOURCES = ["salvaguarda", "templates", "static", "locale"]
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.mo")
 LANGUAGES = ["es", "en"]
 VOLATILE = re.compile(r'^"POT-Creation-Date:.*\n', re.MULTILINE)
 
@@ -19,13 +21,16 @@ class Command(BaseCommand):
     help = "Fail if the translation catalogs are out of date or Spanish has untranslated strings."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        committed = Path(settings.BASE_DIR) / "locale"
+        base = Path(settings.BASE_DIR)
+        committed = base / "locale"
         problems = []
         with tempfile.TemporaryDirectory() as tmp:
+            # makemessages writes next to the sources it reads: work on a copy, never in place.
+            for folder in SOURCES:
+                shutil.copytree(base / folder, Path(tmp) / folder, ignore=COPY_IGNORE)
             fresh = Path(tmp) / "locale"
-            shutil.copytree(committed, fresh)
             cwd = os.getcwd()
-            os.chdir(settings.BASE_DIR)
+            os.chdir(tmp)
             try:
                 with override_settings(LOCALE_PATHS=[fresh]):
                     call_command(
