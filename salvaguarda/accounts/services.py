@@ -375,6 +375,9 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 def _guard_self(by: User, membership: Membership) -> None:
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot change your own membership."))
+    if membership.role == Role.NETWORK_ADMIN:
+        # Coordinators manage their staff; the network's administrators are not theirs to change.
+        raise ValidationError(_("A network administrator's membership cannot be changed here."))
 
 
 @transaction.atomic

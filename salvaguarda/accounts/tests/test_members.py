@@ -311,3 +311,17 @@ class MemberPagesTest(TestCase):
             reverse("accounts:member_deactivate", kwargs={"membership_uuid": membership.uuid})
         )
         self.assertEqual(Client().get(path).status_code, 404)
+
+
+class NetworkAdministratorMembershipTest(TestCase):
+    def test_a_coordinator_cannot_demote_or_deactivate_a_network_administrator(self) -> None:
+        cast = Cast.build()
+        network = cast.network_admin.memberships.get().organization
+        coordinator = member(network, Role.COORDINATOR)
+        admin = cast.network_admin.memberships.get()
+        with self.assertRaises(ValidationError):
+            services.member_change_role(by=coordinator, membership=admin, role=Role.ANALYST)
+        with self.assertRaises(ValidationError):
+            services.member_deactivate(by=coordinator, membership=admin)
+        admin.refresh_from_db()
+        self.assertEqual((admin.role, admin.is_active), (Role.NETWORK_ADMIN, True))
