@@ -59,7 +59,7 @@ class ConfirmPasswordForm(forms.Form):
         return _check_current_password(self.user, self.cleaned_data["current"])
 
 
-class SecurityKeyForm(forms.Form):
+class SecurityKeyForm(ConfirmPasswordForm):
     """Adding a security key: a name to tell it apart, and the password (as for any factor)."""
 
     name = forms.CharField(
@@ -68,14 +68,7 @@ class SecurityKeyForm(forms.Form):
         help_text=_("For example: blue key, work laptop."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    current = _current_password_field()
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_current(self) -> str:
-        return _check_current_password(self.user, self.cleaned_data["current"])
+    field_order = ["name", "current"]
 
 
 class EnrollForm(forms.Form):
