@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import auth
@@ -319,7 +320,8 @@ def member_invite(
             created_by=by,
             expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
         )
-        _send_invitation(membership, token)
+        # Only once the invitation is committed: a rolled-back one must not mail a dead link.
+        transaction.on_commit(partial(_send_invitation, membership, token))
     audit.record(
         action=audit.Action.MEMBER_INVITED,
         actor=by,

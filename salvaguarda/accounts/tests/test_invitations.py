@@ -30,13 +30,14 @@ class InvitationTest(TestCase):
         cls.cast = Cast.build()
 
     def setUp(self) -> None:
-        self.membership = services.member_invite(
-            by=self.cast.coordinator,
-            organization=self.cast.org,
-            email="invitada@example.org",
-            full_name="Persona Invitada",
-            role=Role.LEGAL,
-        )
+        with self.captureOnCommitCallbacks(execute=True):  # the e-mail leaves on commit
+            self.membership = services.member_invite(
+                by=self.cast.coordinator,
+                organization=self.cast.org,
+                email="invitada@example.org",
+                full_name="Persona Invitada",
+                role=Role.LEGAL,
+            )
         self.path = last_invitation_path()
 
     def accept(self, password: str = NEW_PASSWORD, again: str | None = None):  # type: ignore[no-untyped-def]
@@ -114,13 +115,14 @@ class InvitationTest(TestCase):
         self.assertEqual(self.client.get(self.path).status_code, 404)
 
     def test_accepting_one_invitation_voids_the_others_of_the_same_account(self) -> None:
-        services.member_invite(
-            by=self.cast.outsider,
-            organization=self.cast.other_org,
-            email="invitada@example.org",
-            full_name="Persona Invitada",
-            role=Role.CASEWORKER,
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            services.member_invite(
+                by=self.cast.outsider,
+                organization=self.cast.other_org,
+                email="invitada@example.org",
+                full_name="Persona Invitada",
+                role=Role.CASEWORKER,
+            )
         second = last_invitation_path()
         self.assertNotEqual(second, self.path)
         self.accept()

@@ -2,7 +2,7 @@ import re
 
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -126,10 +126,11 @@ class MemberPagesTest(TestCase):
     # --- Inviting -----------------------------------------------------------------------------
 
     def test_coordinator_invites_a_new_person_who_receives_a_working_link(self) -> None:
-        response = self.coordinator().post(
-            reverse("accounts:member_invite"),
-            {"full_name": "Nueva Persona", "email": "Nueva@Example.org", "role": Role.LEGAL},
-        )
+        with self.captureOnCommitCallbacks(execute=True):  # the e-mail leaves on commit
+            response = self.coordinator().post(
+                reverse("accounts:member_invite"),
+                {"full_name": "Nueva Persona", "email": "Nueva@Example.org", "role": Role.LEGAL},
+            )
         self.assertRedirects(response, reverse("accounts:member_list"))
         membership = Membership.objects.get(user__email="nueva@example.org")
         self.assertEqual(membership.organization, self.cast.org)
@@ -298,19 +299,37 @@ class MemberPagesTest(TestCase):
         self.assertEqual(event.object_uuid, target.uuid)
 
     def test_deactivation_voids_a_pending_invitation(self) -> None:
-        membership = services.member_invite(
-            by=self.cast.coordinator,
-            organization=self.cast.org,
-            email="pendiente@example.org",
-            full_name="Pendiente",
-            role=Role.CASEWORKER,
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            membership = services.member_invite(
+                by=self.cast.coordinator,
+                organization=self.cast.org,
+                email="pendiente@example.org",
+                full_name="Pendiente",
+                role=Role.CASEWORKER,
+            )
         path = invitation_path(mail.outbox[0])
         self.assertEqual(Client().get(path).status_code, 200)
         self.coordinator().post(
             reverse("accounts:member_deactivate", kwargs={"membership_uuid": membership.uuid})
         )
         self.assertEqual(Client().get(path).status_code, 404)
+
+
+class InvitationMailTest(TestCase):
+    def test_no_e_mail_leaves_for_an_invitation_that_was_rolled_back(self) -> None:
+        cast = Cast.build()
+        with self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError):
+            with transaction.atomic():
+                services.member_invite(
+                    by=cast.coordinator,
+                    organization=cast.org,
+                    email="nadie@example.org",
+                    full_name="Nadie",
+                    role=Role.CASEWORKER,
+                )
+                raise RuntimeError("the request failed after the invitation")
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(User.objects.filter(email="nadie@example.org").exists())
 
 
 class NetworkAdministratorMembershipTest(TestCase):
