@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.accounts import throttle
 from salvaguarda.accounts.models import Organization, Role
 
 
@@ -40,7 +41,12 @@ def _current_password_field() -> forms.CharField:
 
 
 def _check_current_password(user: Any, value: str) -> str:
+    if throttle.confirmation_blocked(user.email):
+        raise forms.ValidationError(
+            _("Too many failed attempts. Wait a few minutes and try again.")
+        )
     if not user.check_password(value):
+        throttle.record_confirmation_failure(user.email)
         raise forms.ValidationError(_("The current password is not correct."))
     return value
 

@@ -176,6 +176,7 @@ class LoginFailure(models.Model):
     class Scope(models.TextChoices):
         ACCOUNT_AND_ADDRESS = "account_address"
         ADDRESS = "address"
+        CONFIRMATION = "confirmation"  # the password asked again inside a signed-in session
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     key = models.CharField(max_length=64)

@@ -60,6 +60,26 @@ def record_failure(email: str, address: str) -> None:
     )
 
 
+def confirmation_blocked(email: str) -> bool:
+    """Too many wrong passwords typed to confirm a change inside a signed-in session?
+
+    A stolen session must not become a way to guess the password; only these confirmations are
+    held back, never signing in.
+    """
+    count = LoginFailure.objects.filter(
+        scope=Scope.CONFIRMATION,
+        key=_key("confirm", email.strip().lower()),
+        at__gte=_window_start(),
+    ).count()
+    return count >= settings.SALVAGUARDA_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
+
+
+def record_confirmation_failure(email: str) -> None:
+    LoginFailure.objects.create(
+        scope=Scope.CONFIRMATION, key=_key("confirm", email.strip().lower()), at=timezone.now()
+    )
+
+
 def clear(email: str, address: str) -> None:
     keys = _keys(email, address)
     LoginFailure.objects.filter(

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.test import Client, TestCase
@@ -68,6 +68,17 @@ class SecurityPageTest(TestCase):
         self.assertTrue(User.objects.get(pk=self.user.pk).check_password(PASSWORD))
         self.assertTrue(is_signed_in(elsewhere))
         self.assertFalse(AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_CHANGED))
+
+    def test_a_session_cannot_be_used_to_guess_the_password(self) -> None:
+        here = sign_in(Client(), self.user)
+        for _ in range(5):
+            self.change(here, current="a wrong guess of the password")
+        refused = self.change(here)  # even the right password is held back for a while
+        self.assertIn("current", refused.context["form"].errors)
+        self.assertTrue(User.objects.get(pk=self.user.pk).check_password(PASSWORD))
+        with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
+            self.assertEqual(self.change(sign_in(Client(), self.user)).status_code, 302)
+        self.assertTrue(User.objects.get(pk=self.user.pk).check_password(NEW_PASSWORD))
 
     def test_a_weak_or_mistyped_new_password_is_refused(self) -> None:
         here = sign_in(Client(), self.user)
