@@ -3,7 +3,6 @@ administrators), and the page where an invited person chooses a password."""
 
 import uuid
 from dataclasses import dataclass, field
-from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -15,20 +14,8 @@ from django.views.decorators.http import require_POST
 
 from salvaguarda.accounts import queries, services
 from salvaguarda.accounts.forms import InviteForm, OrganizationForm, RoleForm, SetPasswordForm
-from salvaguarda.accounts.models import Membership, Organization, User
-from salvaguarda.core.access import Policy, policy
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # the access policy has already required a signed-in account
-
-
-def _organization(request: HttpRequest) -> Organization:
-    organization: Organization | None = getattr(request, "organization", None)
-    if organization is None:  # the access policy already requires an active membership
-        raise Http404
-    return organization
-
+from salvaguarda.accounts.models import Membership
+from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 
 # --- Members (coordinators) --------------------------------------------------------------------
 
@@ -49,7 +36,9 @@ def _member_page(
 ) -> HttpResponse:
     """The member list; after a refused change, the refused row shows why."""
     rows = []
-    for membership in queries.members_page_for(_user(request), _organization(request)):
+    for membership in queries.members_page_for(
+        signed_in_user(request), active_organization(request)
+    ):
         row = MemberRow(
             membership,
             RoleForm(initial={"role": membership.role}, auto_id=f"id_{membership.uuid}_%s"),
@@ -72,8 +61,8 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.member_invite(
-                by=_user(request),
-                organization=_organization(request),
+                by=signed_in_user(request),
+                organization=active_organization(request),
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
@@ -95,12 +84,12 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 @policy(Policy.COORDINATOR)
 @require_POST
 def member_role(request: HttpRequest, membership_uuid: uuid.UUID) -> HttpResponse:
-    membership = queries.membership_get_for(_organization(request), membership_uuid)
+    membership = queries.membership_get_for(active_organization(request), membership_uuid)
     form = RoleForm(request.POST, auto_id=f"id_{membership.uuid}_%s")
     if form.is_valid():
         try:
             services.member_change_role(
-                by=_user(request), membership=membership, role=form.cleaned_data["role"]
+                by=signed_in_user(request), membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -113,9 +102,9 @@ def member_role(request: HttpRequest, membership_uuid: uuid.UUID) -> HttpRespons
 @policy(Policy.COORDINATOR)
 @require_POST
 def member_deactivate(request: HttpRequest, membership_uuid: uuid.UUID) -> HttpResponse:
-    membership = queries.membership_get_for(_organization(request), membership_uuid)
+    membership = queries.membership_get_for(active_organization(request), membership_uuid)
     try:
-        services.member_deactivate(by=_user(request), membership=membership)
+        services.member_deactivate(by=signed_in_user(request), membership=membership)
     except ValidationError as error:
         return _member_page(request, failed=membership, errors=error.messages)
     messages.success(request, _("The member was deactivated and signed out everywhere."))
@@ -127,7 +116,7 @@ def member_deactivate(request: HttpRequest, membership_uuid: uuid.UUID) -> HttpR
 
 @policy(Policy.NETWORK_ADMIN)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = queries.organizations_page_for(_user(request))
+    organizations = queries.organizations_page_for(signed_in_user(request))
     return render(request, "accounts/organization_list.html", {"organizations": organizations})
 
 
@@ -137,7 +126,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_create(
-                by=_user(request),
+                by=signed_in_user(request),
                 data={name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields},
                 coordinator_email=form.cleaned_data["coordinator_email"],
                 coordinator_name=form.cleaned_data["coordinator_name"],

@@ -1,7 +1,5 @@
 """Pages about one's own account: sessions, password, authenticator, recovery codes and keys."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,14 +9,9 @@ from django.views.decorators.http import require_POST
 
 from salvaguarda.accounts import mfa, queries, services
 from salvaguarda.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, SecurityKeyForm
-from salvaguarda.accounts.models import SecurityKey, User
+from salvaguarda.accounts.models import SecurityKey
 from salvaguarda.accounts.views import CLEAR_SITE_DATA
-from salvaguarda.core.access import Policy, policy
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # the access policy has already required a signed-in account
-
+from salvaguarda.core.access import Policy, policy, signed_in_user
 
 # --- Sessions ----------------------------------------------------------------------------------
 
@@ -29,7 +22,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     # Session keys stay on the server: the page only learns which row is this browser.
     sessions = [
         (session, session.session_key == current_key)
-        for session in queries.open_sessions_of(_user(request))
+        for session in queries.open_sessions_of(signed_in_user(request))
     ]
     return render(request, "accounts/session_list.html", {"sessions": sessions})
 
@@ -37,7 +30,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def session_end(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = queries.open_session_get_for(user, request.POST.get("session", ""))
     if found.session_key == request.session.session_key:
         # Ending this browser's own session is signing out.
@@ -53,7 +46,7 @@ def session_end(request: HttpRequest) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def session_end_others(request: HttpRequest) -> HttpResponse:
-    ended = services.end_other_sessions(request, _user(request))
+    ended = services.end_other_sessions(request, signed_in_user(request))
     messages.success(
         request,
         ngettext(
@@ -74,7 +67,7 @@ def render_security_page(
     codes_form: ConfirmPasswordForm | None = None,
     remove_form: tuple[SecurityKey, ConfirmPasswordForm] | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     keys = [
         (
             key,
@@ -102,7 +95,7 @@ def render_security_page(
 
 @policy(Policy.SIGNED_IN)
 def security(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ChangePasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         services.change_password(request, user, form.cleaned_data["password1"])
@@ -114,7 +107,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     codes_form = ConfirmPasswordForm(request.POST, user=user, prefix="codes")
     if not codes_form.is_valid():
         return render_security_page(request, codes_form=codes_form)

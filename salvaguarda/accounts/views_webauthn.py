@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from salvaguarda.accounts import queries, services, webauthn
 from salvaguarda.accounts.forms import ConfirmPasswordForm, SecurityKeyForm
 from salvaguarda.accounts.views import _next_url
-from salvaguarda.accounts.views_self import _user, render_security_page
-from salvaguarda.core.access import Policy, policy
+from salvaguarda.accounts.views_self import render_security_page
+from salvaguarda.core.access import Policy, policy, signed_in_user
 
 KEY_FORM_PREFIX = "key"
 
@@ -55,7 +55,7 @@ def _options(content: str) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def security_key_registration_options(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = SecurityKeyForm(_body(request), user=user, prefix=KEY_FORM_PREFIX)
     if not form.is_valid():
         return _refuse_form(form)
@@ -68,7 +68,7 @@ def security_key_registration_options(request: HttpRequest) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def security_key_register(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     body = _body(request)
     form = SecurityKeyForm(body, user=user, prefix=KEY_FORM_PREFIX)
     if not form.is_valid():
@@ -90,7 +90,7 @@ def security_key_register(request: HttpRequest) -> HttpResponse:
 @policy(Policy.SIGNED_IN)
 @require_POST
 def security_key_remove(request: HttpRequest, key_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     key = queries.security_key_get_for(user, key_uuid)
     form = ConfirmPasswordForm(request.POST, user=user, prefix="remove")
     if not form.is_valid():

@@ -6,9 +6,11 @@ pattern of the project to prove each one has a policy and leaks nothing across o
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from salvaguarda.accounts.models import Role
+from django.http import Http404, HttpRequest
+
+from salvaguarda.accounts.models import Organization, Role, User
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -48,6 +50,19 @@ def policy_of(view: Callable[..., Any]) -> Policy | None:
         view_class = getattr(view, "view_class", None)
         found = getattr(view_class, "access_policy", None)
     return Policy(found) if found is not None else None
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The account of a view whose policy requires one (any but PUBLIC)."""
+    return cast(User, request.user)
+
+
+def active_organization(request: HttpRequest) -> Organization:
+    """The organization of a view whose policy requires a membership (MEMBER and stricter)."""
+    organization: Organization | None = getattr(request, "organization", None)
+    if organization is None:
+        raise Http404
+    return organization
 
 
 def role_allows(role: str | None, required: Policy) -> bool:

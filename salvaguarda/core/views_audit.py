@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core import queries
-from salvaguarda.core.access import Policy, policy
+from salvaguarda.core.access import Policy, active_organization, policy
 from salvaguarda.core.models import AuditEvent
 
 
@@ -121,7 +121,7 @@ def _rows(events: list[AuditEvent]) -> list[AuditRow]:
 @policy(Policy.COORDINATOR)
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
-    organization: Organization = request.organization  # type: ignore[attr-defined]
+    organization = active_organization(request)
     form = AuditFilterForm(request.GET or None, organization=organization)
     filters = form.filters() if form.is_valid() else queries.AuditFilters()
     page = queries.audit_page_for(
