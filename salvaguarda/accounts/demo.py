@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from salvaguarda.accounts import mfa
 from salvaguarda.accounts.models import Membership, Organization, Role, TOTPDevice, User
-from salvaguarda.core import keys
+from salvaguarda.accounts.services import organization_with_key
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.people.services import person_register
 
@@ -151,10 +151,16 @@ def demo_exists() -> bool:
 def seed(password: str) -> list[DemoLogin]:
     organizations = {}
     for short, name, kind, city, state, tz in ORGANIZATIONS:
-        organizations[short] = Organization.objects.create(
-            short_name=short, name=name, kind=kind, city=city, state=state, time_zone=tz
+        organizations[short] = organization_with_key(
+            {
+                "short_name": short,
+                "name": name,
+                "kind": kind,
+                "city": city,
+                "state": state,
+                "time_zone": tz,
+            }
         )
-        keys.create_data_key(organizations[short].pk)
     logins = []
     coordinators: dict[str, User] = {}
     for local, full_name, roles in ACCOUNTS:

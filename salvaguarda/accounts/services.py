@@ -311,15 +311,8 @@ def member_invite(
         membership.is_active = True
         membership.role = role
         membership.save(update_fields=["is_active", "role"])
-    token = ""
     if new_account or not user.has_usable_password():
-        token = secrets.token_urlsafe(32)
-        Invitation.objects.create(
-            membership=membership,
-            token_hash=_token_hash(token),
-            created_by=by,
-            expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
-        )
+        token = _new_invitation(membership, by=by)
         # Only once the invitation is committed: a rolled-back one must not mail a dead link.
         transaction.on_commit(partial(_send_invitation, membership, token))
     audit.record(
@@ -330,6 +323,25 @@ def member_invite(
         detail={"role": role},
     )
     return membership
+
+
+def _new_invitation(membership: Membership, *, by: User) -> str:
+    """Store a one-time invitation (its hash only) and return the token for the link."""
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        membership=membership,
+        token_hash=_token_hash(token),
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
+    )
+    return token
+
+
+def organization_with_key(data: dict[str, str]) -> Organization:
+    """A new organization, with the data key its encrypted records need from the start."""
+    organization = Organization.objects.create(**data)
+    keys.create_data_key(organization.pk)
+    return organization
 
 
 def invitation_for(token: str) -> Invitation | None:
@@ -422,8 +434,7 @@ def organization_create(
     *, by: User, data: dict[str, str], coordinator_email: str, coordinator_name: str
 ) -> Organization:
     """A network admin creates an organization, its data key, and invites its first coordinator."""
-    organization = Organization.objects.create(**data)
-    keys.create_data_key(organization.pk)
+    organization = organization_with_key(data)
     audit.record(action=audit.Action.ORGANIZATION_CREATED, actor=by, obj=organization)
     member_invite(
         by=by,
@@ -443,18 +454,11 @@ def network_bootstrap(*, data: dict[str, str], email: str, full_name: str) -> st
     """
     if Membership.objects.filter(role=Role.NETWORK_ADMIN).exists():
         raise ValidationError(_("The network already has an administrator."))
-    organization = Organization.objects.create(**data)
-    keys.create_data_key(organization.pk)
+    organization = organization_with_key(data)
     user = User.objects.create_user(email=email, password=None, full_name=full_name)
     membership = Membership.objects.create(
         user=user, organization=organization, role=Role.NETWORK_ADMIN
     )
-    token = secrets.token_urlsafe(32)
-    Invitation.objects.create(
-        membership=membership,
-        token_hash=_token_hash(token),
-        created_by=user,
-        expires_at=timezone.now() + timedelta(days=settings.SALVAGUARDA_INVITATION_DAYS),
-    )
+    token = _new_invitation(membership, by=user)
     audit.record(action=audit.Action.ORGANIZATION_CREATED, obj=organization)
     return reverse("accounts:invitation", args=[token])
