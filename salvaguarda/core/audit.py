@@ -59,8 +59,10 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_uuid = object_uuid or getattr(obj, "uuid", None)
     with transaction.atomic():
-        chain, _ = AuditChain.objects.get_or_create(key=_chain_key(organization_id))
-        chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+        # One query: the chain head is read and locked at once (or created, locked by the insert).
+        chain, _ = AuditChain.objects.select_for_update().get_or_create(
+            key=_chain_key(organization_id)
+        )
         event = AuditEvent(
             chain=chain,
             sequence=chain.length + 1,
