@@ -95,13 +95,21 @@ def verify(device: TOTPDevice, code: str) -> bool:
             continue
         expected = _totp(secret).generate(step * STEP_SECONDS).decode("ascii")
         if len(code) == DIGITS and constant_time_compare(expected, code):
-            device.last_used_step = step
-            device.failure_count = 0
-            device.locked_until = None
-            device.save(update_fields=["last_used_step", "failure_count", "locked_until"])
+            register_success(device, step=step)
             return True
     register_failure(device)
     return False
+
+
+def register_success(device: TOTPDevice, *, step: int | None = None) -> None:
+    """A second factor passed (a code of time `step`, or a security key): the lock starts over."""
+    fields = ["failure_count", "locked_until"]
+    device.failure_count = 0
+    device.locked_until = None
+    if step is not None:
+        device.last_used_step = step
+        fields.append("last_used_step")
+    device.save(update_fields=fields)
 
 
 def register_failure(device: TOTPDevice) -> None:

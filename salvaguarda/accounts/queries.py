@@ -96,6 +96,11 @@ def organizations_page_for(user: User) -> list[Organization]:
     return organizations
 
 
+def confirmed_authenticator(user: User) -> TOTPDevice | None:
+    """The account's authenticator app, once its first code confirmed it."""
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
 def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 

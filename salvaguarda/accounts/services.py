@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from salvaguarda.accounts import mfa, throttle
+from salvaguarda.accounts import mfa, queries, throttle
 from salvaguarda.accounts.models import (
     Invitation,
     Membership,
@@ -81,7 +81,7 @@ def pending_user(request: HttpRequest) -> User | None:
 
 def second_factor_step(request: HttpRequest, user: User, code: str) -> None:
     """Second step: a TOTP code or a recovery code. On success the user is signed in."""
-    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    device = queries.confirmed_authenticator(user)
     if device is None:
         raise LoginError(_("This account has no second factor yet."))
     if mfa.is_locked(device):

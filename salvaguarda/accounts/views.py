@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from salvaguarda.accounts import mfa, queries, services
 from salvaguarda.accounts.forms import CodeForm, EnrollForm, LoginForm
-from salvaguarda.accounts.models import TOTPDevice
 from salvaguarda.core.access import Policy, policy
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -38,7 +37,7 @@ def login(request: HttpRequest) -> HttpResponse:
         except services.LoginError as error:
             form.add_error(None, str(error))
         else:
-            has_factor = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+            has_factor = queries.has_authenticator(user)
             target = "accounts:second_factor" if has_factor else "accounts:enroll"
             return redirect(f"{reverse(target)}?next={_next_url(request)}")
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -74,10 +73,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else services.pending_user(request)
     if user is None:
         return redirect("accounts:login")
-    if (
-        not request.user.is_authenticated
-        and TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
-    ):
+    if not request.user.is_authenticated and queries.has_authenticator(user):
         return redirect("accounts:second_factor")  # enrolling again needs a full sign-in
     form = EnrollForm(request.POST or None, user=user if request.user.is_authenticated else None)
     secret = services.enrollment_secret(request, user)

@@ -195,7 +195,7 @@ def security_key_remove(request: HttpRequest, user: User, key: SecurityKey) -> N
 
 
 def _device(user: User) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    device = queries.confirmed_authenticator(user)
     if device is None:
         raise SecurityKeyError(_("This account has no second factor yet."))
     if mfa.is_locked(device):
@@ -267,7 +267,5 @@ def sign_in_with_key(request: HttpRequest, user: User, credential: dict[str, Any
         if isinstance(error, SecurityKeyError):
             raise
         raise SecurityKeyError(_("The security key was not accepted.")) from error
-    device.failure_count = 0
-    device.locked_until = None
-    device.save(update_fields=["failure_count", "locked_until"])
+    mfa.register_success(device)
     services.sign_in(request, user)
