@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from salvaguarda.api import urls as api_urls
+
 urlpatterns = [
     path("", include("salvaguarda.core.urls")),
     path("cuenta/", include("salvaguarda.accounts.urls")),
     path("personas/", include("salvaguarda.people.urls")),
+    path("api/v1/", api_urls),
 ]

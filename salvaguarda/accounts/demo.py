@@ -2,7 +2,8 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,14 @@ from salvaguarda.accounts import mfa
 from salvaguarda.accounts.models import Membership, Organization, Role, TOTPDevice, User
 from salvaguarda.accounts.services import organization_with_key
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.people.services import person_register
+from salvaguarda.people.models import Household
+from salvaguarda.people.services import (
+    Arrival,
+    MemberData,
+    household_register,
+    records,
+    screening_record,
+)
 
 DEMO_DOMAIN = "demo.example.org"
 
@@ -111,29 +119,109 @@ ACCOUNTS = [
     )
 ]
 
-GIVEN = [
-    "María José",
-    "Juan Carlos",
-    "Ana Lucía",
-    "Wilson",
-    "Yesenia",
-    "Kervens",
-    "Dayana",
-    "Óscar",
-    "Fabiola",
-    "Erick",
+# Synthetic families: (given names, first surname, second surname, sex, relationship, age,
+# nationality, languages). The first member heads the group.
+FAMILIES = [
+    [
+        ("María José", "Hernández", "López", "female", "head", 31, "HND", ["spa"]),
+        ("Kevin", "Mejía", "Hernández", "male", "child", 9, "HND", ["spa"]),
+        ("Dayana", "Mejía", "Hernández", "female", "child", 4, "HND", ["spa"]),
+    ],
+    [("Wilson", "Joseph", "", "male", "head", 38, "HTI", ["hat", "fra", "spa"])],
+    [
+        ("Yesenia", "Castillo", "Ramos", "female", "head", 24, "GTM", ["mam", "spa"]),
+        ("Ana Lucía", "Castillo", "", "female", "sibling", 16, "GTM", ["mam", "spa"]),
+    ],
+    [("Óscar", "Pérez", "Ramos", "male", "head", 16, "SLV", ["spa"])],
+    [
+        ("Juan Carlos", "Ortiz", "Gómez", "male", "head", 45, "VEN", ["spa"]),
+        ("Fabiola", "Reyes", "Paz", "female", "partner", 41, "VEN", ["spa"]),
+    ],
 ]
-FAMILY = [
-    "Hernández López",
-    "Castillo",
-    "Pérez Ramos",
-    "Joseph",
-    "Mejía Cruz",
-    "Ortiz",
-    "Saint-Fleur",
-    "Gómez",
-    "Reyes Paz",
-    "Alvarado",
+
+# The city (people/vocabularies/cities.csv) of each demo organization.
+CITY_OF = {
+    "RED": "cdmx",
+    "TIJ": "tijuana",
+    "MXL": "mexicali",
+    "CJS": "ciudad_juarez",
+    "NLD": "nuevo_laredo",
+    "REY": "reynosa",
+    "MAT": "matamoros",
+    "PNS": "piedras_negras",
+    "MTY": "monterrey",
+}
+
+
+def _years_ago(years: int, offset: int) -> date:
+    today = timezone.localdate()
+    return date(today.year - years - 1, 1 + offset % 12, 1 + offset % 27)
+
+
+def _family(number: int) -> list[MemberData]:
+    members = []
+    for given, first, second, sex, relationship, age, nationality, languages in FAMILIES[
+        number % len(FAMILIES)
+    ]:
+        fields = {
+            "given_names": given,
+            "first_surname": first,
+            "second_surname": second,
+            "sex": sex,
+            "relationship": relationship,
+            "date_of_birth": _years_ago(age, number),
+            "nationality": nationality,
+            "languages": languages,
+            "needs_interpreter": "spa" not in languages[:1],
+        }
+        members.append(MemberData(fields=fields))
+    return members
+
+
+def _reception(by: User, household: Household, number: int) -> None:
+    """A return, a document and, for every other family, a screening of each member."""
+    today = timezone.localdate()
+    port, phase, returned = RETURNS[number % len(RETURNS)]
+    for person in household.members.order_by("id"):
+        if person.date_of_birth >= returned:
+            continue  # born in Mexico after the return
+        records.return_record(
+            by=by,
+            person=person,
+            data={"program_phase": phase, "returned_on": returned, "return_point": port},
+        )
+        if person.relationship == "head":
+            records.document_record(
+                by=by,
+                person=person,
+                data={
+                    "doc_type": "FMM",
+                    "number": f"FMM{number:05d}",
+                    "issuer": "INM",
+                    "issued_on": today - timedelta(days=160),
+                    "expires_on": today + timedelta(days=20 + number),
+                },
+            )
+        if number % 2 == 0:
+            screening_record(
+                by=by,
+                person=person,
+                answers=SCREENING_ANSWERS[number % len(SCREENING_ANSWERS)],
+                screened_on=today,
+                language="spa",
+            )
+
+
+# (port, program, date of return) of the demo families.
+RETURNS = [
+    ("SYS", "MPP1", date(2019, 3, 12)),
+    ("BRO", "MPP2", date(2022, 2, 3)),
+    ("ELP", "MPP2", date(2021, 12, 14)),
+    ("LRD", "MPP1", date(2019, 9, 2)),
+]
+SCREENING_ANSWERS: list[dict[str, Any]] = [
+    {"wg.walking": 3, "wg.seeing": 1, "legal.has_lawyer": "no"},
+    {"safety.fear_of_return": "yes", "health.mental_distress": "yes"},
 ]
 
 
@@ -180,16 +268,13 @@ def seed(password: str) -> list[DemoLogin]:
         logins.append(DemoLogin(user.email, ", ".join(f"{r.label} ({s})" for s, r in roles)))
     for index, (short, coordinator) in enumerate(sorted(coordinators.items())):
         with organization_scope(organizations[short].pk):
-            for offset in range(6):
-                number = index * 6 + offset
-                person_register(
+            for offset in range(4):
+                household = household_register(
                     by=coordinator,
-                    data={
-                        "given_names": GIVEN[number % len(GIVEN)],
-                        "family_names": FAMILY[(number * 3) % len(FAMILY)],
-                        "date_of_birth": date(1975 + number % 40, 1 + number % 12, 1 + number % 27),
-                    },
+                    members=_family(index * 4 + offset),
+                    arrival=Arrival(city=CITY_OF[short]),
                 )
+                _reception(coordinator, household, index * 4 + offset)
     return logins
 
 

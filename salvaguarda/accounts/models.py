@@ -1,11 +1,13 @@
 """Organizations (tenants), staff accounts, memberships with roles, second factors and sessions."""
 
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -212,3 +214,40 @@ class SecurityKey(models.Model):
 
     def __str__(self) -> str:
         return f"security key {self.name} of {self.user}"
+
+
+API_TOKEN_DAYS = 90
+
+
+def api_token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=API_TOKEN_DAYS)
+
+
+class ApiToken(models.Model):
+    """A key for the REST API, acting as one membership (its organization and its role).
+
+    Only a SHA-256 hash of the token is stored (tokens are 32 random bytes, so a fast hash is
+    enough); the token itself is shown once, when it is made. It stops working when revoked,
+    expired, when the membership or the account is deactivated, and when the account's security
+    stamp changes (a new password, second factor or role), like the account's sessions.
+    """
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("beginning of the token"), max_length=12)
+    security_stamp = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=api_token_expiry)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"API token {self.prefix}… of {self.user}"

@@ -25,9 +25,15 @@ def memberships_of(user: User) -> list[Membership]:
 
 
 def active_membership(request: HttpRequest) -> tuple[Membership | None, list[Membership]]:
-    """The membership the signed-in user chose to act in (the first one if none was chosen)."""
+    """The membership the signed-in user chose to act in (the first one if none was chosen).
+
+    A request made with an API token acts as the token's membership, and only that one.
+    """
     if not request.user.is_authenticated:
         return None, []
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return token.membership, [token.membership]
     memberships = memberships_of(request.user)
     chosen = request.session.get(ACTIVE_MEMBERSHIP_SESSION_KEY)
     for membership in memberships:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salvaguarda.accounts import views, views_members, views_self, views_webauthn
+from salvaguarda.accounts import views, views_members, views_self, views_tokens, views_webauthn
 
 app_name = "accounts"
 
@@ -36,6 +36,9 @@ urlpatterns = [
         views_self.recovery_codes_regenerate,
         name="recovery_codes_regenerate",
     ),
+    # Tokens of the REST API
+    path("tokens/", views_tokens.token_list, name="token_list"),
+    path("tokens/<uuid:token_uuid>/revocar/", views_tokens.token_revoke, name="token_revoke"),
     # Security keys and passkeys (JSON steps for static/js/webauthn.js)
     path(
         "seguridad/llaves/registro/opciones/",

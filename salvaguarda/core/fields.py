@@ -19,7 +19,7 @@ from django.db.models.query_utils import DeferredAttribute
 
 from salvaguarda.core import keys
 from salvaguarda.lib import crypto
-from salvaguarda.lib.normalize import fold_text
+from salvaguarda.lib.normalize import fold_identifier, fold_text
 
 PREFIX = "sg1"
 
@@ -156,7 +156,7 @@ class EncryptedJSONField(EncryptedField):
         return json.loads(data)
 
 
-NORMALIZERS: dict[str, Callable[[str], str]] = {"text": fold_text}
+NORMALIZERS: dict[str, Callable[[str], str]] = {"text": fold_text, "identifier": fold_identifier}
 
 
 def blind_index(

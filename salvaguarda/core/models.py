@@ -113,6 +113,8 @@ class AuditEvent(models.Model):
         MEMBER_DEACTIVATED = "member_deactivated", _("Deactivated a member")
         ORGANIZATION_CREATED = "organization_created", _("Created an organization")
         KEYS_ROTATED = "keys_rotated", _("Rotated encryption keys")
+        API_TOKEN_CREATED = "api_token_created", _("Created an API token")
+        API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
 
     chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveBigIntegerField()

@@ -14,6 +14,7 @@ Run it while the application is stopped: a running process keeps a data key cach
 with the former key (searchable again only after the next rotation).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,11 @@ from salvaguarda.core.models import OrganizationKey
 from salvaguarda.core.scoping import organization_scope
 
 BATCH_SIZE = 500
+
+# Called with the organization id inside `rotate_organization_key`, after its data has been
+# re-encrypted, in the same scope and transaction: other apps register what they derive from
+# the data key (e.g. name-search tokens) here, so that core does not import them.
+AFTER_ORGANIZATION_ROTATION: list[Callable[[int], object]] = []
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ def rotate_organization_key(organization_id: int) -> int:
         with organization_scope(organization_id):
             new_key = keys.create_data_key(organization_id)
             count = sum(_reencrypt_rows(spec, organization_id) for spec in encrypted_models())
+            for hook in AFTER_ORGANIZATION_ROTATION:
+                hook(organization_id)
             audit.record(
                 action=audit.Action.KEYS_ROTATED,
                 organization_id=organization_id,

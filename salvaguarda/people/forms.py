@@ -1,14 +1,297 @@
+"""Forms of registration, editing and the list. Checks live in `validation` and the services."""
+
+import datetime
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.people import validation, vocab
+from salvaguarda.people.models import ContactChannel, Person
+from salvaguarda.people.queries import AGE_BANDS, PersonFilters
+from salvaguarda.people.services import Contact, MemberData, check_family
 
-class PersonForm(forms.Form):
-    given_names = forms.CharField(label=_("Given names"), max_length=150)
-    family_names = forms.CharField(label=_("Surnames"), max_length=150, required=False)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+# The languages offered as tick boxes; any other is typed as an ISO 639-3 code.
+COMMON_LANGUAGES = ("spa", "eng", "hat", "por", "fra", "quc", "mam", "kjb", "kek")
+
+
+def _blank(choices: list[tuple[str, str]], label: Any = "—") -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberForm(forms.Form):
+    """One person of the group. The first one heads the group."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=150, required=False)
+    first_surname = forms.CharField(label=_("First surname"), max_length=150, required=False)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=150, required=False)
+    other_names = forms.CharField(
+        label=_("Other names or nicknames"), max_length=150, required=False
     )
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the person who heads the group"),
+        choices=Person.Relationship.choices,
+        required=False,
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, required=False)
+    gender_identity = forms.CharField(
+        label=_("Gender identity (optional, in their own words)"), max_length=80, required=False
+    )
+    birth_precision = forms.ChoiceField(
+        label=_("How the date of birth is known"),
+        choices=Person.BirthPrecision.choices,
+        required=False,
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    age = forms.IntegerField(
+        label=_("Age in years (when the date is not known)"),
+        min_value=0,
+        max_value=validation.MAX_AGE,
+        required=False,
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    other_nationalities = forms.MultipleChoiceField(
+        label=_("Other nationalities"), required=False, widget=forms.SelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_languages = forms.CharField(
+        label=_("Other languages (ISO 639-3 codes, separated by commas)"),
+        max_length=60,
+        required=False,
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), required=False)
+    needs_interpreter = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    indigenous = forms.ChoiceField(
+        label=_("Indigenous self-identification"),
+        choices=Person.Indigenous.choices,
+        required=False,
+    )
+    indigenous_people = forms.CharField(
+        label=_("Indigenous people or community"), max_length=80, required=False
+    )
+    is_legal_guardian = forms.BooleanField(
+        label=_("Legal guardian or usual caregiver of the children of the group"),
+        required=False,
+    )
+    a_number = forms.CharField(label=_("U.S. A-number"), max_length=16, required=False)
+    contact_kind = forms.ChoiceField(
+        label=_("Contact channel"), choices=ContactChannel.Kind.choices, required=False
+    )
+    contact_number = forms.CharField(label=_("Phone number"), max_length=32, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        countries = vocab.COUNTRIES.choices()
+        self.fields["nationality"].choices = _blank(countries)  # type: ignore[attr-defined]
+        self.fields["other_nationalities"].choices = countries  # type: ignore[attr-defined]
+        self.fields["languages"].choices = [  # type: ignore[attr-defined]
+            (code, vocab.LANGUAGES.label(code)) for code in COMMON_LANGUAGES
+        ]
+        self.fields["preferred_language"].choices = _blank(  # type: ignore[attr-defined]
+            vocab.LANGUAGES.choices()
+        )
+
+    def clean_a_number(self) -> str:
+        value: str = self.cleaned_data["a_number"]
+        return validation.a_number(value) if value else ""
+
+    def clean_contact_number(self) -> str:
+        value: str = self.cleaned_data["contact_number"]
+        return validation.phone_number(value) if value else ""
+
+    def clean_other_languages(self) -> list[str]:
+        text: str = self.cleaned_data["other_languages"]
+        return [validation.language_code(code) for code in text.split(",") if code.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        born = data.get("date_of_birth")
+        age = data.get("age")
+        precision = data.get("birth_precision") or Person.BirthPrecision.EXACT
+        if born is not None:
+            try:
+                validation.date_of_birth(born, today)
+            except ValidationError as exc:
+                self.add_error("date_of_birth", exc)
+        elif age is not None:
+            data["date_of_birth"] = _years_before(today, age)
+            precision = Person.BirthPrecision.ESTIMATED
+        data["birth_precision"] = precision
+        data["sex"] = data.get("sex") or Person.Sex.NOT_RECORDED
+        if not any(data.get(f) for f in ("given_names", "first_surname", "second_surname")):
+            self.add_error("given_names", _("Write at least a given name or a surname."))
+        if data.get("contact_number") and not data.get("contact_kind"):
+            self.add_error("contact_kind", _("Say which channel this number is for."))
+        return data
+
+    def member_data(self) -> MemberData:
+        data = dict(self.cleaned_data)
+        contacts = []
+        if data.get("contact_number"):
+            contacts.append(Contact(data["contact_kind"], data["contact_number"], True))
+        data["languages"] = [*data.get("languages", []), *data.get("other_languages", [])]
+        fields = {k: v for k, v in data.items() if k not in MEMBER_ONLY}
+        if not fields.get("relationship"):
+            fields.pop("relationship", None)  # the head's is set by the service
+        return MemberData(fields=fields, contacts=contacts)
 
 
-class PersonSearchForm(forms.Form):
+MEMBER_ONLY = ("age", "other_languages", "contact_kind", "contact_number")
+
+
+def _years_before(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        forms = [f for f in self.forms if f.has_changed()]
+        if not forms:
+            raise ValidationError(_("Register at least one person."))
+        for form in forms[1:]:
+            if not form.cleaned_data.get("relationship"):
+                form.add_error(
+                    "relationship",
+                    _("Say how this person is related to the person who heads the group."),
+                )
+        if any(f.errors for f in forms):
+            raise ValidationError(_("Check the marked fields of the group."))
+        members = [f.cleaned_data for f in forms]
+        members[0] = {**members[0], "relationship": Person.Relationship.HEAD}
+        check_family(members)
+
+    def members(self) -> list[MemberData]:
+        return [form.member_data() for form in self.forms if form.has_changed()]
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=0, min_num=1, validate_min=True
+)
+
+
+class ArrivalForm(forms.Form):
+    city = forms.ChoiceField(label=_("City where they are now"))
+    shelter = forms.CharField(
+        label=_("Shelter or address (optional)"), max_length=160, required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The purpose of the registration was explained and they agree to be registered "
+            "(a parent or caregiver agrees for the children)."
+        )
+    )
+    consent_language = forms.ChoiceField(label=_("Language in which it was explained"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = _blank(vocab.CITIES.choices())  # type: ignore[attr-defined]
+        self.fields["consent_language"].choices = vocab.LANGUAGES.choices()  # type: ignore[attr-defined]
+
+
+class PersonEditForm(MemberForm):
+    """Editing one person: the same fields, without the contact channel (added on the file)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("contact_kind", "contact_number"):
+            del self.fields[name]
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contact channel"), choices=ContactChannel.Kind.choices)
+    number = forms.CharField(label=_("Phone number"), max_length=32)
+    is_preferred = forms.BooleanField(label=_("Preferred channel"), required=False)
+
+    def clean_number(self) -> str:
+        return validation.phone_number(self.cleaned_data["number"])
+
+
+class MoveForm(forms.Form):
+    city = forms.ChoiceField(label=_("City"))
+    shelter = forms.CharField(label=_("Shelter or address"), max_length=160, required=False)
+    since = forms.DateField(label=_("Since"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = _blank(vocab.CITIES.choices())  # type: ignore[attr-defined]
+
+    def clean_since(self) -> datetime.date:
+        return validation.not_future(self.cleaned_data["since"], timezone.localdate())
+
+
+class PersonFilterForm(forms.Form):
+    """The list's search and filters. Sent by POST: a name never goes into a URL or a log."""
+
     name = forms.CharField(label=_("Name or surname"), max_length=150, required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    returned_from = forms.DateField(label=_("Returned from"), required=False, widget=DateInput())
+    returned_to = forms.DateField(label=_("Returned until"), required=False, widget=DateInput())
+    program_phase = forms.ChoiceField(label=_("Program"), required=False)
+    need = forms.ChoiceField(label=_("Specific need"), required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    age_band = forms.ChoiceField(label=_("Age"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=_blank([(v, str(label)) for v, label in Person.Priority.choices if v], _("Any")),
+    )
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_label = _("Any")
+        self.fields["city"].choices = _blank(vocab.CITIES.choices(), any_label)  # type: ignore[attr-defined]
+        self.fields["program_phase"].choices = _blank(  # type: ignore[attr-defined]
+            vocab.PROGRAM_PHASES.choices(), any_label
+        )
+        needs = [
+            (t.code, t.label)
+            for t in vocab.SPECIFIC_NEEDS.terms.values()
+            if not t.extra.get("parent")
+        ]
+        self.fields["need"].choices = _blank(needs, any_label)  # type: ignore[attr-defined]
+        self.fields["nationality"].choices = _blank(vocab.COUNTRIES.choices(), any_label)  # type: ignore[attr-defined]
+        self.fields["age_band"].choices = _blank(  # type: ignore[attr-defined]
+            [(code, code) for code, _young, _old in AGE_BANDS], any_label
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("returned_from"), data.get("returned_to")
+        if start and end and start > end:
+            self.add_error("returned_to", _("The end of the period is before its start."))
+        return data
+
+    def filters(self) -> PersonFilters:
+        data = self.cleaned_data
+        return PersonFilters(
+            name=data["name"],
+            city=data["city"],
+            returned_from=data["returned_from"],
+            returned_to=data["returned_to"],
+            program_phase=data["program_phase"],
+            need=data["need"],
+            nationality=data["nationality"],
+            age_band=data["age_band"],
+            priority=data["priority"],
+        )
+
+    def page_number(self) -> int:
+        return int(self.cleaned_data.get("page") or 1)

@@ -1,14 +1,66 @@
 """Reads of people. Every function runs inside the request's organization scope."""
 
+import datetime
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
-from salvaguarda.people.models import Person
+from salvaguarda.people import search, vocab
+from salvaguarda.people.models import (
+    Consent,
+    ContactChannel,
+    IdentityDocument,
+    Person,
+    PersonLocation,
+    ReturnEvent,
+    Screening,
+    SpecificNeed,
+)
+from salvaguarda.people.queries_records import documents_expiring, safeguard_status
+from salvaguarda.people.queries_screening import needs_of
+
+PAGE_SIZE = 20
+
+# Age bands of the list filter: (code, youngest, oldest) in years.
+AGE_BANDS = (
+    ("0-4", 0, 4),
+    ("5-11", 5, 11),
+    ("12-17", 12, 17),
+    ("18-59", 18, 59),
+    ("60+", 60, 130),
+)
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    """What the list can be narrowed by. None of it identifies a person alone."""
+
+    name: str = ""
+    city: str = ""
+    returned_from: datetime.date | None = None
+    returned_to: datetime.date | None = None
+    program_phase: str = ""
+    need: str = ""
+    nationality: str = ""
+    age_band: str = ""
+    priority: str = ""
+
+    def used(self) -> list[str]:
+        """Names of the filters in use (for the audit trail: names, never values)."""
+        return [name for name, value in vars(self).items() if value not in ("", None)]
+
+
+@dataclass
+class PersonPage:
+    people: list[Person]
+    number: int
+    has_next: bool
 
 
 def person_count() -> int:
@@ -16,31 +68,73 @@ def person_count() -> int:
     return Person.objects.count()
 
 
-def persons_for(user: Any, *, name: str = "") -> QuerySet[Person]:
-    """People of the active organization, optionally by exact name (ignoring accents, case)."""
+def _birth_years(band: str, today: datetime.date) -> tuple[int, int] | None:
+    for code, youngest, oldest in AGE_BANDS:
+        if code == band:
+            return today.year - oldest - 1, today.year - youngest
+    return None
+
+
+def persons_for(user: Any, filters: PersonFilters) -> QuerySet[Person]:
+    """People of the active organization narrowed by every filter but the name."""
     queryset = Person.objects.all()
-    if name:
-        org_id = current_organization_id()
-        assert org_id is not None  # noqa: S101 - the scope middleware guarantees it
-        given = Person._meta.get_field("given_names_index").lookup_value(org_id, name)
-        family = Person._meta.get_field("family_names_index").lookup_value(org_id, name)
-        queryset = queryset.filter(given_names_index=given) | queryset.filter(
-            family_names_index=family
+    if filters.city:
+        queryset = queryset.filter(current_city=filters.city)
+    if filters.nationality:
+        queryset = queryset.filter(nationality=filters.nationality)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    years = _birth_years(filters.age_band, timezone.localdate())
+    if years:
+        # By year of birth: a band is exact to within the months of one birthday.
+        queryset = queryset.filter(birth_year__range=years)
+    if filters.need:
+        needs = SpecificNeed.objects.filter(
+            person=OuterRef("pk"), code=filters.need, resolved_on__isnull=True
         )
+        queryset = queryset.filter(Exists(needs))
+    if filters.program_phase or filters.returned_from or filters.returned_to:
+        returns = ReturnEvent.objects.filter(person=OuterRef("pk"))
+        if filters.program_phase:
+            returns = returns.filter(program_phase=filters.program_phase)
+        if filters.returned_from:
+            returns = returns.filter(returned_on__gte=filters.returned_from)
+        if filters.returned_to:
+            returns = returns.filter(returned_on__lte=filters.returned_to)
+        queryset = queryset.filter(Exists(returns))
     return queryset
 
 
-def persons_page_for(user: Any, *, name: str = "", limit: int = 50) -> list[Person]:
-    """The list page: audited before anything is returned."""
-    people = list(persons_for(user, name=name)[:limit])
+def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> PersonPage:
+    """One page of the list, best name match first when a name is given. Audited."""
+    org_id = current_organization_id()
+    assert org_id is not None  # noqa: S101 - the scope middleware guarantees it
+    page = max(page, 1)
+    offset = (page - 1) * PAGE_SIZE
+    candidates = persons_for(user, filters)
+    if filters.name:
+        restrict = candidates if len(filters.used()) > 1 else None
+        ids = search.rank_persons(
+            organization_id=org_id,
+            text=filters.name,
+            candidates=restrict,
+            limit=PAGE_SIZE + 1,
+            offset=offset,
+        )
+        by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        people = [by_id[pk] for pk in ids if pk in by_id]
+    else:
+        people = list(candidates.order_by("-created_at", "-id")[offset : offset + PAGE_SIZE + 1])
+    has_next = len(people) > PAGE_SIZE
+    people = people[:PAGE_SIZE]
     audit.record(
-        action=audit.Action.SEARCH if name else audit.Action.LIST,
+        action=audit.Action.SEARCH if filters.name else audit.Action.LIST,
         actor=user,
-        organization_id=current_organization_id(),
+        organization_id=org_id,
         object_type=Person._meta.label_lower,
-        detail={"count": len(people), "filters": ["name"] if name else []},
+        detail={"count": len(people), "filters": filters.used(), "page": page},
     )
-    return people
+    return PersonPage(people, page, has_next)
 
 
 def person_get_for(user: Any, person_uuid: uuid.UUID) -> Person:
@@ -55,3 +149,100 @@ def person_get_for(user: Any, person_uuid: uuid.UUID) -> Person:
         obj=person,
     )
     return person
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: datetime.date
+    kind: str
+    what: str
+    by: str
+
+
+@dataclass
+class PersonFile:
+    """Everything the person's file page shows, read at once (one audit entry: the view)."""
+
+    person: Person
+    family: list[Person]
+    contacts: list[ContactChannel]
+    locations: list[PersonLocation]
+    returns: list[ReturnEvent]
+    documents: list[Any]
+    screenings: list[Screening]
+    needs: list[SpecificNeed]
+    consents: list[Consent]
+    safeguards: list[Any]
+    document_rows: list[IdentityDocument]
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def current_location(self) -> PersonLocation | None:
+        return next((loc for loc in self.locations if loc.until is None), None)
+
+
+def _timeline(file: PersonFile) -> list[TimelineEntry]:
+    def who(row: Any) -> str:
+        return row.created_by.full_name
+
+    def local(moment: datetime.datetime) -> datetime.date:
+        return timezone.localdate(moment)
+
+    entries = [TimelineEntry(local(file.person.created_at), "registered", "", who(file.person))]
+    entries += [
+        TimelineEntry(r.returned_on, "return", vocab.PROGRAM_PHASES.label(r.program_phase), who(r))
+        for r in file.returns
+    ]
+    entries += [
+        TimelineEntry(
+            local(d.created_at), "document", vocab.DOCUMENT_TYPES.label(d.doc_type), who(d)
+        )
+        for d in file.document_rows
+    ]
+    entries += [TimelineEntry(s.screened_on, "screening", "", who(s)) for s in file.screenings]
+    entries += [
+        TimelineEntry(loc.since, "location", vocab.CITIES.label(loc.city), who(loc))
+        for loc in file.locations
+    ]
+    for consent in file.consents:
+        purpose = str(Consent.Purpose(consent.purpose).label)
+        entries.append(TimelineEntry(local(consent.given_at), "consent", purpose, who(consent)))
+        if consent.revoked_at:
+            revoked_by = consent.revoked_by.full_name if consent.revoked_by else ""
+            entries.append(
+                TimelineEntry(local(consent.revoked_at), "consent_revoked", purpose, revoked_by)
+            )
+    for line in file.safeguards:
+        if line.check is not None:
+            entries.append(
+                TimelineEntry(line.check.done_on, "safeguard", line.label, who(line.check))
+            )
+    return sorted(entries, key=lambda e: e.day, reverse=True)
+
+
+def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
+    """The whole file of a person: audited as one view of the person."""
+    person = person_get_for(user, person_uuid)
+    family: list[Person] = []
+    if person.household_id is not None:
+        family = list(Person.objects.filter(household_id=person.household_id).order_by("id"))
+
+    def rows(model: Any, *related: str) -> list[Any]:
+        return list(model.objects.filter(person=person).select_related("created_by", *related))
+
+    documents = rows(IdentityDocument)
+    file = PersonFile(
+        person=person,
+        family=family,
+        contacts=rows(ContactChannel),
+        locations=rows(PersonLocation),
+        returns=rows(ReturnEvent),
+        documents=documents_expiring(documents, timezone.localdate()),
+        screenings=rows(Screening),
+        needs=needs_of(person),
+        consents=rows(Consent, "revoked_by"),
+        safeguards=safeguard_status(person),
+        document_rows=documents,
+    )
+    file.timeline = _timeline(file)
+    return file

@@ -1,45 +1,124 @@
 import uuid
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.people import queries, services
-from salvaguarda.people.forms import PersonForm, PersonSearchForm
+from salvaguarda.people.forms import (
+    ArrivalForm,
+    ContactForm,
+    MemberFormSet,
+    MoveForm,
+    PersonEditForm,
+    PersonFilterForm,
+)
+from salvaguarda.people.services import Arrival, Contact
+
+MEMBER_PREFIX = "member"
 
 
 @policy(Policy.CASE_DATA)
 def person_list(request: HttpRequest) -> HttpResponse:
-    # Names are searched by POST so that they never appear in a URL, a log or the history.
-    form = PersonSearchForm(request.POST or None)
-    name = form.cleaned_data["name"] if request.method == "POST" and form.is_valid() else ""
-    people = queries.persons_page_for(request.user, name=name)
-    return render(
-        request, "people/person_list.html", {"form": form, "people": people, "name": name}
-    )
+    # Search and filters are sent by POST so that a name never appears in a URL, log or history.
+    form = PersonFilterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        page = queries.persons_page_for(request.user, form.filters(), page=form.page_number())
+    else:
+        page = queries.persons_page_for(request.user, queries.PersonFilters())
+    return render(request, "people/person_list.html", {"form": form, "page": page})
+
+
+def _with_one_more_member(data: QueryDict) -> QueryDict:
+    data = data.copy()
+    key = f"{MEMBER_PREFIX}-TOTAL_FORMS"
+    data[key] = str(int(data.get(key) or 1) + 1)
+    return data
 
 
 @policy(Policy.CASE_DATA)
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = services.person_register(by=request.user, data=form.cleaned_data)
-        return redirect("people:detail", person_uuid=person.uuid)
-    return render(request, "people/person_form.html", {"form": form})
+    """Register one person or a whole family group in one form (one more member per click)."""
+    if request.method == "POST" and "add_member" in request.POST:
+        # Not saved yet: the same form again, with what was typed and a blank member more.
+        formset = MemberFormSet(_with_one_more_member(request.POST), prefix=MEMBER_PREFIX)
+        arrival = ArrivalForm(request.POST)
+        context = {"formset": formset, "arrival": arrival, "adding": True}
+        return render(request, "people/person_register.html", context)
+    formset = MemberFormSet(request.POST or None, prefix=MEMBER_PREFIX)
+    arrival = ArrivalForm(request.POST or None)
+    if request.method == "POST" and formset.is_valid() and arrival.is_valid():
+        try:
+            household = services.household_register(
+                by=request.user,
+                members=formset.members(),  # type: ignore[attr-defined]
+                arrival=Arrival(
+                    city=arrival.cleaned_data["city"],
+                    shelter=arrival.cleaned_data["shelter"],
+                    consent_language=arrival.cleaned_data["consent_language"],
+                ),
+            )
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)  # type: ignore[attr-defined]
+        else:
+            head = household.members.order_by("id").first()
+            assert head is not None  # noqa: S101 - a household is registered with its members
+            return redirect("people:detail", person_uuid=head.uuid)
+    context = {"formset": formset, "arrival": arrival}
+    return render(request, "people/person_register.html", context)
 
 
 @policy(Policy.CASE_DATA)
 def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
-    person = queries.person_get_for(request.user, person_uuid)
-    return render(request, "people/person_detail.html", {"person": person})
+    file = queries.person_file_for(request.user, person_uuid)
+    return render(request, "people/person_detail.html", {"file": file, "person": file.person})
+
+
+def _initial(person: Any) -> dict[str, Any]:
+    initial = {f: getattr(person, f) for f in services.EDITABLE}
+    initial["languages"] = list(person.languages)
+    return initial
 
 
 @policy(Policy.CASE_DATA)
 def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     person = queries.person_get_for(request.user, person_uuid)
-    initial = {f: getattr(person, f) for f in services.EDITABLE}
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonEditForm(request.POST or None, initial=_initial(person))
     if request.method == "POST" and form.is_valid():
-        services.person_update(by=request.user, person=person, data=form.cleaned_data)
-        return redirect("people:detail", person_uuid=person.uuid)
+        try:
+            services.person_update(by=request.user, person=person, data=form.member_data().fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("people:detail", person_uuid=person.uuid)
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@policy(Policy.CASE_DATA)
+def contact_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    person = queries.person_get_for(request.user, person_uuid)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = Contact(data["kind"], data["number"], data["is_preferred"])
+        services.contact_add(by=request.user, person=person, contact=contact)
+        return redirect("people:detail", person_uuid=person.uuid)
+    title = "contact"
+    return render(
+        request, "people/person_small_form.html", {"form": form, "person": person, "title": title}
+    )
+
+
+@policy(Policy.CASE_DATA)
+def location_move(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    person = queries.person_get_for(request.user, person_uuid)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.person_move(by=request.user, person=person, **form.cleaned_data)
+        return redirect("people:detail", person_uuid=person.uuid)
+    title = "location"
+    return render(
+        request, "people/person_small_form.html", {"form": form, "person": person, "title": title}
+    )

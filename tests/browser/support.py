@@ -129,10 +129,10 @@ def html_lang(page: Any) -> str:
     return str(page.locator("html").get_attribute("lang"))
 
 
-def submit(page: Any) -> Any:
-    """Press the main form's button, wait for the answer and return it."""
+def submit(page: Any, button: str = "main form button[type=submit]") -> Any:
+    """Press the main form's (first, or the given) button, wait for the answer and return it."""
     with page.expect_navigation() as navigation:
-        page.locator("main form button[type=submit]").first.click()
+        page.locator(button).first.click()
     response = navigation.value
     # A real browser sends `Origin` (the Django test client does not): with a referrer policy
     # of "no-referrer" it would be `null` and every POST would fail the CSRF check.

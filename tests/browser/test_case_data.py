@@ -24,10 +24,12 @@ PHONE = {"width": 360, "height": 740}
 def register_person(page: Any, given: str, family: str, born: str = "1987-03-09") -> str:
     """Register a person through the form; return the URL of their page."""
     page.goto("/personas/nueva/")
-    page.locator("#id_given_names").fill(given)
-    page.locator("#id_family_names").fill(family)
-    page.locator("#id_date_of_birth").fill(born)
-    submit(page)
+    page.locator("#id_member-0-given_names").fill(given)
+    page.locator("#id_member-0-first_surname").fill(family)
+    page.locator("#id_member-0-date_of_birth").fill(born)
+    page.locator("#id_city").select_option("tijuana")
+    page.locator("#id_consent").check()
+    submit(page, "button.primary")
     page.wait_for_url("**/personas/*-*-*-*-*/")
     return str(page.url)
 
@@ -124,7 +126,7 @@ def test_the_pages_work_on_a_small_phone_under_a_strict_policy(
     register_person(page, "María Guadalupe de los Ángeles", "Hernández Castillo de la Cruz")
     _assert_fits(page)
     page.goto("/personas/nueva/")
-    submit(page)  # empty: the form comes back with its errors
+    submit(page, "button.primary")  # empty: the form comes back with its errors
     assert page.locator("main .errorlist").count() >= 1
     _assert_fits(page)
     page.goto(f"/personas/{uuid.uuid4()}/")

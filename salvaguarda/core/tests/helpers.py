@@ -58,6 +58,23 @@ def make_person(organization: Organization, by: User, **data: Any) -> Person:
         return person_register(by=by, data=data)
 
 
+def registration(*members: dict[str, str], **arrival: str) -> dict[str, str]:
+    """The POST body of the registration page for these members."""
+    data = {
+        "member-TOTAL_FORMS": str(len(members)),
+        "member-INITIAL_FORMS": "0",
+        "member-MIN_NUM_FORMS": "1",
+        "member-MAX_NUM_FORMS": "1000",
+        "city": "tijuana",
+        "consent": "on",
+        "consent_language": "spa",
+        **arrival,
+    }
+    for index, fields in enumerate(members):
+        data.update({f"member-{index}-{name}": value for name, value in fields.items()})
+    return data
+
+
 @dataclass
 class Cast:
     """Every role of organization A, and an outsider (a coordinator) of organization B."""

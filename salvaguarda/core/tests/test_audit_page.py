@@ -36,7 +36,7 @@ class AuditPageTest(TestCase):
                 organization_id=org,
                 object_type="people.person",
                 object_uuid=cls.person_uuid,
-                fields=["given_names", "family_names"],
+                fields=["given_names", "first_surname"],
             )
         with at(2025, 3, 10, 6, 30):  # 9 March, 23:30 in Tijuana
             cls.viewed = audit.record(
@@ -101,7 +101,7 @@ class AuditPageTest(TestCase):
         self.assertContains(response, self.cast.caseworker.full_name)
         self.assertContains(response, "Created a record")
         self.assertContains(response, str(self.person_uuid))
-        self.assertContains(response, "surnames, given names")
+        self.assertContains(response, "first surname, given names")
         self.assertContains(response, "count: 2; filters: name")
 
     def test_it_filters_by_actor(self) -> None:

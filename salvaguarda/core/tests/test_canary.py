@@ -9,7 +9,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.core.tests.helpers import Cast, registration, sign_in
 
 
 def database_dump() -> str:
@@ -34,16 +34,22 @@ class CanaryTest(TestCase):
     def setUp(self) -> None:
         self.given = "Canario" + uuid.uuid4().hex
         self.family = "Centinela" + uuid.uuid4().hex
-        self.form = {
-            "given_names": self.given,
-            "family_names": self.family,
-            "date_of_birth": "1987-03-09",
-        }
+        self.shelter = "Refugio" + uuid.uuid4().hex
+        self.form = registration(
+            {
+                "given_names": self.given,
+                "first_surname": self.family,
+                "date_of_birth": "1987-03-09",
+                "other_names": self.given + " alias",
+            },
+            shelter=self.shelter,
+        )
 
     def assert_absent(self, text: str, where: str) -> None:
         self.assertNotIn(self.given, text, where)
         self.assertNotIn(self.family, text, where)
         self.assertNotIn(self.given.lower(), text.lower(), where)
+        self.assertNotIn(self.shelter, text, where)
 
     def test_registered_names_are_not_in_the_database_the_sql_or_the_logs(self) -> None:
         client = sign_in(self.client, self.cast.caseworker)
@@ -64,7 +70,7 @@ class CanaryTest(TestCase):
         client = sign_in(Client(raise_request_exception=False), self.cast.caseworker)
         with (
             mock.patch(
-                "salvaguarda.people.services.person_register", side_effect=RuntimeError("boom")
+                "salvaguarda.people.services.household_register", side_effect=RuntimeError("boom")
             ),
             self.assertLogs("django.request", level=logging.ERROR) as logs,
         ):

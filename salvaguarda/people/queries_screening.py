@@ -1,0 +1,49 @@
+"""Reads of screenings and specific needs. Every function runs inside the request's scope."""
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from salvaguarda.core import audit
+from salvaguarda.people.models import Person, Screening, SpecificNeed
+from salvaguarda.people.screening import PRIORITY_RANK
+
+
+def screening_get_for(user: Any, person: Person, screening_uuid: uuid.UUID) -> Screening:
+    """One screening of `person`, audited; 404 if it is not theirs (or not ours)."""
+    screening = Screening.objects.filter(uuid=screening_uuid, person=person).first()
+    if screening is None:
+        raise Http404
+    audit.record(
+        action=audit.Action.VIEW,
+        actor=user,
+        organization_id=screening.organization_id,
+        obj=screening,
+    )
+    return screening
+
+
+def screenings_of(person: Person) -> QuerySet[Screening]:
+    """The screenings of a person already read (and audited), newest first.
+
+    Only the clear columns are loaded: the answers stay encrypted until a screening is opened.
+    """
+    return Screening.objects.filter(person=person).only(
+        "uuid", "questionnaire", "screened_on", "has_disability", "priority", "created_at"
+    )
+
+
+def screening_is_latest(screening: Screening) -> bool:
+    """Whether no screening of the same person was recorded after it (its needs are current)."""
+    return not Screening.objects.filter(person_id=screening.person_id, pk__gt=screening.pk).exists()
+
+
+def needs_of(person: Person, *, screening: Screening | None = None) -> list[SpecificNeed]:
+    """The open specific needs of a person already read, most pressing first (or a screening's)."""
+    queryset = SpecificNeed.objects.filter(person=person, resolved_on__isnull=True)
+    if screening is not None:
+        queryset = queryset.filter(screening=screening)
+    rank = PRIORITY_RANK
+    return sorted(queryset, key=lambda n: (rank.get(n.priority, len(rank)), n.code, n.subcode))

@@ -1,0 +1,395 @@
+"""Name search over blind-index tokens: misspellings find the right person first."""
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from io import StringIO
+from unittest import mock, skipUnless
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+
+from salvaguarda.accounts.models import Organization, Role, User
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, member
+from salvaguarda.core.tests.test_rls import PROBE_ROLE, ensure_probe_role
+from salvaguarda.people import search
+from salvaguarda.people.models import NameToken, Person
+from salvaguarda.people.search import name_token_rows, name_tokens_refresh, rank_persons
+
+# label: (given names, first surname, second surname)
+TARGETS = {
+    "gonzalez": ("María Fernanda", "González", "Ruiz"),
+    "nunez": ("José Luis", "Núñez", "Salas"),
+    "beatriz": ("Beatriz", "Valdivia", "Ortega"),
+    "hernandez": ("Carlos", "Hernández", "Pérez"),
+    "cecilia": ("Cecilia", "Ramírez", "Soto"),
+    "yesenia": ("Yesenia", "Castillo", "Mora"),
+    "hector": ("Héctor", "Aguilar", "Ríos"),
+    "jonathan": ("Jonathan", "Mejía", "Torres"),
+    "jeovany": ("Jeovany", "Rodríguez", "Martínez"),
+    "maria_jose": ("María José", "Pérez", "López"),
+    "guillermo": ("Guillermo", "Sánchez", "Ortiz"),
+    "cruz": ("Ana María", "de la Cruz", "Villalobos"),
+    "wilmer": ("Wilmer Josué", "Chávez", ""),
+    "haitian": ("Jean-Baptiste", "Saint-Fleur", ""),
+    "marie": ("Marie-Claude", "Dorvilus", ""),
+    "cristhian": ("Cristhian", "Hernández", "Ventura"),
+}
+
+# Similar names that must rank below the intended person.
+CROWD = [
+    ("María Fernanda", "Gómez", "Ruiz"),
+    ("Fernando", "González", "Ríos"),
+    ("José Luis", "Muñoz", "Salas"),
+    ("Luis", "Núñez", "Sala"),
+    ("Beatriz", "Valdez", "Ortiz"),
+    ("Carlos", "Fernández", "Pérez"),
+    ("Carla", "Hernández", "Paz"),
+    ("Celia", "Ramírez", "Soto"),
+    ("Cecilia", "Ramos", "Sosa"),
+    ("Yesenia", "Castro", "Mora"),
+    ("Jessica", "Castillo", "Moreno"),
+    ("Hugo", "Aguilar", "Ríos"),
+    ("Héctor", "Aguirre", "Reyes"),
+    ("Jonathan", "Medina", "Torres"),
+    ("Johnny", "Mejía", "Torres"),
+    ("Giovanni", "Ramírez", "Martínez"),
+    ("Jeovany", "Rodas", "Marín"),
+    ("María", "Pérez", "Gómez"),
+    ("José", "López", "Pérez"),
+    ("María Luisa", "López", "Ortega"),
+    ("Guillermo", "Santos", "Ortega"),
+    ("Guadalupe", "Sánchez", "Ortiz"),
+    ("Ana", "Cruz", "Villa"),
+    ("Ana María", "Ortiz", "Villalobos"),
+    ("Wilson", "Chávez", "Reyes"),
+    ("Josué", "Chaves", "López"),
+    ("Jean", "Pierre", "Fleurant"),
+    ("Baptiste", "Saint-Louis", ""),
+    ("Claudette", "Dorval", ""),
+    ("Marie", "Joseph", ""),
+    ("Cristian", "Herrera", "Ventura"),
+    ("Christian", "Hernández", "Bautista"),
+    ("Rosa", "Castiyo", "Mena"),
+]
+
+# query: the label of the person it must find first
+CASES = [
+    ("Maria Fernanda Gonzalez Ruiz", "gonzalez"),  # no accents
+    ("Maria Fernanda Gonsales Ruis", "gonzalez"),  # s/z
+    ("GONZALEZ, María F.", "gonzalez"),  # upper case, punctuation, an initial
+    ("Jose Luis Nunez", "nunez"),  # no ñ
+    ("Veatriz Baldibia", "beatriz"),  # b/v
+    ("Beatris Valdivia Ortega", "beatriz"),
+    ("Carlos Hernandes Perez", "hernandez"),  # s/z
+    ("Carlos Ernandez", "hernandez"),  # silent h left out
+    ("Sesilia Ramires", "cecilia"),  # c/s
+    ("Llesenia Castiyo", "yesenia"),  # y/ll
+    ("Ector Aguilar", "hector"),  # silent h
+    ("Jhonatan Mejia", "jonathan"),
+    ("Jonatan Megia Torres", "jonathan"),  # g/j
+    ("Jonathan Mejai", "jonathan"),  # transposed letters
+    ("Geovany Rodriguez", "jeovany"),  # g/j
+    ("Jeovanny Rodrigez Martines", "jeovany"),  # double letter, missing u, s/z
+    ("Marttinez Rodriguez Jeovany", "jeovany"),  # order, double t
+    ("Jose Maria Perez", "maria_jose"),  # compound given name, in another order
+    ("Maria Perez Lopez", "maria_jose"),  # half of a compound given name
+    ("Mariajose Perez", "maria_jose"),  # written together
+    ("Perez Lopez Maria Jose", "maria_jose"),  # surnames first
+    ("Guillermo Sanchez", "guillermo"),  # no second surname
+    ("Guillermo Ortiz", "guillermo"),  # only the second surname
+    ("Guillermo Ortiz Sanchez", "guillermo"),  # surnames swapped
+    ("Guiyermo Sanches Ortis", "guillermo"),
+    ("Ana Maria de la Cruz Villalobos", "cruz"),
+    ("Ana Maria Delacruz", "cruz"),  # particle written together
+    ("Ana Cruz Villalobos", "cruz"),
+    ("Uilmer Chaves", "wilmer"),  # w/u, v/b, z/s
+    ("Wilmer Josue Chavez", "wilmer"),
+    ("Jean Baptiste Saint Fleur", "haitian"),  # hyphens left out
+    ("Jeanbaptiste Sainfleur", "haitian"),  # written together, t left out
+    ("Saint Fleur Jean", "haitian"),
+    ("Mari Klod Dorbilus", "marie"),  # written by ear
+    ("Christian Hernandez Bentura", "cristhian"),  # th, v/b
+]
+
+
+@contextmanager
+def exact_ranking() -> Iterator[None]:
+    """Budgets large enough for the ranking statement to read every matching row."""
+    with (
+        mock.patch.object(search, "NAIVE_ROWS", 10**9),
+        mock.patch.object(search, "WINDOW_ROWS", 10**9),
+    ):
+        yield
+
+
+def create_person(
+    organization: Organization, user: User, number: int, names: tuple[str, str, str]
+) -> Person:
+    given, first, second = names
+    with organization_scope(organization.pk):
+        person = Person.objects.create(
+            organization=organization,
+            created_by=user,
+            modified_by=user,
+            reference=f"P-{number:06d}",
+            given_names=given,
+            first_surname=first,
+            second_surname=second,
+        )
+        name_tokens_refresh(person)
+    return person
+
+
+class NameSearchTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.org = cls.cast.org
+        user = cls.cast.caseworker
+        cls.people: dict[str, Person] = {}
+        # The crowd is registered after the targets: newer, it would win every tie.
+        for number, (label, names) in enumerate(TARGETS.items(), start=1):
+            cls.people[label] = create_person(cls.org, user, number, names)
+        cls.crowd = [
+            create_person(cls.org, user, 100 + number, names) for number, names in enumerate(CROWD)
+        ]
+        cls.elsewhere = create_person(
+            cls.cast.other_org, cls.cast.outsider, 1, ("Guillermo", "Sánchez", "Ortiz")
+        )
+
+    def rank(self, text: str, **kwargs: object) -> list[int]:
+        with organization_scope(self.org.pk):
+            return rank_persons(organization_id=self.org.pk, text=text, **kwargs)  # type: ignore[arg-type]
+
+    def test_misspellings_find_the_intended_person_first(self) -> None:
+        for query, label in CASES:
+            with self.subTest(query=query):
+                found = self.rank(query)
+                self.assertTrue(found, "nothing found")
+                self.assertEqual(found[0], self.people[label].pk)
+
+    def test_a_given_name_alone_finds_every_person_with_it(self) -> None:
+        found = self.rank("Maria")
+        for label in ("gonzalez", "maria_jose", "cruz"):
+            self.assertIn(self.people[label].pk, found)
+        found = self.rank("Jose")
+        self.assertIn(self.people["maria_jose"].pk, found)
+        self.assertIn(self.people["nunez"].pk, found)
+
+    def test_exact_beats_phonetic_beats_a_typo(self) -> None:
+        jessica, rosa = self.crowd[10].pk, self.crowd[32].pk  # Castillo, Castiyo
+        castro = self.crowd[9].pk  # KSTR is one code away from KSTY
+        yesenia = self.people["yesenia"].pk
+        self.assertEqual(self.rank("Castillo"), [jessica, yesenia, rosa, castro])
+        self.assertEqual(self.rank("Castiyo"), [rosa, jessica, yesenia, castro])
+        found = self.rank("Fernandez")  # Hernández is one phonetic code away
+        self.assertEqual(found[0], self.crowd[5].pk)
+        self.assertIn(self.people["hernandez"].pk, found[1:])
+
+    def test_ties_go_to_the_newest(self) -> None:
+        found = self.rank("Jeovany")
+        self.assertEqual(found[:2], [self.crowd[16].pk, self.people["jeovany"].pk])
+
+    def test_an_unrelated_name_finds_nobody(self) -> None:
+        self.assertEqual(self.rank("Zbigniew Kowalczyk"), [])
+
+    def test_empty_or_unsearchable_text_finds_nobody(self) -> None:
+        for text in ["", "   ", "de la", "J.", "-- ,"]:
+            with self.subTest(text=text):
+                self.assertEqual(self.rank(text), [])
+
+    def test_another_organization_is_never_returned(self) -> None:
+        found = self.rank("Guillermo Sanchez Ortiz")
+        self.assertNotIn(self.elsewhere.pk, found)
+        with organization_scope(self.cast.other_org.pk):
+            theirs = rank_persons(organization_id=self.cast.other_org.pk, text="Guillermo")
+        self.assertEqual(theirs, [self.elsewhere.pk])
+
+    def test_soft_deleted_people_are_not_returned(self) -> None:
+        target = self.people["guillermo"]
+        Person.unscoped.filter(pk=target.pk).update(deleted_at=timezone.now())
+        found = self.rank("Guillermo Sanchez Ortiz")
+        self.assertNotIn(target.pk, found)
+        self.assertTrue(found)
+
+    def test_many_deleted_best_matches_do_not_shorten_the_page(self) -> None:
+        before = self.rank("Maria", limit=50)
+        removed = before[:12]
+        Person.unscoped.filter(pk__in=removed).update(deleted_at=timezone.now())
+        self.assertEqual(self.rank("Maria", limit=1), before[12:13])
+        self.assertEqual(self.rank("Maria", limit=2, offset=1), before[13:15])
+
+    def test_pages(self) -> None:
+        everyone = self.rank("Maria Jose Luis Perez", limit=100)
+        self.assertGreaterEqual(len(everyone), 4)
+        self.assertEqual(self.rank("Maria Jose Luis Perez", limit=2), everyone[:2])
+        self.assertEqual(self.rank("Maria Jose Luis Perez", limit=2, offset=2), everyone[2:4])
+        self.assertEqual(self.rank("Maria Jose Luis Perez", limit=2, offset=99), [])
+
+    def test_the_pruned_statement_with_room_for_every_row_ranks_exactly(self) -> None:
+        queries = [query for query, _ in CASES] + ["Maria", "Hernandez", "Jose Luis Maria"]
+        with exact_ranking():
+            exact = {query: self.rank(query, limit=100) for query in queries}
+        with (
+            mock.patch.object(search, "NAIVE_ROWS", 0),
+            mock.patch.object(search, "ANCHOR_ROWS", 3),
+            mock.patch.object(search, "WINDOW_ROWS", 1000),
+        ):
+            for query in queries:
+                with self.subTest(query=query):
+                    self.assertEqual(self.rank(query, limit=100), exact[query])
+
+    def test_candidates_restrict_the_result(self) -> None:
+        allowed = [self.people["maria_jose"].pk, self.crowd[17].pk, self.people["nunez"].pk]
+        with organization_scope(self.org.pk):
+            candidates = Person.objects.filter(pk__in=allowed)
+            found = rank_persons(
+                organization_id=self.org.pk, text="Maria Perez", candidates=candidates
+            )
+            nobody = rank_persons(
+                organization_id=self.org.pk, text="Maria", candidates=Person.objects.none()
+            )
+        # Both are "María Pérez": the newer first.
+        self.assertEqual(found, [self.crowd[17].pk, self.people["maria_jose"].pk])
+        self.assertEqual(nobody, [])
+
+    def test_candidates_far_down_the_ranking_are_ranked_among_themselves(self) -> None:
+        with exact_ranking():
+            ranking = self.rank("Maria Perez", limit=100)
+        self.assertGreater(len(ranking), 9)
+        last, before_last = ranking[-1], ranking[-2]
+        for few in (5000, 0):  # ranked one by one, or by the restricted statement
+            with (
+                self.subTest(few=few),
+                organization_scope(self.org.pk),
+                mock.patch.object(search, "PREFILTER_ROWS", 2),
+                mock.patch.object(search, "FEW_CANDIDATES", few),
+                exact_ranking(),
+            ):
+                candidates = Person.objects.filter(pk__in=[last, before_last])
+                found = rank_persons(
+                    organization_id=self.org.pk, text="Maria Perez", candidates=candidates
+                )
+                second = rank_persons(
+                    organization_id=self.org.pk, text="Maria Perez", candidates=candidates, offset=1
+                )
+                self.assertEqual(found, [before_last, last])
+                self.assertEqual(second, [last])
+
+    def test_misspellings_among_filtered_candidates(self) -> None:
+        with (
+            organization_scope(self.org.pk),
+            mock.patch.object(search, "PREFILTER_ROWS", 1),
+            mock.patch.object(search, "FEW_CANDIDATES", 0),
+        ):
+            candidates = Person.objects.exclude(pk=self.crowd[0].pk)
+            for query, label in CASES:
+                with self.subTest(query=query):
+                    found = rank_persons(
+                        organization_id=self.org.pk, text=query, candidates=candidates, limit=3
+                    )
+                    self.assertEqual(found[0], self.people[label].pk)
+
+    def test_candidates_exclude_soft_deleted_people(self) -> None:
+        target = self.people["maria_jose"]
+        Person.unscoped.filter(pk=target.pk).update(deleted_at=timezone.now())
+        with organization_scope(self.org.pk):
+            found = rank_persons(
+                organization_id=self.org.pk, text="Maria Jose", candidates=Person.unscoped.all()
+            )
+        self.assertNotIn(target.pk, found)
+        self.assertNotIn(self.elsewhere.pk, found)
+
+    def test_a_name_change_changes_the_tokens(self) -> None:
+        person = self.people["hector"]
+        with organization_scope(self.org.pk):
+            person = Person.objects.get(pk=person.pk)
+            person.first_surname = "Zamudio"
+            person.save()
+            name_tokens_refresh(person)
+        self.assertNotIn(person.pk, self.rank("Ector Aguilar")[:1])
+        self.assertEqual(self.rank("Hector Zamudio")[0], person.pk)
+
+    def test_the_token_table_holds_no_clear_text(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM people_nametoken")
+            rows = cursor.fetchall()
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertTrue(all(isinstance(value, int) for value in row), row)
+        self.assertEqual(
+            set(NameToken.objects.values_list("kind", flat=True)),
+            {NameToken.Kind.EXACT, NameToken.Kind.PHONETIC},
+        )
+
+    def test_rows_are_distinct_and_the_same_name_differs_between_organizations(self) -> None:
+        other = OrganizationFactory()
+        user = member(other, Role.CASEWORKER)
+        names = TARGETS["guillermo"]
+        twin = create_person(other, user, 1, names)
+        mine = set(NameToken.objects.filter(person=self.people["guillermo"]).values_list("token"))
+        theirs = set(NameToken.objects.filter(person=twin).values_list("token"))
+        self.assertEqual(len(mine), len(theirs))
+        self.assertFalse(mine & theirs)
+        # guillermo, sanchez, ortiz: an exact and a phonetic token each, nothing else.
+        self.assertEqual(NameToken.objects.filter(person=twin).count(), 6)
+
+    def test_unsaved_rows_for_a_person(self) -> None:
+        person = Person(organization=self.org, given_names="María José", first_surname="de la Cruz")
+        with organization_scope(self.org.pk):
+            rows = name_token_rows(person)
+        kinds = [row.kind for row in rows]
+        # maria, jose, mariajose, cruz, delacruz: one exact token each, and phonetic ones
+        # (MR, JS, MRJS, KRS, DLKRS).
+        self.assertEqual(kinds.count(NameToken.Kind.EXACT), 5)
+        self.assertEqual(kinds.count(NameToken.Kind.PHONETIC), 5)
+        self.assertTrue(all(row.pk is None and row.person is person for row in rows))
+        self.assertTrue(all(row.organization_id == self.org.pk for row in rows))
+
+
+class PrunedNameSearchTest(NameSearchTest):
+    """The same, with the budgets of the pruned statement shrunk to a few rows."""
+
+    def setUp(self) -> None:
+        for name, value in [("NAIVE_ROWS", 0), ("WINDOW_ROWS", 1), ("ANCHOR_ROWS", 2)]:
+            patcher = mock.patch.object(search, name, value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+
+@skipUnless(connection.vendor == "postgresql", "row-level security is a PostgreSQL feature")
+class NameSearchUnderRowLevelSecurityTest(TestCase):
+    """As the application's plain role, the search sees only the scope's organization."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        names = ("Guillermo", "Sánchez", "Ortiz")
+        cls.mine = create_person(cls.cast.org, cls.cast.caseworker, 1, names)
+        cls.theirs = create_person(cls.cast.other_org, cls.cast.outsider, 1, names)
+
+    def setUp(self) -> None:
+        ensure_probe_role()
+        call_command("grant_app_role", PROBE_ROLE, stdout=StringIO())
+
+    def rank_as_app(self, scope: int, organization_id: int, **budgets: int) -> list[int]:
+        with ExitStack() as stack:
+            for name, value in budgets.items():
+                stack.enter_context(mock.patch.object(search, name, value))
+            with organization_scope(scope), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
+                found = rank_persons(organization_id=organization_id, text="Guillermo Sanches")
+                cursor.execute("RESET ROLE")
+        return found
+
+    def test_the_search_works_as_the_application_role(self) -> None:
+        self.assertEqual(self.rank_as_app(self.cast.org.pk, self.cast.org.pk), [self.mine.pk])
+        pruned = {"NAIVE_ROWS": 0, "WINDOW_ROWS": 1, "ANCHOR_ROWS": 1}
+        found = self.rank_as_app(self.cast.org.pk, self.cast.org.pk, **pruned)
+        self.assertEqual(found, [self.mine.pk])
+
+    def test_another_organization_s_tokens_are_out_of_reach(self) -> None:
+        self.assertEqual(self.rank_as_app(self.cast.org.pk, self.cast.other_org.pk), [])
