@@ -22,7 +22,7 @@ from django.utils import timezone
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.core.rls import POLICY_NAME
 from salvaguarda.core.scoping import RLS_SETTING, organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.tests.helpers import Cast, make_person, registration, sign_in
 
 PROBE_ROLE = "salvaguarda_rls_probe"
 POSTGRESQL = connection.vendor == "postgresql"
@@ -70,10 +70,32 @@ class RowLevelSecurityTest(TestCase):
     def insert_person(self, cursor: Any, organization_id: int) -> None:
         now = timezone.now()
         user = self.cast.caseworker.pk
+        columns = {
+            "uuid": uuid.uuid4(),
+            "organization_id": organization_id,
+            "created_at": now,
+            "created_by_id": user,
+            "modified_at": now,
+            "modified_by_id": user,
+            "reference": f"X-{uuid.uuid4().hex[:8]}",
+            "relationship": "head",
+            "is_legal_guardian": False,
+            "sex": "not_recorded",
+            "birth_precision": "exact",
+            "nationality": "",
+            "other_nationalities": "[]",
+            "languages": "[]",
+            "preferred_language": "",
+            "needs_interpreter": False,
+            "indigenous": "",
+            "current_city": "",
+            "child_status": "",
+            "priority": "",
+        }
         cursor.execute(
-            "INSERT INTO people_person (uuid, organization_id, created_at, created_by_id, "
-            "modified_at, modified_by_id, reference) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [uuid.uuid4(), organization_id, now, user, now, user, f"X-{uuid.uuid4().hex[:8]}"],
+            f"INSERT INTO people_person ({', '.join(columns)}) "  # noqa: S608 - fixed names
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            list(columns.values()),
         )
 
     def test_every_case_table_is_under_a_forced_isolation_policy(self) -> None:
@@ -185,7 +207,7 @@ class ApplicationUnderRowLevelSecurityTest(TestCase):
             cursor.execute("SELECT current_user")
             self.assertEqual(cursor.fetchone()[0], PROBE_ROLE)
         client = sign_in(self.client, self.cast.caseworker)
-        created = client.post(reverse("people:create"), {"given_names": "Propia"})
+        created = client.post(reverse("people:create"), registration({"given_names": "Propia"}))
         self.assertEqual(created.status_code, 302)
         page = client.get(created["Location"])
         self.assertContains(page, "Propia")
