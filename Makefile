@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages
+.PHONY: run test lint pytest demo-code messages bench
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -51,3 +51,16 @@ test: lint pytest
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='*/tests/*'
+
+# Reception benchmark (bench/README.md): `make bench` = 100,000 and 1,000,000 people on SQLite
+# and PostgreSQL (postgres://postgres@127.0.0.1:5432); `make bench SCALE=10000` in under 2 min.
+SCALE ?= 100000,1000000
+BENCH_DB ?= both
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench.run --scale $(SCALE) --db $(BENCH_DB) $(if $(FRESH),--fresh)
