@@ -264,7 +264,9 @@ def registration_figures(user: Any, org_id: int, families: int) -> dict[str, Any
     rng = random.Random(time.time_ns())
     today = timezone.localdate()
     plans = [family_data(rng, today) for _ in range(families)]
-    arrival = Arrival(city="tijuana", shelter="Albergue de prueba", consent_language="spa")
+    arrival = Arrival(
+        city="tijuana", consent_given=True, shelter="Albergue de prueba", consent_language="spa"
+    )
     with organization_scope(org_id):  # warm up: first queries, key cache
         household_register(by=user, members=plans[0], arrival=arrival)
     people = 0

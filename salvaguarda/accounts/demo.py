@@ -272,7 +272,7 @@ def seed(password: str) -> list[DemoLogin]:
                 household = household_register(
                     by=coordinator,
                     members=_family(index * 4 + offset),
-                    arrival=Arrival(city=CITY_OF[short]),
+                    arrival=Arrival(city=CITY_OF[short], consent_given=True),
                 )
                 _reception(coordinator, household, index * 4 + offset)
     return logins

@@ -532,6 +532,7 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> Any:
         members=members,
         arrival=Arrival(
             city=arrival.city,
+            consent_given=arrival.consent,
             shelter=arrival.shelter,
             since=arrival.since,
             consent_language=arrival.consent_language,

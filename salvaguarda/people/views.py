@@ -56,6 +56,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 members=formset.members(),  # type: ignore[attr-defined]
                 arrival=Arrival(
                     city=arrival.cleaned_data["city"],
+                    consent_given=arrival.cleaned_data["consent"],
                     shelter=arrival.cleaned_data["shelter"],
                     consent_language=arrival.cleaned_data["consent_language"],
                 ),

@@ -73,6 +73,7 @@ class Arrival:
     """Where the group stays now, and who gave consent to be registered, in which language."""
 
     city: str
+    consent_given: bool
     shelter: str = ""
     since: datetime.date | None = None
     consent_language: str = "spa"
@@ -270,6 +271,10 @@ def household_register(*, by: Any, members: Sequence[MemberData], arrival: Arriv
     org_id = _org_id()
     if not members:
         raise ValidationError(_("Register at least one person."))
+    if not arrival.consent_given:
+        raise ValidationError(
+            {"consent": _("Nobody is registered without their consent (or their caregiver's).")}
+        )
     today = timezone.localdate()
     cleaned = [_clean(member.fields, today) for member in members]
     cleaned[0]["relationship"] = Relationship.HEAD

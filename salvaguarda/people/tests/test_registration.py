@@ -47,7 +47,9 @@ class HouseholdRegistrationTest(TestCase):
     def register(self, *members: MemberData, city: str = "tijuana") -> Household:
         with organization_scope(self.cast.org.pk):
             return household_register(
-                by=self.cast.caseworker, members=members, arrival=Arrival(city=city, shelter="Casa")
+                by=self.cast.caseworker,
+                members=members,
+                arrival=Arrival(city=city, consent_given=True, shelter="Casa"),
             )
 
     def statuses(self, household: Household) -> dict[str, str]:
@@ -148,6 +150,16 @@ class HouseholdRegistrationTest(TestCase):
         with self.assertRaises(ValidationError) as raised:
             self.register(member("X", 30, sex="robot", nationality="ZZZ", languages=["espanol"]))
         self.assertEqual(set(raised.exception.message_dict), {"sex", "nationality", "languages"})
+
+    def test_nobody_is_registered_without_consent(self) -> None:
+        with organization_scope(self.cast.org.pk), self.assertRaises(ValidationError) as raised:
+            household_register(
+                by=self.cast.caseworker,
+                members=[member("Wilson", 38)],
+                arrival=Arrival(city="tijuana", consent_given=False),
+            )
+        self.assertIn("consent", raised.exception.message_dict)
+        self.assertFalse(Person.unscoped.exists())
 
     def test_an_unknown_city_is_refused(self) -> None:
         with self.assertRaises(ValidationError):
