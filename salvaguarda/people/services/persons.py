@@ -293,7 +293,9 @@ def household_register(*, by: Any, members: Sequence[MemberData], arrival: Arriv
         person = _create_person(by=by, org_id=org_id, data=data, household=household)
         for contact in member.contacts:
             contact_add(by=by, person=person, contact=contact)
-        _move(person, arrival, by, today)
+        _add_location(
+            person, by=by, city=arrival.city, shelter=arrival.shelter, since=arrival.since or today
+        )
         people.append(person)
     _set_child_statuses(household, today)
     for person in people:
@@ -335,18 +337,22 @@ def _create_person(
     return person
 
 
-def _move(person: Person, arrival: Arrival, by: Any, today: datetime.date) -> None:
-    PersonLocation.objects.create(
+def _add_location(
+    person: Person, *, by: Any, city: str, shelter: str, since: datetime.date
+) -> PersonLocation:
+    """A new current location, also kept on the person for lists and filters."""
+    location = PersonLocation.objects.create(
         organization_id=person.organization_id,
         person=person,
-        city=arrival.city,
-        shelter=arrival.shelter,
-        since=arrival.since or today,
+        city=city,
+        shelter=shelter,
+        since=since,
         created_by=by,
         modified_by=by,
     )
-    Person.objects.filter(pk=person.pk).update(current_city=arrival.city)
-    person.current_city = arrival.city
+    Person.objects.filter(pk=person.pk).update(current_city=city)
+    person.current_city = city
+    return location
 
 
 @transaction.atomic
@@ -390,16 +396,7 @@ def person_move(
     PersonLocation.objects.filter(person=person, until__isnull=True).update(
         until=since - datetime.timedelta(days=1)
     )
-    location = PersonLocation.objects.create(
-        organization_id=person.organization_id,
-        person=person,
-        city=city,
-        shelter=shelter,
-        since=since,
-        created_by=by,
-        modified_by=by,
-    )
-    Person.objects.filter(pk=person.pk).update(current_city=city)
+    location = _add_location(person, by=by, city=city, shelter=shelter, since=since)
     audit.record(
         action=audit.Action.CREATE,
         actor=by,

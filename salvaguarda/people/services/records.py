@@ -242,19 +242,21 @@ def _document_values(
     return _checked(IdentityDocument, person, values, check)
 
 
+def safeguard_mark_once(*, by: User, person: Person, item: str, done_on: datetime.date) -> None:
+    """Mark a safeguard done on `done_on` if it is not marked yet (a later, automatic step)."""
+    if SafeguardCheck.objects.filter(person=person, item=item).exists():
+        return
+    _create(SafeguardCheck, by=by, person=person, values={"item": item, "done_on": done_on})
+
+
 def _mark_migration_document(by: User, person: Person, document: IdentityDocument) -> None:
     if document.doc_type not in rules.MIGRATION_DOCUMENT_TYPES:
         return
-    if SafeguardCheck.objects.filter(
-        person=person, item=SafeguardCheck.Item.MIGRATION_DOCUMENT
-    ).exists():
-        return
-    done_on = document.issued_on or _today(person)
-    _create(
-        SafeguardCheck,
+    safeguard_mark_once(
         by=by,
         person=person,
-        values={"item": SafeguardCheck.Item.MIGRATION_DOCUMENT, "done_on": done_on},
+        item=SafeguardCheck.Item.MIGRATION_DOCUMENT,
+        done_on=document.issued_on or _today(person),
     )
 
 

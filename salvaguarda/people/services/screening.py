@@ -13,6 +13,7 @@ from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.people import screening as questionnaire
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Person, SafeguardCheck, Screening, SpecificNeed
+from salvaguarda.people.services.records import safeguard_mark_once
 
 
 def _validated(
@@ -119,21 +120,7 @@ def screening_record(
             fields=["priority"],
         )
 
-    item = SafeguardCheck.Item.SCREENING_DONE
-    if not SafeguardCheck.objects.filter(person=person, item=item).exists():
-        safeguard = SafeguardCheck.objects.create(
-            organization_id=person.organization_id,
-            created_by=by,
-            modified_by=by,
-            person=person,
-            item=item,
-            done_on=screened_on,
-        )
-        audit.record(
-            action=audit.Action.CREATE,
-            actor=by,
-            organization_id=person.organization_id,
-            obj=safeguard,
-            fields=["item", "done_on"],
-        )
+    safeguard_mark_once(
+        by=by, person=person, item=SafeguardCheck.Item.SCREENING_DONE, done_on=screened_on
+    )
     return screening
