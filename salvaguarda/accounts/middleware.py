@@ -20,7 +20,8 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 class SessionPolicyMiddleware:
-    """Sessions end after SESSION_MAX_HOURS in all (idle expiry is the session cookie age),
+    """Sessions end after SESSION_MAX_HOURS in all and after SESSION_IDLE_MINUTES without a
+    request (the session's expiry, renewed with a minute's resolution),
     when they were ended from another browser, and they follow the user's language."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -47,6 +48,8 @@ class SessionPolicyMiddleware:
                 if timezone.now() - tracked.last_seen_at > LAST_SEEN_RESOLUTION:
                     tracked.last_seen_at = timezone.now()
                     tracked.save(update_fields=["last_seen_at"])
+                    # Renews the idle expiry, once a minute rather than on every request.
+                    request.session.modified = True
                 language = request.user.language
                 if language:
                     translation.activate(language)

@@ -3,13 +3,22 @@
 Entries record who did what to which record (type and uuid), which field *names* changed, and
 small non-identifying details (counts, filter names). They never copy identifying values.
 If an entry cannot be written the surrounding transaction fails, so no data is returned.
+
+Appending locks the chain head until the transaction ends. A request's transaction would hold
+that lock while it renders, one request at a time per organization, so a request runs inside
+`deferred()`: the entries it records directly in its transaction are appended as its last
+step, in the same transaction, and the lock is held only for that. An entry recorded inside a
+nested atomic block is appended at once, because that block may be rolled back on its own.
 """
 
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from django.db import models, transaction
@@ -43,6 +52,31 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Deferred:
+    block: transaction.Atomic
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within a transaction: append its entries when the block ends (see the module doc)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("audit.deferred() needs a transaction.")
+    pending = _Deferred(block=connection.atomic_blocks[-1])
+    token = _deferred.set(pending)
+    try:
+        yield
+        if not transaction.get_rollback():
+            _append(pending.events)
+    finally:
+        _deferred.reset(token)
+
+
 def record(
     *,
     action: str,
@@ -58,30 +92,44 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_uuid = object_uuid or getattr(obj, "uuid", None)
-    with transaction.atomic():
-        # One query: the chain head is read and locked at once (or created, locked by the insert).
-        chain, _ = AuditChain.objects.select_for_update().get_or_create(
-            key=_chain_key(organization_id)
-        )
-        event = AuditEvent(
-            chain=chain,
-            sequence=chain.length + 1,
-            organization_id=organization_id,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            action=action,
-            object_type=object_type,
-            object_uuid=object_uuid,
-            fields=sorted(fields),
-            detail=detail or {},
-            previous_hash=chain.last_hash,
-        )
-        event.hash = _digest(chain.last_hash, _payload(event))
-        event.save()
-        chain.length = event.sequence
-        chain.last_hash = event.hash
-        chain.save(update_fields=["length", "last_hash"])
+    event = AuditEvent(
+        organization_id=organization_id,
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        object_type=object_type,
+        object_uuid=object_uuid,
+        fields=sorted(fields),
+        detail=detail or {},
+    )
+    pending = _deferred.get()
+    connection = transaction.get_connection()
+    if pending is not None and connection.atomic_blocks[-1:] == [pending.block]:
+        pending.events.append(event)
+    else:
+        _append([event])
     return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert the entries, one chain head locked at a time, in a fixed order."""
+    by_chain = sorted(events, key=lambda e: _chain_key(e.organization_id))
+    # No savepoint of its own: an entry that cannot be appended fails the whole transaction.
+    with transaction.atomic(savepoint=False):
+        for key, group in groupby(by_chain, key=lambda e: _chain_key(e.organization_id)):
+            # One query: the chain head is read and locked at once (or created, locked by the
+            # insert).
+            chain, _ = AuditChain.objects.select_for_update().get_or_create(key=key)
+            chained = list(group)
+            for event in chained:
+                event.chain = chain
+                event.sequence = chain.length + 1
+                event.previous_hash = chain.last_hash
+                event.hash = _digest(chain.last_hash, _payload(event))
+                chain.length = event.sequence
+                chain.last_hash = event.hash
+            AuditEvent.objects.bulk_create(chained)
+            chain.save(update_fields=["length", "last_hash"])
 
 
 @dataclass(frozen=True)

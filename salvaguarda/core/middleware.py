@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from salvaguarda.accounts.queries import active_membership
+from salvaguarda.core import audit
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.scoping import organization_scope
 
@@ -31,7 +32,8 @@ class NoStoreMiddleware:
 
 
 class OrganizationScopeMiddleware:
-    """Resolve the active organization and run the request inside its scope and transaction."""
+    """Resolve the active organization and run the request inside its scope and transaction.
+    The request's audit entries are appended to the chain as the transaction's last step."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -45,7 +47,7 @@ class OrganizationScopeMiddleware:
             return self.get_response(request)
         timezone.activate(ZoneInfo(membership.organization.time_zone))
         try:
-            with organization_scope(membership.organization_id):
+            with organization_scope(membership.organization_id), audit.deferred():
                 response = self.get_response(request)
                 if response.status_code >= 500:
                     transaction.set_rollback(True)

@@ -188,6 +188,22 @@ class SessionLimitsTest(TestCase):
         with time_machine.travel(NOW + timedelta(minutes=60), tick=False):
             self.assertEqual(client.get(reverse("people:list")).status_code, 302)
 
+    def test_activity_renews_the_idle_expiry_once_a_minute(self) -> None:
+        from django.contrib.sessions.models import Session
+
+        with time_machine.travel(NOW, tick=False):
+            client = sign_in(self.client, self.cast.caseworker)
+            client.get(reverse("people:list"))  # the first page keeps the CSRF secret
+            key = client.session.session_key
+            signed_in = Session.objects.get(session_key=key).expire_date
+        with time_machine.travel(NOW + timedelta(seconds=50), tick=False):
+            client.get(reverse("people:list"))
+            self.assertEqual(Session.objects.get(session_key=key).expire_date, signed_in)
+        with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
+            client.get(reverse("people:list"))
+            renewed = Session.objects.get(session_key=key).expire_date
+        self.assertEqual(renewed, signed_in + timedelta(minutes=2))
+
     def test_a_session_ends_after_twelve_hours_even_when_active(self) -> None:
         with time_machine.travel(NOW, tick=False):
             client = sign_in(self.client, self.cast.caseworker)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 import factory
 from django.db import connection
@@ -12,6 +13,7 @@ from salvaguarda.accounts.models import Membership, Organization, Role, User, Us
 from salvaguarda.accounts.queries import ACTIVE_MEMBERSHIP_SESSION_KEY
 from salvaguarda.accounts.services import SIGNED_IN_AT_KEY
 from salvaguarda.core import keys
+from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.people.models import Person
 from salvaguarda.people.services import person_register
@@ -56,6 +58,11 @@ def make_person(organization: Organization, by: User, **data: Any) -> Person:
     data.setdefault("given_names", "Nombre")
     with organization_scope(organization.pk):
         return person_register(by=by, data=data)
+
+
+def audit_fails(error: Exception) -> Any:
+    """The audit trail refuses every new entry (they are inserted in batches)."""
+    return mock.patch.object(AuditEvent.objects, "bulk_create", side_effect=error)
 
 
 def registration(*members: dict[str, str], **arrival: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from io import StringIO
 
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from salvaguarda.core import audit
 from salvaguarda.core.models import AuditEvent
@@ -104,3 +104,63 @@ class AuditTrailTest(TestCase):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("DELETE FROM core_auditevent")
         self.assertEqual(AuditEvent.objects.count(), 4)
+
+
+class DeferredAppendTest(TestCase):
+    """A request's entries are appended as its transaction's last step (see core.audit)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def view(self, **fields: object) -> AuditEvent:
+        return audit.record(
+            action=audit.Action.VIEW,
+            actor=self.cast.caseworker,
+            organization_id=self.cast.org.pk,
+            object_type="people.person",
+            object_uuid=uuid.uuid4(),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def test_entries_are_appended_in_order_when_the_block_ends(self) -> None:
+        with transaction.atomic(), audit.deferred():
+            first, second = self.view(), self.view()
+            network = audit.record(action=audit.Action.LOGIN, actor=self.cast.caseworker)
+            self.assertEqual(AuditEvent.objects.count(), 0)
+        self.assertEqual([first.sequence, second.sequence, network.sequence], [1, 2, 1])
+        self.assertEqual(second.previous_hash, first.hash)
+        self.assertEqual(AuditEvent.objects.count(), 3)
+        self.assertEqual(verify()[1], "")
+
+    def test_an_entry_in_a_nested_block_is_appended_at_once_and_rolled_back_with_it(self) -> None:
+        with transaction.atomic(), audit.deferred():
+            kept = self.view()
+            try:
+                with transaction.atomic():
+                    self.view()
+                    self.assertEqual(AuditEvent.objects.count(), 1)
+                    raise RuntimeError("the write failed")
+            except RuntimeError:
+                pass
+            self.assertEqual(AuditEvent.objects.count(), 0)
+        self.assertEqual(list(AuditEvent.objects.all()), [kept])
+        self.assertEqual(kept.sequence, 1)
+        self.assertEqual(verify()[1], "")
+
+    def test_nothing_is_appended_when_the_block_is_rolled_back_or_fails(self) -> None:
+        with transaction.atomic(), audit.deferred():
+            self.view()
+            transaction.set_rollback(True)
+        with self.assertRaises(RuntimeError), transaction.atomic(), audit.deferred():
+            self.view()
+            raise RuntimeError("the page failed")
+        self.assertEqual(AuditEvent.objects.count(), 0)
+
+
+class DeferredOutsideATransactionTest(SimpleTestCase):
+    databases = {"default"}
+
+    def test_it_needs_a_transaction(self) -> None:
+        with self.assertRaises(transaction.TransactionManagementError), audit.deferred():
+            pass

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person
+from salvaguarda.core.tests.helpers import Cast, audit_fails, make_person
 from salvaguarda.people import queries_records, validation_records
 from salvaguarda.people.models import Consent, IdentityDocument, ReturnEvent, SafeguardCheck
 from salvaguarda.people.services import records
@@ -300,7 +300,7 @@ class DocumentTest(RecordsTestCase):
             records.document_record(by=self.by, person=self.person, data={"doc_type": "FMM"})
         self.assertEqual(IdentityDocument.objects.count(), 0)
         with (
-            mock.patch("salvaguarda.core.audit.AuditEvent.save", side_effect=DatabaseError("x")),
+            audit_fails(DatabaseError("x")),
             self.assertRaises(DatabaseError),
         ):
             records.return_record(by=self.by, person=self.person, data=a_return())

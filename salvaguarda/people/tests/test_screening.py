@@ -1,7 +1,6 @@
 import datetime
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
@@ -12,7 +11,7 @@ from django.utils import timezone, translation
 from salvaguarda.accounts.models import User
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.tests.helpers import Cast, audit_fails, make_person, sign_in
 from salvaguarda.people import screening as q
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Person, SafeguardCheck, Screening, SpecificNeed
@@ -673,7 +672,7 @@ class ScreeningServiceTest(InEnglish, TestCase):
 
     def test_nothing_is_saved_when_the_audit_fails(self) -> None:
         with (
-            mock.patch("salvaguarda.core.audit.AuditEvent.save", side_effect=DatabaseError("x")),
+            audit_fails(DatabaseError("x")),
             self.assertRaises(DatabaseError),
         ):
             self.record({"gender.pregnant": "yes"})
