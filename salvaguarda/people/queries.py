@@ -75,6 +75,25 @@ def _birth_years(band: str, today: datetime.date) -> tuple[int, int] | None:
     return None
 
 
+def _returns_matching(filters: PersonFilters) -> QuerySet[ReturnEvent] | None:
+    if not (filters.program_phase or filters.returned_from or filters.returned_to):
+        return None
+    returns = ReturnEvent.objects.all()
+    if filters.program_phase:
+        returns = returns.filter(program_phase=filters.program_phase)
+    if filters.returned_from:
+        returns = returns.filter(returned_on__gte=filters.returned_from)
+    if filters.returned_to:
+        returns = returns.filter(returned_on__lte=filters.returned_to)
+    return returns
+
+
+def _needs_matching(filters: PersonFilters) -> QuerySet[SpecificNeed] | None:
+    if not filters.need:
+        return None
+    return SpecificNeed.objects.filter(code=filters.need, resolved_on__isnull=True)
+
+
 def persons_for(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     """People of the active organization narrowed by every filter but the name."""
     queryset = Person.objects.all()
@@ -88,21 +107,41 @@ def persons_for(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     if years:
         # By year of birth: a band is exact to within the months of one birthday.
         queryset = queryset.filter(birth_year__range=years)
-    if filters.need:
-        needs = SpecificNeed.objects.filter(
-            person=OuterRef("pk"), code=filters.need, resolved_on__isnull=True
-        )
-        queryset = queryset.filter(Exists(needs))
-    if filters.program_phase or filters.returned_from or filters.returned_to:
-        returns = ReturnEvent.objects.filter(person=OuterRef("pk"))
-        if filters.program_phase:
-            returns = returns.filter(program_phase=filters.program_phase)
-        if filters.returned_from:
-            returns = returns.filter(returned_on__gte=filters.returned_from)
-        if filters.returned_to:
-            returns = returns.filter(returned_on__lte=filters.returned_to)
-        queryset = queryset.filter(Exists(returns))
+    for related in (_needs_matching(filters), _returns_matching(filters)):
+        if related is not None:
+            queryset = queryset.filter(Exists(related.filter(person=OuterRef("pk"))))
     return queryset
+
+
+# How many person ids of matching returns or needs are read at a time (see _newest_first).
+DRIVING_BATCH = 1000
+
+
+def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) -> list[int]:
+    """Ids of the newest registered people the filters match, `count` from `offset`.
+
+    A filter on returns or needs is read first, from its own index in person order, a batch of
+    person ids at a time, until enough of them pass the other filters. Walking the people from
+    the newest and asking each whether it has such a return would cross most of a large
+    network when the returns sought are old (an early program phase, a period years ago).
+    """
+    candidates = persons_for(user, filters).order_by("-id").values_list("id", flat=True)
+    driving: QuerySet[Any] | None = _needs_matching(filters)
+    if driving is None:
+        driving = _returns_matching(filters)
+    if driving is None:
+        return list(candidates[offset : offset + count])
+    driving_ids = driving.order_by("-person_id").values_list("person_id", flat=True)
+    found: list[int] = []
+    below: int | None = None
+    while len(found) < offset + count:
+        batch_query = driving_ids if below is None else driving_ids.filter(person_id__lt=below)
+        batch = list(batch_query[:DRIVING_BATCH])
+        if not batch:
+            break
+        found += candidates.filter(pk__in=set(batch))
+        below = batch[-1]
+    return found[offset : offset + count]
 
 
 def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> PersonPage:
@@ -121,10 +160,10 @@ def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> Per
             limit=PAGE_SIZE + 1,
             offset=offset,
         )
-        by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-        people = [by_id[pk] for pk in ids if pk in by_id]
     else:
-        people = list(candidates.order_by("-created_at", "-id")[offset : offset + PAGE_SIZE + 1])
+        ids = _newest_first(user, filters, offset, PAGE_SIZE + 1)
+    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    people = [by_id[pk] for pk in ids if pk in by_id]
     has_next = len(people) > PAGE_SIZE
     people = people[:PAGE_SIZE]
     audit.record(

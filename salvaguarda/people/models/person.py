@@ -133,7 +133,7 @@ class Person(OrgScopedModel):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
@@ -142,7 +142,7 @@ class Person(OrgScopedModel):
             )
         ]
         indexes = [
-            models.Index(fields=["organization", "-created_at"], name="person_org_created"),
+            models.Index(fields=["organization", "-id"], name="person_org_newest"),
             models.Index(fields=["organization", "current_city"], name="person_org_city"),
             models.Index(fields=["organization", "nationality"], name="person_org_nationality"),
         ]

@@ -86,7 +86,9 @@ class ReturnEvent(OrgScopedModel):
         verbose_name_plural = _("returns")
         indexes = [
             models.Index(fields=["organization", "returned_on"], name="return_org_date"),
-            models.Index(fields=["organization", "program_phase"], name="return_org_phase"),
+            models.Index(
+                fields=["organization", "program_phase", "person"], name="return_org_phase_person"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -53,7 +53,9 @@ class SpecificNeed(OrgScopedModel):
         ordering = ["code", "subcode"]
         verbose_name = _("specific need")
         verbose_name_plural = _("specific needs")
-        indexes = [models.Index(fields=["organization", "code"], name="need_org_code")]
+        indexes = [
+            models.Index(fields=["organization", "code", "person"], name="need_org_code_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}-{self.subcode}" if self.subcode else self.code
