@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.core.widgets import QuickSelect
 from salvaguarda.people import validation, vocab
 from salvaguarda.people.models import ContactChannel, Person
 from salvaguarda.people.queries import AGE_BANDS, PersonFilters
@@ -58,7 +59,7 @@ class MemberForm(forms.Form):
         max_value=validation.MAX_AGE,
         required=False,
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    nationality = forms.ChoiceField(widget=QuickSelect, label=_("Nationality"), required=False)
     other_nationalities = forms.MultipleChoiceField(
         label=_("Other nationalities"), required=False, widget=forms.SelectMultiple
     )
@@ -187,7 +188,7 @@ MemberFormSet = forms.formset_factory(
 
 
 class ArrivalForm(forms.Form):
-    city = forms.ChoiceField(label=_("City where they are now"))
+    city = forms.ChoiceField(widget=QuickSelect, label=_("City where they are now"))
     shelter = forms.CharField(
         label=_("Shelter or address (optional)"), max_length=160, required=False
     )
@@ -240,16 +241,17 @@ class PersonFilterForm(forms.Form):
     """The list's search and filters. Sent by POST: a name never goes into a URL or a log."""
 
     name = forms.CharField(label=_("Name or surname"), max_length=150, required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
+    city = forms.ChoiceField(widget=QuickSelect, label=_("City"), required=False)
     returned_from = forms.DateField(label=_("Returned from"), required=False, widget=DateInput())
     returned_to = forms.DateField(label=_("Returned until"), required=False, widget=DateInput())
-    program_phase = forms.ChoiceField(label=_("Program"), required=False)
-    need = forms.ChoiceField(label=_("Specific need"), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
-    age_band = forms.ChoiceField(label=_("Age"), required=False)
+    program_phase = forms.ChoiceField(widget=QuickSelect, label=_("Program"), required=False)
+    need = forms.ChoiceField(widget=QuickSelect, label=_("Specific need"), required=False)
+    nationality = forms.ChoiceField(widget=QuickSelect, label=_("Nationality"), required=False)
+    age_band = forms.ChoiceField(widget=QuickSelect, label=_("Age"), required=False)
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
+        widget=QuickSelect,
         choices=_blank([(v, str(label)) for v, label in Person.Priority.choices if v], _("Any")),
     )
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

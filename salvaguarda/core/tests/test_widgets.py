@@ -1,0 +1,32 @@
+from django import forms
+from django.test import SimpleTestCase
+
+from salvaguarda.core.widgets import QuickSelect
+
+CHOICES = [("", "Cualquiera"), ("HND", "Honduras"), ("GTM", "Guatemala"), ("A&B", "<b>x</b>")]
+
+
+class Both(forms.Form):
+    django = forms.ChoiceField(choices=CHOICES, required=False, help_text="Ayuda")
+    quick = forms.ChoiceField(
+        choices=CHOICES, required=False, help_text="Ayuda", widget=QuickSelect
+    )
+
+
+class QuickSelectTest(SimpleTestCase):
+    def assert_same(self, data: dict[str, str] | None) -> None:
+        form = Both(data)
+        form.is_valid()
+        expected = str(form["django"]).replace("django", "FIELD")
+        self.assertHTMLEqual(str(form["quick"]).replace("quick", "FIELD"), expected)
+
+    def test_it_renders_what_django_renders(self) -> None:
+        self.assert_same(None)
+        self.assert_same({"django": "GTM", "quick": "GTM"})
+        self.assert_same({"django": "A&B", "quick": "A&B"})
+        self.assert_same({"django": "XXX", "quick": "XXX"})  # invalid: aria-invalid
+
+    def test_it_escapes_labels_and_values(self) -> None:
+        html = str(Both()["quick"])
+        self.assertIn('value="A&amp;B"', html)
+        self.assertIn("&lt;b&gt;x&lt;/b&gt;", html)
