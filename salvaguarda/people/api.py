@@ -261,6 +261,10 @@ class SafeguardOut(Schema):
     done_on: datetime.date
     note: str
 
+    @staticmethod
+    def resolve_note(check: SafeguardCheck) -> str:
+        return check.note or ""  # an empty note is stored as nothing at all
+
 
 class SafeguardLineOut(Schema):
     """One item of the checklist; `done_on` empty is an omission."""
@@ -472,7 +476,7 @@ def _safeguard_line(line: Any) -> dict[str, Any]:
         "item": line.item,
         "label": line.label,
         "done_on": check.done_on if check is not None else None,
-        "note": check.note if check is not None else "",
+        "note": (check.note or "") if check is not None else "",
     }
 
 

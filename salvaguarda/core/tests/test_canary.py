@@ -61,6 +61,12 @@ class CanaryTest(TestCase):
             response = client.post(reverse("people:create"), self.form)
             client.get(response["Location"])
             client.post(reverse("people:list"), {"name": self.given})
+            # Free text where a caseworker may write a name despite the label's advice.
+            noted = client.post(
+                response["Location"] + "salvaguardas/",
+                {"item": "referrals_made", "done_on": "2024-05-02", "note": "DIF " + self.given},
+            )
+        self.assertEqual(noted.status_code, 302)
         self.assertContains(client.get(response["Location"]), self.given)
         self.assert_absent(database_dump(), "database")
         self.assert_absent("\n".join(q["sql"] for q in queries.captured_queries), "SQL sent")

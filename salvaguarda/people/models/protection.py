@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.core.fields import EncryptedTextField
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.people.models.person import Person
 
@@ -72,7 +73,7 @@ class SafeguardCheck(OrgScopedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safeguards")
     item = models.CharField(_("safeguard"), max_length=24, choices=Item.choices)
     done_on = models.DateField(_("done on"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"))
 
     class Meta:
         ordering = ["item"]
