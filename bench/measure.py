@@ -315,6 +315,13 @@ def explain(user: Any, org_id: int, path: Any) -> None:
             PersonFilters(city="tijuana", program_phase="MPP1", need="LP"),
         ),
         ("list nationality=HND, age 18-59", PersonFilters(nationality="HND", age_band="18-59")),
+        ("list program=MPP1 (the oldest returns)", PersonFilters(program_phase="MPP1")),
+        (
+            "list returned in March 2019",
+            PersonFilters(
+                returned_from=datetime.date(2019, 3, 1), returned_to=datetime.date(2019, 3, 31)
+            ),
+        ),
     ]
     for title, filters in cases:
         captured.clear()
