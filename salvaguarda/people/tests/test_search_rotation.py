@@ -1,9 +1,13 @@
 """Name-search tokens are keyed with the data key: rotation rebuilds them."""
 
+from io import StringIO
+
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
 from salvaguarda.core import keys, rotation
+from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.rotation import rotate_keys
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast
@@ -76,3 +80,17 @@ class SearchRotationTest(TestCase):
         self.assertEqual(rebuild_organization_tokens(self.cast.org.pk), 3)
         self.assertEqual({p.pk: self.tokens(p) for p in self.people}, before)
         self.assertEqual(rebuild_organization_tokens(self.cast.other_org.pk), 0)
+
+    def test_the_command_rebuilds_missing_tokens_and_audits_it(self) -> None:
+        NameToken.objects.filter(person=self.people[1]).delete()  # as after a change of rules
+        self.assertEqual(self.search("Wilson Chaves"), [])
+        out = StringIO()
+        call_command("rebuild_name_tokens", organization=self.cast.org.short_name, stdout=out)
+        self.assertIn(
+            f"{self.cast.org.short_name}: name tokens of 3 people rebuilt.", out.getvalue()
+        )
+        self.assertEqual(self.search("Wilson Chaves"), [self.people[1].pk])
+        event = AuditEvent.objects.get(object_type="people.nametoken")
+        self.assertEqual((event.organization_id, event.detail), (self.cast.org.pk, {"people": 3}))
+        with self.assertRaisesMessage(CommandError, "No organization is called 'NADIE'"):
+            call_command("rebuild_name_tokens", organization="NADIE")

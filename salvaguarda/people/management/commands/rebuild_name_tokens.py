@@ -1,0 +1,37 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from salvaguarda.accounts.models import Organization
+from salvaguarda.core import audit
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.people.models import NameToken
+from salvaguarda.people.search import rebuild_organization_tokens
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the name-search tokens of every person (or of one organization) after the "
+        "search terms or phonetic rules changed. Key rotation does it by itself. Run it with "
+        "the app stopped: names registered meanwhile would keep tokens of the former rules."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--organization", help="short name of one organization")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organizations = Organization.objects.order_by("short_name")
+        if options["organization"]:
+            organizations = organizations.filter(short_name=options["organization"])
+            if not organizations.exists():
+                raise CommandError(f"No organization is called {options['organization']!r}.")
+        for organization in organizations:
+            people = rebuild_organization_tokens(organization.pk)
+            with organization_scope(organization.pk):
+                audit.record(
+                    action=audit.Action.UPDATE,
+                    organization_id=organization.pk,
+                    object_type=NameToken._meta.label_lower,
+                    detail={"people": people},
+                )
+            self.stdout.write(f"{organization.short_name}: name tokens of {people} people rebuilt.")
