@@ -5,7 +5,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -94,9 +95,14 @@ def _needs_matching(filters: PersonFilters) -> QuerySet[SpecificNeed] | None:
     return SpecificNeed.objects.filter(code=filters.need, resolved_on__isnull=True)
 
 
-def persons_for(user: Any, filters: PersonFilters) -> QuerySet[Person]:
-    """People of the active organization narrowed by every filter but the name."""
+def persons_for(
+    user: Any, filters: PersonFilters, *, between: tuple[int, int] | None = None
+) -> QuerySet[Person]:
+    """People of the active organization narrowed by every filter but the name (and to the
+    ids `between`, their returns and needs included)."""
     queryset = Person.objects.all()
+    if between:
+        queryset = queryset.filter(pk__range=between)
     if filters.city:
         queryset = queryset.filter(current_city=filters.city)
     if filters.nationality:
@@ -109,39 +115,70 @@ def persons_for(user: Any, filters: PersonFilters) -> QuerySet[Person]:
         queryset = queryset.filter(birth_year__range=years)
     for related in (_needs_matching(filters), _returns_matching(filters)):
         if related is not None:
+            if between and connection.vendor == "postgresql":
+                # PostgreSQL may merge-join the whole person index of the related table
+                # instead of probing it per person: bound that side too. (SQLite would then
+                # probe the bounded range instead of the person.)
+                related = related.filter(person__gte=between[0], person__lte=between[1])
             queryset = queryset.filter(Exists(related.filter(person=OuterRef("pk"))))
     return queryset
 
 
-# How many person ids of matching returns or needs are read at a time (see _newest_first).
-DRIVING_BATCH = 1000
+# A filter on returns or needs that matches at most this many rows is read whole first.
+FEW_RELATED = 5000
+
+
+def _person_bounds(matching: QuerySet[Any], *, period: bool) -> tuple[int | None, int | None]:
+    """The first and last person of matching returns or needs."""
+    if period:
+        # The rows of a period are read from the date index ("+ 0": PostgreSQL and SQLite
+        # would otherwise walk the person index from each end, checking every date).
+        bounds = matching.order_by().aggregate(
+            first=Min(F("person_id") + 0), last=Max(F("person_id") + 0)
+        )
+        return bounds["first"], bounds["last"]
+    # A code or a program: each end is the first row of an index in person order (one query
+    # with MIN and MAX would read every row).
+    ids = matching.values_list("person_id", flat=True)
+    return ids.order_by("person_id").first(), ids.order_by("-person_id").first()
 
 
 def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) -> list[int]:
     """Ids of the newest registered people the filters match, `count` from `offset`.
 
-    A filter on returns or needs is read first, from its own index in person order, a batch of
-    person ids at a time, until enough of them pass the other filters. Walking the people from
-    the newest and asking each whether it has such a return would cross most of a large
-    network when the returns sought are old (an early program phase, a period years ago).
+    Walking the people from the newest and asking each whether it has a matching return or
+    need would cross most of a large network when the returns sought are old (an early
+    program phase, a period years ago). So a filter on returns or needs is looked up in its
+    own index first: when it matches few rows, the page is chosen among those people; when it
+    matches many, the walk is kept between its first and last person.
     """
-    candidates = persons_for(user, filters).order_by("-id").values_list("id", flat=True)
-    driving: QuerySet[Any] | None = _needs_matching(filters)
-    if driving is None:
-        driving = _returns_matching(filters)
-    if driving is None:
-        return list(candidates[offset : offset + count])
-    driving_ids = driving.order_by("-person_id").values_list("person_id", flat=True)
-    found: list[int] = []
-    below: int | None = None
-    while len(found) < offset + count:
-        batch_query = driving_ids if below is None else driving_ids.filter(person_id__lt=below)
-        batch = list(batch_query[:DRIVING_BATCH])
-        if not batch:
-            break
-        found += candidates.filter(pk__in=set(batch))
-        below = batch[-1]
-    return found[offset : offset + count]
+    period = bool(filters.returned_from or filters.returned_to)
+    related = [
+        (matching, is_period)
+        for matching, is_period in (
+            (_needs_matching(filters), False),
+            (_returns_matching(filters), period),
+        )
+        if matching is not None
+    ]
+    between: tuple[int, int] | None = None
+    for matching, _ in related:
+        some = matching.order_by().values_list("person_id", flat=True)[: FEW_RELATED + 1]
+        people = set(some)
+        if len(people) <= FEW_RELATED:
+            ids = persons_for(user, filters).filter(pk__in=people)
+            return list(ids.order_by("-id").values_list("id", flat=True)[offset : offset + count])
+    for matching, is_period in related:
+        first, last = _person_bounds(matching, period=is_period)
+        if first is None or last is None:
+            return []
+        between = (
+            (first, last) if between is None else (max(between[0], first), min(between[1], last))
+        )
+    if between and between[0] > between[1]:
+        return []
+    newest = persons_for(user, filters, between=between).order_by("-id")
+    return list(newest.values_list("id", flat=True)[offset : offset + count])
 
 
 def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> PersonPage:

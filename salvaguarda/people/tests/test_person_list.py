@@ -1,4 +1,4 @@
-"""The list reads filters on returns and needs from their own tables, a batch at a time."""
+"""The list looks filters on returns and needs up in their own tables first."""
 
 import datetime
 from itertools import product
@@ -46,7 +46,7 @@ class NewestFirstTest(TestCase):
                         **common,
                     )
 
-    def test_it_matches_the_plain_query_across_batches_and_pages(self) -> None:
+    def test_it_matches_the_plain_query_for_few_or_many_related_rows(self) -> None:
         period = {
             "returned_from": datetime.date(2019, 6, 1),
             "returned_to": datetime.date(2020, 6, 1),
@@ -63,13 +63,17 @@ class NewestFirstTest(TestCase):
             PersonFilters(city="tijuana", **period),  # type: ignore[arg-type]
             PersonFilters(program_phase="EXPULSION"),
         ]
-        with organization_scope(self.cast.org.pk), mock.patch.object(queries, "DRIVING_BATCH", 4):
-            for filters, (offset, count) in product(cases, [(0, 5), (3, 4), (20, 6)]):
+        pages = [(0, 5), (3, 4), (20, 6)]
+        for few, filters, (offset, count) in product((3, 5000), cases, pages):
+            with (
+                organization_scope(self.cast.org.pk),
+                mock.patch.object(queries, "FEW_RELATED", few),
+                self.subTest(few=few, filters=filters, offset=offset),
+            ):
                 plain = (
                     queries.persons_for(None, filters).order_by("-id").values_list("id", flat=True)
                 )
-                with self.subTest(filters=filters, offset=offset):
-                    self.assertEqual(
-                        queries._newest_first(None, filters, offset, count),
-                        list(plain[offset : offset + count]),
-                    )
+                self.assertEqual(
+                    queries._newest_first(None, filters, offset, count),
+                    list(plain[offset : offset + count]),
+                )
