@@ -125,7 +125,7 @@ def persons_for(
 
 
 # A filter on returns or needs that matches at most this many rows is read whole first.
-FEW_RELATED = 5000
+FEW_RELATED = 1000
 
 
 def _person_bounds(matching: QuerySet[Any], *, period: bool) -> tuple[int | None, int | None]:
