@@ -16,6 +16,7 @@ from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core import queries
 from salvaguarda.core.access import Policy, active_organization, policy
 from salvaguarda.core.models import AuditEvent
+from salvaguarda.core.widgets import DateInput
 
 
 def object_type_names() -> dict[str, str]:
@@ -37,12 +38,8 @@ class AuditFilterForm(forms.Form):
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.ChoiceField(label=_("Record type"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class QuickSelect(forms.Select):
     """Django's single-choice select, the same HTML, built in Python instead of one template
     per option: a page with many choices (the list's filters) renders several times faster."""

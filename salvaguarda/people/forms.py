@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salvaguarda.core.widgets import QuickSelect
+from salvaguarda.core.widgets import DateInput, QuickSelect
 from salvaguarda.people import validation, vocab
 from salvaguarda.people.models import ContactChannel, Person
 from salvaguarda.people.queries import AGE_BANDS, PersonFilters
@@ -20,13 +20,6 @@ COMMON_LANGUAGES = ("spa", "eng", "hat", "por", "fra", "quc", "mam", "kjb", "kek
 
 def _blank(choices: list[tuple[str, str]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberForm(forms.Form):

@@ -14,16 +14,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.core.widgets import DateInput
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Answer, Consent, Person, ReturnEvent, SafeguardCheck
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

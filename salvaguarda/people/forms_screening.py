@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.core.widgets import DateInput
 from salvaguarda.people import vocab
 from salvaguarda.people.screening import QUESTIONNAIRE, QUESTIONS, Kind, Question, Section
 
@@ -46,9 +47,7 @@ class SectionFields:
 class ScreeningForm(forms.Form):
     """Every question is optional: a question left unanswered was not asked."""
 
-    screened_on = forms.DateField(
-        label=_("Date of the screening"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    screened_on = forms.DateField(label=_("Date of the screening"), widget=DateInput())
     language = forms.ChoiceField(label=_("Language of the screening"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

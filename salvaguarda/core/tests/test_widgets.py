@@ -1,7 +1,10 @@
+import datetime
+
 from django import forms
 from django.test import SimpleTestCase
+from django.utils import translation
 
-from salvaguarda.core.widgets import QuickSelect
+from salvaguarda.core.widgets import DateInput, QuickSelect
 
 CHOICES = [("", "Cualquiera"), ("HND", "Honduras"), ("GTM", "Guatemala"), ("A&B", "<b>x</b>")]
 
@@ -30,3 +33,13 @@ class QuickSelectTest(SimpleTestCase):
         html = str(Both()["quick"])
         self.assertIn('value="A&amp;B"', html)
         self.assertIn("&lt;b&gt;x&lt;/b&gt;", html)
+
+
+class DateInputTest(SimpleTestCase):
+    def test_a_date_is_given_to_the_browser_in_iso_form_in_every_language(self) -> None:
+        field = forms.DateField(widget=DateInput())
+        for language in ("es", "en"):
+            with translation.override(language):
+                html = field.widget.render("day", datetime.date(2026, 3, 9))
+            self.assertIn('type="date"', html)
+            self.assertIn('value="2026-03-09"', html)
