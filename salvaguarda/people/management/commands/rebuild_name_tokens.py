@@ -26,8 +26,9 @@ class Command(BaseCommand):
             if not organizations.exists():
                 raise CommandError(f"No organization is called {options['organization']!r}.")
         for organization in organizations:
-            people = rebuild_organization_tokens(organization.pk)
+            # The rebuild and its audit entry are one transaction.
             with organization_scope(organization.pk):
+                people = rebuild_organization_tokens(organization.pk)
                 audit.record(
                     action=audit.Action.UPDATE,
                     organization_id=organization.pk,
