@@ -143,8 +143,8 @@ def _person_bounds(matching: QuerySet[Any], *, period: bool) -> tuple[int | None
     return ids.order_by("person_id").first(), ids.order_by("-person_id").first()
 
 
-def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) -> list[int]:
-    """Ids of the newest registered people the filters match, `count` from `offset`.
+def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) -> list[Person]:
+    """The newest registered people the filters match, `count` from `offset`.
 
     Walking the people from the newest and asking each whether it has a matching return or
     need would cross most of a large network when the returns sought are old (an early
@@ -152,22 +152,18 @@ def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) ->
     own index first: when it matches few rows, the page is chosen among those people; when it
     matches many, the walk is kept between its first and last person.
     """
-    period = bool(filters.returned_from or filters.returned_to)
-    related = [
-        (matching, is_period)
-        for matching, is_period in (
-            (_needs_matching(filters), False),
-            (_returns_matching(filters), period),
-        )
-        if matching is not None
-    ]
-    between: tuple[int, int] | None = None
+    related: list[tuple[QuerySet[Any], bool]] = []
+    if (needs := _needs_matching(filters)) is not None:
+        related.append((needs, False))
+    if (returns := _returns_matching(filters)) is not None:
+        related.append((returns, bool(filters.returned_from or filters.returned_to)))
     for matching, _ in related:
         some = matching.order_by().values_list("person_id", flat=True)[: FEW_RELATED + 1]
         people = set(some)
         if len(people) <= FEW_RELATED:
-            ids = persons_for(user, filters).filter(pk__in=people)
-            return list(ids.order_by("-id").values_list("id", flat=True)[offset : offset + count])
+            chosen = persons_for(user, filters).filter(pk__in=people).order_by("-id")
+            return list(chosen[offset : offset + count])
+    between: tuple[int, int] | None = None
     for matching, is_period in related:
         first, last = _person_bounds(matching, period=is_period)
         if first is None or last is None:
@@ -178,7 +174,7 @@ def _newest_first(user: Any, filters: PersonFilters, offset: int, count: int) ->
     if between and between[0] > between[1]:
         return []
     newest = persons_for(user, filters, between=between).order_by("-id")
-    return list(newest.values_list("id", flat=True)[offset : offset + count])
+    return list(newest[offset : offset + count])
 
 
 def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> PersonPage:
@@ -187,9 +183,8 @@ def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> Per
     assert org_id is not None  # noqa: S101 - the scope middleware guarantees it
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
-    candidates = persons_for(user, filters)
     if filters.name:
-        restrict = candidates if len(filters.used()) > 1 else None
+        restrict = persons_for(user, filters) if len(filters.used()) > 1 else None
         ids = search.rank_persons(
             organization_id=org_id,
             text=filters.name,
@@ -197,10 +192,10 @@ def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> Per
             limit=PAGE_SIZE + 1,
             offset=offset,
         )
+        by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        people = [by_id[pk] for pk in ids if pk in by_id]
     else:
-        ids = _newest_first(user, filters, offset, PAGE_SIZE + 1)
-    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-    people = [by_id[pk] for pk in ids if pk in by_id]
+        people = _newest_first(user, filters, offset, PAGE_SIZE + 1)
     has_next = len(people) > PAGE_SIZE
     people = people[:PAGE_SIZE]
     audit.record(

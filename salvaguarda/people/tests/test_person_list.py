@@ -74,6 +74,6 @@ class NewestFirstTest(TestCase):
                     queries.persons_for(None, filters).order_by("-id").values_list("id", flat=True)
                 )
                 self.assertEqual(
-                    queries._newest_first(None, filters, offset, count),
+                    [p.pk for p in queries._newest_first(None, filters, offset, count)],
                     list(plain[offset : offset + count]),
                 )
