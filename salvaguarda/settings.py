@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "salvaguarda.core",
     "salvaguarda.accounts",
     "salvaguarda.people",
+    "salvaguarda.court",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,39 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- Hearing reminders (court/channels.py) --------------------------------------------------
+# `console` writes each message to the log; `twilio` sends SMS and WhatsApp through a
+# Twilio-compatible HTTP API at REMINDER_API_URL (no default address: set it explicitly).
+SALVAGUARDA_REMINDER_CHANNEL = env_str("REMINDER_CHANNEL", "console")
+SALVAGUARDA_REMINDER_API_URL = env_str("REMINDER_API_URL")
+SALVAGUARDA_REMINDER_ACCOUNT_SID = env_str("REMINDER_ACCOUNT_SID")
+SALVAGUARDA_REMINDER_AUTH_TOKEN = env_secret("REMINDER_AUTH_TOKEN")
+SALVAGUARDA_REMINDER_SMS_FROM = env_str("REMINDER_SMS_FROM")
+SALVAGUARDA_REMINDER_WHATSAPP_FROM = env_str("REMINDER_WHATSAPP_FROM")
+SALVAGUARDA_REMINDER_TIMEOUT_SECONDS = env_int("REMINDER_TIMEOUT_SECONDS", 15)
+if SALVAGUARDA_REMINDER_CHANNEL not in {"console", "twilio"}:
+    raise ImproperlyConfigured("REMINDER_CHANNEL must be 'console' or 'twilio'.")
+if SALVAGUARDA_REMINDER_CHANNEL == "twilio" and not (
+    SALVAGUARDA_REMINDER_API_URL
+    and SALVAGUARDA_REMINDER_ACCOUNT_SID
+    and SALVAGUARDA_REMINDER_AUTH_TOKEN
+    and (SALVAGUARDA_REMINDER_SMS_FROM or SALVAGUARDA_REMINDER_WHATSAPP_FROM)
+):
+    raise ImproperlyConfigured(
+        "REMINDER_CHANNEL=twilio needs REMINDER_API_URL, REMINDER_ACCOUNT_SID, "
+        "REMINDER_AUTH_TOKEN (or REMINDER_AUTH_TOKEN_FILE) and REMINDER_SMS_FROM or "
+        "REMINDER_WHATSAPP_FROM. See docs/configuration.md."
+    )
+_reminder_api = urlsplit(SALVAGUARDA_REMINDER_API_URL)
+if SALVAGUARDA_REMINDER_CHANNEL == "twilio" and not (
+    _reminder_api.scheme == "https"
+    or (
+        _reminder_api.scheme == "http"
+        and _reminder_api.hostname in {"127.0.0.1", "localhost", "::1"}
+    )
+):
+    raise ImproperlyConfigured("REMINDER_API_URL must be an https:// address.")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(

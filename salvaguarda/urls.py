@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("salvaguarda.core.urls")),
     path("cuenta/", include("salvaguarda.accounts.urls")),
     path("personas/", include("salvaguarda.people.urls")),
+    path("corte/", include("salvaguarda.court.urls")),
     path("api/v1/", api_urls),
 ]

@@ -1,5 +1,6 @@
 """Factories, the cast of personas, and sign-in helpers shared by every app's tests."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from salvaguarda.accounts import api_tokens
 from salvaguarda.accounts.models import Membership, Organization, Role, User, UserSession
 from salvaguarda.accounts.queries import ACTIVE_MEMBERSHIP_SESSION_KEY
 from salvaguarda.accounts.services import SIGNED_IN_AT_KEY
@@ -144,3 +146,54 @@ def stored(person: Person, column: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM people_person WHERE id = %s", [person.pk])  # noqa: S608
         return str(cursor.fetchone()[0])
+
+
+class ApiCalls:
+    """Requests to the REST API with a token (`self.secret` by default) or a session."""
+
+    API = "/api/v1"
+    secret: str
+
+    @staticmethod
+    def token_for(user: User) -> str:
+        _token, secret = api_tokens.api_token_create(
+            by=user, membership=user.memberships.get(), name="tests", days=90
+        )
+        return secret
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        secret: str | None = None,
+        client: Client | None = None,
+        **headers: str,
+    ) -> Any:
+        """A request with `self.secret`'s token, or `secret`'s, or `client`'s session."""
+        if client is None:
+            client = Client()
+            secret = secret or self.secret
+        if secret:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+        kwargs: dict[str, Any] = dict(headers)
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+            kwargs["content_type"] = "application/json"
+        return getattr(client, method)(self.API + path, **kwargs)
+
+
+class InOrganizationScope:
+    """Each test runs inside `self.cast.org`'s scope, as a page of that organization would."""
+
+    cast: Cast
+
+    def setUp(self) -> None:
+        super().setUp()  # type: ignore[misc]
+        self._scope = organization_scope(self.cast.org.pk)
+        self._scope.__enter__()
+
+    def tearDown(self) -> None:
+        self._scope.__exit__(None, None, None)
+        super().tearDown()  # type: ignore[misc]

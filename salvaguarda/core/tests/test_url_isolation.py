@@ -12,6 +12,7 @@ from typing import Any
 
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from salvaguarda.accounts import api_tokens
 from salvaguarda.accounts import services as account_services
@@ -19,6 +20,10 @@ from salvaguarda.accounts.models import Invitation, SecurityKey
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.court import calendar as court_calendar
+from salvaguarda.court import imports as court_imports
+from salvaguarda.court import services as court_services
+from salvaguarda.court.tests.factories import make_case, make_hearing
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 
@@ -111,6 +116,30 @@ class EveryUrlTest(TestCase):
                 screened_on=datetime.date(2026, 1, 5),
                 language="spa",
             )
+        cls.calendar_feed, _feed_secret = court_calendar.calendar_feed_create(
+            by=cls.cast.caseworker,
+            membership=cls.cast.caseworker.memberships.get(),
+            shows_names=True,
+        )
+        cls.case = make_case(cls.cast.org, cls.cast.legal, person=cls.person)
+        cls.hearing = make_hearing(
+            cls.case, cls.cast.legal, timezone.now() + datetime.timedelta(days=30)
+        )
+        with organization_scope(cls.cast.org.pk):
+            cls.representation = court_services.representation_record(
+                by=cls.cast.legal,
+                case=cls.case,
+                data={
+                    "kind": "attorney",
+                    "representative": CANARY_GIVEN,
+                    "since": timezone.localdate(),
+                },
+            )
+            cls.hearing_import = court_imports.import_preview(
+                by=cls.cast.legal,
+                file_name="audiencias.csv",
+                content=b"A-number,Fecha,Hora,Corte\nA012345678,2030-01-10,09:00,SDI\n",
+            )
 
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
@@ -124,6 +153,12 @@ class EveryUrlTest(TestCase):
             "document_uuid": self.document.uuid,
             "consent_uuid": self.consent.uuid,
             "screening_uuid": self.screening.uuid,
+            "case_uuid": self.case.uuid,
+            "hearing_uuid": self.hearing.uuid,
+            "representation_uuid": self.representation.uuid,
+            "import_uuid": self.hearing_import.uuid,
+            "feed_uuid": self.calendar_feed.uuid,
+            "secret": "not-a-real-secret",
         }
 
     def url(self, route: Route) -> str:

@@ -7,12 +7,10 @@ from django.http import HttpRequest
 from django.test import Client, TestCase
 from ninja import Router
 
-from salvaguarda.accounts import api_tokens
-from salvaguarda.accounts.models import User
 from salvaguarda.api import _protect, api
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.tests.helpers import ApiCalls, Cast, make_person, sign_in
 from salvaguarda.people.models import (
     Consent,
     ContactChannel,
@@ -58,7 +56,7 @@ def family(**changes: Any) -> dict[str, Any]:
     return body
 
 
-class ApiTestCase(TestCase):
+class ApiTestCase(ApiCalls, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = Cast.build()
@@ -68,35 +66,6 @@ class ApiTestCase(TestCase):
         cls.secret = cls.token_for(cls.cast.caseworker)
         cls.outsider_secret = cls.token_for(cls.cast.outsider)
         cls.analyst_secret = cls.token_for(cls.cast.analyst)
-
-    @staticmethod
-    def token_for(user: User) -> str:
-        _token, secret = api_tokens.api_token_create(
-            by=user, membership=user.memberships.get(), name="tests", days=90
-        )
-        return secret
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        secret: str | None = None,
-        client: Client | None = None,
-        **headers: str,
-    ) -> Any:
-        """A request with the caseworker's token, or with `secret`'s, or with `client`'s session."""
-        if client is None:
-            client = Client()
-            secret = secret or self.secret
-        if secret:
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        kwargs: dict[str, Any] = dict(headers)
-        if body is not None:
-            kwargs["data"] = json.dumps(body)
-            kwargs["content_type"] = "application/json"
-        return getattr(client, method)(API + path, **kwargs)
 
     def people_count(self) -> int:
         with organization_scope(self.cast.org.pk):
