@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -12,9 +12,12 @@ from salvaguarda.accounts import mfa
 from salvaguarda.accounts.models import Membership, Organization, Role, TOTPDevice, User
 from salvaguarda.accounts.services import organization_with_key
 from salvaguarda.core.scoping import organization_scope
+from salvaguarda.court import services as court_services
+from salvaguarda.court import times as court_times
 from salvaguarda.people.models import Household
 from salvaguarda.people.services import (
     Arrival,
+    Contact,
     MemberData,
     household_register,
     records,
@@ -159,7 +162,7 @@ def _years_ago(years: int, offset: int) -> date:
 
 
 def _family(number: int) -> list[MemberData]:
-    members = []
+    members: list[MemberData] = []
     for given, first, second, sex, relationship, age, nationality, languages in FAMILIES[
         number % len(FAMILIES)
     ]:
@@ -174,7 +177,9 @@ def _family(number: int) -> list[MemberData]:
             "languages": languages,
             "needs_interpreter": "spa" not in languages[:1],
         }
-        members.append(MemberData(fields=fields))
+        # The head of each group can be reached by WhatsApp (a made-up number).
+        contacts = [Contact("whatsapp", f"+52664{2000000 + number}", True)]
+        members.append(MemberData(fields=fields, contacts=contacts if not members else []))
     return members
 
 
@@ -210,6 +215,39 @@ def _reception(by: User, household: Household, number: int) -> None:
                 screened_on=today,
                 language="spa",
             )
+
+
+# The court of the hearings of people returned through each demo port (DOMAIN.md 1.3).
+COURT_OF_PORT = {"SYS": "SDI", "BRO": "BRO_IHF", "ELP": "ELP", "LRD": "LRD_IHF"}
+
+
+def _court(by: User, household: Household, number: int) -> None:
+    """The family's immigration case (the head leads it) and its next hearing, soon; every
+    other family gave consent to hearing reminders."""
+    port, phase, returned = RETURNS[number % len(RETURNS)]
+    members = list(household.members.order_by("id"))
+    head = members[0]
+    # A child born in Mexico after the return has no U.S. case.
+    others = [m for m in members[1:] if m.date_of_birth < returned]
+    court = COURT_OF_PORT[port]
+    lead = court_services.case_open(
+        by=by, person=head, data={"court": court, "program_phase": phase}
+    )
+    for member in others:
+        court_services.case_open(
+            by=by, person=member, data={"court": court, "program_phase": phase}, lead_case=lead
+        )
+    if number % 2 == 1:
+        records.consent_record(
+            by=by, person=head, purpose="reminders", given_by="self", language="spa"
+        )
+    day = timezone.localdate() + timedelta(days=2 + number % 12)
+    starts_at = court_times.court_wall_clock(court, datetime.combine(day, time(9, 0)))
+    court_services.hearing_schedule(
+        by=by,
+        case=lead,
+        data={"court": court, "starts_at": starts_at, "kind": "master", "mode": "in_person"},
+    )
 
 
 # (port, program, date of return) of the demo families.
@@ -275,6 +313,7 @@ def seed(password: str) -> list[DemoLogin]:
                     arrival=Arrival(city=CITY_OF[short], consent_given=True),
                 )
                 _reception(coordinator, household, index * 4 + offset)
+                _court(coordinator, household, index * 4 + offset)
     return logins
 
 
