@@ -5,6 +5,7 @@ one case file; the lists audit one LIST entry with their filter names and counts
 """
 
 import datetime
+import itertools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -265,20 +266,30 @@ class RiskLine:
         return [str(Reason.LABELS[r]) for r in self.reasons]
 
 
-def _at_risk_queryset(now: datetime.datetime, filters: HearingFilters) -> QuerySet[Hearing]:
+def _reason_flags(now: datetime.datetime) -> dict[str, Any]:
+    """Each reason as a boolean expression on a hearing (the cheapest first)."""
     today = timezone.localdate(now)
     person = OuterRef("case__person")
-    flags: dict[str, Any] = {
-        Reason.NO_CHANNEL: ~Exists(
-            ContactChannel.objects.filter(person=person, kind__in=REACHABLE_KINDS)
+    return {
+        Reason.NO_PLAN: Case(
+            When(
+                plan_confirmed=False,
+                starts_at__lt=now + datetime.timedelta(days=PLAN_NEEDED_DAYS),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        Reason.NO_LAWYER: ~Exists(
+            Representation.objects.filter(case=OuterRef("case")).filter(_active_on(today))
         ),
         Reason.NO_CONSENT: ~Exists(
             Consent.objects.filter(
                 person=person, purpose=Consent.Purpose.REMINDERS, revoked_at__isnull=True
             )
         ),
-        Reason.NO_LAWYER: ~Exists(
-            Representation.objects.filter(case=OuterRef("case")).filter(_active_on(today))
+        Reason.NO_CHANNEL: ~Exists(
+            ContactChannel.objects.filter(person=person, kind__in=REACHABLE_KINDS)
         ),
         Reason.LOCATION: ~Exists(
             PersonLocation.objects.filter(
@@ -293,36 +304,51 @@ def _at_risk_queryset(now: datetime.datetime, filters: HearingFilters) -> QueryS
         Reason.REMINDER_FAILED: Exists(
             Reminder.objects.filter(hearing=OuterRef("pk"), status=Reminder.Status.FAILED)
         ),
-        Reason.NO_PLAN: Case(
-            When(
-                plan_confirmed=False,
-                starts_at__lt=now + datetime.timedelta(days=PLAN_NEEDED_DAYS),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
     }
+
+
+def _at_risk_pages(
+    now: datetime.datetime, filters: HearingFilters, offset: int, count: int
+) -> list[Hearing]:
+    """`count` hearings with at least one reason from `offset`, most urgent first: those
+    within 2 days, then within 7, then the rest of the 30 days; in each, the most reasons first.
+
+    Each urgency band is read on its own, nearest first, and only as far as the page needs:
+    the first page usually ends in the first band, so only its hearings are scored. A band
+    before the page is only counted. The filter is an OR of the reasons, which the databases
+    stop at the first true one (the cheap and frequent ones come first); which reasons apply
+    is read for the page's rows only (`_reasons_of`).
+    """
+    flags = _reason_flags(now)
     score = sum((Cast(flag, IntegerField()) for flag in flags.values()), start=Value(0))
-    soon = Case(
-        When(starts_at__lt=now + datetime.timedelta(days=2), then=Value(0)),
-        When(starts_at__lt=now + datetime.timedelta(days=PLAN_NEEDED_DAYS), then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return (
-        _filtered(filters)
-        .filter(
-            attendance="",
-            starts_at__gte=now,
-            starts_at__lt=now + datetime.timedelta(days=AT_RISK_HORIZON_DAYS),
-        )
-        .annotate(**flags)
-        .annotate(risk=score, soon=soon)
-        .filter(risk__gt=0)
-        .select_related("case__person")
-        .order_by("soon", "-risk", "starts_at", "id")
-    )
+    any_reason = Q()
+    for flag in flags.values():
+        any_reason |= Q(flag)
+    matching = _filtered(filters).filter(any_reason, attendance="")
+    edges = [now + datetime.timedelta(days=d) for d in (0, 2, PLAN_NEEDED_DAYS)]
+    edges.append(now + datetime.timedelta(days=AT_RISK_HORIZON_DAYS))
+    found: list[Hearing] = []
+    for low, high in itertools.pairwise(edges):
+        band = matching.filter(starts_at__gte=low, starts_at__lt=high)
+        if offset:
+            in_band = band.count()
+            if in_band <= offset:
+                offset -= in_band
+                continue
+        wanted = count - len(found)
+        ordered = band.annotate(risk=score).select_related("case__person")
+        found += ordered.order_by("-risk", "starts_at", "id")[offset : offset + wanted]
+        offset = 0
+        if len(found) >= count:
+            break
+    return found
+
+
+def _reasons_of(hearings: list[Hearing], now: datetime.datetime) -> dict[int, list[str]]:
+    flags = _reason_flags(now)
+    rows = Hearing.objects.filter(pk__in=[h.pk for h in hearings]).annotate(**flags)
+    found = rows.values_list("pk", *flags)
+    return {pk: [r for r, on in zip(flags, values, strict=True) if on] for pk, *values in found}
 
 
 def at_risk_for(
@@ -334,8 +360,10 @@ def at_risk_for(
     now = now or timezone.now()
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
-    rows = list(_at_risk_queryset(now, filters)[offset : offset + PAGE_SIZE + 1])
-    lines = [RiskLine(h, [r for r in Reason.ALL if getattr(h, r)]) for h in rows[:PAGE_SIZE]]
+    rows = _at_risk_pages(now, filters, offset, PAGE_SIZE + 1)
+    shown = rows[:PAGE_SIZE]
+    reasons = _reasons_of(shown, now)
+    lines = [RiskLine(h, [r for r in Reason.ALL if r in reasons.get(h.pk, [])]) for h in shown]
     _audit_list(
         user,
         Hearing._meta.label_lower,

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import time_machine
 from django.test import TestCase
@@ -95,15 +96,35 @@ class AtRiskTest(InOrganizationScope, TestCase):
         order = list(self.reasons())
         self.assertEqual(order, [near.pk, far_many.pk, far_one.pk])
 
-    def test_it_reads_one_page_in_one_query_and_audits_it(self) -> None:
+    def test_a_page_takes_the_same_queries_however_many_rows_and_is_audited(self) -> None:
         for _ in range(3):
             make_hearing(make_case(self.cast.org, self.cast.legal), self.cast.legal, days(5))
-        # One read; then the audit entry (chain head, entry, chain head again).
-        with self.assertNumQueries(4):
+        # One query per urgency band, the page's reasons; then the audit entry (chain head,
+        # entry, chain head again).
+        with self.assertNumQueries(7):
             lines, _more = queries.at_risk_for(self.cast.caseworker, HearingFilters())
             self.assertEqual(len(lines), 3)
+        for _ in range(3):
+            make_hearing(make_case(self.cast.org, self.cast.legal), self.cast.legal, days(1))
+        with self.assertNumQueries(7):
+            lines, _more = queries.at_risk_for(self.cast.caseworker, HearingFilters())
+            self.assertEqual(len(lines), 6)
         entry = AuditEvent.objects.filter(action="list", object_type="court.hearing").latest("id")
         self.assertEqual(entry.detail["view"], "at_risk")
+
+    def test_pages_continue_across_the_urgency_bands(self) -> None:
+        by = self.cast.legal
+        made = [make_hearing(make_case(self.cast.org, by), by, days(d)) for d in (20, 1, 5)]
+        with mock.patch.object(queries, "PAGE_SIZE", 1):
+            pages = [
+                queries.at_risk_for(self.cast.caseworker, HearingFilters(), page=n)
+                for n in (1, 2, 3, 4)
+            ]
+        self.assertEqual(
+            [[line.hearing.pk for line in lines] for lines, _more in pages],
+            [[made[1].pk], [made[2].pk], [made[0].pk], []],
+        )
+        self.assertEqual([more for _lines, more in pages], [True, True, False, False])
 
     def test_another_organization_sees_none_of_it(self) -> None:
         make_hearing(make_case(self.cast.org, self.cast.legal), self.cast.legal, days(5))
