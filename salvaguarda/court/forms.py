@@ -5,12 +5,12 @@ put next to the fields. Hearing dates and times are typed as the court's clock s
 """
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.core.forms import RuleForm
 from salvaguarda.core.widgets import DateInput
 from salvaguarda.court import times, vocab
 from salvaguarda.court.models import (
@@ -36,22 +36,6 @@ def _phases() -> list[tuple[str, str]]:
 
 def _ports() -> list[tuple[str, str]]:
     return _blank(people_vocab.RETURN_POINTS.choices())
-
-
-class RuleForm(forms.Form):
-    """A form whose values a service checks again: it shows the service's messages too."""
-
-    def add_rule_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, found in exc.error_dict.items():
-            target = field if field in self.fields else None
-            if field == "starts_at":
-                target = "starts_day"
-            elif field == "report_at":
-                target = "report_time"
-            self.add_error(target, found)
 
 
 class CaseForm(RuleForm):
@@ -148,6 +132,8 @@ class TimeInput(forms.TimeInput):
 class HearingForm(RuleForm):
     """Date and time as the court's clock shows them; the report time as the port's (the same
     zone for every MPP court and its port)."""
+
+    rule_fields: ClassVar[dict[str, str]] = {"starts_at": "starts_day", "report_at": "report_time"}
 
     court = forms.ChoiceField(label=_("Immigration court"), choices=_courts)
     starts_day = forms.DateField(label=_("Date of the hearing"), widget=DateInput())

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import User
-from salvaguarda.core import audit
-from salvaguarda.core.models import OrgScopedModel
+from salvaguarda.core.writes import checked, create, prepared, same_value, update
 from salvaguarda.court import reminders, vocab
 from salvaguarda.court import validation as rules
 from salvaguarda.court.models import (
@@ -85,86 +84,8 @@ def _today(org_zone: str) -> datetime.date:
     return timezone.localdate(timezone=ZoneInfo(org_zone))
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or value == []
-
-
-def same_value(a: Any, b: Any) -> bool:
-    return (None if _blank(a) else a) == (None if _blank(b) else b)
-
-
 def _values(fields: Iterable[str], data: Mapping[str, Any], current: Any) -> dict[str, Any]:
-    """What a write will hold: `data`'s value, else the row's, else the field's empty value."""
-    values: dict[str, Any] = {}
-    for field in fields:
-        if field in data:
-            value = data[field]
-        elif current is not None:
-            value = getattr(current, field)
-        else:
-            value = _DEFAULTS.get(field, None if field in _NULLABLE else "")
-        if isinstance(value, str):
-            value = value.strip()
-        elif value is None and field not in _NULLABLE:
-            value = _DEFAULTS.get(field, "")
-        if isinstance(value, (list, tuple, set)):
-            value = sorted(set(value))
-        values[field] = value
-    return values
-
-
-def _checked[M: OrgScopedModel](
-    model: type[M], organization_id: int, values: dict[str, Any], errors: rules.Errors
-) -> dict[str, Any]:
-    """The model's own field checks (type, length, choices), then the rules: raise if any."""
-    candidate = model(organization_id=organization_id)
-    for field, value in values.items():
-        setattr(candidate, field, value)
-    exclude = [f.name for f in model._meta.fields if f.name not in values]
-    found: rules.Errors = {}
-    try:
-        candidate.clean_fields(exclude=exclude)
-    except ValidationError as exc:
-        found = {field: list(messages) for field, messages in exc.error_dict.items()}
-    found.update(errors)
-    if found:
-        raise ValidationError(found)
-    return {field: getattr(candidate, field) for field in values}
-
-
-def _create[M: OrgScopedModel](model: type[M], *, by: User, org_id: int, **values: Any) -> M:
-    row = model(organization_id=org_id, created_by=by, modified_by=by, **values)
-    row.save()
-    audit.record(
-        action=audit.Action.CREATE,
-        actor=by,
-        organization_id=org_id,
-        obj=row,
-        fields=[
-            f for f, v in values.items() if not _blank(v) and not isinstance(v, OrgScopedModel)
-        ],
-    )
-    return row
-
-
-def _update(row: OrgScopedModel, *, by: User, values: dict[str, Any]) -> list[str]:
-    changed = [
-        field for field, value in values.items() if not same_value(value, getattr(row, field))
-    ]
-    if not changed:
-        return []
-    for field in changed:
-        setattr(row, field, values[field])
-    row.modified_by = by
-    row.save()
-    audit.record(
-        action=audit.Action.UPDATE,
-        actor=by,
-        organization_id=row.organization_id,
-        obj=row,
-        fields=changed,
-    )
-    return changed
+    return prepared(fields, data, current, defaults=_DEFAULTS, nullable=_NULLABLE)
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -175,7 +96,7 @@ def _case_values(
 ) -> dict[str, Any]:
     values = _values(CASE_FIELDS, data, current)
     today = _today(person.organization.time_zone)
-    return _checked(
+    return checked(
         ImmigrationCase, person.organization_id, values, rules.case_errors(values, today=today)
     )
 
@@ -209,7 +130,7 @@ def case_open(
     if errors:
         raise ValidationError(errors)
     _set_a_number(by, person, data)
-    return _create(
+    return create(
         ImmigrationCase,
         by=by,
         org_id=person.organization_id,
@@ -236,7 +157,7 @@ def case_update(
             raise ValidationError(errors)
         values["lead_case"] = lead
     _set_a_number(by, case.person, data)
-    _update(case, by=by, values=values)
+    update(case, by=by, values=values)
     return case
 
 
@@ -249,13 +170,13 @@ def interview_record(
 ) -> NonRefoulementInterview:
     values = _values(INTERVIEW_FIELDS, data, None)
     today = _today(case.person.organization.time_zone)
-    values = _checked(
+    values = checked(
         NonRefoulementInterview,
         case.organization_id,
         values,
         rules.interview_errors(values, today=today),
     )
-    return _create(NonRefoulementInterview, by=by, org_id=case.organization_id, case=case, **values)
+    return create(NonRefoulementInterview, by=by, org_id=case.organization_id, case=case, **values)
 
 
 def _representation_values(
@@ -263,7 +184,7 @@ def _representation_values(
 ) -> dict[str, Any]:
     values = _values(REPRESENTATION_FIELDS, data, current)
     today = _today(case.person.organization.time_zone)
-    return _checked(
+    return checked(
         Representation,
         case.organization_id,
         values,
@@ -277,7 +198,7 @@ def representation_record(
 ) -> Representation:
     """An attorney or accredited representative on the case (keys: `REPRESENTATION_FIELDS`)."""
     values = _representation_values(case, data, None)
-    return _create(Representation, by=by, org_id=case.organization_id, case=case, **values)
+    return create(Representation, by=by, org_id=case.organization_id, case=case, **values)
 
 
 @transaction.atomic
@@ -286,7 +207,7 @@ def representation_update(
 ) -> Representation:
     """Change a representation; giving `until` ends it."""
     values = _representation_values(representation.case, data, representation)
-    _update(representation, by=by, values=values)
+    update(representation, by=by, values=values)
     return representation
 
 
@@ -303,7 +224,7 @@ def _hearing_values(
         values["missed_reason"] = ""
     moved = current is not None and values["starts_at"] != current.starts_at
     errors = rules.hearing_errors(values, now=timezone.now(), is_new=current is None, moved=moved)
-    return _checked(Hearing, case.organization_id, values, errors)
+    return checked(Hearing, case.organization_id, values, errors)
 
 
 def _history(
@@ -337,7 +258,7 @@ def hearing_schedule(*, by: User, case: ImmigrationCase, data: Mapping[str, Any]
     """
     case = case.hearing_case
     values = _hearing_values(case, data, None)
-    hearing = _create(Hearing, by=by, org_id=case.organization_id, case=case, **values)
+    hearing = create(Hearing, by=by, org_id=case.organization_id, case=case, **values)
     _history(by, hearing, HearingChange.Change.SCHEDULED)
     reminders.reminders_schedule(hearing, by=by)
     return hearing
@@ -356,7 +277,7 @@ def hearing_update(
     moved = values["starts_at"] != previous
     if moved:
         hearing.version += 1
-    changed = _update(hearing, by=by, values=values)
+    changed = update(hearing, by=by, values=values)
     if not changed:
         return hearing
     if moved:
@@ -381,7 +302,7 @@ def hearing_cancel(*, by: User, hearing: Hearing, reason: str = "") -> Hearing:
     """Cancel a hearing (kept, with its history); its pending reminders are cancelled."""
     if hearing.status == Hearing.Status.CANCELLED:
         return hearing
-    _update(hearing, by=by, values={"status": Hearing.Status.CANCELLED})
+    update(hearing, by=by, values={"status": Hearing.Status.CANCELLED})
     _history(by, hearing, HearingChange.Change.CANCELLED, fields=["status"], reason=reason)
     reminders.reminders_schedule(hearing, by=by)
     return hearing

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, policy, signed_in_user
+from salvaguarda.core.forms import RuleForm
 from salvaguarda.court import queries, services
 from salvaguarda.court.forms import (
     AttendanceForm,
@@ -22,7 +23,6 @@ from salvaguarda.court.forms import (
     HearingForm,
     InterviewForm,
     RepresentationForm,
-    RuleForm,
 )
 from salvaguarda.court.models import ImmigrationCase
 from salvaguarda.people import queries as people_queries

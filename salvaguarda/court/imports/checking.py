@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from salvaguarda.accounts.models import User
 from salvaguarda.core.fields import BlindIndexField
+from salvaguarda.core.writes import same_value
 from salvaguarda.court import services, times, vocab
 from salvaguarda.court import validation as rules
 from salvaguarda.court.imports.reading import Table, parse_date, parse_time
@@ -396,7 +397,7 @@ def _plan(
     changes = sorted(
         name
         for name in row.data
-        if current is not None and not services.same_value(values[name], getattr(current, name))
+        if current is not None and not same_value(values[name], getattr(current, name))
     )
     if current is None or changes:
         if current is None and not values["kind"]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from salvaguarda.accounts.models import User
 from salvaguarda.core import audit
 from salvaguarda.core.models import OrgScopedModel
+from salvaguarda.core.writes import create, update
 from salvaguarda.lib.normalize import fold_text
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people.models import (
@@ -70,14 +71,6 @@ def _zone(person: Person) -> ZoneInfo:
 def _today(person: Person) -> datetime.date:
     """Today where the organization works."""
     return timezone.localdate(timezone=_zone(person))
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or value == []
-
-
-def _same(a: Any, b: Any) -> bool:
-    return (None if _blank(a) else a) == (None if _blank(b) else b)
 
 
 def _ordered(values: Any, order: list[str]) -> Any:
@@ -140,47 +133,6 @@ def _checked[M: OrgScopedModel](
     return cleaned
 
 
-def _create[M: OrgScopedModel](
-    model: type[M], *, by: User, person: Person, values: dict[str, Any]
-) -> M:
-    row = model(
-        person=person,
-        organization_id=person.organization_id,
-        created_by=by,
-        modified_by=by,
-        **values,
-    )
-    row.save()
-    audit.record(
-        action=audit.Action.CREATE,
-        actor=by,
-        organization_id=person.organization_id,
-        obj=row,
-        fields=[field for field, value in values.items() if not _blank(value)],
-    )
-    return row
-
-
-def _update[M: OrgScopedModel](
-    row: M, *, by: User, person: Person, values: dict[str, Any]
-) -> list[str]:
-    changed = [field for field, value in values.items() if not _same(value, getattr(row, field))]
-    if not changed:
-        return []
-    for field in changed:
-        setattr(row, field, values[field])
-    row.modified_by = by
-    row.save()
-    audit.record(
-        action=audit.Action.UPDATE,
-        actor=by,
-        organization_id=person.organization_id,
-        obj=row,
-        fields=changed,
-    )
-    return changed
-
-
 # --- returns -----------------------------------------------------------------------------------
 
 
@@ -207,7 +159,7 @@ def return_record(*, by: User, person: Person, data: Mapping[str, Any]) -> Retur
     An empty Mexican city is taken from the port (DOMAIN.md 1.3).
     """
     values = _return_values(person, data, None)
-    return _create(ReturnEvent, by=by, person=person, values=values)
+    return create(ReturnEvent, by=by, org_id=person.organization_id, person=person, **values)
 
 
 @transaction.atomic
@@ -215,7 +167,7 @@ def return_update(*, by: User, record: ReturnEvent, data: Mapping[str, Any]) -> 
     """Change the fields of a return that `data` gives; the others keep their value."""
     person = record.person
     values = _return_values(person, data, record)
-    _update(record, by=by, person=person, values=values)
+    update(record, by=by, values=values)
     return record
 
 
@@ -246,7 +198,14 @@ def safeguard_mark_once(*, by: User, person: Person, item: str, done_on: datetim
     """Mark a safeguard done on `done_on` if it is not marked yet (a later, automatic step)."""
     if SafeguardCheck.objects.filter(person=person, item=item).exists():
         return
-    _create(SafeguardCheck, by=by, person=person, values={"item": item, "done_on": done_on})
+    create(
+        SafeguardCheck,
+        by=by,
+        org_id=person.organization_id,
+        person=person,
+        item=item,
+        done_on=done_on,
+    )
 
 
 def _mark_migration_document(by: User, person: Person, document: IdentityDocument) -> None:
@@ -270,7 +229,9 @@ def document_record(*, by: User, person: Person, data: Mapping[str, Any]) -> Ide
     (or today), if the checklist does not have it yet.
     """
     values = _document_values(person, data, None)
-    document = _create(IdentityDocument, by=by, person=person, values=values)
+    document = create(
+        IdentityDocument, by=by, org_id=person.organization_id, person=person, **values
+    )
     _mark_migration_document(by, person, document)
     return document
 
@@ -286,7 +247,7 @@ def document_update(
     """
     person = document.person
     values = _document_values(person, data, document)
-    if _update(document, by=by, person=person, values=values):
+    if update(document, by=by, values=values):
         _mark_migration_document(by, person, document)
     return document
 
@@ -394,7 +355,7 @@ def consent_record(
     existing = _active_consent(person, values["purpose"], values["recipient"])
     if existing is not None:
         return existing
-    return _create(Consent, by=by, person=person, values=values)
+    return create(Consent, by=by, org_id=person.organization_id, person=person, **values)
 
 
 @transaction.atomic
@@ -439,6 +400,6 @@ def safeguard_record(
         .first()
     )
     if existing is None:
-        return _create(SafeguardCheck, by=by, person=person, values=values)
-    _update(existing, by=by, person=person, values={k: values[k] for k in ("done_on", "note")})
+        return create(SafeguardCheck, by=by, org_id=person.organization_id, person=person, **values)
+    update(existing, by=by, values={k: values[k] for k in ("done_on", "note")})
     return existing
