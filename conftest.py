@@ -1,6 +1,10 @@
 """Shared test set-up: fast hashing, e-mail in memory, tasks run at once, no outside network."""
 
+import atexit
+import shutil
 import socket
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +16,10 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Evidence files written by the tests go to a folder of the run, never under var/.
+    evidence = Path(tempfile.mkdtemp(prefix="salvaguarda-evidence-"))
+    settings.SALVAGUARDA_EVIDENCE_DIR = evidence
+    atexit.register(shutil.rmtree, evidence, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "salvaguarda.accounts",
     "salvaguarda.people",
     "salvaguarda.court",
+    "salvaguarda.incidents",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,29 @@ if SALVAGUARDA_REMINDER_CHANNEL == "twilio" and not (
     )
 ):
     raise ImproperlyConfigured("REMINDER_API_URL must be an https:// address.")
+
+# --- Evidence files (incidents/files/) ------------------------------------------------------
+# Photos, recordings, videos and PDFs, each encrypted with its own key. EVIDENCE_DIR must lie
+# outside anything a web server publishes; back it up together with the database (the files'
+# keys are in the database, their bytes here: one is useless without the other).
+# An empty EVIDENCE_DIR= means the default, never the current folder.
+SALVAGUARDA_EVIDENCE_DIR = Path(env_str("EVIDENCE_DIR") or str(VAR_DIR / "evidence"))
+if not SALVAGUARDA_EVIDENCE_DIR.is_absolute():
+    raise ImproperlyConfigured("EVIDENCE_DIR must be an absolute path. See docs/configuration.md.")
+SALVAGUARDA_EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 100)
+if SALVAGUARDA_EVIDENCE_MAX_MB < 1:
+    raise ImproperlyConfigured("EVIDENCE_MAX_MB must be 1 or more.")
+# While a request is read, an upload larger than 2.5 MB waits in a temporary file in clear:
+# keep it in a folder only this user can read, never in the system's shared /tmp.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+except OSError as exc:
+    raise ImproperlyConfigured(
+        f"{FILE_UPLOAD_TEMP_DIR} (uploads in progress) cannot be created: SALVAGUARDA_VAR_DIR "
+        "must be writable by the app. See docs/configuration.md."
+    ) from exc
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(

@@ -7,5 +7,6 @@ urlpatterns = [
     path("cuenta/", include("salvaguarda.accounts.urls")),
     path("personas/", include("salvaguarda.people.urls")),
     path("corte/", include("salvaguarda.court.urls")),
+    path("incidentes/", include("salvaguarda.incidents.urls")),
     path("api/v1/", api_urls),
 ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from salvaguarda.core.access import Policy, policy
+from salvaguarda.incidents import queries as incident_queries
 from salvaguarda.people import queries, services
 from salvaguarda.people.forms import (
     ArrivalForm,
@@ -74,7 +75,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @policy(Policy.CASE_DATA)
 def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     file = queries.person_file_for(request.user, person_uuid)
-    return render(request, "people/person_detail.html", {"file": file, "person": file.person})
+    incidents = incident_queries.incidents_of_person(request.user, file.person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {"file": file, "person": file.person, "incidents": incidents},
+    )
 
 
 def _initial(person: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ fails, and so does a URL argument this test does not know how to fill (add it to
 """
 
 import datetime
+import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from salvaguarda.court import calendar as court_calendar
 from salvaguarda.court import imports as court_imports
 from salvaguarda.court import services as court_services
 from salvaguarda.court.tests.factories import make_case, make_hearing
+from salvaguarda.incidents import services as incident_services
+from salvaguarda.incidents.services import Upload
+from salvaguarda.incidents.tests.factories import make_incident
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 
@@ -141,6 +145,32 @@ class EveryUrlTest(TestCase):
                 content=b"A-number,Fecha,Hora,Corte\nA012345678,2030-01-10,09:00,SDI\n",
             )
 
+        cls.incident = make_incident(
+            cls.cast.org,
+            cls.cast.caseworker,
+            person=cls.person,
+            perpetrators=[{"kind": "organized_crime", "identifying_details": CANARY_GIVEN}],
+            consents=[{"purpose": "statistics", "given_on": datetime.date(2025, 1, 2)}],
+            uploads=[Upload(source=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), name=CANARY_GIVEN)],
+            testimony=CANARY_FAMILY,
+        )
+        with organization_scope(cls.cast.org.pk):
+            cls.incident_parts = {
+                "victim": cls.incident.victims.get().uuid,
+                "perpetrator": cls.incident.perpetrators.get().uuid,
+                "consent": cls.incident.consents.get().uuid,
+                "file": cls.incident.files.get().uuid,
+            }
+            cls.complaint = incident_services.complaint_record(
+                by=cls.cast.legal,
+                incident=cls.incident,
+                data={
+                    "authority": "cndh",
+                    "filed_on": datetime.date(2025, 4, 1),
+                    "reference_number": CANARY_GIVEN,
+                },
+            )
+
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
         return {
@@ -158,6 +188,12 @@ class EveryUrlTest(TestCase):
             "representation_uuid": self.representation.uuid,
             "import_uuid": self.hearing_import.uuid,
             "feed_uuid": self.calendar_feed.uuid,
+            "incident_uuid": self.incident.uuid,
+            "victim_uuid": self.incident_parts["victim"],
+            "perpetrator_uuid": self.incident_parts["perpetrator"],
+            "incident_consent_uuid": self.incident_parts["consent"],
+            "complaint_uuid": self.complaint.uuid,
+            "evidence_uuid": self.incident_parts["file"],
             "secret": "not-a-real-secret",
         }
 

@@ -1,0 +1,360 @@
+"""Forms of incidents and of what is documented with them.
+
+They read and show values; the rules are the services' (`validation`), whose messages the views
+put next to the fields. The one-flow page combines `IncidentForm`, a victim part, the
+perpetrator and anonymous-victim formsets, `ConsentsForm` and `FilesForm`.
+"""
+
+import decimal
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from salvaguarda.core.forms import RuleForm
+from salvaguarda.core.widgets import DateInput
+from salvaguarda.incidents import vocab
+from salvaguarda.incidents.models import Complaint, Incident, IncidentConsent, Victim
+from salvaguarda.incidents.widgets import ActsField
+from salvaguarda.people import vocab as people_vocab
+from salvaguarda.people.models import Answer, Person
+
+INCIDENT_DATA = (
+    "date_precision",
+    "occurred_from",
+    "occurred_to",
+    "country",
+    "state",
+    "municipality",
+    "locality",
+    "place_type",
+    "place_detail",
+    "summary",
+    "testimony",
+    "source",
+    "documented_on",
+    "caused_missed_hearing",
+    "gbv_type",
+)
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+def _countries() -> list[tuple[str, str]]:
+    return people_vocab.COUNTRIES.choices()
+
+
+def _nationalities() -> list[tuple[str, str]]:
+    return _blank(people_vocab.COUNTRIES.choices())
+
+
+def _states() -> list[tuple[str, str]]:
+    return _blank(vocab.STATES.choices())
+
+
+def _place_types() -> list[tuple[str, str]]:
+    return _blank(vocab.PLACE_TYPES.choices())
+
+
+def _gbv_types() -> list[tuple[str, str]]:
+    return _blank(vocab.GBV_TYPES.choices())
+
+
+def _victim_statuses() -> list[tuple[str, str]]:
+    return _blank(
+        [(t.code, "\u00a0\u00a0" * t.level + t.label) for t in vocab.VICTIM_STATUS.walk()]
+    )
+
+
+def _involvements() -> list[tuple[str, str]]:
+    return _blank([(t.code, "\u00a0\u00a0" * t.level + t.label) for t in vocab.INVOLVEMENT.walk()])
+
+
+def _perpetrator_kinds() -> list[tuple[str, Any]]:
+    return [("", "—"), *vocab.perpetrator_codes()]
+
+
+def _act_filter_choices() -> list[tuple[Any, Any]]:
+    return [
+        ("", "—"),
+        (_("Most frequent acts"), vocab.COMMON_ACTS.choices()),
+        (
+            _("HURIDOCS list (with the acts under it)"),
+            [(t.code, "\u00a0\u00a0" * t.level + t.label) for t in vocab.ACTS.walk()],
+        ),
+    ]
+
+
+class IncidentForm(RuleForm):
+    """What happened, when and where. Coordinates are typed as two numbers."""
+
+    rule_fields: ClassVar[dict[str, str]] = {"coordinates": "latitude"}
+
+    date_precision = forms.ChoiceField(
+        label=_("How precise is the date?"),
+        choices=Incident.DatePrecision.choices,
+        initial=Incident.DatePrecision.EXACT,
+        widget=forms.RadioSelect,
+    )
+    occurred_from = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        help_text=_("For a month or a year, any day in it. For a period, its first day."),
+    )
+    occurred_to = forms.DateField(
+        label=_("Last day of the period"), widget=DateInput(), required=False
+    )
+    acts = ActsField(label=_("What was done"))
+    gbv_type = forms.ChoiceField(
+        label=_("Gender-based violence (GBVIMS type)"),
+        choices=_gbv_types,
+        required=False,
+        help_text=_("One type per incident, chosen by the act only, whatever the context."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A few lines, without names. It is stored encrypted."),
+    )
+    testimony = forms.CharField(
+        label=_("Testimony"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "In the person's words. Stored encrypted; only legal staff, coordinators and "
+            "whoever documents it can read it."
+        ),
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=_blank(Incident.Source.choices))
+    country = forms.ChoiceField(label=_("Country"), choices=_countries, initial="MEX")
+    state = forms.ChoiceField(label=_("State"), choices=_states, required=False)
+    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    locality = forms.CharField(label=_("Locality or neighbourhood"), max_length=160, required=False)
+    place_type = forms.ChoiceField(label=_("Kind of place"), choices=_place_types, required=False)
+    place_detail = forms.CharField(
+        label=_("The place, in a few words"), max_length=160, required=False
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Optional. Stored encrypted and shown rounded to about 10 km."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, max_digits=10, decimal_places=6
+    )
+    caused_missed_hearing = forms.ChoiceField(
+        label=_("Did it make the person miss a U.S. hearing?"),
+        choices=Answer.choices,
+        required=False,
+    )
+    documented_on = forms.DateField(label=_("Documented on"), widget=DateInput(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error("longitude", _("Give both the latitude and the longitude, or neither."))
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in INCIDENT_DATA}
+        lat, lon = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        data["coordinates"] = (
+            {"lat": float(lat), "lon": float(lon)}
+            if isinstance(lat, decimal.Decimal) and isinstance(lon, decimal.Decimal)
+            else None
+        )
+        return data
+
+    def service_acts(self) -> list[dict[str, str]]:
+        return [act._asdict() for act in self.cleaned_data.get("acts") or []]
+
+    @staticmethod
+    def initial_of(incident: Incident) -> dict[str, Any]:
+        initial = {name: getattr(incident, name) for name in INCIDENT_DATA}
+        coordinates = incident.coordinates or {}
+        initial["latitude"] = coordinates.get("lat")
+        initial["longitude"] = coordinates.get("lon")
+        initial["acts"] = [a.common or a.huridocs for a in incident.acts.all()]
+        return initial
+
+
+class PersonVictimForm(forms.Form):
+    """The registered person the incident is documented from: their role and status."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
+    status = forms.ChoiceField(
+        label=_("Status as victim (HURIDOCS)"), choices=_victim_statuses, required=False
+    )
+
+
+class AnonymousVictimForm(forms.Form):
+    """A victim or witness known only by sex, age band and nationality."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
+    age_band = forms.ChoiceField(
+        label=_("Age band"), choices=Victim.AgeBand.choices, required=False
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=_nationalities, required=False)
+    status = forms.ChoiceField(
+        label=_("Status as victim (HURIDOCS)"), choices=_victim_statuses, required=False
+    )
+
+
+class PerpetratorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type of perpetrator"), choices=_perpetrator_kinds)
+    involvement = forms.ChoiceField(
+        label=_("Degree of involvement"), choices=_involvements, required=False
+    )
+    how_many = forms.IntegerField(label=_("How many"), required=False, min_value=1)
+    identifying_details = forms.CharField(
+        label=_("What identifies them"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Uniforms, vehicles, names or nicknames, marks. Stored encrypted."),
+    )
+
+
+AnonymousVictimFormSet = forms.formset_factory(AnonymousVictimForm, extra=1)
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=2)
+
+
+class ConsentsForm(forms.Form):
+    """The uses the person agreed to, when the incident is documented."""
+
+    uses = forms.MultipleChoiceField(
+        label=_("The person agrees that this documentation be used for"),
+        choices=IncidentConsent.Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipient = forms.CharField(
+        label=_("Organization it may be shared with"), max_length=160, required=False
+    )
+    given_by = forms.ChoiceField(
+        label=_("Consent given by"),
+        choices=IncidentConsent.GivenBy.choices,
+        initial=IncidentConsent.GivenBy.SELF,
+    )
+
+    def service_consents(self, given_on: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "purpose": use,
+                "recipient": self.cleaned_data["recipient"]
+                if use == IncidentConsent.Purpose.SHARING
+                else "",
+                "given_by": self.cleaned_data["given_by"],
+                "given_on": given_on,
+            }
+            for use in self.cleaned_data.get("uses") or []
+        ]
+
+
+class ConsentForm(RuleForm):
+    purpose = forms.ChoiceField(label=_("Use"), choices=IncidentConsent.Purpose.choices)
+    recipient = forms.CharField(
+        label=_("Organization it may be shared with"), max_length=160, required=False
+    )
+    given_by = forms.ChoiceField(label=_("Given by"), choices=IncidentConsent.GivenBy.choices)
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class FilesForm(forms.Form):
+    evidence = MultipleFileField(
+        label=_("Photos, recordings, videos or documents"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP photos, audio, video or PDF. Each file is stored encrypted, with "
+            "its SHA-256 fingerprint recorded for the chain of custody."
+        ),
+    )
+    description = forms.CharField(label=_("What the files show"), max_length=500, required=False)
+
+
+class VictimForm(RuleForm):
+    """A victim or witness added on the incident's page: a registered person by reference, or
+    an anonymous one."""
+
+    person_reference = forms.CharField(
+        label=_("Reference of a registered person (P-000123)"), max_length=16, required=False
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.NOT_RECORDED
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"), choices=Victim.AgeBand.choices, required=False
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=_nationalities, required=False)
+    status = forms.ChoiceField(
+        label=_("Status as victim (HURIDOCS)"), choices=_victim_statuses, required=False
+    )
+
+
+class PerpetratorEditForm(RuleForm, PerpetratorForm):
+    pass
+
+
+class ComplaintForm(RuleForm):
+    authority = forms.ChoiceField(label=_("Authority"), choices=Complaint.Authority.choices)
+    authority_detail = forms.CharField(label=_("Which office"), max_length=160, required=False)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput())
+    reference_number = forms.CharField(
+        label=_("Reference number"),
+        max_length=120,
+        required=False,
+        help_text=_("Stored encrypted."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Complaint.Status.choices)
+    next_step = forms.CharField(
+        label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step_on = forms.DateField(
+        label=_("Date of the next step"), widget=DateInput(), required=False
+    )
+
+
+class IncidentFilterForm(forms.Form):
+    """The list's filters; every one optional."""
+
+    act = forms.ChoiceField(label=_("Act"), required=False, choices=_act_filter_choices)
+    perpetrator = forms.ChoiceField(
+        label=_("Perpetrator"), required=False, choices=_perpetrator_kinds
+    )
+    state = forms.ChoiceField(label=_("State"), choices=_states, required=False)
+    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
+    end = forms.DateField(label=_("To (included)"), widget=DateInput(), required=False)
+    use = forms.ChoiceField(
+        label=_("With consent for"),
+        choices=_blank(IncidentConsent.Purpose.choices),
+        required=False,
+    )
+    gbv_type = forms.ChoiceField(
+        label=_("Gender-based violence"), choices=_gbv_types, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        return data

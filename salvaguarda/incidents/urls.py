@@ -1,0 +1,9 @@
+from salvaguarda.incidents import views, views_records, views_vocabulary
+
+app_name = "incidents"
+
+urlpatterns = [
+    *views.urlpatterns,
+    *views_records.urlpatterns,
+    *views_vocabulary.urlpatterns,
+]

@@ -1,0 +1,208 @@
+"""Pages of incidents: document one in one flow, its page, its testimony, its edit, the list."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.incidents import queries, services
+from salvaguarda.incidents.forms import (
+    AnonymousVictimFormSet,
+    ConsentsForm,
+    FilesForm,
+    IncidentFilterForm,
+    IncidentForm,
+    PerpetratorFormSet,
+    PersonVictimForm,
+)
+from salvaguarda.people import queries as people_queries
+from salvaguarda.people.models import Person
+
+
+def _post(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _role(request: HttpRequest) -> str | None:
+    membership = getattr(request, "membership", None)
+    return membership.role if membership else None
+
+
+def _filled(forms: Any) -> list[dict[str, Any]]:
+    """The rows of a formset that were filled in (an untouched extra row is no row)."""
+    return [form.cleaned_data for form in forms if form.has_changed() and form.cleaned_data]
+
+
+def _uploads(request: HttpRequest, form: FilesForm) -> list[services.Upload]:
+    description = form.cleaned_data.get("description") or ""
+    return [
+        services.Upload(source=upload, name=upload.name or "", description=description)
+        for upload in form.cleaned_data.get("evidence") or []
+    ]
+
+
+@policy(Policy.CASE_DATA)
+def incident_new(request: HttpRequest, person_uuid: uuid.UUID | None = None) -> HttpResponse:
+    """Document an incident in one flow: from a person's file (the person is its first victim),
+    or on its own for anonymous victims and witnesses."""
+    person: Person | None = None
+    if person_uuid is not None:
+        person = people_queries.person_get_for(request.user, person_uuid)
+    data, files = _post(request), request.FILES if request.method == "POST" else None
+    today = timezone.localdate()
+    form = IncidentForm(data, initial={"documented_on": today})
+    person_form = PersonVictimForm(data, prefix="person") if person else None
+    victims = AnonymousVictimFormSet(data, prefix="victim")
+    perpetrators = PerpetratorFormSet(data, prefix="perpetrator")
+    consents = ConsentsForm(data, prefix="consent")
+    files_form = FilesForm(data, files, prefix="files")
+    parts: list[Any] = [form, victims, perpetrators, consents, files_form]
+    if person_form is not None:
+        parts.append(person_form)
+    if request.method == "POST" and all([part.is_valid() for part in parts]):
+        victim_rows = _filled(victims)
+        if person_form is not None:
+            victim_rows.insert(0, {"person": person, **person_form.cleaned_data})
+        given_on = form.cleaned_data.get("documented_on") or today
+        try:
+            incident = services.incident_document(
+                by=signed_in_user(request),
+                organization=active_organization(request),
+                data=form.service_data(),
+                acts=form.service_acts(),
+                victims=victim_rows,
+                perpetrators=_filled(perpetrators),
+                consents=consents.service_consents(given_on),
+                uploads=_uploads(request, files_form),
+            )
+        except ValidationError as exc:
+            refused_files = exc.error_dict.pop("files", None)
+            if refused_files:
+                files_form.add_error("evidence", refused_files)
+            if exc.error_dict:
+                form.add_rule_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Incident %(reference)s was documented.") % {"reference": incident.reference},
+            )
+            return redirect("incidents:detail", incident_uuid=incident.uuid)
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {
+            "form": form,
+            "person": person,
+            "person_form": person_form,
+            "victims": victims,
+            "perpetrators": perpetrators,
+            "consents": consents,
+            "files_form": files_form,
+            "files_lost": request.method == "POST" and bool(request.FILES),
+        },
+    )
+
+
+@policy(Policy.CASE_DATA)
+def incident_detail(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
+    file = queries.incident_file_for(request.user, incident_uuid)
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "file": file,
+            "incident": file.incident,
+            "may_read_testimony": queries.may_read_testimony(
+                _role(request), request.user, file.incident
+            ),
+        },
+    )
+
+
+@policy(Policy.CASE_DATA)
+def incident_testimony(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
+    """The testimony alone, on its own page: opening it is its own audited read."""
+    incident = queries.incident_get_for(request.user, incident_uuid)
+    testimony = queries.testimony_for(request.user, _role(request), incident)
+    return render(
+        request,
+        "incidents/incident_testimony.html",
+        {"incident": incident, "testimony": testimony},
+    )
+
+
+@policy(Policy.CASE_DATA)
+def incident_edit(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
+    incident = queries.incident_get_for(request.user, incident_uuid)
+    may_read = queries.may_read_testimony(_role(request), request.user, incident)
+    initial = IncidentForm.initial_of(incident)
+    if not may_read:
+        initial.pop("testimony")
+    form = IncidentForm(_post(request), initial=initial)
+    if not may_read:
+        del form.fields["testimony"]
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if not may_read:
+            data.pop("testimony")
+        try:
+            services.incident_update(by=signed_in_user(request), incident=incident, data=data)
+            if form.has_changed() and "acts" in form.changed_data:
+                services.acts_set(
+                    by=signed_in_user(request), incident=incident, acts=form.service_acts()
+                )
+        except ValidationError as exc:
+            form.add_rule_errors(exc)
+        else:
+            messages.success(request, _("The incident was saved."))
+            return redirect("incidents:detail", incident_uuid=incident.uuid)
+    return render(request, "incidents/incident_edit.html", {"form": form, "incident": incident})
+
+
+@policy(Policy.CASE_DATA)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET or None)
+    page_number = _page_number(request)
+    filters = queries.IncidentFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = queries.IncidentFilters(
+            act=data["act"],
+            perpetrator=data["perpetrator"],
+            state=data["state"],
+            municipality=data["municipality"],
+            start=data["start"],
+            end=data["end"],
+            use=data["use"],
+            gbv_type=data["gbv_type"],
+        )
+    page = (
+        queries.incidents_page_for(request.user, filters, page=page_number)
+        if not form.is_bound or form.is_valid()
+        else queries.IncidentPage([], 1, False)
+    )
+    return render(request, "incidents/incident_list.html", {"form": form, "page": page})
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+urlpatterns = [
+    path("", incident_list, name="list"),
+    path("nuevo/", incident_new, name="new"),
+    path("persona/<uuid:person_uuid>/nuevo/", incident_new, name="new_for_person"),
+    path("<uuid:incident_uuid>/", incident_detail, name="detail"),
+    path("<uuid:incident_uuid>/testimonio/", incident_testimony, name="testimony"),
+    path("<uuid:incident_uuid>/editar/", incident_edit, name="edit"),
+]
