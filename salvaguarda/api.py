@@ -37,6 +37,7 @@ from ninja.utils import check_csrf
 from salvaguarda.accounts.middleware import api_refusal
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.court.api import router as court_router
+from salvaguarda.incidents.api import router as incidents_router
 from salvaguarda.people.api import router as people_router
 
 NAMESPACE = "api-v1"
@@ -235,9 +236,14 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return api_refusal(401)
 
 
-OPERATION_POLICIES = {**_protect(people_router), **_protect(court_router)}
+OPERATION_POLICIES = {
+    **_protect(people_router),
+    **_protect(court_router),
+    **_protect(incidents_router),
+}
 api.add_router("/", people_router, tags=["people"])
 api.add_router("/", court_router, tags=["court"])
+api.add_router("/", incidents_router, tags=["incidents"])
 
 
 def api_root(request: HttpRequest) -> HttpResponse:

@@ -217,6 +217,7 @@ class IncidentConsent(OrgScopedModel):
     recipient = models.CharField(
         _("organization it may be shared with"), max_length=160, blank=True
     )
+    recipient_key = models.CharField(max_length=160, blank=True, editable=False)
     given_on = models.DateField(_("given on"))
     given_by = models.CharField(
         _("given by"), max_length=16, choices=GivenBy.choices, default=GivenBy.SELF

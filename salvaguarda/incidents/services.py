@@ -301,7 +301,14 @@ def incident_document(
     for row in perpetrator_rows:
         create(Perpetrator, by=by, org_id=org_id, incident=incident, **row)
     for row in consent_rows:
-        create(IncidentConsent, by=by, org_id=org_id, incident=incident, **row)
+        create(
+            IncidentConsent,
+            by=by,
+            org_id=org_id,
+            incident=incident,
+            recipient_key=fold_text(row["recipient"]),
+            **row,
+        )
     _relink_return(incident)
     _store_files(by=by, incident=incident, uploads=list(zip(uploads, kinds, strict=True)))
     return incident
@@ -487,7 +494,12 @@ def consent_record(*, by: User, incident: Incident, data: Mapping[str, Any]) -> 
         rules.consent_errors(values, today=today),
     )
     return create(
-        IncidentConsent, by=by, org_id=incident.organization_id, incident=incident, **values
+        IncidentConsent,
+        by=by,
+        org_id=incident.organization_id,
+        incident=incident,
+        recipient_key=fold_text(values["recipient"]),
+        **values,
     )
 
 

@@ -89,7 +89,7 @@ def incident_errors(values: Mapping[str, Any], *, today: datetime.date) -> Error
     if isinstance(documented_on, datetime.date):
         if documented_on > today:
             _add(errors, "documented_on", _("The documentation cannot be dated after today."))
-        elif isinstance(start, datetime.date) and documented_on < start:
+        elif isinstance(start, datetime.date) and documented_on < start <= today:
             _add(
                 errors,
                 "documented_on",

@@ -257,7 +257,12 @@ class EveryUrlTest(TestCase):
                         refusals = (400, 404, 405, 422) if route.is_api else (404, 405)
                         self.assertIn(response.status_code, refusals, where)
                     if not (same_org and role_allows(role, Policy.CASE_DATA)):
-                        body = response.content.decode(errors="replace")
+                        raw = (
+                            b"".join(response.streaming_content)
+                            if response.streaming
+                            else response.content
+                        )
+                        body = raw.decode(errors="replace")
                         self.assertNotIn(CANARY_GIVEN, body, where)
                         self.assertNotIn(CANARY_FAMILY, body, where)
         self.person.refresh_from_db()
