@@ -33,6 +33,7 @@ def plan_for(scale: int) -> dict[str, int]:
         "court_warmup": 1,  # at this scale, once for the four court pages together
         "court_samples": 3,
         "dispatch_seconds": 20,
+        "incident_samples": 40,
     }
     if scale <= 20_000:
         return {
@@ -43,7 +44,13 @@ def plan_for(scale: int) -> dict[str, int]:
             "workers": 4,
             **court_plan,
         }
-    court_plan.update(court_seconds=10, court_warmup=2, court_samples=10, dispatch_seconds=30)
+    court_plan.update(
+        court_seconds=10,
+        court_warmup=2,
+        court_samples=10,
+        dispatch_seconds=30,
+        incident_samples=200,
+    )
     if scale <= 200_000:
         return {
             "seconds": 10,
@@ -76,26 +83,32 @@ def run_python(
         raise SystemExit(f"{module} {' '.join(args)} failed:\n{tail}")
 
 
-def generate(scale: int, dbs: list[str], fresh: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def generate(
+    scale: int, dbs: list[str], fresh: bool
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Both databases at once, one chain of processes each: the people (bench/generate.py),
-    then their court data (bench/court.py)."""
+    their court data (bench/court.py), then their incidents (bench/incidents.py)."""
     args = ["--fresh"] if fresh else []
     steps = [
         ["bench.generate", "--scale", str(scale), *args],
         ["bench.court", "generate", "--scale", str(scale)],
+        ["bench.incidents", "generate", "--scale", str(scale)],
     ]
     outputs = in_parallel(scale, dbs, steps)
     states = {db: found[0] for db, found in outputs.items()}
     courts = {db: found[1] for db, found in outputs.items()}
+    incidents = {db: found[2] for db, found in outputs.items()}
     for db in dbs:
         state, counts = states[db], courts[db]["counts"]
         common.log(
             f"{db}: {state['people']:,} people (generated in {state['generation_seconds']:,} s "
             f"at {state['people_per_second']:,} people/s); {counts.get('cases', 0):,} cases, "
             f"{counts.get('hearings', 0):,} hearings, {counts.get('reminders', 0):,} reminders "
-            f"(generated in {courts[db]['generation_seconds']:,} s)"
+            f"(generated in {courts[db]['generation_seconds']:,} s); "
+            f"{incidents[db]['counts'].get('incidents', 0):,} incidents "
+            f"(generated in {incidents[db]['generation_seconds']:,} s)"
         )
-    return states, courts
+    return states, courts, incidents
 
 
 def in_parallel(
@@ -140,11 +153,15 @@ def in_parallel(
 
 PAGES = ("person", "list", "search")
 COURT_PAGES = ("at_risk", "at_risk_court", "week", "week_port")
+INCIDENT_PAGES = ("incidents",)
 
 
-def http_figures(scale: int, db: str, plan: dict[str, int]) -> tuple[dict[str, Any], Any]:
-    """The pages through gunicorn and wrk; before the server starts, the court measures that
-    need the application role (the reminder worker, the court queries in the process)."""
+def http_figures(
+    scale: int, db: str, plan: dict[str, int]
+) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """The pages through gunicorn and wrk; before the server starts, the court and incident
+    measures that need the application role (the reminder worker, the court queries and the
+    incident list in the process, the evidence uploads)."""
     prepared_path = common.BENCH_DIR / f"prepared-{scale}-{db}.json"
     log = common.BENCH_DIR / f"run-{scale}-{db}.log"
     on_db = ["--scale", str(scale), "--db", db]
@@ -168,11 +185,29 @@ def http_figures(scale: int, db: str, plan: dict[str, int]) -> tuple[dict[str, A
         app_role=db == "postgresql",  # the worker and the pages connect as the application
     )
     court_figures = json.loads(court_out.read_text())
+    incidents_out = common.BENCH_DIR / f"measure-incidents-{scale}-{db}.json"
+    run_python(
+        "bench.incidents",
+        [
+            "measure",
+            *on_db,
+            "--out",
+            str(incidents_out),
+            "--samples",
+            str(plan["incident_samples"]),
+        ],
+        db,
+        scale,
+        log,
+        app_role=db == "postgresql",
+    )
+    incident_figures = json.loads(incidents_out.read_text())
     court_prepared = court_figures.pop("prepared")
     court_figures["weeks"] = court_prepared["weeks"]
     prepared = json.loads(prepared_path.read_text())
     paths = {k: Path(v) for k, v in prepared["files"].items()}
     paths.update({k: Path(v) for k, v in court_prepared["files"].items()})
+    paths["incidents"] = Path(incident_figures["file"])
     figures: dict[str, Any] = {}
     with web.serve(
         db, scale, plan["workers"], common.BENCH_DIR / f"gunicorn-{scale}-{db}.log"
@@ -186,8 +221,11 @@ def http_figures(scale: int, db: str, plan: dict[str, int]) -> tuple[dict[str, A
             mixed = common.BENCH_DIR / f"requests-{scale}-{db}.court"
             mixed.write_text("".join(paths[page].read_text() for page in COURT_PAGES))
             paths["court"] = mixed
-        for page in PAGES + COURT_PAGES:
-            if page not in COURT_PAGES:
+        for page in PAGES + COURT_PAGES + INCIDENT_PAGES:
+            if page in INCIDENT_PAGES:
+                web.load(port, paths[page], paths["sessions"], plan["court_warmup"])
+                seconds = plan["court_seconds"]
+            elif page not in COURT_PAGES:
                 web.load(port, paths[page], paths["sessions"], plan["warmup"])
                 seconds = plan["seconds"]
             else:
@@ -212,7 +250,7 @@ def http_figures(scale: int, db: str, plan: dict[str, int]) -> tuple[dict[str, A
                 f"{db}: {page} page p50 {result['latency_ms']['p50']} ms, p95 "
                 f"{result['latency_ms']['p95']} ms, {result['rps']} req/s"
             )
-    return figures, court_figures
+    return figures, court_figures, incident_figures
 
 
 def measure(scale: int, db: str, plan: dict[str, int]) -> dict[str, Any]:
@@ -303,6 +341,26 @@ def table(scale: int, results: dict[str, Any]) -> str:
         ],
         ("reminders dispatched (per s)", ("court", "dispatch", "per_second"), None, ""),
         ("reminders dispatched in the run", ("court", "dispatch", "sent"), None, ""),
+        ("incidents: generated", ("incidents", "generation", "counts", "incidents"), None, ""),
+        ("incidents: generation (s)", ("incidents", "generation", "generation_seconds"), None, ""),
+        ("incidents: list query p50 (ms)", ("incidents", "list", "p50_ms"), None, ""),
+        ("incidents: list query p95 (ms)", ("incidents", "list", "p95_ms"), None, ""),
+        ("HTTP incident list p50 (ms)", ("http", "incidents", "latency_ms", "p50"), None, ""),
+        ("HTTP incident list p95 (ms)", ("http", "incidents", "latency_ms", "p95"), None, ""),
+        ("HTTP incident list (req/s)", ("http", "incidents", "rps"), None, ""),
+        ("HTTP failed requests, incident list", ("http", "incidents", "failed"), None, ""),
+        (
+            "evidence upload, 20 MB PDFs (MB/s)",
+            ("incidents", "uploads", "document_20mb", "mb_per_second"),
+            None,
+            "",
+        ),
+        (
+            "evidence upload, 4 MB photos (MB/s)",
+            ("incidents", "uploads", "photo_4mb", "mb_per_second"),
+            None,
+            "",
+        ),
     ]
     header = f"{'scale ' + format(scale, ','):<36} {'SQLite':>10} {'PostgreSQL':>11}  target  met?"
     lines = [header, "-" * len(header)]
@@ -337,13 +395,16 @@ def run_scale(scale: int, dbs: list[str], fresh: bool) -> dict[str, Any]:
     plan = plan_for(scale)
     started = time.monotonic()
     common.log(f"scale {scale:,}: generating on {', '.join(dbs)}")
-    states, court_states = generate(scale, dbs, fresh)
+    states, court_states, incident_states = generate(scale, dbs, fresh)
     results: dict[str, Any] = {}
     for db in dbs:
         results[db] = {"generation": states[db], "load_average": os.getloadavg()}
         results[db].update(measure(scale, db, plan))
-        results[db]["http"], results[db]["court"] = http_figures(scale, db, plan)
+        results[db]["http"], results[db]["court"], results[db]["incidents"] = http_figures(
+            scale, db, plan
+        )
         results[db]["court"]["generation"] = court_states[db]
+        results[db]["incidents"]["generation"] = incident_states[db]
     stamp = time.strftime("%Y%m%d-%H%M%S")
     report = {
         "scale": scale,

@@ -14,6 +14,7 @@ from salvaguarda.accounts.services import organization_with_key
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.court import services as court_services
 from salvaguarda.court import times as court_times
+from salvaguarda.incidents import services as incident_services
 from salvaguarda.people.models import Household
 from salvaguarda.people.services import (
     Arrival,
@@ -155,6 +156,34 @@ CITY_OF = {
     "MTY": "monterrey",
 }
 
+# Where the demo incidents happened: (INEGI state code, municipality) of each organization.
+PLACE_OF = {
+    "RED": ("09", "Cuauhtémoc"),
+    "TIJ": ("02", "Tijuana"),
+    "MXL": ("02", "Mexicali"),
+    "CJS": ("08", "Juárez"),
+    "NLD": ("28", "Nuevo Laredo"),
+    "REY": ("28", "Reynosa"),
+    "MAT": ("28", "Matamoros"),
+    "PNS": ("05", "Piedras Negras"),
+    "MTY": ("19", "Monterrey"),
+}
+# Synthetic incidents: (acts, perpetrator type, place type, summary).
+INCIDENTS = [
+    (
+        ["kidnapping", "extortion_relatives"],
+        "organized_crime",
+        "bus_station",
+        "Secuestro al salir de la central de autobuses; llamaron a un familiar en EE. UU.",
+    ),
+    (
+        ["robbery", "threat"],
+        "municipal_police",
+        "street",
+        "Revisión en la calle: le quitaron dinero y documentos y la amenazaron.",
+    ),
+]
+
 
 def _years_ago(years: int, offset: int) -> date:
     today = timezone.localdate()
@@ -269,6 +298,36 @@ class DemoLogin:
     roles: str
 
 
+def _incident(by: User, household: Household, number: int, short: str) -> None:
+    """Every other family's head documented one incident, days after the return."""
+    if number % 2:
+        return
+    acts, perpetrator, place_type, summary = INCIDENTS[number // 2 % len(INCIDENTS)]
+    state, municipality = PLACE_OF[short]
+    head = household.members.order_by("id").first()
+    returned = RETURNS[number % len(RETURNS)][2]
+    consents = [{"purpose": "statistics", "given_on": returned + timedelta(days=30)}]
+    if number % 4 == 0:
+        consents.append({"purpose": "public_advocacy", "given_on": returned + timedelta(days=30)})
+    incident_services.incident_document(
+        by=by,
+        organization=household.organization,
+        data={
+            "occurred_from": returned + timedelta(days=3 + number % 20),
+            "source": "direct_testimony",
+            "state": state,
+            "municipality": municipality,
+            "place_type": place_type,
+            "summary": summary,
+            "documented_on": returned + timedelta(days=30),
+        },
+        acts=[{"common": code} for code in acts],
+        victims=[{"person": head}],
+        perpetrators=[{"kind": perpetrator}],
+        consents=consents,
+    )
+
+
 def demo_exists() -> bool:
     return Organization.objects.filter(short_name="RED").exists()
 
@@ -314,6 +373,7 @@ def seed(password: str) -> list[DemoLogin]:
                 )
                 _reception(coordinator, household, index * 4 + offset)
                 _court(coordinator, household, index * 4 + offset)
+                _incident(coordinator, household, index * 4 + offset, short)
     return logins
 
 

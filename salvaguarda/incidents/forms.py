@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.forms import RuleForm
-from salvaguarda.core.widgets import DateInput
+from salvaguarda.core.widgets import DateInput, QuickSelect
 from salvaguarda.incidents import vocab
 from salvaguarda.incidents.models import Complaint, Incident, IncidentConsent, Victim
 from salvaguarda.incidents.widgets import ActsField
@@ -335,11 +335,13 @@ class ComplaintForm(RuleForm):
 class IncidentFilterForm(forms.Form):
     """The list's filters; every one optional."""
 
-    act = forms.ChoiceField(label=_("Act"), required=False, choices=_act_filter_choices)
-    perpetrator = forms.ChoiceField(
-        label=_("Perpetrator"), required=False, choices=_perpetrator_kinds
+    act = forms.ChoiceField(
+        label=_("Act"), required=False, choices=_act_filter_choices, widget=QuickSelect
     )
-    state = forms.ChoiceField(label=_("State"), choices=_states, required=False)
+    perpetrator = forms.ChoiceField(
+        label=_("Perpetrator"), required=False, choices=_perpetrator_kinds, widget=QuickSelect
+    )
+    state = forms.ChoiceField(label=_("State"), choices=_states, required=False, widget=QuickSelect)
     municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
     start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
     end = forms.DateField(label=_("To (included)"), widget=DateInput(), required=False)

@@ -6,6 +6,7 @@ from django.test import TestCase, override_settings
 
 from salvaguarda.accounts.models import Membership, Organization, Role, User
 from salvaguarda.core.scoping import organization_scope
+from salvaguarda.incidents.models import Incident
 from salvaguarda.people.models import Person
 
 
@@ -37,6 +38,7 @@ class SeedDemoTest(TestCase):
         with organization_scope(tijuana.pk):
             self.assertTrue(Person.objects.exists())
             self.assertTrue(all(p.given_names for p in Person.objects.all()))
+            self.assertTrue(Incident.objects.filter(consents__purpose="statistics").exists())
 
     def test_demo_codes_are_printed_in_development_only(self) -> None:
         with self.settings(VAR_DIR=self.tmp_dir()):

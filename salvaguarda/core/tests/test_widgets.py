@@ -16,6 +16,14 @@ class Both(forms.Form):
     )
 
 
+GROUPED = [("", "—"), ("Frecuentes", [("a", "A"), ("b", "B")]), ("Otros <x>", [("c", "C")])]
+
+
+class Grouped(forms.Form):
+    django = forms.ChoiceField(choices=GROUPED, required=False)
+    quick = forms.ChoiceField(choices=GROUPED, required=False, widget=QuickSelect)
+
+
 class QuickSelectTest(SimpleTestCase):
     def assert_same(self, data: dict[str, str] | None) -> None:
         form = Both(data)
@@ -28,6 +36,13 @@ class QuickSelectTest(SimpleTestCase):
         self.assert_same({"django": "GTM", "quick": "GTM"})
         self.assert_same({"django": "A&B", "quick": "A&B"})
         self.assert_same({"django": "XXX", "quick": "XXX"})  # invalid: aria-invalid
+
+    def test_grouped_choices_keep_their_groups(self) -> None:
+        form = Grouped({"django": "c", "quick": "c"})
+        form.is_valid()
+        expected = str(form["django"]).replace("django", "FIELD")
+        self.assertHTMLEqual(str(form["quick"]).replace("quick", "FIELD"), expected)
+        self.assertIn('<optgroup label="Otros &lt;x&gt;">', str(form["quick"]))
 
     def test_it_escapes_labels_and_values(self) -> None:
         html = str(Both()["quick"])
