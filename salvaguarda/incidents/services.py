@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -618,13 +619,17 @@ def evidence_add(*, by: User, incident: Incident, uploads: Sequence[Upload]) -> 
 
 
 def evidence_chunks(evidence: EvidenceFile) -> Iterable[bytes]:
-    """The clear bytes of a stored file, chunk by chunk (authenticated as they are read)."""
-    return sealed.open_sealed(
-        evidence_directory(evidence.organization_id),
-        evidence.stored_name,
-        key=base64.b64decode(evidence.file_key),
-        context=evidence_context(evidence),
-    )
+    """The clear bytes of a stored file, chunk by chunk (authenticated as they are read).
+    A file missing from the folder (a backup restored without it) is a 404."""
+    try:
+        return sealed.open_sealed(
+            evidence_directory(evidence.organization_id),
+            evidence.stored_name,
+            key=base64.b64decode(evidence.file_key),
+            context=evidence_context(evidence),
+        )
+    except FileNotFoundError as missing:
+        raise Http404 from missing
 
 
 def evidence_kind(evidence: EvidenceFile) -> sniff.FileKind:

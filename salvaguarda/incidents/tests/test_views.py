@@ -164,6 +164,20 @@ class IncidentPageTests(TestCase):
             AuditEvent.objects.filter(object_uuid=self.evidence.uuid, fields=["content"]).exists()
         )
 
+    def test_a_file_missing_from_its_folder_is_not_found(self) -> None:
+        (services.evidence_directory(self.cast.org.pk) / self.evidence.stored_name).rename(
+            services.evidence_directory(self.cast.org.pk) / "moved-away"
+        )
+        try:
+            response = self.page(
+                self.cast.caseworker, "incidents:file_download", self.evidence.uuid
+            )
+            self.assertEqual(response.status_code, 404)
+        finally:
+            (services.evidence_directory(self.cast.org.pk) / "moved-away").rename(
+                services.evidence_directory(self.cast.org.pk) / self.evidence.stored_name
+            )
+
     def test_the_copy_to_share_has_no_location_and_the_same_pixels(self) -> None:
         response = self.page(self.cast.caseworker, "incidents:file_share", self.evidence.uuid)
         shared = response.content
@@ -242,3 +256,82 @@ class ListTests(TestCase):
             reverse("incidents:list"), {"start": "2025-02-01", "end": "2025-01-01"}
         )
         self.assertContains(response, "El periodo termina antes de empezar")
+
+
+class RecordPagesTests(TestCase):
+    """Adding to an incident from its page: a registered victim, a complaint, a consent
+    revoked, a photo's location removed, a file refused."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.person = make_person(cls.cast.org, cls.cast.caseworker, given_names="Ana")
+        cls.incident = make_incident(
+            cls.cast.org,
+            cls.cast.caseworker,
+            consents=[{"purpose": "statistics", "given_on": datetime.date(2025, 3, 12)}],
+            uploads=[services.Upload(source=io.BytesIO(jpeg_with_gps()), name="a.jpg")],
+        )
+
+    def setUp(self) -> None:
+        self.client = sign_in(self.client, self.cast.legal)
+
+    def url(self, name: str, *args: Any) -> str:
+        return reverse(name, args=args or [self.incident.uuid])
+
+    def test_a_registered_victim_is_added_by_reference(self) -> None:
+        response = self.client.post(
+            self.url("incidents:victim_add"),
+            {"person_reference": self.person.reference.lower(), "role": "witness", "sex": "male"},
+        )
+        self.assertRedirects(response, self.url("incidents:detail"))
+        with organization_scope(self.cast.org.pk):
+            self.assertTrue(self.incident.victims.filter(person=self.person).exists())
+        unknown = self.client.post(
+            self.url("incidents:victim_add"),
+            {"person_reference": "P-999999", "role": "victim", "sex": "female"},
+        )
+        self.assertContains(unknown, "Ninguna persona de la organización tiene esta referencia")
+
+    def test_a_complaint_is_recorded_and_a_future_date_refused(self) -> None:
+        body = {
+            "authority": "cndh",
+            "filed_on": "2025-04-01",
+            "reference_number": "CNDH/5/2025/123/Q",
+            "status": "filed",
+        }
+        response = self.client.post(self.url("incidents:complaint_add"), body)
+        self.assertRedirects(response, self.url("incidents:detail"))
+        page = self.client.get(self.url("incidents:detail"))
+        self.assertContains(page, "CNDH/5/2025/123/Q")
+        refused = self.client.post(
+            self.url("incidents:complaint_add"), {**body, "filed_on": "2099-01-01"}
+        )
+        self.assertContains(refused, "no puede tener fecha posterior a hoy")
+
+    def test_a_consent_is_revoked_from_the_page(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            consent = self.incident.consents.get()
+        self.client.post(self.url("incidents:consent_revoke", consent.uuid))
+        with organization_scope(self.cast.org.pk):
+            consent.refresh_from_db()
+        self.assertIsNotNone(consent.revoked_on)
+
+    def test_a_photos_location_is_removed_for_good(self) -> None:
+        evidence = EvidenceFile.unscoped.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url("incidents:file_remove_location", evidence.uuid))
+        evidence.refresh_from_db()
+        self.assertIsNotNone(evidence.location_removed_at)
+        self.assertNotEqual(evidence.sha256, evidence.sha256_at_upload)
+        page = self.client.get(self.url("incidents:detail"))
+        self.assertContains(page, evidence.sha256_at_upload)
+        self.assertContains(page, evidence.sha256)
+
+    def test_an_archive_is_refused_on_the_files_page(self) -> None:
+        archive = io.BytesIO(b"PK\x03\x04" + b"\x00" * 100)
+        archive.name = "fotos.zip"
+        response = self.client.post(self.url("incidents:files_add"), {"evidence": archive})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "fotos.zip")
+        self.assertEqual(EvidenceFile.unscoped.count(), 1)
