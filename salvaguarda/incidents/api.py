@@ -16,7 +16,7 @@ import datetime
 from typing import Any, BinaryIO, cast
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -30,6 +30,8 @@ from salvaguarda.incidents.models import (
     IncidentConsent,
     Victim,
 )
+from salvaguarda.incidents.views_exports import csv_response
+from salvaguarda.incidents.views_records import attachment
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.api import REFUSALS, Input
 
@@ -554,16 +556,6 @@ def files_create(
     )
 
 
-def _download(evidence: EvidenceFile, body: Any) -> HttpResponse:
-    response = StreamingHttpResponse(body, content_type=evidence.media_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{evidence.incident.reference}-{str(evidence.uuid)[:8]}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response  # type: ignore[return-value]
-
-
 @router.get("/evidence-files/{uuid:evidence_uuid}/content", response={200: None, **REFUSALS})
 @policy(Policy.CASE_DATA)
 def file_content(request: HttpRequest, evidence_uuid: UUID, shared_copy: bool = False) -> Any:
@@ -572,8 +564,8 @@ def file_content(request: HttpRequest, evidence_uuid: UUID, shared_copy: bool = 
     copy = "to_share" if shared_copy else "kept"
     evidence = queries.evidence_download_for(signed_in_user(request), evidence_uuid, copy=copy)
     if shared_copy and evidence.category == EvidenceFile.Category.PHOTO:
-        return _download(evidence, [services.evidence_without_location(evidence)])
-    return _download(evidence, services.evidence_chunks(evidence))
+        return attachment(services.evidence_without_location(evidence), evidence)
+    return attachment(services.evidence_chunks(evidence), evidence)
 
 
 @router.post(
@@ -589,14 +581,6 @@ def file_remove_location(request: HttpRequest, evidence_uuid: UUID) -> Any:
 # --- Exports -----------------------------------------------------------------------------------
 
 
-def _csv(lines: Any, name: str) -> HttpResponse:
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response  # type: ignore[return-value]
-
-
 @router.get("/incidents-export/analysis", response={200: None, **REFUSALS})
 @policy(Policy.MEMBER)
 def export_analysis(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
@@ -605,7 +589,7 @@ def export_analysis(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
     lines = exports.analysis_csv(
         signed_in_user(request), active_organization(request).pk, _filters(filters)
     )
-    return _csv(lines, "incidentes-analisis")
+    return csv_response(lines, "incidentes-analisis")
 
 
 @router.get("/incidents-export/uwazi", response={200: None, **REFUSALS})
@@ -615,4 +599,4 @@ def export_uwazi(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
     lines = exports.uwazi_csv(
         signed_in_user(request), active_organization(request).pk, _filters(filters)
     )
-    return _csv(lines, "import")
+    return csv_response(lines, "import")

@@ -316,12 +316,24 @@ def incident_document(
 
 
 @transaction.atomic
-def incident_update(*, by: User, incident: Incident, data: Mapping[str, Any]) -> Incident:
+def incident_update(
+    *,
+    by: User,
+    incident: Incident,
+    data: Mapping[str, Any],
+    acts: Sequence[Mapping[str, str]] | None = None,
+) -> Incident:
+    """Change the fields `data` gives and, if `acts` is given, make them the incident's acts:
+    both, or neither."""
     organization = incident.organization
     values, errors = _incident_values(organization, data, incident)
+    if acts is not None:
+        errors = {**rules.acts_errors(_act_rows(acts)), **errors}
     values = _checked_keeping_json(Incident, incident.organization_id, values, errors)
     values["municipality_key"] = fold_text(values["municipality"])
     update(incident, by=by, values=values)
+    if acts is not None:
+        acts_set(by=by, incident=incident, acts=acts)
     _relink_return(incident)
     return incident
 

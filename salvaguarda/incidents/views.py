@@ -152,12 +152,11 @@ def incident_edit(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpRespons
         data = form.service_data()
         if not may_read:
             data.pop("testimony")
+        acts = form.service_acts() if "acts" in form.changed_data else None
         try:
-            services.incident_update(by=signed_in_user(request), incident=incident, data=data)
-            if form.has_changed() and "acts" in form.changed_data:
-                services.acts_set(
-                    by=signed_in_user(request), incident=incident, acts=form.service_acts()
-                )
+            services.incident_update(
+                by=signed_in_user(request), incident=incident, data=data, acts=acts
+            )
         except ValidationError as exc:
             form.add_rule_errors(exc)
         else:

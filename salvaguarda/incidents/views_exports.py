@@ -58,7 +58,8 @@ def _filters(form: IncidentFilterForm) -> IncidentFilters | None:
     )
 
 
-def _csv(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+def csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+    """A streamed CSV download named after the export and the day (the API's too)."""
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
     )
@@ -86,8 +87,8 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     if filters is not None:
         user, org_id = signed_in_user(request), active_organization(request).pk
         if kind == exports.ANALYSIS:
-            return _csv(exports.analysis_csv(user, org_id, filters), "incidentes-analisis")
-        return _csv(exports.uwazi_csv(user, org_id, filters), "import")
+            return csv_response(exports.analysis_csv(user, org_id, filters), "incidentes-analisis")
+        return csv_response(exports.uwazi_csv(user, org_id, filters), "import")
     identifying = None
     membership = getattr(request, "membership", None)
     if membership is not None and membership.role == Role.COORDINATOR:
@@ -107,7 +108,7 @@ def export_identifying(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and identifying.is_valid():
         filters = _filters(form)
         if filters is not None:
-            return _csv(
+            return csv_response(
                 exports.identifying_csv(
                     signed_in_user(request),
                     active_organization(request).pk,

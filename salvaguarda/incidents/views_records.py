@@ -258,7 +258,8 @@ _EXTENSIONS = {
 }
 
 
-def _attachment(body: Any, evidence: EvidenceFile) -> HttpResponse | StreamingHttpResponse:
+def attachment(body: Any, evidence: EvidenceFile) -> HttpResponse | StreamingHttpResponse:
+    """A file as a download, never shown inline (the pages' and the API's)."""
     extension = _EXTENSIONS.get(evidence.media_type, evidence.media_type.split("/")[-1][:8])
     response: HttpResponse | StreamingHttpResponse
     if isinstance(body, bytes):
@@ -277,7 +278,7 @@ def _attachment(body: Any, evidence: EvidenceFile) -> HttpResponse | StreamingHt
 def file_download(request: HttpRequest, evidence_uuid: uuid.UUID) -> HttpResponse:
     """The file as kept, never shown inline: always a download, audited."""
     evidence = queries.evidence_download_for(request.user, evidence_uuid, copy="kept")
-    return _attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
+    return attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
 
 
 @policy(Policy.CASE_DATA)
@@ -285,8 +286,8 @@ def file_share_copy(request: HttpRequest, evidence_uuid: uuid.UUID) -> HttpRespo
     """A photo to share: the same pixels without any metadata (location included)."""
     evidence = queries.evidence_download_for(request.user, evidence_uuid, copy="to_share")
     if evidence.category != EvidenceFile.Category.PHOTO:
-        return _attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
-    return _attachment(services.evidence_without_location(evidence), evidence)  # type: ignore[return-value]
+        return attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
+    return attachment(services.evidence_without_location(evidence), evidence)  # type: ignore[return-value]
 
 
 @policy(Policy.CASE_DATA)

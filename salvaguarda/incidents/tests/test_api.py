@@ -96,7 +96,7 @@ class IncidentApiTests(ApiCalls, TestCase):
         self.assertEqual(EvidenceFile.unscoped.count(), 1)
         content = client.get(f"/api/v1/evidence-files/{stored['uuid']}/content?shared_copy=true")
         self.assertTrue(content["Content-Disposition"].startswith("attachment;"))
-        shared = b"".join(content.streaming_content)
+        shared = content.content
         self.assertFalse(images.has_location(io.BytesIO(shared), sniff.JPEG))
 
     def test_a_consent_is_revoked_and_the_export_leaves_the_incident_out(self) -> None:

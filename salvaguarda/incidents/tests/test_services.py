@@ -321,3 +321,31 @@ class AgeBandTests(TestCase):
         with organization_scope(self.cast.org.pk):
             self.assertEqual(services.age_band(person, datetime.date(2025, 6, 1)), "12-17")
             self.assertEqual(services.age_band(person, datetime.date(2025, 6, 2)), "18-25")
+
+
+class UpdateTests(InOrganizationScope, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def test_fields_and_acts_change_together_or_not_at_all(self) -> None:
+        incident = make_incident(self.cast.org, self.cast.caseworker)
+        with self.assertRaises(ValidationError) as caught:
+            services.incident_update(
+                by=self.cast.legal,
+                incident=incident,
+                data={"municipality": "Reynosa", "state": "28"},
+                acts=[],
+            )
+        self.assertIn("acts", caught.exception.message_dict)
+        incident.refresh_from_db()
+        self.assertEqual(incident.municipality, "Tijuana")
+        services.incident_update(
+            by=self.cast.legal,
+            incident=incident,
+            data={"municipality": "Reynosa", "state": "28"},
+            acts=[{"common": "robbery"}],
+        )
+        incident.refresh_from_db()
+        self.assertEqual(incident.municipality_key, "reynosa")
+        self.assertEqual(list(incident.acts.values_list("common", flat=True)), ["robbery"])
