@@ -89,10 +89,19 @@ class Incident(OrgScopedModel):
                 name="incident_period_in_order",
             ),
         ]
+        # Newest first, ties by id, with or without a place: the list walks one of these in
+        # its order and stops at the page's end.
         indexes = [
-            models.Index(fields=["organization", "-occurred_from"], name="incident_org_date"),
             models.Index(
-                fields=["organization", "state", "municipality_key"], name="incident_org_place"
+                fields=["organization", "-occurred_from", "-id"], name="incident_org_date"
+            ),
+            models.Index(
+                fields=["organization", "state", "-occurred_from", "-id"],
+                name="incident_org_state_date",
+            ),
+            models.Index(
+                fields=["organization", "state", "municipality_key", "-occurred_from", "-id"],
+                name="incident_org_place_date",
             ),
         ]
 

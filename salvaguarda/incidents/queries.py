@@ -143,11 +143,11 @@ def incident_file_for(user: Any, incident_uuid: uuid.UUID) -> IncidentFile:
 
 def incidents_of_person(user: Any, person: Person) -> list[Incident]:
     """The incidents a person suffered or witnessed, for their file (read within it)."""
-    return list(
-        Incident.objects.filter(
-            Exists(Victim.objects.filter(incident=OuterRef("pk"), person=person))
-        ).prefetch_related("acts")
-    )
+    # The ids first (the victims' person index), then those rows by key, sorted here: asked
+    # in date order, SQLite walks every incident of the organization to find these few.
+    ids = list(Victim.objects.filter(person=person).values_list("incident_id", flat=True))
+    found = Incident.objects.filter(pk__in=ids).order_by().prefetch_related("acts")
+    return sorted(found, key=lambda i: (i.occurred_from, i.pk), reverse=True)
 
 
 # --- the list ----------------------------------------------------------------------------------
