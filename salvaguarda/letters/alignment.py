@@ -1,0 +1,482 @@
+"""Language versions of a letter kept in step: paragraphs aligned across versions, drift between
+them listed for the editors, and paragraphs changed since the versions were last marked in step.
+
+Translations differ in words, so paragraphs are aligned on language-independent *anchors*:
+numbers, dates, case numbers, institutions (acronyms and a small glossary of names) and Markdown
+link URLs, plus relative length (characters and sentences). Pure functions, no models.
+
+Scoring (``similarity``), each part in [0, 1]:
+
+* anchors: Jaccard overlap of the two anchor sets (tagged keys such as ``n:71071``,
+  ``d:2025-03-12``, ``c:302/2020``, ``i:INM``, ``u:https://...``);
+* length: shorter / longer character length (Markdown link targets left out);
+* sentences: fewer / more sentences.
+
+When either paragraph has anchors: ``0.5 * anchors + 0.3 * length + 0.2 * sentences``; when
+neither has any: ``0.6 * length + 0.4 * sentences``. The alignment is a Needleman-Wunsch style
+dynamic programme between the reference version (the first key) and each other version: a match
+earns ``similarity - MATCH_THRESHOLD``, a gap (a paragraph left without counterpart) earns 0, so
+two paragraphs are paired only when they are more alike than ``MATCH_THRESHOLD`` and the order of
+paragraphs is kept. Ties prefer a match, then a gap in the other version. The pairwise alignments
+are merged into rows on the reference paragraphs; paragraphs of other versions with no reference
+counterpart that fall between the same two reference paragraphs share rows, in order.
+"""
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MATCH_THRESHOLD = 0.35
+
+# Institutions: canonical key -> names and acronyms in es/en/pt/fr (matched accent- and
+# case-insensitively as whole words). Acronyms not listed here are kept as written.
+_GLOSSARY_DATA = """
+SCJN | Suprema Corte de Justicia de la Nación | Supreme Court of Justice of the Nation
+     | Mexican Supreme Court | Suprema Corte de Justiça da Nação
+     | Cour suprême de justice de la nation
+INM | Instituto Nacional de Migración | National Migration Institute
+    | National Institute of Migration | Instituto Nacional de Migração
+    | Institut national des migrations
+CNDH | Comisión Nacional de los Derechos Humanos | Comisión Nacional de Derechos Humanos
+     | National Human Rights Commission | Comissão Nacional dos Direitos Humanos
+COMAR | Comisión Mexicana de Ayuda a Refugiados | Mexican Commission for Refugee Assistance
+      | Mexican Commission for Refugee Aid
+SRE | Secretaría de Relaciones Exteriores | Ministry of Foreign Affairs
+SEGOB | Secretaría de Gobernación | Ministry of the Interior
+UNHCR | ACNUR | HCR | Alto Comisionado de las Naciones Unidas para los Refugiados
+      | United Nations High Commissioner for Refugees | UN Refugee Agency
+      | Alto Comissariado das Nações Unidas para Refugiados
+IOM | OIM | Organización Internacional para las Migraciones
+    | International Organization for Migration | Organização Internacional para as Migrações
+    | Organisation internationale pour les migrations
+IACHR | CIDH | Comisión Interamericana de Derechos Humanos
+      | Inter-American Commission on Human Rights | Comissão Interamericana de Direitos Humanos
+CBP | Customs and Border Protection | Oficina de Aduanas y Protección Fronteriza
+ICE | Immigration and Customs Enforcement | Servicio de Inmigración y Control de Aduanas
+DHS | Department of Homeland Security | Departamento de Seguridad Nacional
+    | Departamento de Segurança Interna
+EOIR | Executive Office for Immigration Review
+     | Oficina Ejecutiva de Revisión de Casos de Inmigración
+US | EE. UU. | EE.UU. | EUA | U.S. | Estados Unidos | United States | États-Unis
+UN | ONU | Naciones Unidas | United Nations | Nações Unidas | Nations unies
+MPP | Quédate en México | Remain in Mexico | Permaneça no México | Restez au Mexique
+    | Migrant Protection Protocols | Protocolos de Protección a Migrantes
+"""
+
+
+def _read_glossary(data: str) -> dict[str, tuple[str, ...]]:
+    """A line starting with a key opens an entry; indented lines continue it."""
+    out: dict[str, tuple[str, ...]] = {}
+    key = ""
+    for line in data.strip().splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if parts[0]:
+            key = parts[0]
+        out[key] = out.get(key, ()) + tuple(p for p in parts[1:] if p)
+    return out
+
+
+# Institutions: canonical key -> names and acronyms in es/en/pt/fr (matched accent- and
+# case-insensitively as whole words). Acronyms not listed are kept as written.
+GLOSSARY = _read_glossary(_GLOSSARY_DATA)
+
+# All-caps tokens that are not institutions.
+NOT_ACRONYMS = frozenset({"EE", "UU", "II", "III", "IV", "VI", "VII", "XX", "XXI", "OK", "NO"})
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "enero january jan janeiro janvier",
+        "febrero february feb fevereiro fevrier",
+        "marzo march mar marco mars",
+        "abril april apr avril",
+        "mayo may maio mai",
+        "junio june jun junho juin",
+        "julio july jul julho juillet",
+        "agosto august aug aout",
+        "septiembre setiembre september sep sept setembro septembre",
+        "octubre october oct outubro octobre",
+        "noviembre november nov novembro novembre",
+        "diciembre december dec dezembro decembre",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+
+ABBREVIATIONS = frozenset(
+    "dr dra mtro mtra lic licda ing sr sra srta sres pbro hna hno prof profa no nos num núm art "
+    "arts fr mr mrs ms st jr inc ltd etc vol pp cf vs av col ee uu gral lcdo lcda sto sta".split()
+)
+
+_LINK = re.compile(r"\]\((\S+?)\)")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:o|er)?\s+(?:de\s+)?" + _MONTH + r"\.?(?:,?\s+(?:de\s+|del\s+)?(\d{4}))?\b"
+)
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?")
+_MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(?:de\s+|of\s+)?(\d{4})\b")
+_CASES = (
+    re.compile(r"\b[A-Z]{1,3}-?\d{3}-?\d{3}-?\d{3}\b"),  # A-numbers
+    re.compile(r"\b(?:No|N[°º]|Núm|Num)\.?\s*(\d[\d-]*\d)\b"),  # No. 19-15716
+    re.compile(r"(?<![/\d])\d{1,6}/\d{4}\b"),  # amparo en revisión 302/2020
+    re.compile(r"\b\d{2}-\d{4,6}\b"),  # 19-15716
+)
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\w)"
+    r"(\s?%|\s+(?:por\s+ciento|percent|per\s+cent|pour\s+cent|por\s+cento))?"
+)
+_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,8}\b")
+_BOUNDARY = re.compile(r"([.!?…])[\"'»”’)\]*_]*\s+(?=[¿¡\"'«“(\[*_]*[A-ZÁÉÍÓÚÑÜ0-9])")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (so spans stay valid)."""
+    return "".join(unicodedata.normalize("NFKD", c)[:1] or c for c in text).lower()
+
+
+def _glossary_patterns() -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for key, names in GLOSSARY.items():
+        for name in (key, *names):
+            if re.fullmatch(r"[A-Z]{2,8}", name):
+                continue  # acronyms are read by _ACRONYM
+            out.append((re.compile(r"(?<!\w)" + re.escape(fold(name)) + r"(?!\w)"), key))
+    return out
+
+
+_GLOSSARY_PATTERNS = _glossary_patterns()
+_ACRONYM_KEYS = {
+    name: key
+    for key, names in GLOSSARY.items()
+    for name in (key, *names)
+    if re.fullmatch(r"[A-Z]{2,8}", name)
+}
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Language-independent values in a paragraph: key -> the text as written."""
+
+    numbers: dict[str, str]
+    dates: dict[str, str]
+    cases: dict[str, str]
+    institutions: dict[str, str]
+    urls: dict[str, str]
+
+    def keys(self) -> set[str]:
+        groups = (self.numbers, self.dates, self.cases, self.institutions, self.urls)
+        return {f"{tag}:{k}" for tag, g in zip("ndciu", groups, strict=True) for k in g}
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _date_key(year: str | None, month: int, day: int | None) -> str | None:
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if day is None:
+        return f"{year}-{month:02d}" if year else None
+    return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+def _number_key(digits: str, percent: str | None) -> str:
+    if re.fullmatch(r"\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?", digits):
+        parts = re.split(r"[,. \u00a0\u202f]", digits)
+        tail = re.search(r"[.,](\d{1,2}|\d{4,})$", digits)  # a decimal part is not 3 digits
+        whole = "".join(parts[:-1] if tail else parts)
+        key = whole + ("." + parts[-1] if tail else "")
+    else:
+        key = digits.replace(",", ".")
+    if "." in key:
+        key = key.rstrip("0").rstrip(".")
+    key = key.lstrip("0") or "0"
+    return key + ("%" if percent else "")
+
+
+def anchors(paragraph: str) -> Anchors:
+    """The anchors of one paragraph (Markdown kept as written)."""
+    text = paragraph
+    urls: dict[str, str] = {}
+    for m in _LINK.finditer(text):
+        urls[m.group(1).rstrip("/")] = m.group(1)
+        text = _mask(text, m.start(), m.end())
+    institutions: dict[str, str] = {}
+    folded = fold(text)
+    for pattern, canonical in _GLOSSARY_PATTERNS:
+        for m in pattern.finditer(folded):
+            institutions.setdefault(canonical, text[m.start() : m.end()])
+    for m in _ACRONYM.finditer(text):
+        if m.group() not in NOT_ACRONYMS:
+            institutions.setdefault(_ACRONYM_KEYS.get(m.group(), m.group()), m.group())
+    cases: dict[str, str] = {}
+    for pattern in _CASES:
+        for m in pattern.finditer(text):
+            value = m.group(1) if m.groups() else m.group()
+            case = value.upper()
+            if re.fullmatch(r"[A-Z]{1,3}-?\d{3}-?\d{3}-?\d{3}", case):
+                case = case.replace("-", "")
+            cases.setdefault(case, m.group())
+            text = _mask(text, m.start(), m.end())
+    dates: dict[str, str] = {}
+    for pattern in (_ISO, _SLASH_DATE, _DAY_MONTH, _MONTH_DAY, _MONTH_YEAR):
+        for m in pattern.finditer(fold(text)):
+            g = m.groups()
+            key: str | None
+            if pattern is _ISO:
+                key = _date_key(g[0], int(g[1]), int(g[2])) if 1 <= int(g[1]) <= 12 else None
+            elif pattern is _SLASH_DATE:
+                a, b = int(g[0]), int(g[1])
+                day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless impossible
+                key = _date_key(g[2], month, day) if month <= 12 else None
+            elif pattern is _DAY_MONTH:
+                key = _date_key(g[2], MONTHS[g[1]], int(g[0]))
+            elif pattern is _MONTH_DAY:
+                key = _date_key(g[2], MONTHS[g[0]], int(g[1]))
+            else:
+                key = _date_key(g[1], MONTHS[g[0]], None)
+            if key:
+                dates.setdefault(key, text[m.start() : m.end()].strip(" ,."))
+                text = _mask(text, m.start(), m.end())
+    numbers: dict[str, str] = {}
+    for m in _NUMBER.finditer(text):
+        numbers.setdefault(_number_key(m.group(1), m.group(2)), m.group().strip())
+    return Anchors(numbers, dates, cases, institutions, urls)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph; abbreviations, initials and decimals do not end one."""
+    text = _LINK.sub("]", paragraph)
+    out, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(1) == ".":
+            word = re.search(r"([\w.]+)\.$", text[: m.start(1) + 1])
+            token = word.group(1).lower() if word else ""
+            last = token.rsplit(".", 1)[-1]
+            if last in ABBREVIATIONS or len(last) == 1:
+                continue  # "Dr.", "No.", "U.S.", "EE. UU.", "J. Pérez"
+        out.append(text[start : m.end(1)].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+@dataclass(frozen=True)
+class _Features:
+    keys: frozenset[str]
+    length: int
+    sentences: int
+
+
+def _features(paragraph: str) -> _Features:
+    return _Features(
+        frozenset(anchors(paragraph).keys()),
+        len(_LINK.sub("]", paragraph).strip()),
+        len(sentences(paragraph)),
+    )
+
+
+def _score(a: _Features, b: _Features) -> float:
+    longer, more = max(a.length, b.length), max(a.sentences, b.sentences)
+    length = min(a.length, b.length) / longer if longer else 1.0
+    sent = min(a.sentences, b.sentences) / more if more else 1.0
+    if a.keys or b.keys:
+        return 0.5 * len(a.keys & b.keys) / len(a.keys | b.keys) + 0.3 * length + 0.2 * sent
+    return 0.6 * length + 0.4 * sent
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two paragraphs in different languages are, in [0, 1] (see module doc)."""
+    return _score(_features(a), _features(b))
+
+
+def _pairwise(ref: list[_Features], other: list[_Features]) -> list[tuple[int | None, int | None]]:
+    n, m = len(ref), len(other)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[""] * (m + 1) for _ in range(n + 1)]
+    move[0] = ["left"] * (m + 1)
+    for i in range(1, n + 1):
+        move[i][0] = "up"
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = (
+                (score[i - 1][j - 1] + _score(ref[i - 1], other[j - 1]) - MATCH_THRESHOLD, "d"),
+                (score[i][j - 1], "left"),
+                (score[i - 1][j], "up"),
+            )
+            score[i][j], move[i][j] = max(options, key=lambda o: o[0])
+    path: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i or j:
+        step = move[i][j]
+        if step == "d":
+            path.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step == "left":
+            path.append((None, j - 1))
+            j -= 1
+        else:
+            path.append((i - 1, None))
+            i -= 1
+    return path[::-1]
+
+
+@dataclass(frozen=True)
+class Row:
+    """For each language, the index of its paragraph in this row, or None if it has none."""
+
+    cells: dict[str, int | None]
+
+
+def align(versions: dict[str, list[str]]) -> list[Row]:
+    """Rows of aligned paragraphs; the first language is the reference."""
+    if not versions:
+        return []
+    languages = list(versions)
+    ref = languages[0]
+    features = {lang: [_features(p) for p in versions[lang]] for lang in languages}
+    matched: dict[str, dict[int, int]] = {}
+    extras: dict[str, dict[int, list[int]]] = {}  # before reference index -> unmatched indices
+    for lang in languages[1:]:
+        matched[lang], extras[lang] = {}, {}
+        pending: list[int] = []
+        for i, j in _pairwise(features[ref], features[lang]):
+            if i is None and j is not None:
+                pending.append(j)
+            elif i is not None:
+                if pending:
+                    extras[lang][i], pending = pending, []
+                if j is not None:
+                    matched[lang][i] = j
+        if pending:
+            extras[lang][len(versions[ref])] = pending
+    rows: list[Row] = []
+    for i in range(len(versions[ref]) + 1):
+        width = max((len(extras[lang].get(i, [])) for lang in languages[1:]), default=0)
+        for k in range(width):
+            cells: dict[str, int | None] = {ref: None}
+            for lang in languages[1:]:
+                before = extras[lang].get(i, [])
+                cells[lang] = before[k] if k < len(before) else None
+            rows.append(Row(cells))
+        if i < len(versions[ref]):
+            rows.append(Row({ref: i, **{lang: matched[lang].get(i) for lang in languages[1:]}}))
+    return rows
+
+
+@dataclass(frozen=True)
+class Drift:
+    kind: str
+    row: int
+    languages: tuple[str, ...]
+    detail: str
+
+
+def _compare(
+    a: dict[str, str], b: dict[str, str], partial_dates: bool
+) -> tuple[list[str], list[str]]:
+    only_a = [k for k in sorted(a) if k not in b]
+    only_b = [k for k in sorted(b) if k not in a]
+    if partial_dates:  # "12 de marzo" matches "March 12, 2025"
+        only_a = [k for k in only_a if not any(k[-6:] == x[-6:] for x in b)]
+        only_b = [k for k in only_b if not any(k[-6:] == x[-6:] for x in a)]
+    return [a[k] for k in only_a], [b[k] for k in only_b]
+
+
+def _small(value: str) -> bool:
+    return value.isdigit() and int(value) <= 10  # often written in words in one language
+
+
+def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
+    """What differs between the versions, row by row (see module doc for the kinds)."""
+    out: list[Drift] = []
+    for r, row in enumerate(rows):
+        present = [(lang, i) for lang, i in row.cells.items() if i is not None]
+        missing = tuple(lang for lang, i in row.cells.items() if i is None)
+        if missing:
+            shown = ", ".join(f"{lang}:{i}" for lang, i in present)
+            out.append(Drift("missing_paragraph", r, missing, f"{shown} | missing: {missing}"))
+        if len(present) < 2:
+            continue
+        texts = {lang: versions[lang][i] for lang, i in present}
+        counts = {lang: len(sentences(t)) for lang, t in texts.items()}
+        if len(set(counts.values())) > 1:
+            most = max(counts.values())
+            fewer = tuple(lang for lang, c in counts.items() if c < most)
+            detail = ", ".join(f"{lang}={c}" for lang, c in counts.items())
+            out.append(Drift("missing_sentence", r, fewer, detail))
+        base, base_text = next(iter(texts.items()))
+        base_anchors = anchors(base_text)
+        for lang, text in list(texts.items())[1:]:
+            other = anchors(text)
+            for kind, a, b in (
+                ("number_differs", base_anchors.numbers, other.numbers),
+                ("date_differs", base_anchors.dates, other.dates),
+                ("case_number_differs", base_anchors.cases, other.cases),
+                ("institution_differs", base_anchors.institutions, other.institutions),
+            ):
+                left, right = _compare(a, b, kind == "date_differs")
+                if kind == "number_differs" and not (left and right):
+                    left = [v for v in left if not _small(v)]
+                    right = [v for v in right if not _small(v)]
+                if left or right:
+                    detail = f"{', '.join(left) or '—'} ≠ {', '.join(right) or '—'}"
+                    out.append(Drift(kind, r, (base, lang), detail))
+    return out
+
+
+def fingerprint(paragraph: str) -> str:
+    """sha256 hex of the paragraph, Unicode NFC and whitespace normalized."""
+    normalized = " ".join(unicodedata.normalize("NFC", paragraph).split())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+def changed_since(
+    confirmed: dict[str, list[str]], versions: dict[str, list[str]]
+) -> list[tuple[str, int]]:
+    """(language, index) of paragraphs changed in one language since marked in step.
+
+    ``confirmed`` holds, per language, the fingerprints of its paragraphs when the versions
+    were last marked in step. A paragraph changed or added in a language is reported when the
+    other paragraphs of its aligned row did not change (an edit made in every version of a row
+    is in step). A paragraph removed from a language is reported as (language, the index the
+    next paragraph now has), which may equal the number of paragraphs, when a paragraph of
+    another language in the row around that position is unchanged. Indices are current ones.
+    """
+    touched: dict[str, set[int]] = {}
+    removed_at: dict[str, set[int]] = {}
+    for lang, paragraphs in versions.items():
+        now = [fingerprint(p) for p in paragraphs]
+        matcher = difflib.SequenceMatcher(None, confirmed.get(lang, []), now, autojunk=False)
+        touched[lang], removed_at[lang] = set(), set()
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "insert"):
+                touched[lang].update(range(j1, j2))
+            if tag == "delete" or (tag == "replace" and i2 - i1 > j2 - j1):
+                removed_at[lang].add(j2)
+    out: list[tuple[str, int]] = []
+    rows = align(versions)
+    for row in rows:
+        present = [(lang, i) for lang, i in row.cells.items() if i is not None]
+        changed = [(lang, i) for lang, i in present if i in touched[lang]]
+        if changed and len(changed) < len(present) or len(present) == 1 == len(changed):
+            out.extend(changed)
+    for lang, positions in removed_at.items():
+        where = {
+            row.cells[lang]: r for r, row in enumerate(rows) if row.cells.get(lang) is not None
+        }
+        for j in sorted(positions):
+            low, high = where.get(j - 1, -1), where.get(j, len(rows))
+            if any(
+                other != lang and i is not None and i not in touched[other]
+                for row in rows[low + 1 : high]
+                for other, i in row.cells.items()
+            ):
+                out.append((lang, j))
+    return sorted(set(out), key=lambda t: (list(versions).index(t[0]), t[1]))

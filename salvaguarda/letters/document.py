@@ -1,0 +1,49 @@
+"""A sign-on letter as read from a text, before it is stored: the shapes the parser gives and
+the drift and duplicate checks read. No models here."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the parser or a check could not read or found wrong, with where it is."""
+
+    line: int  # 1-based line of the source text; 0 when it concerns the whole text
+    code: str  # a short stable code, e.g. "broken_numbering"
+    message: str  # translated, for the report
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    title: str = ""
+    institution: str = ""
+
+
+@dataclass
+class Signatory:
+    """An organization, a coalition signing as a block (with its members), or a person."""
+
+    kind: str  # "organization" | "coalition" | "individual"
+    name: str
+    acronym: str = ""
+    country: str = ""
+    affiliation: str = ""  # individuals
+    title: str = ""  # individuals
+    members: list[str] = field(default_factory=list)  # coalitions: member organizations
+    line: int = 0
+
+
+@dataclass
+class ParsedVersion:
+    """One language version of a letter, as read from its text."""
+
+    language: str  # ISO 639-1: "es", "en", "pt", "fr"
+    subject: str = ""
+    date_text: str = ""
+    place: str = ""
+    addressees: list[Addressee] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # the body, Markdown kept as written
+    organizations: list[Signatory] = field(default_factory=list)  # in order; coalitions too
+    individuals: list[Signatory] = field(default_factory=list)  # in order
+    problems: list[Problem] = field(default_factory=list)

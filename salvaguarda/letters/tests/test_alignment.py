@@ -1,0 +1,194 @@
+from salvaguarda.letters.alignment import (
+    Row,
+    align,
+    anchors,
+    changed_since,
+    drifts,
+    fingerprint,
+    sentences,
+)
+
+ES = [
+    "Las organizaciones abajo firmantes expresamos nuestra profunda preocupación por la "
+    "situación de las personas solicitantes de asilo en la frontera norte.",
+    "Según datos del Instituto Nacional de Migración (INM), entre enero y septiembre de 2024 se "
+    "registraron 71,071 eventos de detención, un aumento del 18 % respecto del año anterior.",
+    "El 12 de marzo, la Suprema Corte de Justicia de la Nación resolvió el amparo en revisión "
+    "302/2020. La sentencia reconoce el derecho a la libertad personal. Sin embargo, su "
+    "cumplimiento sigue pendiente.",
+    "Durante el programa Quédate en México, miles de familias esperaron sus audiencias ante la "
+    "EOIR en condiciones de riesgo. La Dra. Pérez documentó 1,250 secuestros en Tamaulipas.",
+    "Por ello, solicitamos al INM y a la COMAR que garanticen el acceso al procedimiento de "
+    "asilo, conforme al informe publicado en [nuestro sitio](https://ejemplo.org/informe).",
+    "Quedamos atentas a su respuesta y a la apertura de un diálogo con la sociedad civil.",
+]
+EN = [
+    "The undersigned organizations express our deep concern about the situation of asylum "
+    "seekers at the northern border.",
+    "According to the National Migration Institute (INM), between January and September 2024 "
+    "there were 71,071 detention events, an increase of 18% over the previous year.",
+    "On March 12, the Supreme Court of Justice of the Nation decided amparo en revisión "
+    "302/2020. The ruling recognizes the right to personal liberty. However, it has not yet "
+    "been complied with.",
+    "Under the Remain in Mexico program, thousands of families waited for their EOIR hearings "
+    "in dangerous conditions. Dr. Pérez documented 1,250 kidnappings in Tamaulipas.",
+    "We therefore ask the INM and COMAR to guarantee access to the asylum procedure, as set out "
+    "in the report published on [our website](https://ejemplo.org/informe).",
+    "We look forward to your response and to opening a dialogue with civil society.",
+]
+PT = [
+    "As organizações abaixo assinadas expressam sua profunda preocupação com a situação das "
+    "pessoas solicitantes de asilo na fronteira norte.",
+    "Segundo o Instituto Nacional de Migração (INM), entre janeiro e setembro de 2024 foram "
+    "registrados 71.071 eventos de detenção, um aumento de 18% em relação ao ano anterior.",
+    "Em 12 de março, a Suprema Corte de Justiça da Nação decidiu o amparo em revisão 302/2020. "
+    "A sentença reconhece o direito à liberdade pessoal. No entanto, seu cumprimento continua "
+    "pendente.",
+    "Por isso, solicitamos ao INM e à COMAR que garantam o acesso ao procedimento de asilo, "
+    "conforme o relatório publicado em [nosso site](https://ejemplo.org/informe).",
+    "Aguardamos sua resposta e a abertura de um diálogo com a sociedade civil.",
+]
+
+
+def diagonal(n: int, *languages: str) -> list[Row]:
+    return [Row(dict.fromkeys(languages, i)) for i in range(n)]
+
+
+def kinds(found: list) -> list[tuple[str, int, tuple[str, ...]]]:
+    return [(d.kind, d.row, d.languages) for d in found]
+
+
+def test_anchors_normalize_numbers_dates_cases_and_institutions() -> None:
+    numbers = anchors("71,071 y 71 071 y 71.071; 3.5 y 1.500,25; 12.5 % y 18 por ciento").numbers
+    assert set(numbers) == {"71071", "3.5", "1500.25", "12.5%", "18%"}
+    for text in (
+        "12 de marzo de 2025",
+        "March 12, 2025",
+        "12 mars 2025",
+        "12 de março de 2025",
+        "2025-03-12",
+        "12/03/2025",
+        "1º de marzo",
+    ):
+        dates = anchors(text).dates
+        assert ("2025-03-12" in dates) or text == "1º de marzo", text
+        assert not anchors(text).numbers, text
+    assert set(anchors("1º de marzo").dates) == {"--03-01"}
+    cases = anchors("Amparo 302/2020, A-123-456-789 y No. 19-15716").cases
+    assert set(cases) == {"302/2020", "A123456789", "19-15716"}
+    institutions = anchors(
+        "El ACNUR, la OIM y la Comisión Nacional de los Derechos Humanos"
+    ).institutions
+    assert set(institutions) == {"UNHCR", "IOM", "CNDH"}
+    assert set(anchors("UNHCR, the IOM and Remain in Mexico").institutions) == {
+        "UNHCR",
+        "IOM",
+        "MPP",
+    }
+    assert set(anchors("El gobierno de EE. UU. y la ONU").institutions) == {"US", "UN"}
+    assert set(anchors("The U.S. government and the United Nations").institutions) == {"US", "UN"}
+    assert set(anchors("Ver [aquí](https://ejemplo.org/a/)").urls) == {"https://ejemplo.org/a"}
+
+
+def test_sentences_keep_abbreviations_and_decimals() -> None:
+    text = (
+        "La Dra. Pérez y la Mtra. J. Ruiz viajaron a EE. UU. el caso No. 5 creció 3.5 veces. "
+        "Luego la U.S. Army respondió. ¿Qué sigue? Nada."
+    )
+    assert len(sentences(text)) == 4
+    assert sentences("Una sola frase sin punto final") == ["Una sola frase sin punto final"]
+
+
+def test_versions_in_step_align_diagonally_without_drift() -> None:
+    versions = {"es": ES, "en": EN}
+    rows = align(versions)
+    assert rows == diagonal(6, "es", "en")
+    assert drifts(versions, rows) == []
+
+
+def test_paragraph_missing_in_english() -> None:
+    en = EN[:3] + EN[4:]
+    versions = {"es": ES, "en": en}
+    rows = align(versions)
+    assert rows[3] == Row({"es": 3, "en": None})
+    assert rows[4] == Row({"es": 4, "en": 3})
+    assert len(rows) == 6
+    assert kinds(drifts(versions, rows)) == [("missing_paragraph", 3, ("en",))]
+
+
+def test_paragraph_missing_in_spanish_gets_its_own_row() -> None:
+    es = ES[:1] + ES[2:]
+    rows = align({"es": es, "en": EN})
+    assert rows[1] == Row({"es": None, "en": 1})
+    assert rows[2] == Row({"es": 1, "en": 2})
+
+
+def test_sentence_missing_number_date_case_and_institution_differ() -> None:
+    en = list(EN)
+    en[1] = en[1].replace("71,071", "71,701")
+    en[2] = (
+        "On March 21, the Supreme Court of Justice of the Nation decided amparo en revisión "
+        "302/2021. The ruling recognizes the right to personal liberty."
+    )
+    en[4] = en[4].replace("the INM", "CBP")
+    versions = {"es": ES, "en": en}
+    rows = align(versions)
+    assert rows == diagonal(6, "es", "en")
+    found = {(d.kind, d.row): d for d in drifts(versions, rows)}
+    assert set(found) == {
+        ("number_differs", 1),
+        ("missing_sentence", 2),
+        ("date_differs", 2),
+        ("case_number_differs", 2),
+        ("institution_differs", 4),
+    }
+    assert found["number_differs", 1].detail == "71,071 ≠ 71,701"
+    assert found["missing_sentence", 2].languages == ("en",)
+    assert found["missing_sentence", 2].detail == "es=3, en=2"
+    assert found["date_differs", 2].detail == "12 de marzo ≠ March 21"
+    assert found["case_number_differs", 2].detail == "302/2020 ≠ 302/2021"
+    assert found["institution_differs", 4].detail == "INM ≠ CBP"
+    assert found["institution_differs", 4].languages == ("es", "en")
+
+
+def test_partial_date_matches_full_date_and_small_numbers_in_words_are_ignored() -> None:
+    versions = {
+        "es": ["El 12 de marzo de 2025 llegaron dos familias y 3 niñas."],
+        "en": ["On March 12, two families and three girls arrived."],
+    }
+    assert drifts(versions, align(versions)) == []
+
+
+def test_three_languages_with_portuguese_missing_a_paragraph() -> None:
+    versions = {"es": ES, "en": EN, "pt": PT}
+    rows = align(versions)
+    assert len(rows) == 6
+    assert rows[3] == Row({"es": 3, "en": 3, "pt": None})
+    assert rows[4] == Row({"es": 4, "en": 4, "pt": 3})
+    assert rows[5] == Row({"es": 5, "en": 5, "pt": 4})
+    assert kinds(drifts(versions, rows)) == [("missing_paragraph", 3, ("pt",))]
+
+
+def test_fingerprint_ignores_whitespace_only() -> None:
+    assert fingerprint("Hola  mundo\n") == fingerprint(" Hola mundo")
+    assert fingerprint("Hola mundo") != fingerprint("Hola mundo.")
+    assert len(fingerprint("x")) == 64
+
+
+def test_changed_since_reports_only_changes_made_in_one_language() -> None:
+    confirmed = {"es": [fingerprint(p) for p in ES], "en": [fingerprint(p) for p in EN]}
+    assert changed_since(confirmed, {"es": ES, "en": EN}) == []
+
+    en = list(EN)
+    en[1] = en[1].replace("an increase", "a rise")
+    assert changed_since(confirmed, {"es": ES, "en": en}) == [("en", 1)]
+
+    es = list(ES)
+    es[1] = es[1].replace("un aumento", "un incremento")
+    assert changed_since(confirmed, {"es": es, "en": en}) == []  # edited in step
+
+    es_added = ES[:5] + ["Agradecemos además a la Relatoría Especial su atención."] + ES[5:]
+    assert changed_since(confirmed, {"es": es_added, "en": EN}) == [("es", 5)]
+
+    en_removed = EN[:3] + EN[4:]
+    assert changed_since(confirmed, {"es": ES, "en": en_removed}) == [("en", 3)]
