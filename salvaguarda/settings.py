@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "salvaguarda.people",
     "salvaguarda.court",
     "salvaguarda.incidents",
+    "salvaguarda.letters",
 ]
 
 MIDDLEWARE = [

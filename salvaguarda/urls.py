@@ -8,5 +8,6 @@ urlpatterns = [
     path("personas/", include("salvaguarda.people.urls")),
     path("corte/", include("salvaguarda.court.urls")),
     path("incidentes/", include("salvaguarda.incidents.urls")),
+    path("cartas/", include("salvaguarda.letters.urls")),
     path("api/v1/", api_urls),
 ]

@@ -28,6 +28,8 @@ from salvaguarda.court.tests.factories import make_case, make_hearing
 from salvaguarda.incidents import services as incident_services
 from salvaguarda.incidents.services import Upload
 from salvaguarda.incidents.tests.factories import make_incident
+from salvaguarda.letters import services as letter_services
+from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 
@@ -171,6 +173,13 @@ class EveryUrlTest(TestCase):
                 },
             )
 
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = letter_services.letter_import(
+                by=cls.cast.caseworker,
+                organization=cls.cast.org,
+                texts={"es": SPANISH},  # signatories are public names, not case data
+            )
+
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
         return {
@@ -194,6 +203,7 @@ class EveryUrlTest(TestCase):
             "incident_consent_uuid": self.incident_parts["consent"],
             "complaint_uuid": self.complaint.uuid,
             "evidence_uuid": self.incident_parts["file"],
+            "letter_uuid": self.letter.uuid,
             "secret": "not-a-real-secret",
         }
 

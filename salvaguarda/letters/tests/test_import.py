@@ -1,0 +1,106 @@
+"""Importing a letter that circulates in two languages: stored whole, aligned, with what
+drifted and who is listed twice; refused whole when a version is not a letter."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.urls import reverse
+
+from salvaguarda.core.models import AuditEvent
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.letters import services
+from salvaguarda.letters.models import Letter, Signatory
+from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
+
+
+class ImportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def imported(self, **texts: str) -> Letter:
+        with organization_scope(self.cast.org.pk):
+            return services.letter_import(
+                by=self.cast.caseworker, organization=self.cast.org, texts=texts
+            )
+
+    def test_a_two_language_letter_is_stored_aligned_with_its_report(self) -> None:
+        letter = self.imported(es=SPANISH, en=ENGLISH)
+        self.assertEqual(letter.subject, "Protección para personas devueltas")
+        with organization_scope(self.cast.org.pk):
+            versions = {v.language: v for v in letter.versions.all()}
+            signatories = list(letter.signatories.all())
+        self.assertEqual(versions["en"].subject, "Protection for returned people")
+        self.assertIn(
+            "[puerto de entrada](https://example.org/puertos)", str(versions["es"].paragraphs)
+        )
+        coalition = signatories[0]
+        self.assertEqual((coalition.kind, coalition.name), ("coalition", "Red Frontera"))
+        self.assertEqual(
+            [s.name for s in signatories if s.coalition_id == coalition.pk],
+            ["Casa del Migrante Saltillo", "Centro Prodh"],
+        )
+        self.assertEqual(signatories[-1].kind, "individual")
+        report = letter.import_report
+        self.assertIn("number_differs", [d["kind"] for d in report["drifts"]])
+        self.assertEqual(
+            {d["kind"] for d in report["duplicates"]},
+            {"alone_and_in_coalition", "individual_spelled_differently"},
+        )
+        self.assertTrue(
+            AuditEvent.objects.filter(object_uuid=letter.uuid, action="create").exists()
+        )
+
+    def test_a_text_that_is_not_a_letter_is_refused_and_nothing_saved(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            self.imported(es=SPANISH, en="Hola, ¿nos vemos mañana?")
+        self.assertIn("en", caught.exception.message_dict)
+        self.assertFalse(Letter.unscoped.exists())
+
+    def test_no_text_or_an_unknown_language_is_refused(self) -> None:
+        with self.assertRaises(ValidationError):
+            self.imported(es="  ")
+        with self.assertRaises(ValidationError) as caught:
+            self.imported(de=SPANISH)
+        self.assertIn("de", caught.exception.message_dict)
+
+
+class LetterPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def test_the_import_page_shows_the_versions_side_by_side_with_the_report(self) -> None:
+        client = sign_in(self.client_class(), self.cast.analyst)
+        response = client.post(reverse("letters:import"), {"es": SPANISH, "en": ENGLISH})
+        letter = Letter.unscoped.get()
+        self.assertRedirects(response, reverse("letters:detail", args=[letter.uuid]))
+        page = client.get(reverse("letters:detail", args=[letter.uuid]))
+        self.assertContains(page, "71,071 ≠ 71,701")
+        self.assertContains(page, "Maria Jose Hernandes")
+        organizations = page.context["file"].organizations
+        self.assertEqual([o.number for o in organizations], ["1", "2", "3"])
+        self.assertEqual(
+            [m.name for m in organizations[0].members][0], "Casa del Migrante Saltillo"
+        )
+        self.assertIn(letter.subject, client.get(reverse("letters:list")).content.decode())
+
+    def test_a_bad_version_is_explained_and_the_text_kept(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        response = client.post(reverse("letters:import"), {"es": SPANISH, "en": "Solo una línea"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Solo una línea")
+        self.assertContains(response, "Organizaciones firmantes")
+        self.assertFalse(Letter.unscoped.exists())
+
+    def test_another_organization_finds_nothing(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            letter = services.letter_import(
+                by=self.cast.caseworker, organization=self.cast.org, texts={"es": SPANISH}
+            )
+        client: Any = sign_in(self.client_class(), self.cast.outsider)
+        self.assertEqual(client.get(reverse("letters:detail", args=[letter.uuid])).status_code, 404)
+        with organization_scope(self.cast.org.pk):
+            self.assertEqual(Signatory.objects.filter(letter=letter).count(), 6)

@@ -1,0 +1,5 @@
+from salvaguarda.letters import views
+
+app_name = "letters"
+
+urlpatterns = [*views.urlpatterns]
