@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from salvaguarda.core import audit
+from salvaguarda.letters import alignment, names
+from salvaguarda.letters.document import Signatory as Listed
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 
 
@@ -25,12 +27,32 @@ class Numbered:
 
 
 @dataclass
+class Twice:
+    """Two signatures of one organization, and which row a merge keeps."""
+
+    kind: str
+    reason: str
+    keep: Signatory
+    remove: Signatory
+
+
+@dataclass
+class Cell:
+    language: str
+    index: int | None  # the paragraph's index in its version, None when it is missing
+    text: str | None
+    changed: bool  # changed in this language since the versions were last marked in step
+
+
+@dataclass
 class LetterFile:
     letter: Letter
     versions: list[LetterVersion]
-    rows: list[list[str | None]]  # aligned paragraphs, one cell per version
+    rows: list[list[Cell]]  # aligned paragraphs, one cell per version
+    drifts: list[alignment.Drift]
     organizations: list[Numbered]
     individuals: list[Numbered]
+    twice: list[Twice]
 
 
 def _numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Numbered]]:
@@ -50,26 +72,90 @@ def _numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Number
     )
 
 
-def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
+def letter_get_for(user: Any, letter_uuid: uuid.UUID) -> Letter:
+    """One letter of the organization, audited as a view; 404 otherwise."""
     letter = Letter.objects.filter(uuid=letter_uuid).first()
     if letter is None:
         raise Http404
     audit.record(
         action=audit.Action.VIEW, actor=user, organization_id=letter.organization_id, obj=letter
     )
+    return letter
+
+
+def version_of(letter: Letter, language: str) -> LetterVersion:
+    version = letter.versions.filter(language=language).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def signatory_of(letter: Letter, signatory_uuid: uuid.UUID) -> Signatory:
+    signatory = letter.signatories.filter(uuid=signatory_uuid).first()
+    if signatory is None:
+        raise Http404
+    return signatory
+
+
+def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
+    letter = letter_get_for(user, letter_uuid)
     versions = list(letter.versions.all())
-    by_language = {v.language: v for v in versions}
-    rows = []
-    for cells in letter.import_report.get("rows", []):
-        rows.append(
-            [
-                by_language[lang].paragraphs[index]
-                if index is not None and lang in by_language
-                else None
-                for lang, index in cells.items()
-            ]
+    paragraphs = {v.language: list(v.paragraphs) for v in versions}
+    rows = alignment.align(paragraphs) if paragraphs else []
+    changed = set(_changed_since(versions, paragraphs))
+    cells = [
+        [
+            Cell(
+                lang,
+                index,
+                paragraphs[lang][index] if index is not None else None,
+                (lang, index) in changed,
+            )
+            for lang, index in row.cells.items()
+        ]
+        for row in rows
+    ]
+    signatories = list(letter.signatories.all())
+    organizations, individuals = _numbered(signatories)
+    return LetterFile(
+        letter,
+        versions,
+        cells,
+        alignment.drifts(paragraphs, rows) if len(paragraphs) > 1 else [],
+        organizations,
+        individuals,
+        _twice(organizations),
+    )
+
+
+def _changed_since(
+    versions: list[LetterVersion], paragraphs: dict[str, list[str]]
+) -> list[tuple[str, int]]:
+    confirmed = {v.language: list(v.in_step_fingerprints) for v in versions if v.in_step_at}
+    if len(confirmed) != len(versions):
+        return []
+    return alignment.changed_since(confirmed, paragraphs)
+
+
+def _twice(organizations: list[Numbered]) -> list[Twice]:
+    """Organizations signing twice, as `names.duplicates` finds them, mapped to their rows."""
+    listed = [
+        Listed(
+            kind=item.signatory.kind,
+            name=item.signatory.name,
+            acronym=item.signatory.acronym,
+            members=[m.name for m in item.members],
         )
-    if not rows and versions:
-        rows = [[p] for p in versions[0].paragraphs]
-    organizations, individuals = _numbered(list(letter.signatories.all()))
-    return LetterFile(letter, versions, rows, organizations, individuals)
+        for item in organizations
+    ]
+
+    def row(position: tuple[int, ...]) -> Signatory:
+        item = organizations[position[0]]
+        return item.members[position[1]] if len(position) > 1 else item.signatory
+
+    found = []
+    for duplicate in names.duplicates(listed, {}):
+        keep = row(duplicate.keep)
+        other = duplicate.second if duplicate.keep == duplicate.first else duplicate.first
+        found.append(Twice(duplicate.kind, duplicate.reason, keep, row(other)))
+    return found

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization, User
-from salvaguarda.core.writes import create
+from salvaguarda.core import audit
+from salvaguarda.core.writes import create, update
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion
@@ -21,10 +23,10 @@ MAX_TEXT = 500_000  # characters of one version
 
 
 def import_report(versions: Mapping[str, ParsedVersion]) -> dict[str, Any]:
-    """What the import could not read (by language, with line numbers), the drifts between the
-    versions, and the duplicate signatories, as stored with the letter."""
-    paragraphs = {language: parsed.paragraphs for language, parsed in versions.items()}
-    rows = alignment.align(paragraphs) if len(paragraphs) > 1 else []
+    """What the import could not read (by language, with line numbers), and the individuals
+    whose names are spelled differently between versions (only the reference's list is kept,
+    so this is found now or never). Drifts and organizations listed twice are found on the
+    letter as it stands (`queries.letter_file_for`)."""
     reference = next(iter(versions.values()))
     individuals = {language: parsed.individuals for language, parsed in versions.items()}
     return {
@@ -32,9 +34,12 @@ def import_report(versions: Mapping[str, ParsedVersion]) -> dict[str, Any]:
             language: [asdict(problem) for problem in parsed.problems]
             for language, parsed in versions.items()
         },
-        "rows": [row.cells for row in rows],
-        "drifts": [asdict(d) for d in alignment.drifts(paragraphs, rows)] if rows else [],
-        "duplicates": [asdict(d) for d in names.duplicates(reference.organizations, individuals)],
+        "individuals": [
+            asdict(d)
+            for d in names.duplicates([], individuals)
+            if d.kind == "individual_spelled_differently"
+        ],
+        "organizations_read": len(reference.organizations),
     }
 
 
@@ -131,3 +136,49 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
         )
     _signatory_rows(by, org_id, letter, reference)
     return letter
+
+
+@transaction.atomic
+def paragraph_update(*, by: User, version: LetterVersion, index: int, text: str) -> None:
+    """Change one paragraph of one language version (an empty text removes it)."""
+    paragraphs = list(version.paragraphs)
+    if not 0 <= index < len(paragraphs):
+        raise ValidationError({"text": [ValidationError(_("This paragraph does not exist."))]})
+    if text.strip():
+        paragraphs[index] = text.strip()
+    else:
+        del paragraphs[index]
+    update(version, by=by, values={"paragraphs": paragraphs})
+
+
+@transaction.atomic
+def versions_mark_in_step(*, by: User, letter: Letter) -> None:
+    """An editor confirms the versions say the same: each keeps its paragraphs' fingerprints,
+    so a paragraph changed later in one language is shown."""
+    now = timezone.now()
+    for version in letter.versions.all():
+        update(
+            version,
+            by=by,
+            values={
+                "in_step_at": now,
+                "in_step_by": by,
+                "in_step_fingerprints": [alignment.fingerprint(p) for p in version.paragraphs],
+            },
+        )
+
+
+@transaction.atomic
+def signatory_merge(*, by: User, keep: SignatoryRow, remove: SignatoryRow) -> None:
+    """Keep one of two signatures of the same organization; the other is removed (with its
+    members, if it was a coalition's)."""
+    if keep.letter_id != remove.letter_id or keep.pk == remove.pk:
+        raise ValidationError(_("These two signatures are not of the same letter."))
+    remove.delete()
+    audit.record(
+        action=audit.Action.DELETE,
+        actor=by,
+        organization_id=remove.organization_id,
+        obj=remove,
+        detail={"merged_into": str(keep.uuid)},
+    )

@@ -4,8 +4,9 @@ its versions side by side, its drifts, its duplicates and its signatories."""
 import uuid
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -56,8 +57,74 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     return render(request, "letters/letter_detail.html", {"file": file, "letter": file.letter})
 
 
+class ParagraphForm(RuleForm):
+    text = forms.CharField(
+        label=_("Paragraph"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown is kept as written. Leave it empty to remove the paragraph."),
+    )
+
+
+@policy(Policy.MEMBER)
+def paragraph_edit(
+    request: HttpRequest, letter_uuid: uuid.UUID, language: str, index: int
+) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    version = queries.version_of(letter, language)
+    if index >= len(version.paragraphs):
+        raise Http404
+    form = ParagraphForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": version.paragraphs[index]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paragraph_update(
+                by=signed_in_user(request),
+                version=version,
+                index=index,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            form.add_rule_errors(exc)
+        else:
+            return redirect("letters:detail", letter_uuid=letter.uuid)
+    return render(
+        request,
+        "letters/paragraph_form.html",
+        {"form": form, "letter": letter, "version": version, "number": index + 1},
+    )
+
+
+@policy(Policy.MEMBER)
+def versions_in_step(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    if request.method == "POST":
+        services.versions_mark_in_step(by=signed_in_user(request), letter=letter)
+        messages.success(request, _("The versions were marked in step."))
+    return redirect("letters:detail", letter_uuid=letter.uuid)
+
+
+@policy(Policy.MEMBER)
+def signatories_merge(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    if request.method == "POST":
+        try:
+            keep = queries.signatory_of(letter, uuid.UUID(request.POST.get("keep", "")))
+            remove = queries.signatory_of(letter, uuid.UUID(request.POST.get("remove", "")))
+        except ValueError as exc:
+            raise Http404 from exc
+        services.signatory_merge(by=signed_in_user(request), keep=keep, remove=remove)
+        messages.success(request, _("The two signatures were merged."))
+    return redirect("letters:detail", letter_uuid=letter.uuid)
+
+
 urlpatterns = [
     path("", letter_list, name="list"),
     path("importar/", letter_import, name="import"),
     path("<uuid:letter_uuid>/", letter_detail, name="detail"),
+    path("<uuid:letter_uuid>/<str:language>/<int:index>/", paragraph_edit, name="paragraph_edit"),
+    path("<uuid:letter_uuid>/concordancia/", versions_in_step, name="in_step"),
+    path("<uuid:letter_uuid>/fusionar/", signatories_merge, name="merge"),
 ]

@@ -204,6 +204,8 @@ class EveryUrlTest(TestCase):
             "complaint_uuid": self.complaint.uuid,
             "evidence_uuid": self.incident_parts["file"],
             "letter_uuid": self.letter.uuid,
+            "language": "es",
+            "index": 0,
             "secret": "not-a-real-secret",
         }
 
