@@ -55,7 +55,7 @@ class LetterFile:
     twice: list[Twice]
 
 
-def _numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Numbered]]:
+def numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Numbered]]:
     """Numbers computed from the order, never typed: organizations and coalitions 1, 2, 3...,
     individuals 1, 2, 3... on their own; a coalition's members listed under it."""
     members: dict[int, list[Signatory]] = {}
@@ -116,7 +116,7 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
         for row in rows
     ]
     signatories = list(letter.signatories.all())
-    organizations, individuals = _numbered(signatories)
+    organizations, individuals = numbered(signatories)
     return LetterFile(
         letter,
         versions,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.core.forms import RuleForm
-from salvaguarda.letters import queries, services
+from salvaguarda.letters import output, queries, services
 
 
 class ImportForm(RuleForm):
@@ -120,11 +120,56 @@ def signatories_merge(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpRespo
     return redirect("letters:detail", letter_uuid=letter.uuid)
 
 
+@policy(Policy.MEMBER)
+def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> HttpResponse:
+    """The letter in one language as it will be read: a page that prints as the letter."""
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    version = queries.version_of(letter, language)
+    organizations, individuals = queries.numbered(list(letter.signatories.all()))
+    headings = output.HEADINGS.get(language, output.HEADINGS["en"])
+    return render(
+        request,
+        "letters/letter_text.html",
+        {
+            "letter": letter,
+            "version": version,
+            "paragraphs": [output.paragraph_html(p) for p in version.paragraphs],
+            "organizations": organizations,
+            "individuals": individuals,
+            "headings": headings,
+        },
+    )
+
+
+@policy(Policy.MEMBER)
+def letter_markdown(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    version = queries.version_of(letter, language)
+    response = HttpResponse(
+        output.markdown_of(letter, version), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="carta-{language}.md"'
+    return response
+
+
+@policy(Policy.MEMBER)
+def signatories_csv(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    response = HttpResponse(
+        "".join(output.signatories_csv(letter)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="firmantes.csv"'
+    return response
+
+
 urlpatterns = [
     path("", letter_list, name="list"),
     path("importar/", letter_import, name="import"),
     path("<uuid:letter_uuid>/", letter_detail, name="detail"),
     path("<uuid:letter_uuid>/<str:language>/<int:index>/", paragraph_edit, name="paragraph_edit"),
     path("<uuid:letter_uuid>/concordancia/", versions_in_step, name="in_step"),
+    path("<uuid:letter_uuid>/texto/<str:language>/", letter_text, name="text"),
+    path("<uuid:letter_uuid>/markdown/<str:language>/", letter_markdown, name="markdown"),
+    path("<uuid:letter_uuid>/firmantes.csv", signatories_csv, name="signatories_csv"),
     path("<uuid:letter_uuid>/fusionar/", signatories_merge, name="merge"),
 ]

@@ -1,0 +1,65 @@
+"""A letter as it leaves: Markdown per language, a reading page, signatories as CSV."""
+
+import csv
+import io
+
+from django.test import TestCase
+from django.urls import reverse
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.letters import output, services
+from salvaguarda.letters.parsing import parse_version
+from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
+
+
+class OutputTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = services.letter_import(
+                by=cls.cast.caseworker,
+                organization=cls.cast.org,
+                texts={"es": SPANISH, "en": ENGLISH},
+            )
+
+    def setUp(self) -> None:
+        self.client = sign_in(self.client, self.cast.analyst)
+
+    def test_the_markdown_reads_back_as_the_same_letter(self) -> None:
+        response = self.client.get(reverse("letters:markdown", args=[self.letter.uuid, "en"]))
+        self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
+        text = response.content.decode()
+        self.assertIn("[port of entry](https://example.org/puertos)", text)
+        self.assertIn("1. Red Frontera\n    - Casa del Migrante Saltillo", text)
+        again = parse_version(text, language="en")
+        with organization_scope(self.cast.org.pk):
+            english = self.letter.versions.get(language="en")
+        self.assertEqual(again.paragraphs, english.paragraphs)
+        self.assertEqual(len(again.organizations), 3)
+
+    def test_the_reading_page_keeps_links_and_escapes_everything_else(self) -> None:
+        html = output.paragraph_html(
+            "Ver [el informe](https://example.org/a?b=1&c=2) <script>x</script> "
+            "[mal](javascript:alert(1))"
+        )
+        self.assertIn('<a href="https://example.org/a?b=1&amp;c=2"', html)
+        self.assertIn("&lt;script&gt;", html)
+        self.assertNotIn('href="javascript', html)
+        page = self.client.get(reverse("letters:text", args=[self.letter.uuid, "es"]))
+        self.assertContains(page, "Organizaciones firmantes")
+        self.assertContains(page, '<a href="https://example.org/puertos"', html=False)
+
+    def test_signatories_as_csv_in_order_with_members_under_their_coalition(self) -> None:
+        response = self.client.get(reverse("letters:signatories_csv", args=[self.letter.uuid]))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(
+            [(r["number"], r["name"], r["coalition"]) for r in rows[:3]],
+            [
+                ("1", "Red Frontera", ""),
+                ("1", "Casa del Migrante Saltillo", "Red Frontera"),
+                ("1", "Centro Prodh", "Red Frontera"),
+            ],
+        )
+        self.assertEqual(rows[-1]["kind"], "individual")
