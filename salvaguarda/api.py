@@ -38,6 +38,7 @@ from salvaguarda.accounts.middleware import api_refusal
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.court.api import router as court_router
 from salvaguarda.incidents.api import router as incidents_router
+from salvaguarda.letters.api import router as letters_router
 from salvaguarda.people.api import router as people_router
 
 NAMESPACE = "api-v1"
@@ -240,10 +241,12 @@ OPERATION_POLICIES = {
     **_protect(people_router),
     **_protect(court_router),
     **_protect(incidents_router),
+    **_protect(letters_router),
 }
 api.add_router("/", people_router, tags=["people"])
 api.add_router("/", court_router, tags=["court"])
 api.add_router("/", incidents_router, tags=["incidents"])
+api.add_router("/", letters_router, tags=["letters"])
 
 
 def api_root(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.letters import output, queries, services
+from salvaguarda.letters.models import Letter, LetterVersion
 
 
 class ImportForm(RuleForm):
@@ -141,25 +142,33 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
     )
 
 
-@policy(Policy.MEMBER)
-def letter_markdown(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> HttpResponse:
-    letter = queries.letter_get_for(request.user, letter_uuid)
-    version = queries.version_of(letter, language)
+def markdown_download(letter: Letter, version: LetterVersion) -> HttpResponse:
+    """A version as a Markdown file (the page's and the API's)."""
     response = HttpResponse(
         output.markdown_of(letter, version), content_type="text/markdown; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="carta-{language}.md"'
+    response["Content-Disposition"] = f'attachment; filename="carta-{version.language}.md"'
     return response
 
 
-@policy(Policy.MEMBER)
-def signatories_csv(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = queries.letter_get_for(request.user, letter_uuid)
+def signatories_download(letter: Letter) -> HttpResponse:
+    """The signatories as a CSV file (the page's and the API's)."""
     response = HttpResponse(
         "".join(output.signatories_csv(letter)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="firmantes.csv"'
     return response
+
+
+@policy(Policy.MEMBER)
+def letter_markdown(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    return markdown_download(letter, queries.version_of(letter, language))
+
+
+@policy(Policy.MEMBER)
+def signatories_csv(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+    return signatories_download(queries.letter_get_for(request.user, letter_uuid))
 
 
 urlpatterns = [
