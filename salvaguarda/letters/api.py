@@ -15,7 +15,11 @@ from ninja import Router, Schema, Status
 
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.letters import queries, services
-from salvaguarda.letters.views import markdown_download, signatories_download
+from salvaguarda.letters.views import (
+    document_download,
+    markdown_download,
+    signatories_download,
+)
 from salvaguarda.people.api import REFUSALS, Input
 
 router = Router()
@@ -201,6 +205,14 @@ def letter_merge(request: HttpRequest, letter_uuid: UUID, payload: MergeIn) -> A
 def letter_markdown(request: HttpRequest, letter_uuid: UUID, language: str) -> Any:
     letter = queries.letter_get_for(signed_in_user(request), letter_uuid)
     return markdown_download(letter, queries.version_of(letter, language))
+
+
+@router.get(LETTER + "/documents/{kind}/{language}", response={200: None, **REFUSALS})
+@policy(Policy.MEMBER)
+def letter_document(request: HttpRequest, letter_uuid: UUID, kind: str, language: str) -> Any:
+    """The version as `pdf` or `docx`."""
+    letter = queries.letter_get_for(signed_in_user(request), letter_uuid)
+    return document_download(letter, queries.version_of(letter, language), kind)
 
 
 @router.get(LETTER + "/signatories.csv", response={200: None, **REFUSALS})

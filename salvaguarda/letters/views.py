@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.core.forms import RuleForm
-from salvaguarda.letters import output, queries, services
+from salvaguarda.letters import documents, output, queries, services
 from salvaguarda.letters.models import Letter, LetterVersion
 
 
@@ -151,6 +151,25 @@ def markdown_download(letter: Letter, version: LetterVersion) -> HttpResponse:
     return response
 
 
+DOCUMENTS = {
+    "pdf": ("application/pdf", documents.pdf_of),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        documents.docx_of,
+    ),
+}
+
+
+def document_download(letter: Letter, version: LetterVersion, kind: str) -> HttpResponse:
+    """A version as a PDF or Word file (the page's and the API's)."""
+    if kind not in DOCUMENTS:
+        raise Http404
+    content_type, make = DOCUMENTS[kind]
+    response = HttpResponse(make(letter, version), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="carta-{version.language}.{kind}"'
+    return response
+
+
 def signatories_download(letter: Letter) -> HttpResponse:
     """The signatories as a CSV file (the page's and the API's)."""
     response = HttpResponse(
@@ -167,6 +186,14 @@ def letter_markdown(request: HttpRequest, letter_uuid: uuid.UUID, language: str)
 
 
 @policy(Policy.MEMBER)
+def letter_document(
+    request: HttpRequest, letter_uuid: uuid.UUID, kind: str, language: str
+) -> HttpResponse:
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    return document_download(letter, queries.version_of(letter, language), kind)
+
+
+@policy(Policy.MEMBER)
 def signatories_csv(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     return signatories_download(queries.letter_get_for(request.user, letter_uuid))
 
@@ -180,5 +207,6 @@ urlpatterns = [
     path("<uuid:letter_uuid>/texto/<str:language>/", letter_text, name="text"),
     path("<uuid:letter_uuid>/markdown/<str:language>/", letter_markdown, name="markdown"),
     path("<uuid:letter_uuid>/firmantes.csv", signatories_csv, name="signatories_csv"),
+    path("<uuid:letter_uuid>/<slug:kind>/<str:language>/", letter_document, name="document"),
     path("<uuid:letter_uuid>/fusionar/", signatories_merge, name="merge"),
 ]

@@ -205,6 +205,7 @@ class EveryUrlTest(TestCase):
             "evidence_uuid": self.incident_parts["file"],
             "letter_uuid": self.letter.uuid,
             "language": "es",
+            "kind": "pdf",
             "index": 0,
             "secret": "not-a-real-secret",
         }

@@ -5,10 +5,11 @@ import io
 
 from django.test import TestCase
 from django.urls import reverse
+from docx import Document
 
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
-from salvaguarda.letters import output, services
+from salvaguarda.letters import documents, output, services
 from salvaguarda.letters.parsing import parse_version
 from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
 
@@ -63,3 +64,43 @@ class OutputTests(TestCase):
             ],
         )
         self.assertEqual(rows[-1]["kind"], "individual")
+
+
+class DocumentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = services.letter_import(
+                by=cls.cast.caseworker,
+                organization=cls.cast.org,
+                texts={"es": SPANISH, "en": ENGLISH},
+            )
+
+    def test_the_pdf_holds_the_letter_with_its_accents_and_link(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            version = self.letter.versions.get(language="es")
+            data = documents.pdf_of(self.letter, version, compress=False)
+        self.assertTrue(data.startswith(b"%PDF-"))
+        self.assertIn(b"(Protecci\\363n", data)  # ó in WinAnsi, as PDF strings escape it
+        self.assertIn(b"/URI (https://example.org/puertos)", data)
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        response = client.get(reverse("letters:document", args=[self.letter.uuid, "pdf", "es"]))
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF-"))
+
+    def test_the_word_document_opens_with_the_signatories_in_order(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        response = client.get(reverse("letters:document", args=[self.letter.uuid, "docx", "en"]))
+        document = Document(io.BytesIO(response.content))
+        texts = [p.text for p in document.paragraphs]
+        self.assertEqual(texts[0], "Protection for returned people")
+        self.assertIn("Signatory organizations", texts)
+        start = texts.index("Signatory organizations")
+        self.assertEqual(
+            texts[start + 1 : start + 4],
+            ["1. Red Frontera", "Casa del Migrante Saltillo", "Centro Prodh"],
+        )
+        self.assertTrue(any("port of entry (https://example.org/puertos)" in t for t in texts))
+        unknown = client.get(reverse("letters:document", args=[self.letter.uuid, "odt", "en"]))
+        self.assertEqual(unknown.status_code, 404)
