@@ -155,6 +155,11 @@ class EncryptedJSONField(EncryptedField):
     def decode(self, data: bytes) -> Any:
         return json.loads(data)
 
+    def to_python(self, value: Any) -> Any:
+        """The value as given (a dict or a list): the text field's check would turn it into
+        its `str()` on `clean_fields`."""
+        return value
+
 
 NORMALIZERS: dict[str, Callable[[str], str]] = {"text": fold_text, "identifier": fold_identifier}
 

@@ -95,7 +95,6 @@ _NULLABLE = frozenset(
 )
 
 
-_MISSING = object()
 _PHOTO_KINDS = {kind.media_type: kind for kind in sniff.PILLOW_FORMATS}
 
 
@@ -138,22 +137,10 @@ def _check(
     """`checked`, collecting the errors in `found` instead of raising them at once, so the
     one-flow form shows every problem of every part together."""
     try:
-        return _checked_keeping_json(model, org_id, values, errors)
+        return checked(model, org_id, values, errors)
     except ValidationError as exc:
         found.append(_prefixed(prefix, exc.error_dict) if prefix else exc.error_dict)
         return values
-
-
-def _checked_keeping_json(
-    model: type[Any], org_id: int, values: dict[str, Any], errors: Errors
-) -> dict[str, Any]:
-    """`checked` for models with an encrypted JSON field, which the text check would flatten."""
-    coordinates = values.pop("coordinates", _MISSING)
-    result = checked(model, org_id, values, errors)
-    if coordinates is not _MISSING:
-        result["coordinates"] = coordinates
-        values["coordinates"] = coordinates
-    return result
 
 
 def _without_person(values: dict[str, Any]) -> dict[str, Any]:
@@ -329,7 +316,7 @@ def incident_update(
     values, errors = _incident_values(organization, data, incident)
     if acts is not None:
         errors = {**rules.acts_errors(_act_rows(acts)), **errors}
-    values = _checked_keeping_json(Incident, incident.organization_id, values, errors)
+    values = checked(Incident, incident.organization_id, values, errors)
     values["municipality_key"] = fold_text(values["municipality"])
     update(incident, by=by, values=values)
     if acts is not None:

@@ -10,6 +10,7 @@ from salvaguarda.core.fields import Ciphertext
 from salvaguarda.core.models import OrganizationKey
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, stored
+from salvaguarda.incidents.models import Incident
 from salvaguarda.lib.crypto import DecryptionError
 from salvaguarda.people.models import ContactChannel, Person
 
@@ -45,6 +46,15 @@ class EncryptionTest(TestCase):
         self.assertEqual(person.given_names, "María José")
         self.assertEqual(person.first_surname, "Pérez Núñez")
         self.assertEqual(person.date_of_birth, BIRTH)
+
+    def test_a_json_value_stays_a_value_through_the_model_checks(self) -> None:
+        incident = Incident(
+            organization_id=self.cast.org.pk, coordinates={"lat": 32.5, "lon": -117}
+        )
+        incident.clean_fields(
+            exclude=[f.name for f in Incident._meta.fields if f.name != "coordinates"]
+        )
+        self.assertEqual(incident.coordinates, {"lat": 32.5, "lon": -117})
 
     def test_an_empty_value_is_stored_as_null(self) -> None:
         with connection.cursor() as cursor:
