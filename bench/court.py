@@ -284,6 +284,8 @@ CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii
 class CourtGenerator:
     """Builds the court rows of one chunk of households at a time, and inserts them."""
 
+    LABEL = "court data"  # in the progress lines
+
     def __init__(self, scale: int, now: datetime.datetime) -> None:
         from bench.generate import Generator, make
         from salvaguarda.court import models
@@ -455,7 +457,7 @@ class CourtGenerator:
             if (low - bounds["low"]) // CHUNK_HOUSEHOLDS % 25 == 0:
                 elapsed = time.monotonic() - started
                 common.log(
-                    f"{org.short_name}: court data of {done:,} people "
+                    f"{org.short_name}: {self.LABEL} of {done:,} people "
                     f"({done / max(elapsed, 0.001):,.0f} people/s, {elapsed:,.0f} s)"
                 )
 
@@ -913,18 +915,19 @@ CASE_AUDITED = ["court", "outcome", "program_phase", "relief_sought"]
 HEARING_AUDITED = ["court", "kind", "mode", "plan_confirmed", "port", "report_at", "starts_at"]
 
 
-def delete_court_data() -> None:
+def delete_tables(tables: tuple[str, ...]) -> None:
+    """Empty generated tables (the part of the benchmark that made them runs again)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(COURT_TABLES)} CASCADE")
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
-            for table in COURT_TABLES:
+            for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
 
 
-def analyze_court() -> float:
+def analyze_tables(tables: tuple[str, ...]) -> float:
     from django.db import connection
 
     started = time.monotonic()
@@ -934,13 +937,13 @@ def analyze_court() -> float:
         autocommit = raw.autocommit
         raw.autocommit = True
         try:
-            for table in COURT_TABLES:
+            for table in tables:
                 raw.execute(f"VACUUM ANALYZE {table}")
         finally:
             raw.autocommit = autocommit
     else:
         with connection.cursor() as cursor:
-            for table in COURT_TABLES:
+            for table in tables:
                 cursor.execute(f"ANALYZE {table}")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return round(time.monotonic() - started, 1)
@@ -970,7 +973,7 @@ def generate_main(scale: int, db: str) -> int:
         return 0
     if Hearing.unscoped.exists() or state is not None:
         common.log(f"{db}: court data of another generation: making it again")
-        delete_court_data()
+        delete_tables(COURT_TABLES)
         marker.unlink(missing_ok=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -1019,7 +1022,7 @@ def generate_main(scale: int, db: str) -> int:
         "hearings_per_second": round(counts.get("hearings", 0) / max(generated, 0.001), 1),
         "insert_seconds": round(generator.inserter.seconds, 1),
         "read_seconds": round(generator.read_seconds, 1),
-        "analyze_seconds": analyze_court(),
+        "analyze_seconds": analyze_tables(COURT_TABLES),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(),
     }
     common.write_json(marker, state)

@@ -138,6 +138,8 @@ def generator_class() -> Any:
     from salvaguarda.incidents import vocab
 
     class IncidentGenerator(CourtGenerator):  # type: ignore[misc]
+        LABEL = "incidents"
+
         def __init__(self, scale: int, now: datetime.datetime) -> None:
             super().__init__(scale, now)
             self.rng = random.Random(SEED)
@@ -152,36 +154,6 @@ def generator_class() -> Any:
             if found is None:
                 found = self.folded[text] = fold_text(text)
             return found
-
-        def run_org(self, org: Any, staff: list[Any]) -> None:
-            from django.db.models import Max, Min
-
-            from bench.generate import Chain
-            from salvaguarda.core.models import AuditChain
-            from salvaguarda.core.scoping import organization_scope
-            from salvaguarda.people.models import Household
-
-            with organization_scope(org.pk):
-                bounds = Household.objects.aggregate(low=Min("id"), high=Max("id"))
-                row = AuditChain.objects.get(key=f"org:{org.pk}")
-            chain = Chain(key=row.key, length=row.length, last_hash=row.last_hash)
-            self.people_gen.chain_ids[row.key] = row.pk
-            if bounds["low"] is None:
-                return
-            started = time.monotonic()
-            done = 0
-            for low in range(bounds["low"], bounds["high"] + 1, CHUNK_HOUSEHOLDS):
-                with organization_scope(org.pk):
-                    done += self.chunk(org, staff, low, low + CHUNK_HOUSEHOLDS, chain)
-                    AuditChain.objects.filter(key=chain.key).update(
-                        length=chain.length, last_hash=chain.last_hash
-                    )
-                if (low - bounds["low"]) // CHUNK_HOUSEHOLDS % 25 == 0:
-                    elapsed = time.monotonic() - started
-                    common.log(
-                        f"{org.short_name}: incidents of {done:,} people "
-                        f"({done / max(elapsed, 0.001):,.0f} people/s, {elapsed:,.0f} s)"
-                    )
 
         def chunk(self, org: Any, staff: list[Any], low: int, high: int, chain: Any) -> int:
             from salvaguarda.incidents.models import (
@@ -371,40 +343,8 @@ TABLES = (
 )
 
 
-def delete_incidents() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(TABLES)} CASCADE")
-        else:
-            for table in TABLES:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
-
-
-def analyze() -> float:
-    from django.db import connection
-
-    started = time.monotonic()
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        raw = connection.connection
-        autocommit = raw.autocommit
-        raw.autocommit = True
-        try:
-            for table in TABLES:
-                raw.execute(f"VACUUM ANALYZE {table}")
-        finally:
-            raw.autocommit = autocommit
-    else:
-        with connection.cursor() as cursor:
-            for table in TABLES:
-                cursor.execute(f"ANALYZE {table}")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return round(time.monotonic() - started, 1)
-
-
 def generate_main(scale: int, db: str) -> int:
+    from bench.court import analyze_tables, delete_tables
     from bench.court import marker_path as court_marker
 
     court_state = json.loads(court_marker(db, scale).read_text())
@@ -428,7 +368,7 @@ def generate_main(scale: int, db: str) -> int:
         return 0
     if Incident.unscoped.exists() or state is not None:
         common.log(f"{db}: incidents of another generation: making them again")
-        delete_incidents()
+        delete_tables(TABLES)
         marker.unlink(missing_ok=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -459,7 +399,7 @@ def generate_main(scale: int, db: str) -> int:
         "generation_seconds": round(generated, 1),
         "incidents_per_second": round(counts.get("incidents", 0) / max(generated, 0.001), 1),
         "insert_seconds": round(generator.inserter.seconds, 1),
-        "analyze_seconds": analyze(),
+        "analyze_seconds": analyze_tables(TABLES),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(),
     }
     common.write_json(marker, state)
