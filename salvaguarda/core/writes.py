@@ -105,3 +105,16 @@ def update(row: OrgScopedModel, *, by: User, values: dict[str, Any]) -> list[str
         fields=changed,
     )
     return changed
+
+
+def remove(row: OrgScopedModel, *, by: User, detail: dict[str, Any] | None = None) -> None:
+    """Delete a row for good and audit it (for parts of a record that hold no history of
+    their own: an act, a victim line, a perpetrator, a duplicate signature)."""
+    row.delete()
+    audit.record(
+        action=audit.Action.DELETE,
+        actor=by,
+        organization_id=row.organization_id,
+        obj=row,
+        detail=detail,
+    )

@@ -35,7 +35,6 @@ from salvaguarda.lib.normalize import fold_text
 
 CHUNK = 2000
 SEPARATOR = "|"  # between the values of one cell (Uwazi's separator for several values)
-COARSE_DIGITS = 1
 
 ANALYSIS = "analysis"
 UWAZI = "uwazi"
@@ -218,14 +217,6 @@ def _uwazi_act(act: Act) -> str:
     return f"{group}::{label}"
 
 
-def _coarse(coordinates: Any) -> str:
-    if not coordinates:
-        return ""
-    lat = round(float(coordinates["lat"]), COARSE_DIGITS)
-    lon = round(float(coordinates["lon"]), COARSE_DIGITS)
-    return f"{lat}{SEPARATOR}{lon}"
-
-
 def uwazi_csv(user: Any, organization_id: int, filters: IncidentFilters) -> Iterator[str]:
     """`import.csv` for Uwazi (one entity per incident, labels in the active language, several
     values separated by `|`, dates as YYYY-MM-DD, geolocation as `lat|lon` rounded to about
@@ -262,7 +253,7 @@ def uwazi_csv(user: Any, organization_id: int, filters: IncidentFilters) -> Iter
                 incident.get_caused_missed_hearing_display()
                 if incident.caused_missed_hearing
                 else "",
-                _coarse(incident.coordinates),
+                SEPARATOR.join(map(str, incident.coarse_coordinates or ())),
             ]
 
     return _lines(organization_id, UWAZI_HEADER, rows())

@@ -15,27 +15,14 @@ from salvaguarda.core.forms import RuleForm
 from salvaguarda.core.widgets import DateInput, QuickSelect
 from salvaguarda.incidents import vocab
 from salvaguarda.incidents.models import Complaint, Incident, IncidentConsent, Victim
+from salvaguarda.incidents.queries import IncidentFilters
+from salvaguarda.incidents.services import INCIDENT_FIELDS
 from salvaguarda.incidents.widgets import ActsField
 from salvaguarda.people import vocab as people_vocab
 from salvaguarda.people.models import Answer, Person
 
-INCIDENT_DATA = (
-    "date_precision",
-    "occurred_from",
-    "occurred_to",
-    "country",
-    "state",
-    "municipality",
-    "locality",
-    "place_type",
-    "place_detail",
-    "summary",
-    "testimony",
-    "source",
-    "documented_on",
-    "caused_missed_hearing",
-    "gbv_type",
-)
+# The incident's fields as the form types them (the coordinates as two numbers).
+INCIDENT_DATA = tuple(f for f in INCIDENT_FIELDS if f != "coordinates")
 
 
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -360,3 +347,7 @@ class IncidentFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The period ends before it starts."))
         return data
+
+    def filters(self) -> IncidentFilters:
+        """The list's filters, once the form is valid."""
+        return IncidentFilters(**{name: self.cleaned_data[name] for name in self.fields})

@@ -14,6 +14,8 @@ from salvaguarda.core.fields import EncryptedJSONField, EncryptedTextField
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.people.models import Answer, Person, ReturnEvent
 
+COARSE_DIGITS = 1
+
 
 class Incident(OrgScopedModel):
     """One event in which one or more people suffered one or more acts."""
@@ -107,6 +109,17 @@ class Incident(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def coarse_coordinates(self) -> tuple[float, float] | None:
+        """The coordinates rounded to a tenth of a degree (about 11 km): enough to place the
+        incident on a map, not a house. What pages and public exports show."""
+        if not self.coordinates:
+            return None
+        return (
+            round(float(self.coordinates["lat"]), COARSE_DIGITS),
+            round(float(self.coordinates["lon"]), COARSE_DIGITS),
+        )
 
 
 class Act(OrgScopedModel):

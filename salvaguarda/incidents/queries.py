@@ -40,11 +40,26 @@ def _org_id() -> int:
     return org_id
 
 
-def _get[M](model: type[M], user: Any, row_uuid: uuid.UUID, *related: str) -> M:
+def _get[M](
+    model: type[M],
+    user: Any,
+    row_uuid: uuid.UUID,
+    *related: str,
+    fields: tuple[str, ...] = (),
+    detail: dict[str, Any] | None = None,
+) -> M:
+    """One row of the organization, its read audited (with the fields read, if named)."""
     row = model.objects.filter(uuid=row_uuid).select_related(*related).first()  # type: ignore[attr-defined]
     if row is None:
         raise Http404
-    audit.record(action=audit.Action.VIEW, actor=user, organization_id=_org_id(), obj=row)
+    audit.record(
+        action=audit.Action.VIEW,
+        actor=user,
+        organization_id=_org_id(),
+        obj=row,
+        fields=fields,
+        detail=detail,
+    )
     return row
 
 
@@ -79,18 +94,9 @@ def evidence_get_for(user: Any, evidence_uuid: uuid.UUID) -> EvidenceFile:
 def evidence_download_for(user: Any, evidence_uuid: uuid.UUID, *, copy: str) -> EvidenceFile:
     """A file about to be downloaded: the read of its content is audited with the copy asked
     for ("kept": the file as kept; "to_share": a photo without its metadata)."""
-    evidence = EvidenceFile.objects.filter(uuid=evidence_uuid).select_related("incident").first()
-    if evidence is None:
-        raise Http404
-    audit.record(
-        action=audit.Action.VIEW,
-        actor=user,
-        organization_id=evidence.organization_id,
-        obj=evidence,
-        fields=["content"],
-        detail={"copy": copy},
+    return _get(
+        EvidenceFile, user, evidence_uuid, "incident", fields=("content",), detail={"copy": copy}
     )
-    return evidence
 
 
 def may_read_testimony(role: str | None, user: Any, incident: Incident) -> bool:

@@ -25,8 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization, User
-from salvaguarda.core import audit
-from salvaguarda.core.writes import Errors, checked, create, prepared, update
+from salvaguarda.core.writes import Errors, checked, create, prepared, remove, update
 from salvaguarda.incidents import validation as rules
 from salvaguarda.incidents import vocab
 from salvaguarda.incidents.files import images, sealed, sniff
@@ -351,13 +350,7 @@ def acts_set(*, by: User, incident: Incident, acts: Sequence[Mapping[str, str]])
     wanted = {(r["huridocs"], r["common"]) for r in rows}
     for key, act in current.items():
         if key not in wanted:
-            act.delete()
-            audit.record(
-                action=audit.Action.DELETE,
-                actor=by,
-                organization_id=incident.organization_id,
-                obj=act,
-            )
+            remove(act, by=by)
     for row in rows:
         if (row["huridocs"], row["common"]) not in current:
             create(Act, by=by, org_id=incident.organization_id, incident=incident, **row)
@@ -441,10 +434,7 @@ def victim_remove(*, by: User, victim: Victim) -> None:
         raise ValidationError(
             {"victims": [ValidationError(_("An incident keeps at least one victim or witness."))]}
         )
-    victim.delete()
-    audit.record(
-        action=audit.Action.DELETE, actor=by, organization_id=incident.organization_id, obj=victim
-    )
+    remove(victim, by=by)
     _relink_return(incident)
 
 
@@ -474,13 +464,7 @@ def perpetrator_update(
 
 @transaction.atomic
 def perpetrator_remove(*, by: User, perpetrator: Perpetrator) -> None:
-    perpetrator.delete()
-    audit.record(
-        action=audit.Action.DELETE,
-        actor=by,
-        organization_id=perpetrator.organization_id,
-        obj=perpetrator,
-    )
+    remove(perpetrator, by=by)
 
 
 @transaction.atomic
@@ -552,9 +536,9 @@ def evidence_directory(organization_id: int) -> Path:
     return Path(settings.SALVAGUARDA_EVIDENCE_DIR) / str(organization_id)
 
 
-def evidence_context(evidence: EvidenceFile) -> bytes:
+def evidence_context(evidence_uuid: uuid.UUID) -> bytes:
     """What binds a stored file to its row: a file moved under another row does not open."""
-    return f"incidents_evidencefile:{evidence.uuid}".encode()
+    return f"incidents_evidencefile:{evidence_uuid}".encode()
 
 
 def _checked_upload(upload: Upload) -> sniff.FileKind:
@@ -581,7 +565,7 @@ def _store_files(
             stored = sealed.seal_to(
                 directory,
                 upload.source,
-                context=f"incidents_evidencefile:{row_uuid}".encode(),
+                context=evidence_context(row_uuid),
             )
             written.append(stored.name)
             rows.append(
@@ -625,7 +609,7 @@ def evidence_chunks(evidence: EvidenceFile) -> Iterable[bytes]:
             evidence_directory(evidence.organization_id),
             evidence.stored_name,
             key=base64.b64decode(evidence.file_key),
-            context=evidence_context(evidence),
+            context=evidence_context(evidence.uuid),
         )
     except FileNotFoundError as missing:
         raise Http404 from missing
@@ -654,7 +638,7 @@ def evidence_remove_location(*, by: User, evidence: EvidenceFile) -> EvidenceFil
     clean = evidence_without_location(evidence)
     directory = evidence_directory(evidence.organization_id)
     old_name = evidence.stored_name
-    stored = sealed.seal_to(directory, io.BytesIO(clean), context=evidence_context(evidence))
+    stored = sealed.seal_to(directory, io.BytesIO(clean), context=evidence_context(evidence.uuid))
     try:
         update(
             evidence,

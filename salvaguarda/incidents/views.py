@@ -169,24 +169,12 @@ def incident_edit(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpRespons
 def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
     page_number = _page_number(request)
-    filters = queries.IncidentFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = queries.IncidentFilters(
-            act=data["act"],
-            perpetrator=data["perpetrator"],
-            state=data["state"],
-            municipality=data["municipality"],
-            start=data["start"],
-            end=data["end"],
-            use=data["use"],
-            gbv_type=data["gbv_type"],
-        )
-    page = (
-        queries.incidents_page_for(request.user, filters, page=page_number)
-        if not form.is_bound or form.is_valid()
-        else queries.IncidentPage([], 1, False)
-    )
+    if not form.is_bound:
+        page = queries.incidents_page_for(request.user, queries.IncidentFilters(), page=page_number)
+    elif form.is_valid():
+        page = queries.incidents_page_for(request.user, form.filters(), page=page_number)
+    else:
+        page = queries.IncidentPage([], 1, False)
     return render(request, "incidents/incident_list.html", {"form": form, "page": page})
 
 

@@ -43,19 +43,7 @@ class IdentifyingExportForm(ConfirmPasswordForm):
 
 
 def _filters(form: IncidentFilterForm) -> IncidentFilters | None:
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    return IncidentFilters(
-        act=data["act"],
-        perpetrator=data["perpetrator"],
-        state=data["state"],
-        municipality=data["municipality"],
-        start=data["start"],
-        end=data["end"],
-        use=data["use"],
-        gbv_type=data["gbv_type"],
-    )
+    return form.filters() if form.is_valid() else None
 
 
 def csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:

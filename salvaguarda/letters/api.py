@@ -195,7 +195,7 @@ def letter_merge(request: HttpRequest, letter_uuid: UUID, payload: MergeIn) -> A
     services.signatory_merge(
         by=signed_in_user(request),
         keep=queries.signatory_of(letter, payload.keep),
-        remove=queries.signatory_of(letter, payload.remove),
+        duplicate=queries.signatory_of(letter, payload.remove),
     )
     return _letter_out(signed_in_user(request), letter_uuid)
 

@@ -8,7 +8,8 @@ interface's), so they are data here rather than translated messages.
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +30,38 @@ def _lists(letter: Letter) -> tuple[list[Numbered], list[Numbered]]:
     return numbered(list(letter.signatories.all()))
 
 
+@dataclass
+class Parts:
+    """A version as every output lays it out, in order."""
+
+    subject: str
+    date_line: str
+    addressees: list[list[str]]  # the lines of each addressee
+    paragraphs: list[str]  # as written (Markdown links in them)
+    headings: tuple[str, str]  # of the organizations and of the individuals, in its language
+    organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
+    individuals: list[str]  # "1. Name, title, affiliation"
+
+
+def parts_of(letter: Letter, version: LetterVersion) -> Parts:
+    organizations, individuals = _lists(letter)
+    return Parts(
+        subject=version.subject or letter.subject,
+        date_line=", ".join(p for p in (version.place, version.date_text) if p),
+        addressees=[
+            [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
+            for a in version.addressees
+        ],
+        paragraphs=list(version.paragraphs),
+        headings=HEADINGS.get(version.language, HEADINGS["en"]),
+        organizations=[
+            (f"{item.number}. {_organization_line(item.signatory)}", [m.name for m in item.members])
+            for item in organizations
+        ],
+        individuals=[f"{item.number}. {_individual_line(item.signatory)}" for item in individuals],
+    )
+
+
 def _organization_line(signatory: Signatory) -> str:
     line = signatory.name
     if signatory.acronym:
@@ -42,41 +75,49 @@ def _individual_line(signatory: Signatory) -> str:
     return ", ".join(p for p in (signatory.name, signatory.title, signatory.affiliation) if p)
 
 
+def with_links(text: str, plain: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+    """`text` with its Markdown links to http(s) written by `link(label, address)` and the rest
+    by `plain` (which escapes for the output at hand)."""
+    out, last = [], 0
+    for found in LINK.finditer(text):
+        out.append(plain(text[last : found.start()]))
+        out.append(link(found[1], found[2]))
+        last = found.end()
+    out.append(plain(text[last:]))
+    return "".join(out)
+
+
 def markdown_of(letter: Letter, version: LetterVersion) -> str:
     """The version as Markdown: subject, date line, addressees, paragraphs as written, then
     the numbered signatories."""
-    organizations, individuals = _lists(letter)
-    heading_organizations, heading_individuals = HEADINGS.get(version.language, HEADINGS["en"])
-    parts = [f"# {version.subject or letter.subject}"]
-    date_line = ", ".join(p for p in (version.place, version.date_text) if p)
-    if date_line:
-        parts.append(date_line)
-    for addressee in version.addressees:
-        lines = [addressee.get(k, "") for k in ("name", "title", "institution")]
-        parts.append("  \n".join(line for line in lines if line))
-    parts.extend(version.paragraphs)
-    if organizations:
+    parts = parts_of(letter, version)
+    out = [f"# {parts.subject}"]
+    if parts.date_line:
+        out.append(parts.date_line)
+    out.extend("  \n".join(lines) for lines in parts.addressees)
+    out.extend(parts.paragraphs)
+    if parts.organizations:
         lines = []
-        for item in organizations:
-            lines.append(f"{item.number}. {_organization_line(item.signatory)}")
-            lines.extend(f"    - {member.name}" for member in item.members)
-        parts.append(f"## {heading_organizations}\n\n" + "\n".join(lines))
-    if individuals:
-        lines = [f"{item.number}. {_individual_line(item.signatory)}" for item in individuals]
-        parts.append(f"## {heading_individuals}\n\n" + "\n".join(lines))
-    return "\n\n".join(parts) + "\n"
+        for line, members in parts.organizations:
+            lines.append(line)
+            lines.extend(f"    - {member}" for member in members)
+        out.append(f"## {parts.headings[0]}\n\n" + "\n".join(lines))
+    if parts.individuals:
+        out.append(f"## {parts.headings[1]}\n\n" + "\n".join(parts.individuals))
+    return "\n\n".join(out) + "\n"
 
 
 def paragraph_html(text: str) -> SafeString:
     """A paragraph as HTML: everything escaped, Markdown links to http(s) kept as links, line
     breaks kept. No other markup is interpreted."""
-    out, last = [], 0
-    for found in LINK.finditer(text):
-        out.append(escape(text[last : found.start()]))
-        out.append(format_html('<a href="{}" rel="noopener noreferrer">{}</a>', found[2], found[1]))
-        last = found.end()
-    out.append(escape(text[last:]))
-    return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part is escaped
+    html = with_links(
+        text,
+        escape,
+        lambda label, address: format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a>', address, label
+        ),
+    )
+    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - every part is escaped
 
 
 def signatories_csv(letter: Letter) -> Iterator[str]:

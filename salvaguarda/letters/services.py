@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization, User
-from salvaguarda.core import audit
-from salvaguarda.core.writes import create, update
+from salvaguarda.core.writes import create, remove, update
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion
@@ -169,16 +168,9 @@ def versions_mark_in_step(*, by: User, letter: Letter) -> None:
 
 
 @transaction.atomic
-def signatory_merge(*, by: User, keep: SignatoryRow, remove: SignatoryRow) -> None:
+def signatory_merge(*, by: User, keep: SignatoryRow, duplicate: SignatoryRow) -> None:
     """Keep one of two signatures of the same organization; the other is removed (with its
     members, if it was a coalition's)."""
-    if keep.letter_id != remove.letter_id or keep.pk == remove.pk:
+    if keep.letter_id != duplicate.letter_id or keep.pk == duplicate.pk:
         raise ValidationError(_("These two signatures are not of the same letter."))
-    remove.delete()
-    audit.record(
-        action=audit.Action.DELETE,
-        actor=by,
-        organization_id=remove.organization_id,
-        obj=remove,
-        detail={"merged_into": str(keep.uuid)},
-    )
+    remove(duplicate, by=by, detail={"merged_into": str(keep.uuid)})

@@ -116,7 +116,7 @@ def signatories_merge(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpRespo
             remove = queries.signatory_of(letter, uuid.UUID(request.POST.get("remove", "")))
         except ValueError as exc:
             raise Http404 from exc
-        services.signatory_merge(by=signed_in_user(request), keep=keep, remove=remove)
+        services.signatory_merge(by=signed_in_user(request), keep=keep, duplicate=remove)
         messages.success(request, _("The two signatures were merged."))
     return redirect("letters:detail", letter_uuid=letter.uuid)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from salvaguarda.incidents.files.reading import read_full
 from salvaguarda.lib import crypto
 
 MAGIC = b"SGE1"
@@ -87,9 +88,9 @@ def seal_to(
         with os.fdopen(descriptor, "wb") as out:
             out.write(header)
             index = 0
-            chunk = _read_full(source, chunk_size)
+            chunk = read_full(source, chunk_size)
             while True:
-                following = _read_full(source, chunk_size) if len(chunk) == chunk_size else b""
+                following = read_full(source, chunk_size) if len(chunk) == chunk_size else b""
                 final = not following
                 digest.update(chunk)
                 size += len(chunk)
@@ -122,7 +123,7 @@ def open_sealed(directory: Path, name: str, *, key: bytes, context: bytes) -> It
     _check_key(key)
     handle = path.open("rb")
     try:
-        header = _read_full(handle, HEADER.size)
+        header = read_full(handle, HEADER.size)
         chunk_size = _chunk_size(header)
         frames = _frames(handle, header, chunk_size, key, context)
         first = next(frames)
@@ -196,9 +197,9 @@ def _frames(
 ) -> Iterator[bytes]:
     frame_size = chunk_size + FRAME_OVERHEAD
     index = 0
-    frame = _read_full(handle, frame_size)
+    frame = read_full(handle, frame_size)
     while True:
-        following = _read_full(handle, frame_size) if len(frame) == frame_size else b""
+        following = read_full(handle, frame_size) if len(frame) == frame_size else b""
         final = not following
         if len(frame) < FRAME_OVERHEAD:
             raise crypto.DecryptionError("The sealed file is cut short.")
@@ -215,19 +216,6 @@ def _stream(handle: BinaryIO, first: bytes, frames: Iterator[bytes]) -> Iterator
         yield from frames
     finally:
         handle.close()
-
-
-def _read_full(source: BinaryIO, count: int) -> bytes:
-    """COUNT bytes, fewer only at the end of SOURCE (a stream may return short reads)."""
-    parts: list[bytes] = []
-    missing = count
-    while missing > 0:
-        part = source.read(missing)
-        if not part:
-            break
-        parts.append(part)
-        missing -= len(part)
-    return b"".join(parts)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -39,6 +39,8 @@ from typing import BinaryIO, NoReturn
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from salvaguarda.incidents.files.reading import read_full
+
 MIB = 1024 * 1024
 # Enough for every signature below (tar's is at byte 257) and for skipping blank space.
 HEAD_BYTES = 8192
@@ -116,7 +118,7 @@ def check_upload(source: BinaryIO, *, max_bytes: int, max_pixels: int = MAX_PIXE
                 "too_large",
             )
         source.seek(0)
-        head = _read_head(source)
+        head = read_full(source, HEAD_BYTES)
         kind = _whitelisted(source, head)
         if kind is None:
             _refuse(head)
@@ -131,18 +133,6 @@ def _megabytes(count: int) -> str:
     if count % MIB == 0 or count >= 10 * MIB:
         return str(count // MIB)
     return f"{count / MIB:.2f}".rstrip("0").rstrip(".")
-
-
-def _read_head(source: BinaryIO) -> bytes:
-    parts: list[bytes] = []
-    missing = HEAD_BYTES
-    while missing > 0:
-        part = source.read(missing)
-        if not part:
-            break
-        parts.append(part)
-        missing -= len(part)
-    return b"".join(parts)
 
 
 # --- The whitelist --------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Labels of the incidents' vocabularies, and coordinates shown coarsened, for templates."""
 
-from typing import Any
-
 from django import template
 from django.utils.formats import date_format
 
@@ -9,8 +7,6 @@ from salvaguarda.incidents import vocab
 from salvaguarda.incidents.models import Act, Incident
 
 register = template.Library()
-
-COARSE_DIGITS = 1  # a tenth of a degree: about 11 km
 
 
 @register.filter
@@ -35,13 +31,10 @@ def incident_vocab(code: str, name: str) -> str:
 
 
 @register.filter
-def coarse(coordinates: Any) -> str:
-    """Coordinates rounded to about 11 km: enough to place an incident, not a house."""
-    if not coordinates:
-        return ""
-    lat = round(float(coordinates["lat"]), COARSE_DIGITS)
-    lon = round(float(coordinates["lon"]), COARSE_DIGITS)
-    return f"{lat:.{COARSE_DIGITS}f}, {lon:.{COARSE_DIGITS}f}"
+def coarse(incident: Incident) -> str:
+    """The incident's coordinates as shown: rounded to about 11 km."""
+    found = incident.coarse_coordinates
+    return f"{found[0]:.1f}, {found[1]:.1f}" if found else ""
 
 
 @register.filter
