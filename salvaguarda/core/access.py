@@ -65,6 +65,12 @@ def active_organization(request: HttpRequest) -> Organization:
     return organization
 
 
+def active_role(request: HttpRequest) -> str | None:
+    """The role of the signed-in account in the active organization (None without one)."""
+    membership = getattr(request, "membership", None)
+    return membership.role if membership is not None else None
+
+
 def role_allows(role: str | None, required: Policy) -> bool:
     if required in (Policy.PUBLIC, Policy.SIGNED_IN):
         return True

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.utils import formats, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,6 +24,7 @@ HEADINGS = {
     "pt": ("Organizações signatárias", "Pessoas signatárias"),
     "fr": ("Organisations signataires", "Signataires individuels"),
 }
+DATE_FORMATS = {"es": r"j \d\e F \d\e Y", "en": "F j, Y", "pt": r"j \d\e F \d\e Y", "fr": "j F Y"}
 LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
 
 
@@ -47,7 +49,7 @@ def parts_of(letter: Letter, version: LetterVersion) -> Parts:
     organizations, individuals = _lists(letter)
     return Parts(
         subject=version.subject or letter.subject,
-        date_line=", ".join(p for p in (version.place, version.date_text) if p),
+        date_line=date_line(letter, version),
         addressees=[
             [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
             for a in version.addressees
@@ -60,6 +62,18 @@ def parts_of(letter: Letter, version: LetterVersion) -> Parts:
         ],
         individuals=[f"{item.number}. {_individual_line(item.signatory)}" for item in individuals],
     )
+
+
+def date_line(letter: Letter, version: LetterVersion) -> str:
+    """Place and date as the version writes them: the letter's date, when set, in the
+    version's language (so every version has the same one), else the version's own text."""
+    written = version.date_text
+    if letter.date is not None:
+        with translation.override(version.language):
+            written = formats.date_format(
+                letter.date, DATE_FORMATS.get(version.language, DATE_FORMATS["en"])
+            )
+    return ", ".join(p for p in (version.place, written) if p)
 
 
 def _organization_line(signatory: Signatory) -> str:

@@ -4,9 +4,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from salvaguarda.accounts.models import Role
 from salvaguarda.core import audit
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import Signatory as Listed
@@ -80,6 +82,24 @@ def letter_get_for(user: Any, letter_uuid: uuid.UUID) -> Letter:
     audit.record(
         action=audit.Action.VIEW, actor=user, organization_id=letter.organization_id, obj=letter
     )
+    return letter
+
+
+def may_edit(role: str | None, user: Any, letter: Letter) -> bool:
+    """The letter's editors and the organization's coordinators change it (its text, fields,
+    signatories, figures and pending signatures); a letter without editors, any member."""
+    if role == Role.COORDINATOR:
+        return True
+    editors = {editor.pk for editor in letter.editors.all()}
+    return not editors or getattr(user, "pk", None) in editors
+
+
+def letter_to_edit(user: Any, role: str | None, letter_uuid: uuid.UUID) -> Letter:
+    """One letter of the organization that `user` may change (audited as a view); 404 if it is
+    not the organization's, 403 if the account is not one of its editors."""
+    letter = letter_get_for(user, letter_uuid)
+    if not may_edit(role, user, letter):
+        raise PermissionDenied
     return letter
 
 

@@ -120,6 +120,8 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
         reference_language=reference_language,
         import_report=import_report(versions),
     )
+    letter.editors.add(by)
+    letter.lead_organizations.add(organization)
     for language, parsed in versions.items():
         create(
             LetterVersion,

@@ -134,6 +134,7 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
         {
             "letter": letter,
             "version": version,
+            "date_line": output.date_line(letter, version),
             "paragraphs": [output.paragraph_html(p) for p in version.paragraphs],
             "organizations": organizations,
             "individuals": individuals,
