@@ -11,7 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.core.access import (
+    Policy,
+    active_organization,
+    active_role,
+    policy,
+    signed_in_user,
+)
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.letters import documents, output, queries, services
 from salvaguarda.letters.models import Letter, LetterVersion
@@ -55,7 +61,12 @@ def letter_import(request: HttpRequest) -> HttpResponse:
 @policy(Policy.MEMBER)
 def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     file = queries.letter_file_for(request.user, letter_uuid)
-    return render(request, "letters/letter_detail.html", {"file": file, "letter": file.letter})
+    context = {
+        "file": file,
+        "letter": file.letter,
+        "may_edit": queries.may_edit(active_role(request), request.user, file.letter),
+    }
+    return render(request, "letters/letter_detail.html", context)
 
 
 class ParagraphForm(RuleForm):
@@ -126,19 +137,19 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
     """The letter in one language as it will be read: a page that prints as the letter."""
     letter = queries.letter_get_for(request.user, letter_uuid)
     version = queries.version_of(letter, language)
+    parts = output.parts_of(letter, version)
     organizations, individuals = queries.numbered(list(letter.signatories.all()))
-    headings = output.HEADINGS.get(language, output.HEADINGS["en"])
     return render(
         request,
         "letters/letter_text.html",
         {
             "letter": letter,
             "version": version,
-            "date_line": output.date_line(letter, version),
-            "paragraphs": [output.paragraph_html(p) for p in version.paragraphs],
+            "date_line": parts.date_line,
+            "paragraphs": [output.paragraph_html(p) for p in parts.paragraphs],
             "organizations": organizations,
             "individuals": individuals,
-            "headings": headings,
+            "headings": parts.headings,
         },
     )
 
