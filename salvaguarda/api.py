@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -230,6 +230,14 @@ def _rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpRespon
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api_refusal(404)
+
+
+@api.exception_handler(PermissionDenied)
+def _not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """A record of the organization that this account may read but not change."""
+    return api.create_response(
+        request, {"detail": _("Your account may read this but not change it.")}, status=403
+    )
 
 
 @api.exception_handler(AuthenticationError)

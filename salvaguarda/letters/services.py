@@ -1,16 +1,19 @@
-"""Writes of sign-on letters: importing one that already circulates in several languages."""
+"""Writes of sign-on letters: importing one that already circulates in several languages, its
+own fields and versions, and its signatories added, changed, moved and removed by hand."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salvaguarda.accounts.models import Organization, User
-from salvaguarda.core.writes import create, remove, update
+from salvaguarda.accounts.models import Membership, Organization, User
+from salvaguarda.core import audit
+from salvaguarda.core.writes import Errors, checked, create, prepared, remove, update
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion
@@ -18,6 +21,7 @@ from salvaguarda.letters.models import Signatory as SignatoryRow
 from salvaguarda.letters.parsing import parse_version
 
 LANGUAGES = ("es", "en", "pt", "fr")
+EMAIL_CHECK = EmailValidator()
 MAX_TEXT = 500_000  # characters of one version
 
 
@@ -176,3 +180,244 @@ def signatory_merge(*, by: User, keep: SignatoryRow, duplicate: SignatoryRow) ->
     if keep.letter_id != duplicate.letter_id or keep.pk == duplicate.pk:
         raise ValidationError(_("These two signatures are not of the same letter."))
     remove(duplicate, by=by, detail={"merged_into": str(keep.uuid)})
+
+
+# --- the letter's own fields and its versions ---------------------------------------------------
+
+LETTER_FIELDS = ("subject", "status", "date", "deadline")
+VERSION_FIELDS = ("subject", "place", "date_text")  # and the addressees, kept in order
+ADDRESSEE_PARTS = ("name", "title", "institution")
+
+
+def _related_set(
+    by: User, letter: Letter, field: str, rows: Iterable[Any], current: Iterable[Any]
+) -> bool:
+    """Set a many-to-many field of the letter; audit it (by name) if it changed."""
+    wanted = {row.pk for row in rows}
+    if wanted == {row.pk for row in current}:
+        return False
+    getattr(letter, field).set(wanted)
+    audit.record(
+        action=audit.Action.UPDATE,
+        actor=by,
+        organization_id=letter.organization_id,
+        obj=letter,
+        fields=[field],
+    )
+    return True
+
+
+@transaction.atomic
+def letter_update(
+    *,
+    by: User,
+    letter: Letter,
+    data: Mapping[str, Any],
+    lead_organizations: Iterable[Organization] | None = None,
+    editors: Iterable[User] | None = None,
+) -> Letter:
+    """Change the letter's subject, status, date and deadline, its lead organizations (of the
+    network) and its editors (members of its organization; none means any member edits)."""
+    values = prepared(LETTER_FIELDS, data, letter, defaults={}, nullable=("date", "deadline"))
+    errors: Errors = {}
+    editors = list(editors) if editors is not None else None
+    if editors is not None:
+        members = set(
+            Membership.objects.filter(
+                organization_id=letter.organization_id, is_active=True
+            ).values_list("user_id", flat=True)
+        )
+        if any(editor.pk not in members for editor in editors):
+            errors["editors"] = [ValidationError(_("Editors must be members of the organization."))]
+    leads = list(lead_organizations) if lead_organizations is not None else None
+    if leads is not None and any(not lead.is_active for lead in leads):
+        errors["lead_organizations"] = [
+            ValidationError(_("This organization is no longer part of the network."))
+        ]
+    update(letter, by=by, values=checked(Letter, letter.organization_id, values, errors))
+    if leads is not None:
+        _related_set(by, letter, "lead_organizations", leads, letter.lead_organizations.all())
+    if editors is not None:
+        _related_set(by, letter, "editors", editors, letter.editors.all())
+    return letter
+
+
+@transaction.atomic
+def version_update(*, by: User, version: LetterVersion, data: Mapping[str, Any]) -> None:
+    """Change a version's subject, place, date as written and addressees (each a mapping of
+    name, title and institution; an addressee needs a name)."""
+    values = prepared(VERSION_FIELDS, data, version, defaults={}, nullable=())
+    addressees = [
+        {part: str(item.get(part, "")).strip()[:300] for part in ADDRESSEE_PARTS}
+        for item in data.get("addressees", version.addressees)
+    ]
+    values["addressees"] = [a for a in addressees if any(a.values())]
+    errors: Errors = {}
+    if any(not a["name"] for a in values["addressees"]):
+        errors["addressees"] = [ValidationError(_("Each addressee needs a name."))]
+    update(version, by=by, values=checked(LetterVersion, version.organization_id, values, errors))
+
+
+# --- signatories by hand ---------------------------------------------------------------------
+
+SIGNATORY_FIELDS = (
+    "kind",
+    "name",
+    "acronym",
+    "country",
+    "organization_kind",
+    "title",
+    "affiliation",
+    "contact_name",
+    "contact_email",
+    "representative",
+)
+ONLY_ORGANIZATIONS = ("acronym", "organization_kind", "representative")
+ONLY_INDIVIDUALS = ("title", "affiliation")
+DIRECTORY_KINDS = {"documentation_network": "network"}
+COUNTRY_NAMES = {"MX": "México", "US": "Estados Unidos"}
+
+
+def from_directory(organization: Organization) -> dict[str, str]:
+    """A network organization's own details, as a signatory line takes them."""
+    return {
+        "name": organization.name,
+        "acronym": organization.short_name,
+        "country": COUNTRY_NAMES.get(organization.country, organization.country),
+        "organization_kind": DIRECTORY_KINDS.get(organization.kind, organization.kind),
+    }
+
+
+def _signatory_values(
+    data: Mapping[str, Any],
+    current: SignatoryRow | None,
+    letter: Letter,
+    coalition: SignatoryRow | None,
+    directory: Organization | None,
+) -> tuple[dict[str, Any], Errors]:
+    given = dict(data)
+    if directory is not None:
+        given = {**from_directory(directory), **{k: v for k, v in given.items() if v}}
+    if coalition is not None:
+        given["kind"] = SignatoryRow.Kind.ORGANIZATION
+    values = prepared(
+        SIGNATORY_FIELDS,
+        given,
+        current,
+        defaults={"kind": SignatoryRow.Kind.ORGANIZATION},
+        nullable=(),
+    )
+    errors: Errors = {}
+    individual = values["kind"] == SignatoryRow.Kind.INDIVIDUAL
+    for field in ONLY_ORGANIZATIONS if individual else ONLY_INDIVIDUALS:
+        values[field] = ""
+    if individual and directory is not None:
+        errors["directory_organization"] = [
+            ValidationError(_("A person signs as an individual, not as an organization."))
+        ]
+    if coalition is not None and (
+        coalition.letter_id != letter.pk or coalition.kind != SignatoryRow.Kind.COALITION
+    ):
+        errors["coalition"] = [ValidationError(_("Choose a coalition of this letter."))]
+    if values["contact_email"]:
+        try:
+            EMAIL_CHECK(values["contact_email"])
+        except ValidationError as exc:
+            errors["contact_email"] = [exc]
+    return values, errors
+
+
+@transaction.atomic
+def signatory_add(
+    *,
+    by: User,
+    letter: Letter,
+    data: Mapping[str, Any],
+    coalition: SignatoryRow | None = None,
+    directory: Organization | None = None,
+    verified: bool = False,
+) -> SignatoryRow:
+    """Add a signatory at the end of its list (or of its coalition's members). An organization
+    of the network fills in its own name, acronym, country and kind unless they are given.
+    `verified`: an editor confirmed the representative may sign for the organization."""
+    values, errors = _signatory_values(data, None, letter, coalition, directory)
+    if verified and not values["representative"]:
+        errors["representative"] = [ValidationError(_("Name the representative you verified."))]
+    values = checked(SignatoryRow, letter.organization_id, values, errors)
+    last = letter.signatories.order_by("-position").values_list("position", flat=True).first()
+    return create(
+        SignatoryRow,
+        by=by,
+        org_id=letter.organization_id,
+        letter=letter,
+        position=(last or 0) + 1,
+        coalition=coalition,
+        directory_organization=directory,
+        representative_verified_at=timezone.now() if verified else None,
+        representative_verified_by=by if verified else None,
+        **values,
+    )
+
+
+@transaction.atomic
+def signatory_update(
+    *,
+    by: User,
+    signatory: SignatoryRow,
+    data: Mapping[str, Any],
+    directory: Organization | None = None,
+    verified: bool | None = None,
+) -> SignatoryRow:
+    """Change a signatory's details (its place in the list stays; `signatory_move` moves it).
+    A coalition's member stays an organization; a coalition with members stays a coalition."""
+    values, errors = _signatory_values(
+        data, signatory, signatory.letter, signatory.coalition, directory
+    )
+    if signatory.kind == SignatoryRow.Kind.COALITION and values["kind"] != signatory.kind:
+        if signatory.members.exists():
+            errors["kind"] = [ValidationError(_("This coalition has members: remove them first."))]
+    representative_changed = values["representative"] != signatory.representative
+    was_verified = signatory.representative_verified_at is not None
+    now_verified = (
+        bool(verified) if verified is not None or representative_changed else was_verified
+    )
+    if now_verified and not values["representative"]:
+        errors["representative"] = [ValidationError(_("Name the representative you verified."))]
+    values = checked(SignatoryRow, signatory.organization_id, values, errors)
+    values["directory_organization"] = directory
+    if representative_changed or now_verified != was_verified:
+        values["representative_verified_at"] = timezone.now() if now_verified else None
+        values["representative_verified_by"] = by if now_verified else None
+    update(signatory, by=by, values=values)
+    return signatory
+
+
+def _neighbours(signatory: SignatoryRow) -> list[SignatoryRow]:
+    """The list the signatory is numbered in: its coalition's members, the individuals, or the
+    organizations and coalitions."""
+    rows = signatory.letter.signatories.filter(coalition=signatory.coalition_id)
+    if signatory.kind == SignatoryRow.Kind.INDIVIDUAL:
+        rows = rows.filter(kind=SignatoryRow.Kind.INDIVIDUAL)
+    elif signatory.coalition_id is None:
+        rows = rows.exclude(kind=SignatoryRow.Kind.INDIVIDUAL)
+    return list(rows.order_by("position", "id"))
+
+
+@transaction.atomic
+def signatory_move(*, by: User, signatory: SignatoryRow, offset: int) -> None:
+    """Move a signatory up (-1) or down (+1) in its list; numbers follow from the order."""
+    rows = _neighbours(signatory)
+    index = next(i for i, row in enumerate(rows) if row.pk == signatory.pk)
+    target = index + offset
+    if offset not in (-1, 1) or not 0 <= target < len(rows):
+        return
+    other = rows[target]
+    mine, theirs = signatory.position, other.position
+    update(signatory, by=by, values={"position": theirs})
+    update(other, by=by, values={"position": mine})
+
+
+@transaction.atomic
+def signatory_remove(*, by: User, signatory: SignatoryRow) -> None:
+    """Take a signature off the letter (a coalition's members go with it)."""
+    remove(signatory, by=by)

@@ -1,5 +1,6 @@
-from salvaguarda.letters import views
+from salvaguarda.letters import views, views_editing
 
 app_name = "letters"
 
-urlpatterns = [*views.urlpatterns]
+# The editing pages first: their fixed words would otherwise be read as a document's kind.
+urlpatterns = [*views_editing.urlpatterns, *views.urlpatterns]

@@ -3,7 +3,6 @@ its versions side by side, its drifts, its duplicates and its signatories."""
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,19 +17,9 @@ from salvaguarda.core.access import (
     policy,
     signed_in_user,
 )
-from salvaguarda.core.forms import RuleForm
 from salvaguarda.letters import documents, output, queries, services
+from salvaguarda.letters.forms import ImportForm, ParagraphForm
 from salvaguarda.letters.models import Letter, LetterVersion
-
-
-class ImportForm(RuleForm):
-    """Each language version pasted as plain text or Markdown; the first one filled is the
-    reference."""
-
-    es = forms.CharField(label=_("Spanish version"), required=False, widget=forms.Textarea)
-    en = forms.CharField(label=_("English version"), required=False, widget=forms.Textarea)
-    pt = forms.CharField(label=_("Portuguese version"), required=False, widget=forms.Textarea)
-    fr = forms.CharField(label=_("French version"), required=False, widget=forms.Textarea)
 
 
 @policy(Policy.MEMBER)
@@ -69,20 +58,11 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     return render(request, "letters/letter_detail.html", context)
 
 
-class ParagraphForm(RuleForm):
-    text = forms.CharField(
-        label=_("Paragraph"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown is kept as written. Leave it empty to remove the paragraph."),
-    )
-
-
 @policy(Policy.MEMBER)
 def paragraph_edit(
     request: HttpRequest, letter_uuid: uuid.UUID, language: str, index: int
 ) -> HttpResponse:
-    letter = queries.letter_get_for(request.user, letter_uuid)
+    letter = queries.letter_to_edit(request.user, active_role(request), letter_uuid)
     version = queries.version_of(letter, language)
     if index >= len(version.paragraphs):
         raise Http404
@@ -111,7 +91,7 @@ def paragraph_edit(
 
 @policy(Policy.MEMBER)
 def versions_in_step(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = queries.letter_get_for(request.user, letter_uuid)
+    letter = queries.letter_to_edit(request.user, active_role(request), letter_uuid)
     if request.method == "POST":
         services.versions_mark_in_step(by=signed_in_user(request), letter=letter)
         messages.success(request, _("The versions were marked in step."))
@@ -120,7 +100,7 @@ def versions_in_step(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpRespon
 
 @policy(Policy.MEMBER)
 def signatories_merge(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = queries.letter_get_for(request.user, letter_uuid)
+    letter = queries.letter_to_edit(request.user, active_role(request), letter_uuid)
     if request.method == "POST":
         try:
             keep = queries.signatory_of(letter, uuid.UUID(request.POST.get("keep", "")))

@@ -296,7 +296,7 @@ class DetailOut(Schema):
     detail: str
 
 
-REFUSALS: dict[int, Any] = {401: DetailOut, 404: DetailOut, 422: ErrorsOut}
+REFUSALS: dict[int, Any] = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
 
 
 # --- Input ------------------------------------------------------------------------------------

@@ -204,6 +204,7 @@ class EveryUrlTest(TestCase):
             "complaint_uuid": self.complaint.uuid,
             "evidence_uuid": self.incident_parts["file"],
             "letter_uuid": self.letter.uuid,
+            "signatory_uuid": self.letter.signatories(manager="unscoped").first().uuid,
             "language": "es",
             "kind": "pdf",
             "index": 0,

@@ -54,3 +54,77 @@ class LetterApiTests(ApiCalls, TestCase):
         outsider = self.token_for(self.cast.outsider)
         response = self.call("get", f"/letters/{letter['uuid']}", secret=outsider)
         self.assertEqual(response.status_code, 404)
+
+
+class LetterEditingApiTests(ApiCalls, TestCase):
+    """The letter's own fields, a version's addressees and the signatories by hand."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def setUp(self) -> None:
+        self.secret = self.token_for(self.cast.caseworker)
+        self.letter = self.call("post", "/letters", {"es": SPANISH, "en": ENGLISH}).json()
+        self.base = f"/letters/{self.letter['uuid']}"
+
+    def test_fields_addressees_and_signatories_change(self) -> None:
+        changed = self.call(
+            "patch",
+            self.base,
+            {
+                "status": "open",
+                "date": "2025-03-14",
+                "lead_organizations": [str(self.cast.org.uuid), str(self.cast.other_org.uuid)],
+                "editors": [str(self.cast.caseworker.uuid), str(self.cast.legal.uuid)],
+            },
+        )
+        self.assertEqual(changed.status_code, 200, changed.content)
+        body = changed.json()
+        self.assertEqual((body["status"], body["date"]), ("open", "2025-03-14"))
+        self.assertEqual(len(body["lead_organizations"]), 2)
+        self.assertTrue(body["may_edit"])
+        version = self.call(
+            "patch",
+            f"{self.base}/versions/en",
+            {"addressees": [{"name": "Rosa Icela Rodríguez", "title": "Secretary"}]},
+        ).json()
+        english = next(v for v in version["versions"] if v["language"] == "en")
+        self.assertEqual(english["addressees"][0]["title"], "Secretary")
+        added = self.call(
+            "post",
+            f"{self.base}/signatories",
+            {"directory_organization": str(self.cast.other_org.uuid), "kind": "organization"},
+        )
+        self.assertEqual(added.status_code, 201, added.content)
+        last = added.json()["organizations"][-1]
+        self.assertEqual((last["number"], last["name"]), ("4", "Clínica B"))
+        moved = self.call(
+            "post", f"{self.base}/signatories/{last['uuid']}/move", {"direction": "up"}
+        ).json()
+        self.assertEqual(moved["organizations"][2]["name"], "Clínica B")
+        removed = self.call("delete", f"{self.base}/signatories/{last['uuid']}").json()
+        self.assertNotIn("Clínica B", [o["name"] for o in removed["organizations"]])
+
+    def test_bad_input_is_422_by_field(self) -> None:
+        response = self.call(
+            "post",
+            f"{self.base}/signatories",
+            {"kind": "organization", "name": "", "contact_email": "nope"},
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(set(response.json()["errors"]), {"name", "contact_email"})
+        unknown = self.call("patch", self.base, {"editors": [str(self.cast.org.uuid)]})
+        self.assertEqual(unknown.status_code, 422)
+        self.assertIn("editors", unknown.json()["errors"])
+
+    def test_a_member_who_is_not_an_editor_gets_403_and_can_read(self) -> None:
+        reader = self.token_for(self.cast.legal)
+        self.assertEqual(self.call("get", self.base, secret=reader).status_code, 200)
+        refused = self.call("patch", self.base, {"status": "open"}, secret=reader)
+        self.assertEqual(refused.status_code, 403)
+        self.assertIn("detail", refused.json())
+        outsider = self.token_for(self.cast.outsider)
+        self.assertEqual(
+            self.call("patch", self.base, {"status": "open"}, secret=outsider).status_code, 404
+        )
