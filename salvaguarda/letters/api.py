@@ -63,6 +63,11 @@ class LetterChangeIn(Input):
     editors: list[UUID] | None = None
 
 
+class NewVersionIn(Input):
+    language: str
+    text: str
+
+
 class AddresseeIn(Input):
     name: str
     title: str = ""
@@ -321,6 +326,19 @@ def letter_patch(request: HttpRequest, letter_uuid: UUID, payload: LetterChangeI
         editors=None if editors is None else _by_uuid(User, editors, "editors"),
     )
     return _letter_out(request, letter_uuid)
+
+
+@router.post(LETTER + "/versions", response={201: LetterOut, **REFUSALS})
+@policy(Policy.MEMBER)
+def version_post(request: HttpRequest, letter_uuid: UUID, payload: NewVersionIn) -> Any:
+    """Add a version in another language (a translation that arrives later)."""
+    services.version_add(
+        by=signed_in_user(request),
+        letter=_editable(request, letter_uuid),
+        language=payload.language,
+        text=payload.text,
+    )
+    return Status(201, _letter_out(request, letter_uuid))
 
 
 @router.patch(LETTER + "/versions/{language}", response={200: LetterOut, **REFUSALS})

@@ -31,6 +31,26 @@ class ParagraphForm(RuleForm):
     )
 
 
+class NewVersionForm(RuleForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[
+            ("es", _("Spanish")),
+            ("en", _("English")),
+            ("pt", _("Portuguese")),
+            ("fr", _("French")),
+        ],
+    )
+    text = forms.CharField(
+        label=_("The letter in this language"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Plain text or Markdown, as for an import. Its signatory lists, if it has them, are "
+            "only compared with the letter's."
+        ),
+    )
+
+
 def network_organizations() -> Any:
     return Organization.objects.filter(is_active=True).order_by("name")
 

@@ -88,17 +88,8 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
             ValidationError(_("Paste or upload the letter in one language at least."))
         ]
     for language, text in texts.items():
-        if language not in LANGUAGES:
-            errors.setdefault(language, []).append(
-                ValidationError(_("This language is not offered for letters."))
-            )
-        elif len(text) > MAX_TEXT:
-            errors.setdefault(language, []).append(
-                ValidationError(
-                    _("This version is longer than %(count)d characters: is it the letter?")
-                    % {"count": MAX_TEXT}
-                )
-            )
+        if found := _text_errors(language, text):
+            errors[language] = found
     if errors:
         raise ValidationError(errors)
     versions = {lang: parse_version(text, language=lang) for lang, text in texts.items()}
@@ -141,6 +132,69 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
         )
     _signatory_rows(by, org_id, letter, reference)
     return letter
+
+
+def _text_errors(language: str, text: str) -> list[ValidationError]:
+    if language not in LANGUAGES:
+        return [ValidationError(_("This language is not offered for letters."))]
+    if len(text) > MAX_TEXT:
+        return [
+            ValidationError(
+                _("This version is longer than %(count)d characters: is it the letter?")
+                % {"count": MAX_TEXT}
+            )
+        ]
+    return []
+
+
+@transaction.atomic
+def version_add(*, by: User, letter: Letter, language: str, text: str) -> LetterVersion:
+    """Add a version in another language to a letter already imported (a translation that
+    arrives later). Its body, heading and addressees are read as on import; its signatory
+    lists, if any, are only compared with the letter's (names spelled differently are added to
+    the report): the letter keeps one list of signatories."""
+    errors = _text_errors(language, text)
+    if not text.strip():
+        errors.append(ValidationError(_("Paste or upload the letter in this language.")))
+    elif letter.versions.filter(language=language).exists():
+        errors.append(ValidationError(_("The letter already has a version in this language.")))
+    if errors:
+        raise ValidationError({"text": errors})
+    parsed = parse_version(text, language=language)
+    if not parsed.paragraphs:
+        raise ValidationError(
+            {"text": [ValidationError(_("No paragraph of a letter was found in this text."))]}
+        )
+    known = [
+        Signatory(kind="individual", name=row.name)
+        for row in letter.signatories.filter(kind=SignatoryRow.Kind.INDIVIDUAL)
+    ]
+    spelled = [
+        asdict(d)
+        for d in names.duplicates(
+            [], {letter.reference_language: known, language: parsed.individuals}
+        )
+        if d.kind == "individual_spelled_differently"
+    ]
+    report = dict(letter.import_report)
+    report["problems"] = {
+        **report.get("problems", {}),
+        language: [asdict(p) for p in parsed.problems if p.code != "not_a_letter"],
+    }
+    report["individuals"] = [*report.get("individuals", []), *spelled]
+    update(letter, by=by, values={"import_report": report})
+    return create(
+        LetterVersion,
+        by=by,
+        org_id=letter.organization_id,
+        letter=letter,
+        language=language,
+        subject=parsed.subject[:300],
+        date_text=parsed.date_text[:120],
+        place=parsed.place[:120],
+        addressees=[asdict(a) for a in parsed.addressees],
+        paragraphs=parsed.paragraphs,
+    )
 
 
 @transaction.atomic

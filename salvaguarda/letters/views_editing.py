@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, active_role, policy, signed_in_user
 from salvaguarda.letters import queries, services
-from salvaguarda.letters.forms import LetterForm, SignatoryForm, VersionForm
+from salvaguarda.letters.forms import LetterForm, NewVersionForm, SignatoryForm, VersionForm
 from salvaguarda.letters.models import Letter
 
 
@@ -76,6 +76,25 @@ def version_edit(request: HttpRequest, letter_uuid: uuid.UUID, language: str) ->
             return redirect("letters:detail", letter_uuid=letter.uuid)
     heading = _("The %(language)s version: heading and addressees") % {"language": language.upper()}
     return _page(request, letter, heading, form)
+
+
+@policy(Policy.MEMBER)
+def version_add(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+    letter = _editable(request, letter_uuid)
+    form = NewVersionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_add(
+                by=signed_in_user(request),
+                letter=letter,
+                language=form.cleaned_data["language"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            form.add_rule_errors(exc)
+        else:
+            return redirect("letters:detail", letter_uuid=letter.uuid)
+    return _page(request, letter, _("Add a version in another language"), form)
 
 
 def _signatory_data(form: SignatoryForm) -> dict[str, Any]:
@@ -166,6 +185,7 @@ def signatory_remove(
 urlpatterns = [
     path("<uuid:letter_uuid>/editar/", letter_edit, name="edit"),
     path("<uuid:letter_uuid>/version/<str:language>/", version_edit, name="version_edit"),
+    path("<uuid:letter_uuid>/idioma-nuevo/", version_add, name="version_add"),
     path("<uuid:letter_uuid>/firmantes/nuevo/", signatory_add, name="signatory_add"),
     path(
         "<uuid:letter_uuid>/firmantes/<uuid:signatory_uuid>/",

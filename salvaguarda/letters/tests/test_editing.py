@@ -337,3 +337,49 @@ class SignatoryTests(EditingTestCase):
         )
         added.refresh_from_db()
         self.assertIsNone(added.representative_verified_at)
+
+
+FRENCH = """Objet : Protection des personnes renvoyées
+
+Madame la Secrétaire,
+
+Les organisations signataires ont documenté 71,071 renvois depuis 2019 et demandent le respect de l'amparo 302/2020.
+
+Nous demandons que des documents migratoires soient remis au [point d'entrée](https://example.org/puertos).
+
+Personnes signataires
+- Maria Jose Hernandes, chercheuse
+"""
+
+
+class NewVersionTests(EditingTestCase):
+    def test_a_translation_arriving_later_is_aligned_and_compared(self) -> None:
+        client = sign_in(self.client, self.cast.caseworker)
+        response = client.post(self.url("version_add"), {"language": "fr", "text": FRENCH})
+        self.assertRedirects(response, self.url("detail"))
+        with organization_scope(self.cast.org.pk):
+            letter = Letter.objects.get(pk=self.letter.pk)
+            french = letter.versions.get(language="fr")
+            file = queries.letter_file_for(self.cast.caseworker, letter.uuid)
+            self.assertEqual(letter.signatories.count(), 6)  # one list of signatories
+        self.assertEqual(french.subject, "Protection des personnes renvoyées")
+        self.assertEqual(
+            [d["kind"] for d in letter.import_report["individuals"]],
+            ["individual_spelled_differently", "individual_spelled_differently"],
+        )
+        self.assertEqual(len(file.versions), 3)
+        self.assertTrue(any(len(row) == 3 for row in file.rows))
+
+    def test_a_language_already_there_or_no_letter_is_refused_keeping_the_text(self) -> None:
+        client = sign_in(self.client, self.cast.caseworker)
+        again = client.post(self.url("version_add"), {"language": "en", "text": ENGLISH})
+        self.assertEqual(again.status_code, 200)
+        self.assertContains(again, "Protection for returned people")
+        with self.assertRaises(ValidationError):
+            self.scoped(
+                services.version_add,
+                by=self.cast.caseworker,
+                letter=self.letter,
+                language="pt",
+                text="Personas firmantes\n- Ana",
+            )
