@@ -15,6 +15,7 @@ from salvaguarda.core.scoping import organization_scope
 from salvaguarda.court import services as court_services
 from salvaguarda.court import times as court_times
 from salvaguarda.incidents import services as incident_services
+from salvaguarda.letters.demo import seed_letter
 from salvaguarda.people.models import Household
 from salvaguarda.people.services import (
     Arrival,
@@ -374,6 +375,8 @@ def seed(password: str) -> list[DemoLogin]:
                 _reception(coordinator, household, index * 4 + offset)
                 _court(coordinator, household, index * 4 + offset)
                 _incident(coordinator, household, index * 4 + offset, short)
+    with organization_scope(organizations["CJS"].pk):
+        seed_letter(coordinators["CJS"], organizations["CJS"])
     return logins
 
 

@@ -7,6 +7,7 @@ from django.test import TestCase, override_settings
 from salvaguarda.accounts.models import Membership, Organization, Role, User
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.incidents.models import Incident
+from salvaguarda.letters.models import Letter
 from salvaguarda.people.models import Person
 
 
@@ -39,6 +40,9 @@ class SeedDemoTest(TestCase):
             self.assertTrue(Person.objects.exists())
             self.assertTrue(all(p.given_names for p in Person.objects.all()))
             self.assertTrue(Incident.objects.filter(consents__purpose="statistics").exists())
+        with organization_scope(Organization.objects.get(short_name="CJS").pk):
+            letter = Letter.objects.get()
+            self.assertEqual((letter.status, letter.versions.count()), ("open", 2))
 
     def test_demo_codes_are_printed_in_development_only(self) -> None:
         with self.settings(VAR_DIR=self.tmp_dir()):
