@@ -6,6 +6,7 @@ It does what the pages do, through the same service and query functions, under t
   token (`Authorization: Bearer <token>`, resolved by `ApiTokenMiddleware` before the scope
   middleware). Either way the request runs in one organization's scope, with one role, exactly
   like a page request. Anonymous requests get 401 (JSON), never a redirect to the sign-in page.
+  The public operations of a letter's sign-on page (`Policy.PUBLIC`) need no account at all.
 - What: every operation declares its access policy with `@policy(...)`, like every view. It is
   enforced twice: at the URL (each generated URL pattern carries its operation's policy, so
   `AccessPolicyMiddleware` and the URL isolation test see it) and inside the operation (its
@@ -39,6 +40,8 @@ from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.court.api import router as court_router
 from salvaguarda.incidents.api import router as incidents_router
 from salvaguarda.letters.api import router as letters_router
+from salvaguarda.letters.api_figures import router as figures_router
+from salvaguarda.letters.api_signing import router as signing_router
 from salvaguarda.people.api import router as people_router
 
 NAMESPACE = "api-v1"
@@ -121,8 +124,10 @@ def _protect(router: Router) -> dict[str, Policy]:
                 raise ImproperlyConfigured(
                     f"The API operation {operation.view_func!r} declares no access policy."
                 )
-            auth = requires(required)
-            operation.auth_param = auth
+            # A public operation (a letter's sign-on page) needs no account, so no auth at all:
+            # nothing is checked, CSRF included (it acts on no session).
+            auth = requires(required) if required is not Policy.PUBLIC else []
+            operation.auth_param = auth or None
             operation.auth_callbacks = auth
             name = getattr(operation, "url_name", None) or operation.view_func.__name__
             by_name[name] = required
@@ -250,11 +255,15 @@ OPERATION_POLICIES = {
     **_protect(court_router),
     **_protect(incidents_router),
     **_protect(letters_router),
+    **_protect(figures_router),
+    **_protect(signing_router),
 }
 api.add_router("/", people_router, tags=["people"])
 api.add_router("/", court_router, tags=["court"])
 api.add_router("/", incidents_router, tags=["incidents"])
 api.add_router("/", letters_router, tags=["letters"])
+api.add_router("/", figures_router, tags=["letters"])
+api.add_router("/", signing_router, tags=["sign-on"])
 
 
 def api_root(request: HttpRequest) -> HttpResponse:
@@ -277,9 +286,11 @@ def _patterns() -> list[URLPattern]:
         if required is None:
             raise ImproperlyConfigured(f"The API URL {entry.name!r} has no access policy.")
         # Read by AccessPolicyMiddleware (and the URL isolation test), and by ApiTokenMiddleware,
-        # which answers refusals of API views in JSON.
+        # which answers refusals of API views in JSON. A public operation refuses no one, so it
+        # is not marked: ApiTokenMiddleware would answer an anonymous request 401.
         setattr(entry.callback, "access_policy", required)  # noqa: B010
-        setattr(entry.callback, "api_view", True)  # noqa: B010
+        if required is not Policy.PUBLIC:
+            setattr(entry.callback, "api_view", True)  # noqa: B010
         patterns.append(entry)
     return patterns
 

@@ -299,12 +299,22 @@ MAILERS = {
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
             }
             if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
+            # The file backend (one file per message in EMAIL_FILE_PATH): for tests and demos.
+            else {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+            if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend")
             else {}
         ),
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Salvaguarda <no-reply@localhost>")
 SALVAGUARDA_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "")
+
+# --- Sign-on letters: the public page where a letter collects signatures ---------------------
+# Signatures asked for within an hour from one address (to one organization's letters), and on
+# one letter from anywhere; more are answered 429. The e-mailed confirmation link expires.
+SALVAGUARDA_SIGN_ON_PER_ADDRESS_PER_HOUR = env_int("SIGN_ON_PER_ADDRESS_PER_HOUR", 10)
+SALVAGUARDA_SIGN_ON_PER_LETTER_PER_HOUR = env_int("SIGN_ON_PER_LETTER_PER_HOUR", 300)
+SALVAGUARDA_SIGN_ON_CONFIRM_DAYS = env_int("SIGN_ON_CONFIRM_DAYS", 7)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

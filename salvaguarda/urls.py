@@ -9,5 +9,6 @@ urlpatterns = [
     path("corte/", include("salvaguarda.court.urls")),
     path("incidentes/", include("salvaguarda.incidents.urls")),
     path("cartas/", include("salvaguarda.letters.urls")),
+    path("firmar/", include("salvaguarda.letters.urls_signing")),
     path("api/v1/", api_urls),
 ]

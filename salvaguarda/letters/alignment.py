@@ -8,7 +8,8 @@ link URLs, plus relative length (characters and sentences). Pure functions, no m
 Scoring (``similarity``), each part in [0, 1]:
 
 * anchors: Jaccard overlap of the two anchor sets (tagged keys such as ``n:71071``,
-  ``d:2025-03-12``, ``c:302/2020``, ``i:INM``, ``u:https://...``);
+  ``d:2025-03-12``, ``c:302/2020``, ``i:INM``, ``u:https://...``, and ``f:devoluciones`` for
+  the mark of a cited figure, ``{{cifra:devoluciones}}``, see ``figures``);
 * length: shorter / longer character length (Markdown link targets left out);
 * sentences: fewer / more sentences.
 
@@ -20,13 +21,19 @@ two paragraphs are paired only when they are more alike than ``MATCH_THRESHOLD``
 paragraphs is kept. Ties prefer a match, then a gap in the other version. The pairwise alignments
 are merged into rows on the reference paragraphs; paragraphs of other versions with no reference
 counterpart that fall between the same two reference paragraphs share rows, in order.
+
+A cited figure's mark is an anchor of its own, not a number: two versions that carry the same
+mark say the same value, whatever its key holds. A mark present in one version of a row and
+missing in another is a drift of its own kind, ``missing_figure``.
 """
 
 import difflib
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from salvaguarda.letters import figures as cited
 
 MATCH_THRESHOLD = 0.35
 
@@ -167,10 +174,11 @@ class Anchors:
     cases: dict[str, str]
     institutions: dict[str, str]
     urls: dict[str, str]
+    figures: dict[str, str] = field(default_factory=dict)  # marks of cited figures, by key
 
     def keys(self) -> set[str]:
-        groups = (self.numbers, self.dates, self.cases, self.institutions, self.urls)
-        return {f"{tag}:{k}" for tag, g in zip("ndciu", groups, strict=True) for k in g}
+        groups = (self.numbers, self.dates, self.cases, self.institutions, self.urls, self.figures)
+        return {f"{tag}:{k}" for tag, g in zip("ndciuf", groups, strict=True) for k in g}
 
 
 def _mask(text: str, start: int, end: int) -> str:
@@ -202,6 +210,10 @@ def _number_key(digits: str, percent: str | None) -> str:
 def anchors(paragraph: str) -> Anchors:
     """The anchors of one paragraph (Markdown kept as written)."""
     text = paragraph
+    marks: dict[str, str] = {}
+    for m in cited.MARK.finditer(text):
+        marks.setdefault(m.group(1).lower(), m.group())
+        text = _mask(text, m.start(), m.end())
     urls: dict[str, str] = {}
     for m in _LINK.finditer(text):
         urls[m.group(1).rstrip("/")] = m.group(1)
@@ -246,7 +258,7 @@ def anchors(paragraph: str) -> Anchors:
     numbers: dict[str, str] = {}
     for m in _NUMBER.finditer(text):
         numbers.setdefault(_number_key(m.group(1), m.group(2)), m.group().strip())
-    return Anchors(numbers, dates, cases, institutions, urls)
+    return Anchors(numbers, dates, cases, institutions, urls, marks)
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -420,6 +432,7 @@ def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
                 ("date_differs", base_anchors.dates, other.dates),
                 ("case_number_differs", base_anchors.cases, other.cases),
                 ("institution_differs", base_anchors.institutions, other.institutions),
+                ("missing_figure", base_anchors.figures, other.figures),
             ):
                 left, right = _compare(a, b, kind == "date_differs")
                 if kind == "number_differs" and not (left and right):

@@ -168,7 +168,8 @@ class LetterOut(LetterBriefOut):
     import_problems: dict[str, list[dict[str, Any]]]
 
 
-def _signatory(item: queries.Numbered) -> dict[str, Any]:
+def signatory_out(item: queries.Numbered) -> dict[str, Any]:
+    """A numbered signatory as the API gives it (the public page's leaves out the uuid)."""
     s = item.signatory
     return {
         "uuid": s.uuid,
@@ -203,8 +204,8 @@ def _letter_out(request: HttpRequest, letter_uuid: UUID) -> dict[str, Any]:
             {"kind": d.kind, "row": d.row, "languages": list(d.languages), "detail": d.detail}
             for d in file.drifts
         ],
-        "organizations": [_signatory(item) for item in file.organizations],
-        "individuals": [_signatory(item) for item in file.individuals],
+        "organizations": [signatory_out(item) for item in file.organizations],
+        "individuals": [signatory_out(item) for item in file.individuals],
         "listed_twice": [
             {"kind": t.kind, "reason": t.reason, "keep": t.keep.uuid, "remove": t.remove.uuid}
             for t in file.twice

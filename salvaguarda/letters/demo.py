@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core.writes import update
-from salvaguarda.letters import services
+from salvaguarda.letters import services, services_signing
 from salvaguarda.letters.models import Letter
 
 SPANISH = """Asunto: Documentos migratorios para las personas devueltas a México
@@ -66,8 +66,8 @@ Individual signatories
 
 
 def seed_letter(by: User, organization: Organization) -> Letter:
-    """Import the demo letter for `organization` (inside its scope) and open it for
-    signatures until a month from now."""
+    """Import the demo letter for `organization` (inside its scope), open it for signatures
+    until a month from now, and open its public page."""
     letter = services.letter_import(
         by=by, organization=organization, texts={"es": SPANISH, "en": ENGLISH}
     )
@@ -80,4 +80,5 @@ def seed_letter(by: User, organization: Organization) -> Letter:
             "deadline": timezone.localdate() + datetime.timedelta(days=30),
         },
     )
+    services_signing.sign_on_page_open(by=by, letter=letter)
     return letter

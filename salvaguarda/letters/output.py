@@ -15,6 +15,7 @@ from django.utils import formats, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from salvaguarda.letters import figures, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Numbered, numbered
 
@@ -39,14 +40,17 @@ class Parts:
     subject: str
     date_line: str
     addressees: list[list[str]]  # the lines of each addressee
-    paragraphs: list[str]  # as written (Markdown links in them)
+    paragraphs: list[str]  # as written (Markdown links in them), figures' marks as their values
     headings: tuple[str, str]  # of the organizations and of the individuals, in its language
     organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
     individuals: list[str]  # "1. Name, title, affiliation"
 
 
 def parts_of(letter: Letter, version: LetterVersion) -> Parts:
+    """The version laid out; each figure's mark in its paragraphs is replaced by the figure's
+    value, written the same in every version (a mark without a figure stays as written)."""
     organizations, individuals = _lists(letter)
+    values = queries_figures.values_of(letter)
     return Parts(
         subject=version.subject or letter.subject,
         date_line=date_line(letter, version),
@@ -54,7 +58,7 @@ def parts_of(letter: Letter, version: LetterVersion) -> Parts:
             [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
             for a in version.addressees
         ],
-        paragraphs=list(version.paragraphs),
+        paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
         headings=HEADINGS.get(version.language, HEADINGS["en"]),
         organizations=[
             (f"{item.number}. {_organization_line(item.signatory)}", [m.name for m in item.members])
@@ -102,8 +106,8 @@ def with_links(text: str, plain: Callable[[str], str], link: Callable[[str, str]
 
 
 def markdown_of(letter: Letter, version: LetterVersion) -> str:
-    """The version as Markdown: subject, date line, addressees, paragraphs as written, then
-    the numbered signatories."""
+    """The version as Markdown: subject, date line, addressees, paragraphs as written (with
+    the figures' values), then the numbered signatories."""
     parts = parts_of(letter, version)
     out = [f"# {parts.subject}"]
     if parts.date_line:

@@ -5,18 +5,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from salvaguarda.accounts.models import Role
 from salvaguarda.core import audit
-from salvaguarda.letters import alignment, names
+from salvaguarda.letters import alignment, figures, names, queries_figures
 from salvaguarda.letters.document import Signatory as Listed
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 
 
 def letters_for(user: Any) -> QuerySet[Letter]:
-    return Letter.objects.all()
+    """The organization's letters, newest first, each with how many sign it (organizations
+    and coalitions on their own, and individuals)."""
+    return Letter.objects.annotate(
+        signature_count=Count("signatories", filter=Q(signatories__coalition__isnull=True))
+    )
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Twice:
 class Cell:
     language: str
     index: int | None  # the paragraph's index in its version, None when it is missing
-    text: str | None
+    text: str | None  # as written; HTML (escaped) showing the values when it carries marks
     changed: bool  # changed in this language since the versions were last marked in step
 
 
@@ -123,12 +127,13 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
     paragraphs = {v.language: list(v.paragraphs) for v in versions}
     rows = alignment.align(paragraphs) if paragraphs else []
     changed = set(_changed_since(versions, paragraphs))
+    values = queries_figures.values_of(letter)
     cells = [
         [
             Cell(
                 lang,
                 index,
-                paragraphs[lang][index] if index is not None else None,
+                _shown(paragraphs[lang][index], values) if index is not None else None,
                 (lang, index) in changed,
             )
             for lang, index in row.cells.items()
@@ -148,6 +153,12 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
     )
 
 
+def _shown(paragraph: str, values: dict[str, str]) -> str:
+    """A paragraph as written; one that carries figures' marks, as HTML that shows each mark's
+    value highlighted (the mark in its title)."""
+    return figures.replaced_html(paragraph, values) if figures.keys_in(paragraph) else paragraph
+
+
 def _changed_since(
     versions: list[LetterVersion], paragraphs: dict[str, list[str]]
 ) -> list[tuple[str, int]]:
@@ -157,9 +168,9 @@ def _changed_since(
     return alignment.changed_since(confirmed, paragraphs)
 
 
-def _twice(organizations: list[Numbered]) -> list[Twice]:
-    """Organizations signing twice, as `names.duplicates` finds them, mapped to their rows."""
-    listed = [
+def listed(organizations: list[Numbered]) -> list[Listed]:
+    """The numbered organizations in the shape `names.duplicates` reads."""
+    return [
         Listed(
             kind=item.signatory.kind,
             name=item.signatory.name,
@@ -169,12 +180,16 @@ def _twice(organizations: list[Numbered]) -> list[Twice]:
         for item in organizations
     ]
 
+
+def _twice(organizations: list[Numbered]) -> list[Twice]:
+    """Organizations signing twice, as `names.duplicates` finds them, mapped to their rows."""
+
     def row(position: tuple[int, ...]) -> Signatory:
         item = organizations[position[0]]
         return item.members[position[1]] if len(position) > 1 else item.signatory
 
     found = []
-    for duplicate in names.duplicates(listed, {}):
+    for duplicate in names.duplicates(listed(organizations), {}):
         keep = row(duplicate.keep)
         other = duplicate.second if duplicate.keep == duplicate.first else duplicate.first
         found.append(Twice(duplicate.kind, duplicate.reason, keep, row(other)))

@@ -17,7 +17,14 @@ from salvaguarda.core.access import (
     policy,
     signed_in_user,
 )
-from salvaguarda.letters import documents, output, queries, services
+from salvaguarda.letters import (
+    documents,
+    output,
+    queries,
+    queries_figures,
+    queries_signing,
+    services,
+)
 from salvaguarda.letters.forms import ImportForm, ParagraphForm
 from salvaguarda.letters.models import Letter, LetterVersion
 
@@ -54,6 +61,8 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
         "file": file,
         "letter": file.letter,
         "may_edit": queries.may_edit(active_role(request), request.user, file.letter),
+        "cited_figures": queries_figures.figures_of(file.letter, file.versions),
+        "signing": queries_signing.signing_for(request.user, active_role(request), file.letter),
     }
     return render(request, "letters/letter_detail.html", context)
 

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,6 +54,30 @@ class AppServer:
     quick_exit_url: str
     password: str = ""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # E-mail goes to files the tests read (`mails`), with links to this server.
+        self.env.update(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(self.mail_dir),
+            BASE_URL=self.url,
+        )
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+    def mails(self) -> list[EmailMessage]:
+        """The e-mails the app sent, oldest first (the file backend writes each connection's
+        messages to a file of its own, each followed by a line of dashes)."""
+        if not self.mail_dir.exists():
+            return []
+        found = []
+        for file in sorted(self.mail_dir.iterdir(), key=lambda f: (f.stat().st_mtime_ns, f.name)):
+            for raw in file.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    found.append(message_from_bytes(raw, _class=EmailMessage, policy=default))
+        return found
 
     @property
     def db_path(self) -> Path:

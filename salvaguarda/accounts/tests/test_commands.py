@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 from salvaguarda.accounts.models import Membership, Organization, Role, User
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.incidents.models import Incident
-from salvaguarda.letters.models import Letter
+from salvaguarda.letters.models import Letter, SignOnPage
 from salvaguarda.people.models import Person
 
 
@@ -43,6 +43,7 @@ class SeedDemoTest(TestCase):
         with organization_scope(Organization.objects.get(short_name="CJS").pk):
             letter = Letter.objects.get()
             self.assertEqual((letter.status, letter.versions.count()), ("open", 2))
+            self.assertTrue(SignOnPage.objects.filter(letter=letter).exists())
 
     def test_demo_codes_are_printed_in_development_only(self) -> None:
         with self.settings(VAR_DIR=self.tmp_dir()):

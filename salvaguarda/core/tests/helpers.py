@@ -197,3 +197,10 @@ class InOrganizationScope:
     def tearDown(self) -> None:
         self._scope.__exit__(None, None, None)
         super().tearDown()  # type: ignore[misc]
+
+
+def raw(table: str, column: str, pk: int) -> str:
+    """A column as the database holds it (read past the ORM, as a dump would show it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return str(cursor.fetchone()[0])

@@ -21,6 +21,7 @@ from salvaguarda.accounts.models import Invitation, SecurityKey
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.writes import update
 from salvaguarda.court import calendar as court_calendar
 from salvaguarda.court import imports as court_imports
 from salvaguarda.court import services as court_services
@@ -29,6 +30,8 @@ from salvaguarda.incidents import services as incident_services
 from salvaguarda.incidents.services import Upload
 from salvaguarda.incidents.tests.factories import make_incident
 from salvaguarda.letters import services as letter_services
+from salvaguarda.letters import services_figures as figure_services
+from salvaguarda.letters import services_signing as signing_services
 from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
@@ -179,6 +182,33 @@ class EveryUrlTest(TestCase):
                 organization=cls.cast.org,
                 texts={"es": SPANISH},  # signatories are public names, not case data
             )
+            cls.figure = figure_services.figure_add(
+                by=cls.cast.caseworker,
+                letter=cls.letter,
+                data={
+                    "kind": "outside",
+                    "label": "Devoluciones",
+                    "source": "Informe",
+                    "as_of": datetime.date(2025, 1, 1),
+                },
+                written="71,071",
+            ).figure
+            # A signature waiting for an editor: its contact is for the letter's editors only.
+            update(cls.letter, by=cls.cast.caseworker, values={"status": "open"})
+            signing_services.signature_request(
+                page=signing_services.sign_on_page_open(by=cls.cast.caseworker, letter=cls.letter),
+                letter=cls.letter,
+                data={
+                    "kind": "organization",
+                    "name": "Casa Canaria",
+                    "contact_name": f"{CANARY_GIVEN} {CANARY_FAMILY}",
+                    "email": "canario@example.org",
+                    "authorized": True,
+                },
+                address="192.0.2.1",
+            )
+            cls.signature = cls.letter.requests.get()
+            update(cls.signature, by=cls.cast.caseworker, values={"status": "pending"})
 
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
@@ -205,6 +235,8 @@ class EveryUrlTest(TestCase):
             "evidence_uuid": self.incident_parts["file"],
             "letter_uuid": self.letter.uuid,
             "signatory_uuid": self.letter.signatories(manager="unscoped").first().uuid,
+            "figure_uuid": self.figure.uuid,
+            "signature_uuid": self.signature.uuid,
             "language": "es",
             "kind": "pdf",
             "index": 0,

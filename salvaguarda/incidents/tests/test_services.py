@@ -9,13 +9,12 @@ from unittest import mock
 
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import TestCase
 from PIL import ExifTags, Image
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, InOrganizationScope, make_person
+from salvaguarda.core.tests.helpers import Cast, InOrganizationScope, make_person, raw
 from salvaguarda.incidents import services
 from salvaguarda.incidents.files import images, sniff
 from salvaguarda.incidents.models import (
@@ -31,12 +30,6 @@ from salvaguarda.incidents.tests.factories import make_incident
 from salvaguarda.people.services.records import return_record
 
 NOW = datetime.datetime(2025, 6, 1, 18, 0, tzinfo=datetime.UTC)
-
-
-def raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return str(cursor.fetchone()[0])
 
 
 def jpeg_with_gps() -> bytes:

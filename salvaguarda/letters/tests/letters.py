@@ -1,6 +1,15 @@
 # ruff: noqa: E501 - letters are written as they circulate, one paragraph a line
 """Two language versions of one letter, written for the tests, with one drift (a number) and
-duplicates (an organization alone and inside a coalition; a name spelled two ways)."""
+duplicates (an organization alone and inside a coalition; a name spelled two ways), and the
+test case that starts from them imported."""
+
+from typing import Any
+
+from django.test import TestCase
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast
+from salvaguarda.letters import queries, services
 
 SPANISH = """Asunto: Protección para personas devueltas
 
@@ -50,3 +59,32 @@ Signatory organizations
 Individual signatories
 - Maria Jose Hernandes, researcher
 """
+
+
+class ImportedLetterTestCase(TestCase):
+    """The two versions above imported by the cast's `importer` (so its editor)."""
+
+    importer = "caseworker"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = services.letter_import(
+                by=getattr(cls.cast, cls.importer),
+                organization=cls.cast.org,
+                texts={"es": SPANISH, "en": ENGLISH},
+            )
+
+    def scoped(self, function: Any, **kwargs: Any) -> Any:
+        with organization_scope(self.cast.org.pk):
+            return function(**kwargs)
+
+    def names(self) -> tuple[list[str], list[str]]:
+        """The signatories as numbered: organizations, then individuals."""
+        with organization_scope(self.cast.org.pk):
+            organizations, individuals = queries.numbered(list(self.letter.signatories.all()))
+        return (
+            [f"{i.number}. {i.signatory.name}" for i in organizations],
+            [f"{i.number}. {i.signatory.name}" for i in individuals],
+        )

@@ -5,47 +5,17 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test import TestCase
 from django.urls import reverse
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.core.tests.helpers import raw, sign_in
 from salvaguarda.letters import output, queries, services
 from salvaguarda.letters.models import Letter, Signatory
-from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
+from salvaguarda.letters.tests.letters import ENGLISH, ImportedLetterTestCase
 
 
-def raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return str(cursor.fetchone()[0])
-
-
-class EditingTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        cls.cast = Cast.build()
-        with organization_scope(cls.cast.org.pk):
-            cls.letter = services.letter_import(
-                by=cls.cast.caseworker,
-                organization=cls.cast.org,
-                texts={"es": SPANISH, "en": ENGLISH},
-            )
-
-    def scoped(self, function: Any, **kwargs: Any) -> Any:
-        with organization_scope(self.cast.org.pk):
-            return function(**kwargs)
-
-    def names(self) -> tuple[list[str], list[str]]:
-        with organization_scope(self.cast.org.pk):
-            organizations, individuals = queries.numbered(list(self.letter.signatories.all()))
-        return (
-            [f"{i.number}. {i.signatory.name}" for i in organizations],
-            [f"{i.number}. {i.signatory.name}" for i in individuals],
-        )
-
+class EditingTestCase(ImportedLetterTestCase):
     def url(self, name: str, *args: Any) -> str:
         return reverse(f"letters:{name}", args=[self.letter.uuid, *args])
 
@@ -343,9 +313,9 @@ FRENCH = """Objet : Protection des personnes renvoyées
 
 Madame la Secrétaire,
 
-Les organisations signataires ont documenté 71,071 renvois depuis 2019 et demandent le respect de l'amparo 302/2020.
+Nous avons documenté 71,071 renvois depuis 2019 selon l'amparo 302/2020.
 
-Nous demandons que des documents migratoires soient remis au [point d'entrée](https://example.org/puertos).
+Nous demandons des documents migratoires au [point d'entrée](https://example.org/puertos).
 
 Personnes signataires
 - Maria Jose Hernandes, chercheuse

@@ -5,26 +5,19 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.test import TestCase
 from django.utils import timezone, translation
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, audit_fails, make_person
+from salvaguarda.core.tests.helpers import Cast, audit_fails, make_person, raw
 from salvaguarda.people import queries_records, validation_records
 from salvaguarda.people.models import Consent, IdentityDocument, ReturnEvent, SafeguardCheck
 from salvaguarda.people.services import records
 
 TIJUANA = ZoneInfo("America/Tijuana")
 VALID_CURP = "HEGG560427MVZRRL04"  # RENAPO's own example
-
-
-def raw(table: str, column: str, pk: int) -> str:
-    """A value as the database holds it (as a dump would show it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return str(cursor.fetchone()[0])
 
 
 def a_return(**changes: object) -> dict[str, object]:
