@@ -421,7 +421,7 @@ class SpamTests(SigningTestCase):
                     data=ORGANIZATION,
                     address="192.0.2.9",
                 )
-        self.assertIn("no longer collects", str(raised.exception))
+        self.assertIn("ya no recibe firmas", str(raised.exception))
 
     def test_a_draft_shows_neither_its_text_nor_a_form(self) -> None:
         self.set_status(Letter.Status.DRAFT)
