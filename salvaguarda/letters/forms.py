@@ -165,12 +165,14 @@ class SignatoryForm(RuleForm):
         label=_("Organization of the network"),
         queryset=Organization.objects.none(),
         required=False,
+        empty_label="—",
         help_text=_("Its name, acronym, country and kind are filled in unless you write them."),
     )
     coalition = forms.ModelChoiceField(
         label=_("Signs inside the coalition"),
         queryset=Signatory.objects.none(),
         required=False,
+        empty_label="—",
         to_field_name="uuid",
     )
     name = forms.CharField(label=_("Name"), max_length=300, required=False)

@@ -22,6 +22,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from salvaguarda.letters.document import Signatory
 
 # Legal forms dropped from the end of an organization's name, as folded tokens.
@@ -185,13 +187,19 @@ def _org(position: tuple[int, ...], name: str, acronym: str = "") -> _Org:
 def _same(a: _Org, b: _Org) -> str:
     """Why a and b are the same organization, or ""."""
     if a.key and a.key == b.key:
-        return f"same key: {a.key}"
+        return _("the same name without accents, capitals and legal suffixes: %(key)s") % {
+            "key": a.key
+        }
     if a.acronym and a.acronym == b.acronym and _related(a.key, b.key):
-        return f"same acronym {a.acronym}: {a.key} ~ {b.key}"
+        return _("the same acronym %(acronym)s: %(first)s ~ %(second)s") % {
+            "acronym": a.acronym,
+            "first": a.key,
+            "second": b.key,
+        }
     if a.acronym and a.acronym == b.key.replace(" ", ""):
-        return f"{b.name} is the acronym of {a.name}"
+        return _("%(short)s is the acronym of %(long)s") % {"short": b.name, "long": a.name}
     if b.acronym and b.acronym == a.key.replace(" ", ""):
-        return f"{a.name} is the acronym of {b.name}"
+        return _("%(short)s is the acronym of %(long)s") % {"short": a.name, "long": b.name}
     return ""
 
 
@@ -267,7 +275,7 @@ def _individual_duplicates(by_language: dict[str, list[Signatory]]) -> list[Dupl
     for li, lang in enumerate(languages[1:], start=1):
         others = [(_display(s.name), person_key(s.name)) for s in by_language[lang]]
         by_key: dict[str, list[int]] = defaultdict(list)
-        for q, (_, key) in enumerate(others):
+        for q, (_shown, key) in enumerate(others):
             by_key[key].append(q)
         for p, (display, key) in enumerate(reference):
             if not key or any(others[q][0] == display for q in by_key.get(key, [])):

@@ -60,6 +60,11 @@ class LetterFile:
     individuals: list[Numbered]
     twice: list[Twice]
 
+    @property
+    def problem_count(self) -> int:
+        """How many lines the import (and versions added later) could not read."""
+        return sum(len(found) for found in self.letter.import_report.get("problems", {}).values())
+
 
 def numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Numbered]]:
     """Numbers computed from the order, never typed: organizations and coalitions 1, 2, 3...,

@@ -1,5 +1,7 @@
 import time
 
+from django.utils import translation
+
 from salvaguarda.letters.document import Signatory
 from salvaguarda.letters.names import (
     Duplicate,
@@ -87,14 +89,15 @@ def test_alone_and_in_coalition_keeps_the_membership() -> None:
         coalition("Red Fronteriza por el Asilo", "Albergue San José", "Casa Refugio Esperanza"),
         org("Otra Organización"),
     ]
-    found = duplicates(organizations, {})
+    with translation.override("en"):
+        found = duplicates(organizations, {})
     assert found == [
         Duplicate(
             "alone_and_in_coalition",
             (0,),
             (1, 1),
             (1, 1),
-            "same key: casa refugio esperanza",
+            "the same name without accents, capitals and legal suffixes: casa refugio esperanza",
         )
     ]
 
