@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Membership, Organization, User
 from salvaguarda.core import audit
-from salvaguarda.core.writes import Errors, checked, create, prepared, remove, update
+from salvaguarda.core.writes import (
+    Errors,
+    checked,
+    create,
+    create_many,
+    prepared,
+    remove,
+    update,
+)
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion
@@ -47,17 +55,16 @@ def import_report(versions: Mapping[str, ParsedVersion]) -> dict[str, Any]:
 
 
 def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion) -> None:
-    position = 0
+    """The reference version's signatories, in order (numbers follow from `position`), written
+    at once: the organizations, coalitions and individuals, then the coalitions' members."""
+    signing: list[SignatoryRow] = []
+    members: list[SignatoryRow] = []
 
-    def add(item: Signatory, kind: str, coalition: SignatoryRow | None = None) -> SignatoryRow:
-        nonlocal position
-        position += 1
-        return create(
-            SignatoryRow,
-            by=by,
-            org_id=org_id,
+    def row(item: Signatory, kind: str, coalition: SignatoryRow | None = None) -> SignatoryRow:
+        return SignatoryRow(
+            organization_id=org_id,
             letter=letter,
-            position=position,
+            position=len(signing) + len(members) + 1,
             kind=kind,
             name=item.name[:300],
             acronym=item.acronym[:60],
@@ -68,11 +75,14 @@ def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion
         )
 
     for item in parsed.organizations:
-        row = add(item, item.kind)
-        for member in item.members:
-            add(Signatory(kind="organization", name=member), "organization", coalition=row)
-    for item in parsed.individuals:
-        add(item, "individual")
+        signing.append(block := row(item, item.kind))
+        members.extend(
+            row(Signatory(kind="organization", name=name), "organization", block)
+            for name in item.members
+        )
+    signing.extend(row(item, "individual") for item in parsed.individuals)
+    create_many(SignatoryRow, signing, by=by)
+    create_many(SignatoryRow, members, by=by)  # their coalitions have their ids now
 
 
 @transaction.atomic

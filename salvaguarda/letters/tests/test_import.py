@@ -51,6 +51,18 @@ class ImportTests(TestCase):
             AuditEvent.objects.filter(object_uuid=letter.uuid, action="create").exists()
         )
 
+    def test_each_signatory_is_audited_in_order_with_its_coalition(self) -> None:
+        letter = self.imported(es=SPANISH, en=ENGLISH)
+        with organization_scope(self.cast.org.pk):
+            rows = list(letter.signatories.order_by("position"))
+        self.assertEqual([r.position for r in rows], list(range(1, len(rows) + 1)))
+        self.assertEqual([r.coalition_id for r in rows[1:3]], [rows[0].pk, rows[0].pk])
+        events = AuditEvent.objects.filter(object_type="letters.signatory", action="create")
+        self.assertEqual({e.object_uuid for e in events}, {r.uuid for r in rows})
+        self.assertTrue(all("name" in e.fields and "letter" not in e.fields for e in events))
+        sequences = sorted(e.sequence for e in AuditEvent.objects.filter(chain=events[0].chain))
+        self.assertEqual(sequences, list(range(1, len(sequences) + 1)))
+
     def test_a_text_that_is_not_a_letter_is_refused_and_nothing_saved(self) -> None:
         with self.assertRaises(ValidationError) as caught:
             self.imported(es=SPANISH, en="Hola, ¿nos vemos mañana?")
