@@ -90,14 +90,16 @@ def record(
 ) -> AuditEvent:
     """Append one entry to the organization's chain (or the network chain)."""
     event = _event(
-        action=action,
-        actor=actor,
-        organization_id=organization_id,
-        obj=obj,
-        object_type=object_type,
-        object_uuid=object_uuid,
-        fields=fields,
-        detail=detail,
+        {
+            "action": action,
+            "actor": actor,
+            "organization_id": organization_id,
+            "obj": obj,
+            "object_type": object_type,
+            "object_uuid": object_uuid,
+            "fields": fields,
+            "detail": detail,
+        }
     )
     _add([event])
     return event
@@ -106,32 +108,21 @@ def record(
 def record_each(entries: Iterable[dict[str, Any]]) -> None:
     """Append many entries at once (each a mapping of `record`'s arguments): one lock of the
     chain head and one insert, for a write of many rows."""
-    _add([_event(**entry) for entry in entries])
+    _add([_event(entry) for entry in entries])
 
 
-def _event(
-    *,
-    action: str,
-    actor: Any = None,
-    organization_id: int | None = None,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_uuid: uuid.UUID | None = None,
-    fields: Iterable[str] = (),
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_uuid = object_uuid or getattr(obj, "uuid", None)
+def _event(entry: dict[str, Any]) -> AuditEvent:
+    obj = entry.get("obj")
+    object_type = entry.get("object_type") or (obj._meta.label_lower if obj is not None else "")
     return AuditEvent(
-        organization_id=organization_id,
+        organization_id=entry.get("organization_id"),
         at=timezone.now(),
-        actor_id=getattr(actor, "pk", None),
-        action=action,
+        actor_id=getattr(entry.get("actor"), "pk", None),
+        action=entry["action"],
         object_type=object_type,
-        object_uuid=object_uuid,
-        fields=sorted(fields),
-        detail=detail or {},
+        object_uuid=entry.get("object_uuid") or getattr(obj, "uuid", None),
+        fields=sorted(entry.get("fields") or ()),
+        detail=entry.get("detail") or {},
     )
 
 

@@ -112,7 +112,7 @@ def _set_fields(row: OrgScopedModel) -> list[str]:
         f.name
         for f in row._meta.concrete_fields
         if f.editable
-        and not (f.is_relation and issubclass(f.related_model, OrgScopedModel))
+        and not (isinstance(f.related_model, type) and issubclass(f.related_model, OrgScopedModel))
         and not blank(getattr(row, f.attname))
     ]
 
