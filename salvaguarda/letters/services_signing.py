@@ -376,9 +376,39 @@ def _decidable(signature: SignatureRequest) -> Letter:
     return letter
 
 
+@dataclass(frozen=True)
+class DecisionMail:
+    """What the e-mail telling the signer of the editors' decision says."""
+
+    to: str
+    language: str
+    subject: str
+    name: str
+    added: bool
+
+
+def _send_decision(mail: DecisionMail) -> None:
+    with translation.override(_mail_language(mail.language)):
+        try:
+            send_mail(
+                subject=(
+                    _("Your signature is on the letter: %(subject)s")
+                    if mail.added
+                    else _("Your signature was not added: %(subject)s")
+                )
+                % {"subject": mail.subject},
+                message=render_to_string("letters/email_signature_decision.txt", {"mail": mail}),
+                from_email=None,
+                recipient_list=[mail.to],
+            )
+        except OSError as exc:  # an SMTP error: the decision stands, only the news is lost
+            logger.warning("A signature decision could not be sent (%s).", type(exc).__name__)
+
+
 def _decide(
     by: User, signature: SignatureRequest, status: str, signatory: Signatory | None
 ) -> None:
+    """Record the editor's decision and tell the signer once it is committed."""
     update(
         signature,
         by=by,
@@ -389,6 +419,14 @@ def _decide(
             "signatory": signatory,
         },
     )
+    mail = DecisionMail(
+        to=signature.email,
+        language=signature.language,
+        subject=queries_signing.subject_in(signature.letter, signature.language),
+        name=signature.name,
+        added=status != Status.REJECTED,
+    )
+    transaction.on_commit(partial(_send_decision, mail))
 
 
 @transaction.atomic

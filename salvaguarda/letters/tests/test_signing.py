@@ -478,6 +478,20 @@ class EditorTests(SigningTestCase):
         self.editor().post(self.action("approve", signature))
         self.assertEqual(self.names(), before)
 
+    def test_the_signer_is_told_of_the_decision_in_their_language(self) -> None:
+        signature = self.signed_and_confirmed(ORGANIZATION)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.editor().post(self.action("approve", signature))
+        told = mail.outbox[-1]
+        self.assertEqual(told.to, ["rosa@laspalmas.example.org"])
+        self.assertIn("Protección para personas devueltas", told.subject)
+        self.assertIn(signature.name, told.body)
+        other = self.signed_and_confirmed({**PERSON, "email": "otra@example.org"})
+        with self.captureOnCommitCallbacks(execute=True):
+            self.editor().post(self.action("reject", other))
+        self.assertEqual(mail.outbox[-1].to, ["otra@example.org"])
+        self.assertNotEqual(mail.outbox[-1].subject, told.subject)
+
     def test_a_member_who_is_not_an_editor_gets_403_and_sees_no_contact(self) -> None:
         signature = self.signed_and_confirmed(ORGANIZATION)
         member = self.editor(self.cast.caseworker)
