@@ -15,6 +15,25 @@ SOURCES = ["salvaguarda", "templates", "static", "locale"]
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.mo")
 LANGUAGES = ["es", "en"]
 VOLATILE = re.compile(r'^"POT-Creation-Date:.*\n', re.MULTILINE)
+KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
+
+
+def _untranslated(catalog: str) -> list[str]:
+    """The msgids of the catalog with an empty translation (a plural with any form empty),
+    however their lines are wrapped."""
+    found = []
+    for entry in catalog.split("\n\n")[1:]:  # the first entry is the header
+        values: dict[str, str] = {}
+        key = ""
+        for line in entry.splitlines():
+            if matched := KEYWORD.match(line):
+                key, values[matched[1]] = matched[1], matched[2]
+            elif line.startswith('"') and key:
+                values[key] += line[1:-1]
+        translations = [v for k, v in values.items() if k.startswith("msgstr")]
+        if values.get("msgid") and (not translations or not all(translations)):
+            found.append(values["msgid"])
+    return found
 
 
 class Command(BaseCommand):
@@ -52,7 +71,7 @@ class Command(BaseCommand):
         spanish = (committed / "es/LC_MESSAGES/django.po").read_text(encoding="utf-8")
         if "#, fuzzy" in spanish.split("\n\n", 1)[1]:
             problems.append("locale/es has fuzzy translations.")
-        untranslated = re.findall(r'\nmsgid "(.+)"\nmsgstr ""\n\n', spanish + "\n")
+        untranslated = _untranslated(spanish)
         if untranslated:
             problems.append(
                 f"locale/es has {len(untranslated)} untranslated strings, e.g. {untranslated[0]!r}."
