@@ -24,7 +24,7 @@ from salvaguarda.core.writes import (
 )
 from salvaguarda.letters import alignment, names
 from salvaguarda.letters.document import ParsedVersion, Signatory
-from salvaguarda.letters.models import Letter, LetterVersion
+from salvaguarda.letters.models import Letter, LetterVersion, SignatureRequest
 from salvaguarda.letters.models import Signatory as SignatoryRow
 from salvaguarda.letters.parsing import parse_version
 
@@ -237,12 +237,43 @@ def versions_mark_in_step(*, by: User, letter: Letter) -> None:
         )
 
 
+def signatures_follow(
+    removed: SignatoryRow, *, by: User | None, into: SignatoryRow | None = None
+) -> None:
+    """The signatures asked for on the public page that counted through `removed` (approved as
+    it, or merged into it), before it leaves the letter: after a merge they count through the
+    signatory kept; otherwise they wait for an editor again (their signers did not withdraw)."""
+    for signature in SignatureRequest.objects.filter(signatory=removed):
+        values: dict[str, Any] = (
+            {"signatory": into}
+            if into is not None
+            else {
+                "status": SignatureRequest.Status.PENDING,
+                "signatory": None,
+                "decided_at": None,
+                "decided_by": None,
+            }
+        )
+        for field, value in values.items():
+            setattr(signature, field, value)
+        signature.modified_by = by
+        signature.save(update_fields=[*values, "modified_by", "modified_at"])
+        audit.record(
+            action=audit.Action.UPDATE,
+            actor=by,
+            organization_id=signature.organization_id,
+            obj=signature,
+            fields=list(values),
+        )
+
+
 @transaction.atomic
 def signatory_merge(*, by: User, keep: SignatoryRow, duplicate: SignatoryRow) -> None:
     """Keep one of two signatures of the same organization; the other is removed (with its
     members, if it was a coalition's)."""
     if keep.letter_id != duplicate.letter_id or keep.pk == duplicate.pk:
         raise ValidationError(_("These two signatures are not of the same letter."))
+    signatures_follow(duplicate, by=by, into=keep)
     remove(duplicate, by=by, detail={"merged_into": str(keep.uuid)})
 
 
@@ -484,4 +515,5 @@ def signatory_move(*, by: User, signatory: SignatoryRow, offset: int) -> None:
 @transaction.atomic
 def signatory_remove(*, by: User, signatory: SignatoryRow) -> None:
     """Take a signature off the letter (a coalition's members go with it)."""
+    signatures_follow(signatory, by=by)
     remove(signatory, by=by)

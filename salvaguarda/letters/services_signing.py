@@ -347,7 +347,11 @@ def signature_withdraw(*, page: SignOnPage, token: str) -> SignatureRequest:
             code="sent",
         )
     signatory = signature.signatory if signature.status in COUNTED else None
+    signature.status = Status.WITHDRAWN
+    signature.signatory = None
+    _public_save(signature, ["status", "signatory"], created=False)
     if signatory is not None:
+        services.signatures_follow(signatory, by=None)  # others who signed through it
         signatory.delete()
         audit.record(
             action=audit.Action.DELETE,
@@ -356,9 +360,6 @@ def signature_withdraw(*, page: SignOnPage, token: str) -> SignatureRequest:
             obj=signatory,
             detail={"withdrawn": str(signature.uuid)},
         )
-    signature.status = Status.WITHDRAWN
-    signature.signatory = None
-    _public_save(signature, ["status", "signatory"], created=False)
     return signature
 
 

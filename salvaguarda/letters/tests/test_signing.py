@@ -264,6 +264,41 @@ class WithdrawalTests(SigningTestCase):
         self.assertIsNone(removed.actor_id)
         self.assertEqual(removed.detail, {"withdrawn": str(signature.uuid)})
 
+    def test_others_who_signed_through_a_withdrawn_signatory_wait_again(self) -> None:
+        first = self.signed_and_confirmed(ORGANIZATION)
+        second = self.signed_and_confirmed(
+            {**ORGANIZATION, "contact_name": "Otra Persona", "email": "otra@laspalmas.example.org"}
+        )
+        signatory = self.scoped(
+            services_signing.signature_approve, by=self.cast.legal, signature=first
+        )
+        self.scoped(
+            services_signing.signature_merge,
+            by=self.cast.legal,
+            signature=second,
+            into=signatory,
+        )
+        self.client.post(self.link("withdraw", message=0))  # the first signer's e-mail
+        statuses = {r.pk: (r.status, r.signatory_id) for r in self.requests()}
+        self.assertEqual(statuses[first.pk], (Status.WITHDRAWN, None))
+        self.assertEqual(statuses[second.pk], (Status.PENDING, None))
+
+    def test_a_merge_or_a_removal_by_an_editor_carries_the_signatures_along(self) -> None:
+        signature = self.signed_and_confirmed(ORGANIZATION)
+        added = self.scoped(
+            services_signing.signature_approve, by=self.cast.legal, signature=signature
+        )
+        with organization_scope(self.cast.org.pk):
+            kept = Signatory.objects.filter(coalition=None, kind="organization").first()
+        self.scoped(services.signatory_merge, by=self.cast.legal, keep=kept, duplicate=added)
+        self.assertEqual(
+            (self.request_().status, self.request_().signatory_id), (Status.APPROVED, kept.pk)
+        )
+        self.scoped(services.signatory_remove, by=self.cast.legal, signatory=kept)
+        self.assertEqual(
+            (self.request_().status, self.request_().signatory_id), (Status.PENDING, None)
+        )
+
     def test_a_signature_cannot_be_withdrawn_once_the_letter_is_sent(self) -> None:
         signature = self.signed_and_confirmed(ORGANIZATION)
         self.scoped(services_signing.signature_approve, by=self.cast.legal, signature=signature)
