@@ -5,7 +5,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, policy, signed_in_user
-from salvaguarda.core.forms import RuleForm
+from salvaguarda.core.forms import saved
 from salvaguarda.court import queries, services
 from salvaguarda.court.forms import (
     AttendanceForm,
@@ -35,17 +34,6 @@ def _post(request: HttpRequest) -> Any:
 
 def _to_case(case: ImmigrationCase) -> HttpResponse:
     return redirect("court:case", case_uuid=case.uuid)
-
-
-def _saved(request: HttpRequest, form: RuleForm, write: Any, message: str) -> bool:
-    """Run the service write; True when it was saved, else its messages go on the form."""
-    try:
-        write()
-    except ValidationError as exc:
-        form.add_rule_errors(exc)
-        return False
-    messages.success(request, message)
-    return True
 
 
 def _leads(person: Person) -> list[tuple[str, str]]:
@@ -80,7 +68,7 @@ def person_case(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.service_data(timezone.get_current_timezone())
         opened: list[ImmigrationCase] = []
-        if _saved(
+        if saved(
             request,
             form,
             lambda: opened.append(
@@ -112,7 +100,7 @@ def case_edit(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     form = CaseForm(_post(request), initial=initial, leads=_leads(person))
     if request.method == "POST" and form.is_valid():
         data = form.service_data(timezone.get_current_timezone())
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.case_update(
@@ -129,7 +117,7 @@ def interview_add(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     case = queries.case_get_for(request.user, case_uuid)
     form = InterviewForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.interview_record(
@@ -147,7 +135,7 @@ def representation_add(request: HttpRequest, case_uuid: uuid.UUID) -> HttpRespon
     case = queries.case_get_for(request.user, case_uuid)
     form = RepresentationForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.representation_record(
@@ -169,7 +157,7 @@ def representation_edit(
     initial = {f: getattr(found, f) for f in services.REPRESENTATION_FIELDS}
     form = RepresentationForm(_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.representation_update(
@@ -191,7 +179,7 @@ def hearing_add(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     form = HearingForm(_post(request), initial={"court": case.court})
     del form.fields["reason"]
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.hearing_schedule(
@@ -212,7 +200,7 @@ def hearing_edit(
     hearing = queries.hearing_get_for(request.user, case, hearing_uuid)
     form = HearingForm(_post(request), initial=HearingForm.initial_for(hearing))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.hearing_update(
@@ -237,7 +225,7 @@ def hearing_attendance(
     initial = {f: getattr(hearing, f) for f in services.ATTENDANCE_FIELDS}
     form = AttendanceForm(_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.hearing_attendance(

@@ -2,7 +2,6 @@
 perpetrators, consents, complaints and evidence files (and the file downloads)."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, policy, signed_in_user
-from salvaguarda.core.forms import RuleForm
+from salvaguarda.core.forms import RuleForm, saved
 from salvaguarda.incidents import queries, services
 from salvaguarda.incidents.forms import (
     ComplaintForm,
@@ -32,17 +31,6 @@ def _post(request: HttpRequest) -> Any:
 
 def _to_incident(incident: Incident) -> HttpResponse:
     return redirect("incidents:detail", incident_uuid=incident.uuid)
-
-
-def _saved(request: HttpRequest, form: RuleForm, write: Callable[[], Any], message: str) -> bool:
-    """Run the service write; True when it was saved, else its messages go on the form."""
-    try:
-        write()
-    except ValidationError as exc:
-        form.add_rule_errors(exc)
-        return False
-    messages.success(request, message)
-    return True
 
 
 def _form_page(
@@ -80,7 +68,7 @@ def victim_add(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
     form = VictimForm(_post(request))
     if request.method == "POST" and form.is_valid():
         data = _victim_data(form)
-        if data is not None and _saved(
+        if data is not None and saved(
             request,
             form,
             lambda: services.victim_add(by=signed_in_user(request), incident=incident, data=data),
@@ -111,7 +99,7 @@ def perpetrator_add(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpRespo
     incident = queries.incident_get_for(request.user, incident_uuid)
     form = PerpetratorEditForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.perpetrator_add(
@@ -129,7 +117,7 @@ def perpetrator_edit(request: HttpRequest, perpetrator_uuid: uuid.UUID) -> HttpR
     initial = {f: getattr(perpetrator, f) for f in services.PERPETRATOR_FIELDS}
     form = PerpetratorEditForm(_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.perpetrator_update(
@@ -158,7 +146,7 @@ def consent_add(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
     incident = queries.incident_get_for(request.user, incident_uuid)
     form = ConsentForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.consent_record(
@@ -184,7 +172,7 @@ def complaint_add(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpRespons
     incident = queries.incident_get_for(request.user, incident_uuid)
     form = ComplaintForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.complaint_record(
@@ -202,7 +190,7 @@ def complaint_edit(request: HttpRequest, complaint_uuid: uuid.UUID) -> HttpRespo
     initial = {f: getattr(complaint, f) for f in services.COMPLAINT_FIELDS}
     form = ComplaintForm(_post(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _saved(
+        if saved(
             request,
             form,
             lambda: services.complaint_update(
@@ -233,7 +221,7 @@ def files_add(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpResponse:
         ]
         if not uploads:
             form.add_error("evidence", _("Choose at least one file."))
-        elif _saved(
+        elif saved(
             request,
             form,
             lambda: services.evidence_add(

@@ -2,6 +2,7 @@
 its versions side by side, its drifts, its duplicates and its signatories."""
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from salvaguarda.core.access import (
     policy,
     signed_in_user,
 )
+from salvaguarda.core.forms import saved
 from salvaguarda.letters import (
     documents,
     output,
@@ -80,16 +82,14 @@ def paragraph_edit(
         initial={"text": version.paragraphs[index]},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.paragraph_update(
-                by=signed_in_user(request),
-                version=version,
-                index=index,
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
+        write = partial(
+            services.paragraph_update,
+            by=signed_in_user(request),
+            version=version,
+            index=index,
+            text=form.cleaned_data["text"],
+        )
+        if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     return render(
         request,

@@ -3,16 +3,17 @@ and its signatories by hand (added from the network's directory or from outside,
 moved up or down, removed)."""
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, active_role, policy, signed_in_user
+from salvaguarda.core.forms import saved
 from salvaguarda.letters import queries, services
 from salvaguarda.letters.forms import LetterForm, NewVersionForm, SignatoryForm, VersionForm
 from salvaguarda.letters.models import Letter
@@ -42,17 +43,16 @@ def letter_edit(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.letter_update(
-                by=signed_in_user(request),
-                letter=letter,
-                data=data,
-                lead_organizations=data.pop("lead_organizations"),
-                editors=data.pop("editors"),
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
+        leads, editors = data.pop("lead_organizations"), data.pop("editors")
+        write = partial(
+            services.letter_update,
+            by=signed_in_user(request),
+            letter=letter,
+            data=data,
+            lead_organizations=leads,
+            editors=editors,
+        )
+        if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     return _page(request, letter, _("The letter"), form)
 
@@ -66,13 +66,13 @@ def version_edit(request: HttpRequest, letter_uuid: uuid.UUID, language: str) ->
         initial=VersionForm.initial_of(version),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.version_update(
-                by=signed_in_user(request), version=version, data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
+        write = partial(
+            services.version_update,
+            by=signed_in_user(request),
+            version=version,
+            data=form.cleaned_data,
+        )
+        if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     heading = _("The %(language)s version: heading and addressees") % {"language": language.upper()}
     return _page(request, letter, heading, form)
@@ -83,16 +83,14 @@ def version_add(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     letter = _editable(request, letter_uuid)
     form = NewVersionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.version_add(
-                by=signed_in_user(request),
-                letter=letter,
-                language=form.cleaned_data["language"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
+        write = partial(
+            services.version_add,
+            by=signed_in_user(request),
+            letter=letter,
+            language=form.cleaned_data["language"],
+            text=form.cleaned_data["text"],
+        )
+        if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     return _page(request, letter, _("Add a version in another language"), form)
 
@@ -110,19 +108,16 @@ def signatory_add(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
         initial={"kind": request.GET.get("kind", "organization")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.signatory_add(
-                by=signed_in_user(request),
-                letter=letter,
-                data=_signatory_data(form),
-                coalition=form.cleaned_data["coalition"],
-                directory=form.cleaned_data["directory_organization"],
-                verified=form.cleaned_data["verified"],
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
-            messages.success(request, _("The signatory was added."))
+        write = partial(
+            services.signatory_add,
+            by=signed_in_user(request),
+            letter=letter,
+            data=_signatory_data(form),
+            coalition=form.cleaned_data["coalition"],
+            directory=form.cleaned_data["directory_organization"],
+            verified=form.cleaned_data["verified"],
+        )
+        if saved(request, form, write, _("The signatory was added.")):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     return _page(request, letter, _("Add a signatory"), form)
 
@@ -139,17 +134,15 @@ def signatory_edit(
         initial=SignatoryForm.initial_of(signatory),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.signatory_update(
-                by=signed_in_user(request),
-                signatory=signatory,
-                data=_signatory_data(form),
-                directory=form.cleaned_data["directory_organization"],
-                verified=form.cleaned_data["verified"],
-            )
-        except ValidationError as exc:
-            form.add_rule_errors(exc)
-        else:
+        write = partial(
+            services.signatory_update,
+            by=signed_in_user(request),
+            signatory=signatory,
+            data=_signatory_data(form),
+            directory=form.cleaned_data["directory_organization"],
+            verified=form.cleaned_data["verified"],
+        )
+        if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
     return _page(request, letter, signatory.name, form, signatory=signatory)
 
