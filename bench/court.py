@@ -927,6 +927,41 @@ def delete_tables(tables: tuple[str, ...]) -> None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
 
 
+def reusable_state(
+    marker: Path,
+    *,
+    version: int,
+    people_generated_at: Any,
+    exists: bool,
+    tables: tuple[str, ...],
+    what: str,
+    db: str,
+    scale: int,
+) -> dict[str, Any] | None:
+    """The marker's state when the data it describes can be reused (same generation, made from
+    the same people, still there); else None, the tables emptied for a new generation. On
+    SQLite the page cache is enlarged for the generation that follows."""
+    from django.db import connection
+
+    state = json.loads(marker.read_text()) if marker.exists() else None
+    if (
+        state is not None
+        and state.get("version") == version
+        and state.get("people_generated_at") == people_generated_at
+        and exists
+    ):
+        common.log(f"{db}: reusing the {what} of scale {scale:,}")
+        return dict(state)
+    if exists or state is not None:
+        common.log(f"{db}: {what} of another generation: making it again")
+        delete_tables(tables)
+        marker.unlink(missing_ok=True)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -400000")
+    return None
+
+
 def analyze_tables(tables: tuple[str, ...]) -> float:
     from django.db import connection
 
@@ -954,30 +989,25 @@ def generate_main(scale: int, db: str) -> int:
 
     people_state = json.loads(people_marker(db, scale).read_text())
     common.setup_django()
-    from django.db import connection
     from django.utils import timezone
 
     from salvaguarda.accounts.models import Membership, Organization, Role
     from salvaguarda.court.models import Hearing
 
     marker = marker_path(db, scale)
-    state = json.loads(marker.read_text()) if marker.exists() else None
-    if (
-        state is not None
-        and state.get("version") == GENERATION_VERSION
-        and state.get("people_generated_at") == people_state.get("generated_at")
-        and Hearing.unscoped.exists()
-    ):
-        common.log(f"{db}: reusing the court data of scale {scale:,}")
-        print(json.dumps(state))
+    reused = reusable_state(
+        marker,
+        version=GENERATION_VERSION,
+        people_generated_at=people_state.get("generated_at"),
+        exists=Hearing.unscoped.exists(),
+        tables=COURT_TABLES,
+        what="court data",
+        db=db,
+        scale=scale,
+    )
+    if reused is not None:
+        print(json.dumps(reused))
         return 0
-    if Hearing.unscoped.exists() or state is not None:
-        common.log(f"{db}: court data of another generation: making it again")
-        delete_tables(COURT_TABLES)
-        marker.unlink(missing_ok=True)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -400000")
     now = timezone.now().replace(microsecond=0)
     generator = CourtGenerator(scale, now)
     started = time.monotonic()

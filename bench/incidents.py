@@ -344,35 +344,30 @@ TABLES = (
 
 
 def generate_main(scale: int, db: str) -> int:
-    from bench.court import analyze_tables, delete_tables
+    from bench.court import analyze_tables, reusable_state
     from bench.court import marker_path as court_marker
 
     court_state = json.loads(court_marker(db, scale).read_text())
     common.setup_django()
-    from django.db import connection
     from django.utils import timezone
 
     from salvaguarda.accounts.models import Membership, Organization
     from salvaguarda.incidents.models import Incident
 
     marker = marker_path(db, scale)
-    state = json.loads(marker.read_text()) if marker.exists() else None
-    if (
-        state is not None
-        and state.get("version") == GENERATION_VERSION
-        and state.get("people_generated_at") == court_state.get("people_generated_at")
-        and Incident.unscoped.exists()
-    ):
-        common.log(f"{db}: reusing the incidents of scale {scale:,}")
-        print(json.dumps(state))
+    reused = reusable_state(
+        marker,
+        version=GENERATION_VERSION,
+        people_generated_at=court_state.get("people_generated_at"),
+        exists=Incident.unscoped.exists(),
+        tables=TABLES,
+        what="incidents",
+        db=db,
+        scale=scale,
+    )
+    if reused is not None:
+        print(json.dumps(reused))
         return 0
-    if Incident.unscoped.exists() or state is not None:
-        common.log(f"{db}: incidents of another generation: making them again")
-        delete_tables(TABLES)
-        marker.unlink(missing_ok=True)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -400000")
     now = timezone.now().replace(microsecond=0)
     generator = generator_class()(scale, now)
     started = time.monotonic()
