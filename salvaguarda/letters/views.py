@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.access import (
@@ -91,10 +92,12 @@ def paragraph_edit(
         )
         if saved(request, form, write):
             return redirect("letters:detail", letter_uuid=letter.uuid)
+    heading = gettext("%(language)s version, paragraph %(number)s") % {
+        "language": language.upper(),
+        "number": index + 1,
+    }
     return render(
-        request,
-        "letters/paragraph_form.html",
-        {"form": form, "letter": letter, "version": version, "number": index + 1},
+        request, "letters/edit_form.html", {"form": form, "letter": letter, "heading": heading}
     )
 
 
