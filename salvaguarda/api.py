@@ -286,11 +286,9 @@ def _patterns() -> list[URLPattern]:
         if required is None:
             raise ImproperlyConfigured(f"The API URL {entry.name!r} has no access policy.")
         # Read by AccessPolicyMiddleware (and the URL isolation test), and by ApiTokenMiddleware,
-        # which answers refusals of API views in JSON. A public operation refuses no one, so it
-        # is not marked: ApiTokenMiddleware would answer an anonymous request 401.
+        # which answers refusals of API views in JSON.
         setattr(entry.callback, "access_policy", required)  # noqa: B010
-        if required is not Policy.PUBLIC:
-            setattr(entry.callback, "api_view", True)  # noqa: B010
+        setattr(entry.callback, "api_view", True)  # noqa: B010
         patterns.append(entry)
     return patterns
 

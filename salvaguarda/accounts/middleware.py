@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from salvaguarda.accounts.api_tokens import api_token_authenticate
 from salvaguarda.accounts.models import UserSession
 from salvaguarda.accounts.services import SIGNED_IN_AT_KEY
-from salvaguarda.core.access import policy_of, role_allows
+from salvaguarda.core.access import Policy, policy_of, role_allows
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -113,9 +113,10 @@ class ApiTokenMiddleware:
     header on its own. A token that is not valid gets 401 at once, never a fallback to the
     session. Elsewhere than under /api/ the header is ignored: tokens do not open HTML pages.
 
-    For API views (marked `api_view`), an anonymous request gets a JSON 401 and a role the
-    view's policy does not allow a JSON 404, before AccessPolicyMiddleware (which would answer
-    with a redirect to the sign-in page or an HTML page, and stays as the backstop).
+    For API views (marked `api_view`) that are not public, an anonymous request gets a JSON 401
+    and a role the view's policy does not allow a JSON 404, before AccessPolicyMiddleware (which
+    would answer with a redirect to the sign-in page or an HTML page, and stays as the
+    backstop).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -150,11 +151,11 @@ class ApiTokenMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if not getattr(view, "api_view", False):
-            return None
+        required = policy_of(view)
+        if not getattr(view, "api_view", False) or required is Policy.PUBLIC:
+            return None  # not the API's, or refuses no one (a letter's public sign-on page)
         if not request.user.is_authenticated:
             return api_refusal(401)
-        required = policy_of(view)
         membership = getattr(request, "membership", None)
         role = membership.role if membership else None
         if required is not None and not role_allows(role, required):
