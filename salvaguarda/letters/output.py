@@ -46,10 +46,14 @@ class Parts:
     individuals: list[str]  # "1. Name, title, affiliation"
 
 
-def parts_of(letter: Letter, version: LetterVersion) -> Parts:
+def parts_of(
+    letter: Letter,
+    version: LetterVersion,
+    lists: tuple[list[Numbered], list[Numbered]] | None = None,
+) -> Parts:
     """The version laid out; each figure's mark in its paragraphs is replaced by the figure's
     value, written the same in every version (a mark without a figure stays as written)."""
-    organizations, individuals = _lists(letter)
+    organizations, individuals = lists or _lists(letter)  # `lists`: numbered already
     values = queries_figures.values_of(letter)
     return Parts(
         subject=version.subject or letter.subject,

@@ -123,7 +123,7 @@ def public_letter(page: SignOnPage, *wanted: str) -> PublicLetter:
         letter,
         version,
         languages,
-        output.parts_of(letter, version),
+        output.parts_of(letter, version, (organizations, individuals)),
         organizations,
         individuals,
         collecting(letter, page.organization),

@@ -130,18 +130,14 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
     letter = queries.letter_get_for(request.user, letter_uuid)
     version = queries.version_of(letter, language)
     parts = output.parts_of(letter, version)
-    organizations, individuals = queries.numbered(list(letter.signatories.all()))
     return render(
         request,
         "letters/letter_text.html",
         {
             "letter": letter,
             "version": version,
-            "date_line": parts.date_line,
+            "parts": parts,
             "paragraphs": [output.paragraph_html(p) for p in parts.paragraphs],
-            "organizations": organizations,
-            "individuals": individuals,
-            "headings": parts.headings,
         },
     )
 
