@@ -1,0 +1,533 @@
+"""Search quality: is the right person first among thousands of namesakes?
+
+    .venv/bin/python -m bench.search_quality --scale 10000 [--db sqlite|postgresql|both]
+        [--queries 1000] [--fresh]
+
+On the benchmark network (`bench/generate.py`, reused when already generated), `--queries`
+people are drawn at random. Each one's names and date of birth are taken as the truth, then
+written twice with realistic variation (`bench/variation.py`): as registered (the person's
+record is changed through `people.services.person_update`, so the search index is rebuilt
+the app's own way) and as searched. Each search runs through the list page's own query
+function (`people.queries.persons_page_for`, with the date of birth, year or age when the
+page's filters take one), and beside it a plain-text fuzzy baseline over the same people's
+decrypted names: rapidfuzz (WRatio, and token_sort_ratio) with a bonus for the same or a
+neighbouring birth year, the best a developer would write quickly.
+
+Reported per database: recall@1 (the person first), recall@page-1 (on the page's first page:
+its `people`, the strong matches above its cut-off; `others`, the "other possible matches"
+under it, counted apart), p50/p95 latency in the process (the page's query, its audit entry
+and decrypting the names it shows), the baseline's figures over the same queries, and the
+misses split by kind of variation. Everything runs inside one transaction rolled back at the
+end: the database is left as it was. Results: `var/bench/search-quality-<scale>-latest.json`.
+"""
+
+import argparse
+import contextlib
+import dataclasses
+import datetime
+import json
+import os
+import random
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bench import common
+from bench import variation as V
+
+SEED = 14
+PAGE = 20  # the baseline's first page, as long as the list page's
+PARTICLE_SHARE = 0.05  # of the true identities drawn, given a surname with a particle
+YEAR_BONUS = {0: 5.0, 1: 2.0}  # the baseline's birth-year tie-break, on a 0..100 score
+BASELINE_SCORERS = ("WRatio", "token_sort_ratio")
+QUERY_LIMIT_S = 30
+
+
+# --- the plain-text baseline ---------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, letters and digits: what a developer would compare."""
+    from rapidfuzz import utils
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return str(
+        utils.default_process("".join(c for c in decomposed if not unicodedata.combining(c)))
+    )
+
+
+class Baseline:
+    """rapidfuzz over every decrypted full name, the birth year as a tie-break."""
+
+    def __init__(self, ids: list[int], names: list[str], years: list[int | None]) -> None:
+        self.ids = ids
+        self.names = [fold(n) for n in names]
+        self.years = years
+
+    def set(self, index: int, name: str, year: int | None) -> None:
+        self.names[index] = fold(name)
+        self.years[index] = year
+
+    def bonus(self, index: int, year: int | None) -> float:
+        known = self.years[index]
+        if year is None or known is None:
+            return 0.0
+        return YEAR_BONUS.get(abs(known - year), 0.0)
+
+    def search(self, text: str, year: int | None, scorer_name: str) -> list[int]:
+        """The first page's person ids, best first (newest first among equals)."""
+        from rapidfuzz import fuzz, process
+
+        scorer = getattr(fuzz, scorer_name)
+        query = fold(text)
+        top = process.extract(query, self.names, scorer=scorer, processor=None, limit=PAGE)
+        if not top:
+            return []
+        # Whatever the bonus, nothing under the page's last score minus the largest bonus
+        # can enter the page: score those again with their bonus.
+        floor = max(0.0, top[-1][1] - max(YEAR_BONUS.values()))
+        near = process.extract(
+            query, self.names, scorer=scorer, processor=None, limit=5000, score_cutoff=floor
+        )
+        ranked = sorted(near, key=lambda hit: (-(hit[1] + self.bonus(hit[2], year)), -hit[2]))
+        return [self.ids[index] for _name, _score, index in ranked[:PAGE]]
+
+
+# --- the page's own search ---------------------------------------------------------------------
+
+
+def page_search() -> Callable[[Any, V.Writing], tuple[list[int], list[int], bool]]:
+    """The list page's query, as helper C's entry point documents it (/tmp/team/C-api.md):
+    `persons_page_for(user, PersonFilters(name=…, birth=BirthQuery|None))`, page 1; its
+    `people` (page 1) and `others` (under the cut-off). Returns (page 1 ids, other ids, whether
+    the birth date was passed: False while the page takes none)."""
+    from salvaguarda.people import queries
+
+    names = {f.name for f in dataclasses.fields(queries.PersonFilters)}
+    takes_birth = "birth" in names
+    birth_query: Any = None
+    parse_birth: Any = None
+    if takes_birth:
+        from salvaguarda.people import search
+
+        birth_query = search.BirthQuery
+        parse_birth = getattr(search, "parse_birth", None)
+
+    def run(user: Any, query: V.Writing) -> tuple[list[int], list[int], bool]:
+        extra: dict[str, Any] = {}
+        birth = query.birth
+        if takes_birth and birth is not None:
+            if birth.age is not None and parse_birth is not None:
+                extra["birth"] = parse_birth(f"{birth.age} años")
+            else:
+                extra["birth"] = birth_query(year=birth.year, month=birth.month, day=birth.day)
+        page = queries.persons_page_for(
+            user, queries.PersonFilters(name=query.text, **extra), page=1
+        )
+        others = list(getattr(page, "others", []) or [])
+        # What the page decrypts to show them.
+        shown = [p.full_name for p in page.people] + [p.full_name for p in others]
+        del shown
+        return [p.pk for p in page.people], [p.pk for p in others], takes_birth
+
+    return run
+
+
+# --- one database ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Case:
+    person_id: int
+    index: int  # in the baseline's lists
+    truth: V.Identity
+    registered: V.Writing
+    query: V.Writing
+    namesakes: int = 0  # other people registered with the same given name and first surname
+
+
+def load_people(org_id: int) -> tuple[list[int], list[V.Identity]]:
+    from salvaguarda.core.scoping import organization_scope
+    from salvaguarda.people.models import Person
+
+    ids: list[int] = []
+    people: list[V.Identity] = []
+    with organization_scope(org_id):
+        rows = (
+            Person.objects.order_by("id")
+            .only(
+                "id",
+                "organization",
+                "given_names",
+                "first_surname",
+                "second_surname",
+                "date_of_birth",
+                "nationality",
+            )
+            .iterator(chunk_size=5000)
+        )
+        for p in rows:
+            ids.append(p.pk)
+            people.append(
+                V.Identity(
+                    p.given_names or "",
+                    p.first_surname or "",
+                    p.second_surname or "",
+                    p.date_of_birth,
+                    p.nationality or "",
+                )
+            )
+    return ids, people
+
+
+def key_of(given: str, first: str) -> str:
+    words = fold(given).split()
+    return f"{words[0] if words else ''} {fold(first)}"
+
+
+def draw_cases(
+    ids: list[int], people: list[V.Identity], count: int, today: datetime.date
+) -> list[Case]:
+    rng = random.Random(SEED)
+    cases = []
+    for index in sorted(rng.sample(range(len(ids)), min(count, len(ids)))):
+        truth = people[index]
+        if rng.random() < PARTICLE_SHARE:
+            truth = V.with_particle(truth, rng)
+        written = V.registered(truth, rng)
+        if written.birth is not None and (day := written.birth.as_date()) and day > today:
+            written = dataclasses.replace(
+                written, birth=dataclasses.replace(written.birth, month=1)
+            )
+        cases.append(Case(ids[index], index, truth, written, V.searched(truth, rng, today)))
+    return cases
+
+
+def register(user: Any, org_id: int, cases: list[Case]) -> None:
+    """Each drawn person's record rewritten as registered, through the app's own service."""
+    from salvaguarda.core.scoping import organization_scope
+    from salvaguarda.people.models import Person
+    from salvaguarda.people.services import person_update
+
+    with organization_scope(org_id):
+        people = Person.objects.in_bulk([c.person_id for c in cases])
+        for case in cases:
+            written = case.registered
+            birth = written.birth
+            person_update(
+                by=user,
+                person=people[case.person_id],
+                data={
+                    "given_names": written.given,
+                    "first_surname": written.first,
+                    "second_surname": written.second,
+                    "date_of_birth": birth.as_date() if birth else None,
+                    "birth_precision": birth.precision if birth else "exact",
+                },
+            )
+
+
+def rate(hits: list[bool]) -> float | None:
+    return round(sum(hits) / len(hits), 3) if hits else None
+
+
+def summary(records: list[dict[str, Any]], systems: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"queries": len(records)}
+    for system in systems:
+        out[system] = {
+            "recall_at_1": rate([r[system]["rank"] == 1 for r in records]),
+            "recall_at_page_1": rate([r[system]["rank"] is not None for r in records]),
+        }
+    return out
+
+
+def by_kind(records: list[dict[str, Any]], systems: list[str]) -> dict[str, Any]:
+    """For each kind of variation: how many queries carry it and the recalls among them; and
+    each kind's share of the page's misses (at 1 and on page 1)."""
+    kinds = sorted({k for r in records for k in r["kinds"]})
+    missed_first = [r for r in records if r["page"]["rank"] != 1]
+    missed_page = [r for r in records if r["page"]["rank"] is None]
+    table = {}
+    for kind in kinds:
+        some = [r for r in records if kind in r["kinds"]]
+        row = summary(some, systems)
+        row["share_of_misses_at_1"] = rate([kind in r["kinds"] for r in missed_first])
+        row["share_of_misses_on_page_1"] = rate([kind in r["kinds"] for r in missed_page])
+        table[kind] = row
+    return table
+
+
+def namesake_band(count: int) -> str:
+    for top, band in ((0, "0"), (4, "1-4"), (19, "5-19"), (99, "20-99")):
+        if count <= top:
+            return band
+    return "100+"
+
+
+def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
+    from django.db import OperationalError, reset_queries, transaction
+    from django.utils import timezone
+
+    from bench.measure import time_limit
+    from salvaguarda.accounts.models import Membership, Role
+    from salvaguarda.core.scoping import organization_scope
+
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(organization__short_name="BENCH-TIJ", role=Role.CASEWORKER)
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit("No benchmark organization: run bench.generate first.")
+    user, org_id = membership.user, membership.organization_id
+    today = timezone.localdate()
+    started = time.monotonic()
+    ids, people = load_people(org_id)
+    decrypt_seconds = time.monotonic() - started
+    common.log(f"{db}: {len(ids):,} people decrypted in {decrypt_seconds:.1f} s")
+    cases = draw_cases(ids, people, queries, today)
+    baseline = Baseline(
+        ids, [p.full for p in people], [p.born.year if p.born else None for p in people]
+    )
+    search = page_search()
+    systems = ["page", *(f"baseline_{s}" for s in BASELINE_SCORERS)]
+    records: list[dict[str, Any]] = []
+    timings: dict[str, list[float]] = {s: [] for s in systems}
+    takes_birth = False
+    timed_out = 0
+    with transaction.atomic():
+        started = time.monotonic()
+        register(user, org_id, cases)
+        register_seconds = time.monotonic() - started
+        for case in cases:
+            birth = case.registered.birth
+            baseline.set(case.index, case.registered.text, birth.year if birth else None)
+        keys = Counter(key_of(p.given, p.first) for p in people)
+        for case in cases:
+            keys[key_of(people[case.index].given, people[case.index].first)] -= 1
+            keys[key_of(case.registered.given, case.registered.first)] += 1
+        for case in cases:
+            same = keys[key_of(case.truth.given, case.truth.first)]
+            own = key_of(case.registered.given, case.registered.first) == key_of(
+                case.truth.given, case.truth.first
+            )
+            case.namesakes = same - (1 if own else 0)
+        for case in cases[:5]:  # warm the caches (keys, compiled queries) outside the figures
+            with contextlib.suppress(OperationalError), transaction.atomic():
+                with organization_scope(org_id), time_limit(QUERY_LIMIT_S):
+                    search(user, case.query)
+        for case in cases:
+            record: dict[str, Any] = {
+                "person": case.person_id,
+                "truth": case.truth.full,
+                "registered": case.registered.text,
+                "query": case.query.text,
+                "query_birth": dataclasses.asdict(case.query.birth) if case.query.birth else None,
+                "kinds": [*case.registered.kinds, *case.query.kinds],
+                "namesakes": namesake_band(case.namesakes),
+            }
+            try:
+                # A savepoint each: a search stopped by the time limit leaves the others be.
+                with transaction.atomic(), organization_scope(org_id):
+                    with time_limit(QUERY_LIMIT_S):
+                        one = time.perf_counter()
+                        first, others, takes_birth = search(user, case.query)
+                        timings["page"].append((time.perf_counter() - one) * 1000)
+            except OperationalError:
+                timed_out += 1
+                timings["page"].append(QUERY_LIMIT_S * 1000.0)
+                first, others = [], []
+            rank = first.index(case.person_id) + 1 if case.person_id in first else None
+            record["page"] = {
+                "rank": rank,
+                "shown": len(first),
+                "in_others": case.person_id in others,
+            }
+            year = case.query.birth.year if case.query.birth else None
+            for scorer in BASELINE_SCORERS:
+                one = time.perf_counter()
+                found = baseline.search(case.query.text, year, scorer)
+                timings[f"baseline_{scorer}"].append((time.perf_counter() - one) * 1000)
+                rank = found.index(case.person_id) + 1 if case.person_id in found else None
+                record[f"baseline_{scorer}"] = {"rank": rank}
+            records.append(record)
+            reset_queries()
+        transaction.set_rollback(True)  # the database as it was
+    result: dict[str, Any] = {
+        "people": len(ids),
+        "queries": len(records),
+        "birth_passed_to_page": takes_birth,
+        "timed_out": timed_out,
+        "decrypt_all_seconds": round(decrypt_seconds, 1),
+        "register_seconds": round(register_seconds, 1),
+        **summary(records, systems),
+    }
+    for system in systems:
+        result[system]["p50_ms"] = round(common.percentile(timings[system], 0.50), 1)
+        result[system]["p95_ms"] = round(common.percentile(timings[system], 0.95), 1)
+    result["page"]["in_others"] = rate([r["page"]["in_others"] for r in records])
+    result["page"]["mean_shown"] = round(sum(r["page"]["shown"] for r in records) / len(records), 1)
+    result["page"]["not_found"] = rate(
+        [r["page"]["rank"] is None and not r["page"]["in_others"] for r in records]
+    )
+    result["by_kind"] = by_kind(records, systems)
+    bands = sorted(
+        {r["namesakes"] for r in records}, key=lambda b: int(b.rstrip("+").split("-")[0])
+    )
+    result["by_namesakes"] = {
+        band: summary([r for r in records if r["namesakes"] == band], systems) for band in bands
+    }
+    result["misses"] = [r for r in records if r["page"]["rank"] != 1][:60]
+    from bench.generate import search_fingerprint
+
+    result["search_module"] = search_fingerprint()
+    return result
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def percent(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def best_baseline(result: dict[str, Any]) -> str:
+    """The baseline scorer that put the person first most often."""
+    keys = [f"baseline_{scorer}" for scorer in BASELINE_SCORERS]
+    return max(keys, key=lambda k: result[k]["recall_at_1"] or 0)
+
+
+def table(scale: int, results: dict[str, Any]) -> str:
+    dbs = [db for db in common.DATABASES if db in results]
+    lines = [f"search quality, {scale:,} people: " + ", ".join(dbs)]
+    head = f"{'':<34}" + "".join(f"{db:>14}" for db in dbs)
+    lines += [head, "-" * len(head)]
+
+    def row(title: str, show: Callable[[dict[str, Any]], str]) -> None:
+        lines.append(f"{title:<34}" + "".join(f"{show(results[db]):>14}" for db in dbs))
+
+    row("queries", lambda r: f"{r['queries']:,}")
+    row("birth date passed to the page", lambda r: "yes" if r["birth_passed_to_page"] else "no")
+    row("page: recall@1", lambda r: percent(r["page"]["recall_at_1"]))
+    row("page: recall@page-1", lambda r: percent(r["page"]["recall_at_page_1"]))
+    row("page: under the cut-off", lambda r: percent(r["page"]["in_others"]))
+    row("page: not found", lambda r: percent(r["page"]["not_found"]))
+    row("page: people on page 1 (mean)", lambda r: str(r["page"]["mean_shown"]))
+    row("page: p50 (ms)", lambda r: str(r["page"]["p50_ms"]))
+    row("page: p95 (ms)", lambda r: str(r["page"]["p95_ms"]))
+    for scorer in BASELINE_SCORERS:
+        key = f"baseline_{scorer}"
+        row(f"{scorer}: recall@1", lambda r, k=key: percent(r[k]["recall_at_1"]))
+        row(f"{scorer}: recall@20", lambda r, k=key: percent(r[k]["recall_at_page_1"]))
+        row(f"{scorer}: p95 (ms)", lambda r, k=key: str(r[k]["p95_ms"]))
+    lines.append("(targets at 1,000,000 people: recall@1 ≥ 90 %, page-1 ≥ 99 %, p95 < 100 ms)")
+    for db in dbs:
+        kinds = results[db]["by_kind"]
+        best = best_baseline(results[db])
+        short = "TS" if best == "baseline_token_sort_ratio" else "WR"
+        lines.append("")
+        lines.append(
+            f"{db}: by kind of variation{'':<10}{'n':>6} {'page@1':>8} {'page-1':>8} "
+            f"{short + '@1':>7} {short + '@20':>7} {'of misses@1':>12}"
+        )
+        for kind, figures in sorted(
+            kinds.items(), key=lambda kv: kv[1]["page"]["recall_at_1"] or 0
+        ):
+            wr = figures[best]
+            lines.append(
+                f"  {kind:<40}{figures['queries']:>6} {percent(figures['page']['recall_at_1']):>8} "
+                f"{percent(figures['page']['recall_at_page_1']):>8} "
+                f"{percent(wr['recall_at_1']):>7} {percent(wr['recall_at_page_1']):>7} "
+                f"{percent(figures['share_of_misses_at_1']):>12}"
+            )
+        lines.append(f"{db}: by namesakes (others with the same given name and first surname)")
+        bands = results[db]["by_namesakes"]
+        for band in sorted(bands, key=lambda b: int(b.rstrip("+").split("-")[0])):
+            figures = bands[band]
+            wr = figures[best]
+            lines.append(
+                f"  {band:<40}{figures['queries']:>6} {percent(figures['page']['recall_at_1']):>8} "
+                f"{percent(figures['page']['recall_at_page_1']):>8} "
+                f"{percent(wr['recall_at_1']):>7} {percent(wr['recall_at_page_1']):>7}"
+            )
+    return "\n".join(lines)
+
+
+def run_scale(scale: int, dbs: list[str], queries: int, fresh: bool) -> dict[str, Any]:
+    from bench import run
+
+    common.log(f"search quality, scale {scale:,}: generating (or reusing) on {', '.join(dbs)}")
+    started = time.monotonic()
+    steps = [["bench.generate", "--scale", str(scale), *(["--fresh"] if fresh else [])]]
+    generated = {db: found[0] for db, found in run.in_parallel(scale, dbs, steps).items()}
+    results: dict[str, Any] = {}
+    for db in dbs:
+        out = common.BENCH_DIR / f"search-quality-{scale}-{db}.json"
+        log = common.BENCH_DIR / f"search-quality-{scale}-{db}.log"
+        on_db = ["--scale", str(scale), "--db", db]
+        if db == "postgresql":
+            run.run_python("bench.search_quality", ["grant", *on_db], db, scale, log)
+        run.run_python(
+            "bench.search_quality",
+            ["measure", *on_db, "--queries", str(queries), "--out", str(out)],
+            db,
+            scale,
+            log,
+            app_role=db == "postgresql",  # as the server connects: row-level security applies
+        )
+        results[db] = json.loads(out.read_text())
+        results[db]["generation"] = generated[db]
+    text = table(scale, results)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    report = {
+        "scale": scale,
+        "queries": queries,
+        "seconds": round(time.monotonic() - started, 1),
+        "load_average_end": list(os.getloadavg()),
+        "results": results,
+        "table": text.splitlines(),
+    }
+    common.write_json(common.BENCH_DIR / f"search-quality-{scale}-{stamp}.json", report)
+    common.write_json(common.BENCH_DIR / f"search-quality-{scale}-latest.json", report)
+    print()
+    print(text)
+    print(f"\n(written to var/bench/search-quality-{scale}-{stamp}.json, {report['seconds']} s)\n")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", nargs="?", choices=["run", "measure", "grant"], default="run")
+    parser.add_argument("--scale", default="10000", help="people; comma-separated")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--fresh", action="store_true", help="generate again even if present")
+    parser.add_argument("--out")
+    args = parser.parse_args(argv)
+    common.BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if args.command == "run":
+        dbs = list(common.DATABASES) if args.db == "both" else [args.db]
+        for scale in (int(s) for s in str(args.scale).split(",") if s.strip()):
+            run_scale(scale, dbs, args.queries, args.fresh)
+        return 0
+    common.setup_django()
+    if args.command == "grant":
+        from django.db import connection
+
+        from bench import web
+
+        web.app_role(connection)
+        return 0
+    result = measure(int(args.scale), args.db, args.queries)
+    common.write_json(common.Path(args.out), result)
+    print(json.dumps({k: v for k, v in result.items() if k not in ("misses", "by_kind")}))
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(BrokenPipeError):
+        sys.exit(main())
