@@ -14,7 +14,7 @@ which `bulk_create` calls. Households are generated in the order of their first 
 references and creation dates grow together as in a real deployment.
 
 A database already generated at this scale is reused (a marker file records it) unless
-`--fresh`; its name tokens are rebuilt when `salvaguarda/people/search.py` changed since.
+`--fresh`; its name tokens are rebuilt when `salvaguarda/people/search/` changed since.
 """
 
 import argparse
@@ -517,7 +517,7 @@ class Generator:
         ins.insert(Person, persons, with_id=True)
         if tokens is not None:
             token_rows = [
-                (org_id, row.person_id, row.kind, row.token)
+                (org_id, row.person_id, row.kind, row.token, row.word_mask, row.grams)
                 for person in persons
                 for row in tokens(person)
             ]
@@ -1044,8 +1044,10 @@ def token_builder() -> Any:
 def search_fingerprint() -> str:
     """Of the code that makes name tokens: when it changes, the tokens are made again."""
     digest = hashlib.sha256()
-    for part in ("people/search.py", "lib/phonetics.py", "lib/normalize.py"):
-        path = common.ROOT / "salvaguarda" / part
+    root = common.ROOT / "salvaguarda"
+    parts = sorted((root / "people" / "search").glob("*.py"))
+    parts += [root / "people" / "vocabularies" / "nicknames.csv"]
+    for path in [*parts, root / "lib" / "phonetics.py", root / "lib" / "normalize.py"]:
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -1081,13 +1083,15 @@ def rebuild_tokens() -> int:
                         "first_surname",
                         "second_surname",
                         "other_names",
+                        "date_of_birth",
+                        "birth_precision",
                     )
                     .order_by("pk")[:5000]
                 )
                 if not batch:
                     break
                 rows = [
-                    (org.pk, row.person_id, row.kind, row.token)
+                    (org.pk, row.person_id, row.kind, row.token, row.word_mask, row.grams)
                     for person in batch
                     for row in tokens(person)
                 ]
@@ -1102,7 +1106,7 @@ def rebuild_tokens() -> int:
     return total
 
 
-NAME_INDEX_COLUMNS = "organization_id, person_id, kind, token"
+NAME_INDEX_COLUMNS = "organization_id, person_id, kind, token, word_mask, grams"
 
 
 def prepare_database(db: str, scale: int, fresh: bool) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from salvaguarda.people.models import (
 )
 from salvaguarda.people.queries_records import documents_expiring, safeguard_status
 from salvaguarda.people.queries_screening import needs_of
+from salvaguarda.people.search import BirthQuery
+from salvaguarda.people.search import ranking as search_ranking
 
 PAGE_SIZE = 20
 
@@ -40,9 +42,13 @@ AGE_BANDS = (
 
 @dataclass(frozen=True)
 class PersonFilters:
-    """What the list can be narrowed by. None of it identifies a person alone."""
+    """What the list can be narrowed by. None of it identifies a person alone.
+
+    `birth` is given with a name only: it ranks the people found, it never filters them out.
+    """
 
     name: str = ""
+    birth: BirthQuery | None = None
     city: str = ""
     returned_from: datetime.date | None = None
     returned_to: datetime.date | None = None
@@ -62,6 +68,8 @@ class PersonPage:
     people: list[Person]
     number: int
     has_next: bool
+    # A name search's weak matches, shown under its last page as "other possible matches".
+    others: list[Person] = field(default_factory=list)
 
 
 def person_count() -> int:
@@ -111,8 +119,12 @@ def persons_for(
         queryset = queryset.filter(priority=filters.priority)
     years = _birth_years(filters.age_band, timezone.localdate())
     if years:
-        # By year of birth: a band is exact to within the months of one birthday.
-        queryset = queryset.filter(birth_year__range=years)
+        # By year of birth: a band is exact to within the months of one birthday. A name
+        # search keeps the people whose age is unknown: the person sought may be one of them.
+        in_band = Q(birth_year__range=years)
+        if filters.name:
+            in_band |= Q(birth_year__isnull=True)
+        queryset = queryset.filter(in_band)
     for related in (_needs_matching(filters), _returns_matching(filters)):
         if related is not None:
             if between and connection.vendor == "postgresql":
@@ -183,29 +195,43 @@ def persons_page_for(user: Any, filters: PersonFilters, *, page: int = 1) -> Per
     assert org_id is not None  # noqa: S101 - the scope middleware guarantees it
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
+    others: list[Person] = []
     if filters.name:
-        restrict = persons_for(user, filters) if len(filters.used()) > 1 else None
-        ids = search.rank_persons(
-            organization_id=org_id,
-            text=filters.name,
-            candidates=restrict,
-            limit=PAGE_SIZE + 1,
-            offset=offset,
-        )
-        by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-        people = [by_id[pk] for pk in ids if pk in by_id]
+        people, others = _search_page(user, filters, org_id, offset)
     else:
         people = _newest_first(user, filters, offset, PAGE_SIZE + 1)
     has_next = len(people) > PAGE_SIZE
     people = people[:PAGE_SIZE]
+    detail: dict[str, Any] = {"count": len(people), "filters": filters.used(), "page": page}
+    if filters.name:
+        detail["others"] = len(others)
     audit.record(
         action=audit.Action.SEARCH if filters.name else audit.Action.LIST,
         actor=user,
         organization_id=org_id,
         object_type=Person._meta.label_lower,
-        detail={"count": len(people), "filters": filters.used(), "page": page},
+        detail=detail,
     )
-    return PersonPage(people, page, has_next)
+    return PersonPage(people, page, has_next, others)
+
+
+def _search_page(
+    user: Any, filters: PersonFilters, org_id: int, offset: int
+) -> tuple[list[Person], list[Person]]:
+    """One page of good matches (and one more, to know whether a page follows) and, on the
+    last page, the weak matches under it."""
+    restrict = persons_for(user, filters) if set(filters.used()) - {"name", "birth"} else None
+    ranking = search.search_persons(
+        organization_id=org_id,
+        text=filters.name,
+        birth=filters.birth,
+        candidates=restrict,
+        pool=max(search_ranking.POOL, offset + PAGE_SIZE + 1),
+    )
+    ids = ranking.strong[offset : offset + PAGE_SIZE + 1]
+    weak = ranking.weak[: search_ranking.WEAK_SHOWN] if len(ids) <= PAGE_SIZE else []
+    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids + weak)}
+    return [by_id[pk] for pk in ids if pk in by_id], [by_id[pk] for pk in weak if pk in by_id]
 
 
 def person_get_for(user: Any, person_uuid: uuid.UUID) -> Person:

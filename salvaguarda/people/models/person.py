@@ -217,7 +217,8 @@ class PersonLocation(OrgScopedModel):
 
 
 class NameToken(models.Model):
-    """One keyed hash of a name token (or of its phonetic key) of a person, for search.
+    """One keyed hash of a name term of a person (or of its phonetic key, of the full name a
+    nickname stands for, of the birth date), for search; see `salvaguarda.people.search`.
 
     64-bit truncated HMACs keep the table small; a collision only adds a candidate that the
     ranking pushes down. What these tokens reveal is written in docs/security.md.
@@ -226,6 +227,8 @@ class NameToken(models.Model):
     class Kind(models.IntegerChoices):
         EXACT = 1, _("Exact token")
         PHONETIC = 2, _("Phonetic key")
+        ALIAS = 3, _("Full name of a nickname")
+        BIRTH = 4, _("Birth date")
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
@@ -233,6 +236,10 @@ class NameToken(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     token = models.BigIntegerField()
+    # Which of the person's name words the term stands for, one bit each (0: the birth date).
+    word_mask = models.PositiveSmallIntegerField(default=0)
+    # The keyed letter pairs of a single word (EXACT rows only), for graded typo tolerance.
+    grams = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [

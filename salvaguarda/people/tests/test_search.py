@@ -14,8 +14,8 @@ from salvaguarda.accounts.models import Organization, Role, User
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, member
 from salvaguarda.core.tests.test_rls import PROBE_ROLE, ensure_probe_role
-from salvaguarda.people import search
 from salvaguarda.people.models import NameToken, Person
+from salvaguarda.people.search import candidates as search_candidates
 from salvaguarda.people.search import name_token_rows, name_tokens_refresh, rank_persons
 
 # label: (given names, first surname, second surname)
@@ -119,8 +119,8 @@ CASES = [
 def exact_ranking() -> Iterator[None]:
     """Budgets large enough for the ranking statement to read every matching row."""
     with (
-        mock.patch.object(search, "NAIVE_ROWS", 10**9),
-        mock.patch.object(search, "WINDOW_ROWS", 10**9),
+        mock.patch.object(search_candidates, "NAIVE_ROWS", 10**9),
+        mock.patch.object(search_candidates, "WINDOW_ROWS", 10**9),
     ):
         yield
 
@@ -234,9 +234,9 @@ class NameSearchTest(TestCase):
         with exact_ranking():
             exact = {query: self.rank(query, limit=100) for query in queries}
         with (
-            mock.patch.object(search, "NAIVE_ROWS", 0),
-            mock.patch.object(search, "ANCHOR_ROWS", 3),
-            mock.patch.object(search, "WINDOW_ROWS", 1000),
+            mock.patch.object(search_candidates, "NAIVE_ROWS", 0),
+            mock.patch.object(search_candidates, "ANCHOR_ROWS", 3),
+            mock.patch.object(search_candidates, "WINDOW_ROWS", 1000),
         ):
             for query in queries:
                 with self.subTest(query=query):
@@ -265,8 +265,8 @@ class NameSearchTest(TestCase):
             with (
                 self.subTest(few=few),
                 organization_scope(self.org.pk),
-                mock.patch.object(search, "PREFILTER_ROWS", 2),
-                mock.patch.object(search, "FEW_CANDIDATES", few),
+                mock.patch.object(search_candidates, "PREFILTER_ROWS", 2),
+                mock.patch.object(search_candidates, "FEW_CANDIDATES", few),
                 exact_ranking(),
             ):
                 candidates = Person.objects.filter(pk__in=[last, before_last])
@@ -282,8 +282,8 @@ class NameSearchTest(TestCase):
     def test_misspellings_among_filtered_candidates(self) -> None:
         with (
             organization_scope(self.org.pk),
-            mock.patch.object(search, "PREFILTER_ROWS", 1),
-            mock.patch.object(search, "FEW_CANDIDATES", 0),
+            mock.patch.object(search_candidates, "PREFILTER_ROWS", 1),
+            mock.patch.object(search_candidates, "FEW_CANDIDATES", 0),
         ):
             candidates = Person.objects.exclude(pk=self.crowd[0].pk)
             for query, label in CASES:
@@ -319,10 +319,10 @@ class NameSearchTest(TestCase):
             rows = cursor.fetchall()
         self.assertTrue(rows)
         for row in rows:
-            self.assertTrue(all(isinstance(value, int) for value in row), row)
+            self.assertTrue(all(value is None or isinstance(value, int) for value in row), row)
         self.assertEqual(
             set(NameToken.objects.values_list("kind", flat=True)),
-            {NameToken.Kind.EXACT, NameToken.Kind.PHONETIC},
+            {NameToken.Kind.EXACT, NameToken.Kind.PHONETIC, NameToken.Kind.ALIAS},
         )
 
     def test_rows_are_distinct_and_the_same_name_differs_between_organizations(self) -> None:
@@ -346,6 +346,13 @@ class NameSearchTest(TestCase):
         # (MR, JS, MRJS, KRS, DLKRS).
         self.assertEqual(kinds.count(NameToken.Kind.EXACT), 5)
         self.assertEqual(kinds.count(NameToken.Kind.PHONETIC), 5)
+        # The French forms a Haitian "María" or "José" may stand for (nicknames.csv).
+        self.assertEqual(kinds.count(NameToken.Kind.ALIAS), 2)
+        # Letter pairs for single words only; joined terms stand for two words.
+        with_grams = {row.word_mask for row in rows if row.grams is not None}
+        self.assertEqual(with_grams, {0b1, 0b10, 0b100})
+        joined = {row.word_mask for row in rows if row.kind == NameToken.Kind.EXACT}
+        self.assertEqual(joined, {0b1, 0b10, 0b11, 0b100})
         self.assertTrue(all(row.pk is None and row.person is person for row in rows))
         self.assertTrue(all(row.organization_id == self.org.pk for row in rows))
 
@@ -355,7 +362,7 @@ class PrunedNameSearchTest(NameSearchTest):
 
     def setUp(self) -> None:
         for name, value in [("NAIVE_ROWS", 0), ("WINDOW_ROWS", 1), ("ANCHOR_ROWS", 2)]:
-            patcher = mock.patch.object(search, name, value)
+            patcher = mock.patch.object(search_candidates, name, value)
             patcher.start()
             self.addCleanup(patcher.stop)
 
@@ -378,7 +385,7 @@ class NameSearchUnderRowLevelSecurityTest(TestCase):
     def rank_as_app(self, scope: int, organization_id: int, **budgets: int) -> list[int]:
         with ExitStack() as stack:
             for name, value in budgets.items():
-                stack.enter_context(mock.patch.object(search, name, value))
+                stack.enter_context(mock.patch.object(search_candidates, name, value))
             with organization_scope(scope), connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
                 found = rank_persons(organization_id=organization_id, text="Guillermo Sanches")

@@ -73,7 +73,7 @@ class SearchRotationTest(TestCase):
         rotate_keys()
         self.assertTrue(self.tokens(removed))
         self.assertFalse(before & self.tokens(removed))
-        self.assertEqual(self.search("Ana Ruiz"), [])
+        self.assertNotIn(removed.pk, self.search("Ana Ruiz"))
 
     def test_the_rebuild_alone_counts_the_people_and_is_idempotent(self) -> None:
         before = {p.pk: self.tokens(p) for p in self.people}

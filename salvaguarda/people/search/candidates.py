@@ -1,238 +1,21 @@
-"""Name search over encrypted names, through blind-index tokens (never by decrypting rows).
+"""Candidates of a search: one SQL statement over the `nametoken_lookup` index.
 
-Each person has rows in `NameToken`: for every name term, a keyed hash of the term (EXACT)
-and a keyed hash of its Spanish phonetic key (PHONETIC, see `salvaguarda.lib.phonetics`).
-The terms of a name field (after `fold_text`) are its words, minus particles ("de", "la", ...)
-and single letters; a run of particles joined to the next word ("de la Cruz" -> "delacruz");
-and two adjacent words joined ("Jean-Baptiste" -> "jeanbaptiste"), so that names written
-together or apart still meet.
-
-A query is split the same way. Each query word is looked for by its exact hash (score 3), its
-phonetic hash (2) and the phonetic hashes of every key at edit distance 1 from its key (1; for
-keys of 4 codes or more, and not for joined terms), which absorbs most one-letter typos. A
-joined query term counts for the words it joins. A person scores, per query word, the best
-level found; people are ranked by how many query words they match, then by the sum of those
-scores, then newest first. The ranking is one SQL statement over the `nametoken_lookup` index
-(after a small planning query); see "ranking" below for how it stays fast at a million people.
-
-Hashes are HMAC-SHA-256 truncated to 64 bits (signed, to fit a BIGINT), keyed with a sub-key
-of the organization's active data key: tokens of two organizations never compare, and they
-are rebuilt when the key is rotated (`rebuild_organization_tokens`). Changing the terms or the
-phonetic rules also needs a rebuild of every organization's tokens.
+The statement scores each person, per query word, by the best level found (exact 3, phonetic
+or nickname 2, typo neighbour 1; the birth date counts as one more word) and orders people by
+how many words they match, then by the sum of those scores, then newest first. The best few
+hundred are then ranked finely (`ranking`), from their own tokens.
 """
 
-import hashlib
-import hmac
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 
-from salvaguarda.core import keys
-from salvaguarda.core.scoping import organization_scope
-from salvaguarda.lib import crypto
-from salvaguarda.lib.normalize import fold_text
-from salvaguarda.lib.phonetics import edit_variants, spanish_key
-from salvaguarda.people.models import NameToken, Person
-
-NAME_FIELDS = ("given_names", "first_surname", "second_surname", "other_names")
-# Joining words of names, not names themselves. "san", "santa", "saint" stay: they are real
-# given names too, and "Saint-Fleur" also gives "saintfleur".
-PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "du"})
-MIN_WORD = 2  # single letters (initials) are not searchable
-MAX_QUERY_WORDS = 8
-MIN_NEAR_KEY = 4  # shorter phonetic keys have too many neighbours (GRS: Cruz, Gómez, Rosa)
-
-EXACT_SCORE = 3
-PHONETIC_SCORE = 2
-NEAR_SCORE = 1
-
-DERIVATION = "name-token"
-_EXACT = b"exact:"
-_PHONETIC = b"phonetic:"
-BATCH_SIZE = 500
-
-_hmac_by_key: dict[str, tuple[float, "hmac.HMAC"]] = {}
-
-
-# --- terms and hashes ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """A searchable string and the positions of the query words it stands for."""
-
-    text: str
-    words: tuple[int, ...]
-    joined: bool = False  # made of two words, or of particles and a word
-
-
-def _terms(text: str, positions: dict[str, int] | None = None) -> list[Term]:
-    """The terms of one name field, or of a query when `positions` is given.
-
-    For a query, `positions` collects each distinct word's position (at most MAX_QUERY_WORDS)
-    and each term says which positions it covers.
-    """
-    terms: list[Term] = []
-    particles: list[str] = []
-    previous: str | None = None
-    for word in fold_text(text).split():
-        if word in PARTICLES:
-            particles.append(word)
-            previous = None
-            continue
-        if len(word) < MIN_WORD:
-            particles, previous = [], None
-            continue
-        if positions is None:
-            here: tuple[int, ...] = ()
-        elif word in positions:
-            here = (positions[word],)
-        elif len(positions) < MAX_QUERY_WORDS:
-            positions[word] = len(positions)
-            here = (positions[word],)
-        else:
-            break
-        terms.append(Term(word, here))
-        if particles:
-            terms.append(Term("".join(particles) + word, here, joined=True))
-        if previous is not None:
-            before = () if positions is None else (positions[previous],)
-            terms.append(Term(previous + word, tuple(sorted(set(before + here))), joined=True))
-        particles, previous = [], word
-    return terms
-
-
-def _hmac_for(organization_id: int) -> "hmac.HMAC":
-    """A keyed HMAC (not yet fed) for the organization's active key.
-
-    The sub-key is derived once per data key and kept as long as `keys` keeps data keys.
-    """
-    key = keys.active_key(organization_id)
-    now = time.monotonic()
-    cached = _hmac_by_key.get(key.key_id)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    for key_id in [k for k, (expires, _) in _hmac_by_key.items() if expires <= now]:
-        del _hmac_by_key[key_id]
-    sub_key = crypto.derive_key(key.material, DERIVATION)
-    base = hmac.new(sub_key, digestmod=hashlib.sha256)
-    _hmac_by_key[key.key_id] = (now + keys.CACHE_SECONDS, base)
-    return base
-
-
-def _hash(base: "hmac.HMAC", prefix: bytes, value: str) -> int:
-    mac = base.copy()
-    mac.update(prefix + value.encode("utf-8"))
-    return int.from_bytes(mac.digest()[:8], "big", signed=True)
-
-
-# --- writing tokens -----------------------------------------------------------------------
-
-
-def _person_hashes(base: "hmac.HMAC", person: Person) -> set[tuple[int, int]]:
-    found: set[tuple[int, int]] = set()
-    for field in NAME_FIELDS:
-        value = getattr(person, field)
-        if not value:
-            continue
-        for term in _terms(str(value)):
-            found.add((NameToken.Kind.EXACT, _hash(base, _EXACT, term.text)))
-            key = spanish_key(term.text)
-            if key:
-                found.add((NameToken.Kind.PHONETIC, _hash(base, _PHONETIC, key)))
-    return found
-
-
-def name_token_rows(person: Person) -> list[NameToken]:
-    """The person's tokens as unsaved rows (decrypts the name fields)."""
-    base = _hmac_for(person.organization_id)
-    return [
-        NameToken(organization_id=person.organization_id, person=person, kind=kind, token=token)
-        for kind, token in sorted(_person_hashes(base, person))
-    ]
-
-
-def name_tokens_refresh(person: Person) -> None:
-    """Replace the person's tokens; call after the person is created or a name changes."""
-    rows = name_token_rows(person)
-    with transaction.atomic():
-        NameToken.objects.filter(person_id=person.pk).delete()
-        NameToken.objects.bulk_create(rows)
-
-
-def _batches(organization_id: int) -> Iterator[list[Person]]:
-    rows = (
-        Person.unscoped.filter(organization_id=organization_id)  # soft-deleted ones too
-        .only("uuid", "organization", *NAME_FIELDS)
-        .order_by("pk")
-    )
-    last_pk = 0
-    while batch := list(rows.filter(pk__gt=last_pk)[:BATCH_SIZE]):
-        yield batch
-        last_pk = batch[-1].pk
-
-
-def rebuild_organization_tokens(organization_id: int) -> int:
-    """Recompute every token of the organization with its active key. Returns people done.
-
-    Key rotation calls it (see `salvaguarda.core.rotation.AFTER_ORGANIZATION_ROTATION`).
-    """
-    count = 0
-    with organization_scope(organization_id):
-        NameToken.objects.filter(organization_id=organization_id).delete()
-        for batch in _batches(organization_id):
-            rows = [row for person in batch for row in name_token_rows(person)]
-            NameToken.objects.bulk_create(rows, batch_size=1000)
-            count += len(batch)
-    return count
-
-
-# --- searching ----------------------------------------------------------------------------
-
-
-@dataclass
-class Query:
-    """The hashes looked for: (hash, query word position, score), best score per pair."""
-
-    tokens: list[tuple[int, int, int]]
-    # exact hash -> phonetic hash of the same term: whoever has the first has the second.
-    covered_by: dict[int, int]
-
-
-def parse_query(organization_id: int, text: str) -> Query:
-    """The hashes to look for, keyed for the organization (empty if nothing is searchable)."""
-    base = _hmac_for(organization_id)
-    best: dict[tuple[int, int], int] = {}
-    covered_by: dict[int, int] = {}
-
-    def add(hashes: Iterable[int], words: tuple[int, ...], score: int) -> None:
-        for token in hashes:
-            for word in words:
-                if best.get((token, word), 0) < score:
-                    best[(token, word)] = score
-
-    for term in _terms(text, positions={}):
-        exact = _hash(base, _EXACT, term.text)
-        add([exact], term.words, EXACT_SCORE)
-        key = spanish_key(term.text)
-        if not key:
-            continue
-        phonetic = _hash(base, _PHONETIC, key)
-        covered_by[exact] = phonetic
-        add([phonetic], term.words, PHONETIC_SCORE)
-        # Not for joined terms: their neighbours are often other common names ("josepaz",
-        # JSPS, is one code away from "Jesús", JSS).
-        if len(key) >= MIN_NEAR_KEY and not term.joined:
-            near = [_hash(base, _PHONETIC, k) for k in sorted(edit_variants(key))]
-            add(near, term.words, NEAR_SCORE)
-    tokens = [(token, word, score) for (token, word), score in best.items()]
-    return Query(tokens, covered_by)
-
+from salvaguarda.people.models import Person
+from salvaguarda.people.search.query import NEAR_SCORE, Query
 
 # --- ranking -------------------------------------------------------------------------------
 #
@@ -263,7 +46,7 @@ Restriction = tuple[str, tuple[Any, ...]]
 
 
 @dataclass
-class _List:
+class ListInfo:
     """What the planning query learned about the rows of one query hash."""
 
     size: int  # WINDOW_ROWS + 1 for a longer list
@@ -298,7 +81,7 @@ FROM p
 """
 
 
-def _plan(organization_id: int, hashes: list[int]) -> dict[int, _List]:
+def _plan(organization_id: int, hashes: list[int]) -> dict[int, ListInfo]:
     """The lists of the hashes that have rows."""
     values = ", ".join(["(CAST(%s AS BIGINT))"] * len(hashes))
     params: list[Any] = [*hashes, organization_id, WINDOW_ROWS, organization_id]
@@ -307,7 +90,9 @@ def _plan(organization_id: int, hashes: list[int]) -> dict[int, _List]:
         cursor.execute(PLAN_SQL.format(values=values), params)
         rows = cursor.fetchall()
     return {
-        token: _List(WINDOW_ROWS + 1, newest, edge) if edge is not None else _List(size, 0, None)
+        token: ListInfo(WINDOW_ROWS + 1, newest, edge)
+        if edge is not None
+        else ListInfo(size, 0, None)
         for token, edge, size, newest in rows
     }
 
@@ -395,7 +180,7 @@ def _finish(sql: _Sql, tokens: Tokens, branches: list[str], limit: int) -> None:
     sql.add(f"ORDER BY {matched} DESC, {total} DESC, person_id DESC LIMIT %s", limit)
 
 
-def _long_lists(plan: dict[int, _List], tokens: Tokens) -> set[int]:
+def _long_lists(plan: dict[int, ListInfo], tokens: Tokens) -> set[int]:
     """The lists read only in part; the others (ANCHOR_ROWS rows in all) are read whole.
 
     Exact and phonetic lists are read whole first, then those of typo neighbours, except
@@ -416,7 +201,7 @@ def _long_lists(plan: dict[int, _List], tokens: Tokens) -> set[int]:
         if score == NEAR_SCORE and word in common and token in plan:
             long.add(token)
 
-    def key(item: tuple[int, _List]) -> tuple[bool, int, int]:
+    def key(item: tuple[int, ListInfo]) -> tuple[bool, int, int]:
         token, info = item
         return best[token] == NEAR_SCORE, info.size, order[token]
 
@@ -434,7 +219,7 @@ def _long_lists(plan: dict[int, _List], tokens: Tokens) -> set[int]:
 def _ranking_sql(
     organization_id: int,
     query: Query,
-    plan: dict[int, _List],
+    plan: dict[int, ListInfo],
     prune: bool,
     restriction: Restriction | None,
     limit: int,
@@ -482,7 +267,7 @@ def _full_matches(
     sql: _Sql,
     organization_id: int,
     tokens: Tokens,
-    plan: dict[int, _List],
+    plan: dict[int, ListInfo],
     long: set[int],
     cut: int,
     restrict: Callable[[str], None],
@@ -535,7 +320,7 @@ def _scan(
     organization_id: int,
     words: dict[int, set[int]],
     lead: Callable[[int, set[int]], set[int]],
-    plan: dict[int, _List],
+    plan: dict[int, ListInfo],
     cut: int,
     restrict: Callable[[str], None],
     limit: int,
@@ -597,11 +382,19 @@ def _scan(
             sql.add("ORDER BY t0.person_id DESC LIMIT %s) AS s", max(min(limit, 200), FULL_MATCHES))
 
 
+def plan_for(organization_id: int, query: Query) -> dict[int, ListInfo]:
+    """What the index holds of each query hash (the hashes with no row are left out)."""
+    return _plan(organization_id, sorted({token for token, _, _ in query.tokens}))
+
+
 def _ranked_ids(
-    organization_id: int, query: Query, restriction: Restriction | None, limit: int
+    organization_id: int,
+    query: Query,
+    plan: dict[int, ListInfo],
+    restriction: Restriction | None,
+    limit: int,
 ) -> list[int]:
     """The best `limit` person ids, soft-deleted people included unless `restriction` says."""
-    plan = _plan(organization_id, sorted({token for token, _, _ in query.tokens}))
     if not plan:
         return []
     sizes = [info.size for info in plan.values()]
@@ -632,13 +425,18 @@ def _alive_among(ids: list[int], people: QuerySet[Person]) -> list[int]:
 
 
 def _filtered_ranking(
-    organization_id: int, query: Query, people: QuerySet[Person], wanted: int, fetch: int
+    organization_id: int,
+    query: Query,
+    plan: dict[int, ListInfo],
+    people: QuerySet[Person],
+    wanted: int,
+    fetch: int,
 ) -> list[int] | None:
     """The best `wanted` ids among `people`, by filtering the unrestricted ranking (its best
     `fetch` first, then more). None when its best PREFILTER_ROWS do not hold enough of them.
     """
     while True:
-        ids = _ranked_ids(organization_id, query, None, fetch)
+        ids = _ranked_ids(organization_id, query, plan, None, fetch)
         kept = _alive_among(ids, people)
         if len(kept) >= wanted or len(ids) < fetch:
             return kept[:wanted]
@@ -647,25 +445,17 @@ def _filtered_ranking(
         fetch = max(min(fetch * 4, PREFILTER_ROWS), fetch + 1)
 
 
-def rank_persons(
-    *,
+def candidate_ids(
     organization_id: int,
-    text: str,
-    candidates: QuerySet[Person] | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    query: Query,
+    plan: dict[int, ListInfo],
+    candidates: QuerySet[Person] | None,
+    wanted: int,
 ) -> list[int]:
-    """Ids of the organization's people whose names best match `text`, best first.
-
-    `candidates` (already scoped and filtered) restricts the result to its people. People
-    who are soft-deleted are never returned. An empty or unsearchable text gives [].
-    """
-    if limit <= 0 or offset < 0:
+    """The best `wanted` ids by the statement's order; only people of `candidates` (already
+    scoped and filtered) when it is given, never soft-deleted ones."""
+    if not plan:
         return []
-    query = parse_query(organization_id, text)
-    if not query.tokens:
-        return []
-    wanted = offset + limit
     # The list filters (and soft deletion) are first applied to the best matches: reading
     # every candidate (all the people of a nationality, say) would cost more than the search.
     people = Person.unscoped.filter(organization_id=organization_id)
@@ -673,9 +463,9 @@ def rank_persons(
     if candidates is not None:
         people = candidates.filter(organization_id=organization_id)
         fetch = min(max(wanted * 8, 200), PREFILTER_ROWS)
-    found = _filtered_ranking(organization_id, query, people, wanted, fetch)
+    found = _filtered_ranking(organization_id, query, plan, people, wanted, fetch)
     if found is not None:
-        return found[offset:]
+        return found
     # Few of the best matches pass: rank the candidates themselves.
     alive = people.filter(deleted_at__isnull=True)
     try:
@@ -684,5 +474,5 @@ def rank_persons(
         return []
     restriction = (sql, tuple(params))
     if alive[: FEW_CANDIDATES + 1].count() <= FEW_CANDIDATES:
-        return _ranked_candidates(organization_id, query, restriction, wanted)[offset:]
-    return _ranked_ids(organization_id, query, restriction, wanted)[offset:]
+        return _ranked_candidates(organization_id, query, restriction, wanted)
+    return _ranked_ids(organization_id, query, plan, restriction, wanted)

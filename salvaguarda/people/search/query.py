@@ -1,0 +1,178 @@
+"""What a search looks for: the query's words and birth date, turned into keyed hashes.
+
+Each query word is looked for by its exact hash, its phonetic hash, the phonetic hashes of every
+key at edit distance 1 from its key (not for joined terms: "josepaz", JSPS, is one code away
+from "Jesús", JSS), and, when it is a nickname or the full name of one, the hashes of the full
+names and aliases ("Pepe" finds "José", "José" finds "Pepe"). The candidate statement scores
+these 3, 2, 1 and 2; the ranking then grades them finely (see `ranking`).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from salvaguarda.lib.normalize import fold_text
+from salvaguarda.lib.phonetics import edit_variants, spanish_key
+from salvaguarda.people.search import terms as t
+
+EXACT_SCORE = 3
+PHONETIC_SCORE = 2
+ALIAS_SCORE = 2
+NEAR_SCORE = 1
+MIN_NEAR_KEY = 2  # keys of one code ("R") have too many neighbours to mean anything
+BIRTH_WORD = t.MAX_QUERY_WORDS  # the position of the birth date among the query's words
+
+OLDEST_AGE = 120
+
+
+@dataclass(frozen=True)
+class BirthQuery:
+    """A birth date as given in a search: a year, maybe a month and a day; `approximate` when
+    the year was worked out from an age."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    approximate: bool = False
+
+    def keys(self) -> list[tuple[str, int]]:
+        """The birth-token values looked for and their score (a day and month that may be
+        written the other way round score less)."""
+        found: list[tuple[str, int]] = []
+        if self.month and self.day:
+            found.append((f"d:{self.year:04d}-{self.month:02d}-{self.day:02d}", EXACT_SCORE))
+            if self.day != self.month and self.day <= 12:
+                found.append((f"d:{self.year:04d}-{self.day:02d}-{self.month:02d}", 2))
+        if self.month:
+            found.append((f"m:{self.year:04d}-{self.month:02d}", NEAR_SCORE))
+        return found
+
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\- ](\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_AGE = re.compile(r"^(\d{1,3})\s*(anos|ano|a|years|year|yrs|y)?$")
+
+
+def parse_birth(text: str, today: datetime.date) -> BirthQuery | None:
+    """A birth date, month and year, year, or age as a caseworker types it; None if unreadable.
+
+    Day first, as written in Mexico and Central America ("12/03/1985"); a month over 12 with a
+    day of 12 or less is read the other way round ("03/25/1985"). A two-digit year is the
+    latest one not in the future. An age gives an approximate year.
+    """
+    raw = text.strip().casefold()
+    value = raw if re.search(r"\d[/.\-]\d", raw) else fold_text(raw)
+    if match := _DATE_ISO.match(value):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DATE_DMY.match(value):
+        day, month, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000 if 2000 + year <= today.year else 1900
+    elif match := _MONTH_YEAR.match(value):
+        month, year, day = int(match.group(1)), int(match.group(2)), 0
+    elif match := _YEAR.match(value):
+        year, month, day = int(match.group(1)), 0, 0
+    elif match := _AGE.match(value):
+        age = int(match.group(1))
+        if age > OLDEST_AGE:
+            return None
+        return BirthQuery(year=today.year - age, approximate=True)
+    else:
+        return None
+    if month > 12 and 1 <= day <= 12:
+        day, month = month, day
+    if not today.year - OLDEST_AGE <= year <= today.year or month > 12:
+        return None
+    if day:
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return None
+    return BirthQuery(year=year, month=month or None, day=day or None)
+
+
+@dataclass
+class QueryTerm:
+    """One term of the query with what it is looked for by, for the fine ranking."""
+
+    text: str
+    words: tuple[int, ...]
+    joined: bool
+    exact: int
+    phonetic: int | None
+    near: frozenset[int]
+    aliases: frozenset[int]  # exact and alias hashes of the full names it may stand for
+    grams: int
+    initial: int | None  # for a single letter: the bit of words starting with it
+    first_letter: int  # exact hash of its first letter (an initial of a person's name)
+
+
+@dataclass
+class Query:
+    """The hashes looked for: (hash, query word position, score), best score per pair."""
+
+    tokens: list[tuple[int, int, int]]
+    # exact hash -> phonetic hash of the same term: whoever has the first has the second.
+    covered_by: dict[int, int]
+    terms: list[QueryTerm] = field(default_factory=list)
+    words: int = 0  # how many query words
+    birth: BirthQuery | None = None
+
+
+def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None) -> Query:
+    """The hashes to look for, keyed for the organization (no tokens if nothing is
+    searchable: a birth date alone is not a search)."""
+    base = t.hmac_for(organization_id)
+    best: dict[tuple[int, int], int] = {}
+    covered_by: dict[int, int] = {}
+
+    def add(hashes: frozenset[int] | list[int], words: tuple[int, ...], score: int) -> None:
+        for token in hashes:
+            for word in words:
+                if best.get((token, word), 0) < score:
+                    best[(token, word)] = score
+
+    positions: dict[str, int] = {}
+    terms: list[QueryTerm] = []
+    for term in t.terms_of(text, positions=positions):
+        exact = t.exact_hash(base, term.text)
+        add([exact], term.words, EXACT_SCORE)
+        key = spanish_key(term.text) if len(term.text) > 1 else ""
+        phonetic = t.phonetic_hash(base, key) if key else None
+        near: frozenset[int] = frozenset()
+        if phonetic is not None:
+            covered_by[exact] = phonetic
+            add([phonetic], term.words, PHONETIC_SCORE)
+            if len(key) >= MIN_NEAR_KEY and not term.joined:
+                near = frozenset(t.phonetic_hash(base, k) for k in sorted(edit_variants(key)))
+                add(near, term.words, NEAR_SCORE)
+        aliases: frozenset[int] = frozenset()
+        if not term.joined:
+            names = t.full_names_of(term.text)
+            aliases = frozenset(
+                {t.alias_hash(base, term.text)}
+                | {t.alias_hash(base, name) for name in names}
+                | {t.exact_hash(base, name) for name in names}
+            )
+            add(aliases, term.words, ALIAS_SCORE)
+        terms.append(
+            QueryTerm(
+                text=term.text,
+                words=term.words,
+                joined=term.joined,
+                exact=exact,
+                phonetic=phonetic,
+                near=near,
+                aliases=aliases,
+                grams=0 if term.joined else t.grams_of(base, term.text),
+                initial=t.start_bit(base, term.text) if len(term.text) == 1 else None,
+                first_letter=t.exact_hash(base, term.text[0]),
+            )
+        )
+    tokens = [(token, word, score) for (token, word), score in best.items()]
+    if tokens and birth is not None:
+        for value, score in birth.keys():
+            tokens.append((t.birth_hash(base, value), BIRTH_WORD, score))
+    return Query(tokens, covered_by, terms, len(positions), birth)
