@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench
+.PHONY: run test lint pytest demo-code messages bench bench-search
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -64,3 +64,8 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run --scale $(SCALE) --db $(BENCH_DB) $(if $(FRESH),--fresh)
+
+# The search's quality alone (recall@1, page 1, p95, beside a plain-text fuzzy baseline):
+# `make bench-search SCALE=10000` in a few minutes; QUERIES=300 for fewer searches.
+bench-search: $(VENV)/.installed-bench
+	$(PY) -m bench.search_quality --scale $(SCALE) --db $(BENCH_DB) $(if $(QUERIES),--queries $(QUERIES)) $(if $(FRESH),--fresh)

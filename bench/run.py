@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.run --scale 10000 [--db sqlite|postgresql|both] [--fresh]
 
 For each scale and database: generate the synthetic network (or reuse it) and its court data
-(`bench/court.py`), measure search and registration through the services, the court lists in
+(`bench/court.py`), measure search and registration through the services, the search's
+quality against a plain-text fuzzy baseline (`bench/search_quality.py`), the court lists in
 the process and the reminder worker's throughput, serve the app with gunicorn on 127.0.0.1 and
 load the person file page, the filtered list page, the at-risk list and the week's hearings
 with wrk (8 connections), then print the table and write
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import common, court, web
+from bench import common, court, search_quality, web
 
 TARGETS = {"search_p95_ms": 100, "person_p95_ms": 100, "list_p95_ms": 150}
 
@@ -34,6 +35,7 @@ def plan_for(scale: int) -> dict[str, int]:
         "court_samples": 3,
         "dispatch_seconds": 20,
         "incident_samples": 40,
+        "quality_queries": search_quality.queries_for(scale),
     }
     if scale <= 20_000:
         return {
@@ -400,6 +402,9 @@ def run_scale(scale: int, dbs: list[str], fresh: bool) -> dict[str, Any]:
     for db in dbs:
         results[db] = {"generation": states[db], "load_average": os.getloadavg()}
         results[db].update(measure(scale, db, plan))
+        results[db]["search_quality"] = search_quality.measure_on(
+            scale, db, plan["quality_queries"]
+        )
         results[db]["http"], results[db]["court"], results[db]["incidents"] = http_figures(
             scale, db, plan
         )
@@ -423,6 +428,8 @@ def run_scale(scale: int, dbs: list[str], fresh: bool) -> dict[str, Any]:
     ]
     report["failures"] = failures
     text = table(scale, results)
+    quality = {db: result["search_quality"] for db, result in results.items()}
+    text += "\n\n" + search_quality.table(scale, quality)
     report["table"] = text.splitlines()
     common.write_json(common.BENCH_DIR / f"reception-{scale}-{stamp}.json", report)
     common.write_json(common.BENCH_DIR / f"reception-{scale}-latest.json", report)

@@ -446,7 +446,8 @@ def _altered(
         if kind in applied:
             continue
         changed = _apply(writing, kind, rng)
-        if changed is not None and changed.text.strip():
+        # (Two alterations that undo each other, an accent dropped then put back, count none.)
+        if changed is not None and changed.text.strip() and changed.text != identity.full:
             writing = changed
             applied.append(kind)
     return replace(writing, kinds=tuple(applied))
