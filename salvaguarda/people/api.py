@@ -475,7 +475,7 @@ def _safeguard_line(line: Any) -> dict[str, Any]:
     return {
         "item": line.item,
         "label": line.label,
-        "done_on": check.done_on if check is not None else None,
+        "done_on": line.done_on,
         "note": (check.note or "") if check is not None else "",
     }
 

@@ -1,6 +1,7 @@
 """Forms of registration, editing and the list. Checks live in `validation` and the services."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,12 +15,23 @@ from salvaguarda.people.models import ContactChannel, Person
 from salvaguarda.people.queries import AGE_BANDS, PersonFilters
 from salvaguarda.people.services import Contact, MemberData, check_family
 
-# The languages offered as tick boxes; any other is typed as an ISO 639-3 code.
+# The languages offered first as tick boxes; the others of the list are ticked by name under
+# "More about this person" (stored as ISO 639-3 codes either way).
 COMMON_LANGUAGES = ("spa", "eng", "hat", "por", "fra", "quc", "mam", "kjb", "kek")
+# The empty choice of a list that has no safe default: the person registering must choose.
+CHOOSE = _("— choose —")
 
 
 def _blank(choices: list[tuple[str, str]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+def blank_first(choices: Sequence[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
+    """The choices with an empty one first, so that a select starts blank and a browser does
+    not send its first option for a field nobody touched: the list's own empty choice ("Not
+    known", "Not asked") when it has one, else `label`."""
+    empty = [choice for choice in choices if choice[0] == ""]
+    return [*(empty or [("", label)]), *(choice for choice in choices if choice[0] != "")]
 
 
 class MemberForm(forms.Form):
@@ -33,16 +45,16 @@ class MemberForm(forms.Form):
     )
     relationship = forms.ChoiceField(
         label=_("Relationship to the person who heads the group"),
-        choices=Person.Relationship.choices,
+        choices=blank_first(Person.Relationship.choices, CHOOSE),
         required=False,
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=blank_first(Person.Sex.choices), required=False)
     gender_identity = forms.CharField(
         label=_("Gender identity (optional, in their own words)"), max_length=80, required=False
     )
     birth_precision = forms.ChoiceField(
         label=_("How the date of birth is known"),
-        choices=Person.BirthPrecision.choices,
+        choices=blank_first(Person.BirthPrecision.choices),
         required=False,
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
@@ -59,16 +71,14 @@ class MemberForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    other_languages = forms.CharField(
-        label=_("Other languages (ISO 639-3 codes, separated by commas)"),
-        max_length=60,
-        required=False,
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"), required=False, widget=forms.CheckboxSelectMultiple
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), required=False)
     needs_interpreter = forms.BooleanField(label=_("Needs an interpreter"), required=False)
     indigenous = forms.ChoiceField(
         label=_("Indigenous self-identification"),
-        choices=Person.Indigenous.choices,
+        choices=blank_first(Person.Indigenous.choices),
         required=False,
     )
     indigenous_people = forms.CharField(
@@ -80,7 +90,7 @@ class MemberForm(forms.Form):
     )
     a_number = forms.CharField(label=_("U.S. A-number"), max_length=16, required=False)
     contact_kind = forms.ChoiceField(
-        label=_("Contact channel"), choices=ContactChannel.Kind.choices, required=False
+        label=_("Contact channel"), choices=blank_first(ContactChannel.Kind.choices), required=False
     )
     contact_number = forms.CharField(label=_("Phone number"), max_length=32, required=False)
 
@@ -92,6 +102,15 @@ class MemberForm(forms.Form):
         self.fields["languages"].choices = [  # type: ignore[attr-defined]
             (code, vocab.LANGUAGES.label(code)) for code in COMMON_LANGUAGES
         ]
+        # Codes outside the list (typed before it was offered by name, or given through the
+        # API) stay ticked, shown by their code, so that saving the form keeps them.
+        known = [(c, label) for c, label in vocab.LANGUAGES.choices() if c not in COMMON_LANGUAGES]
+        spoken = list(self.initial.get("languages") or [])
+        unlisted = [(c, c) for c in spoken if c not in vocab.LANGUAGES]
+        self.fields["other_languages"].choices = [*known, *unlisted]  # type: ignore[attr-defined]
+        if spoken:
+            self.initial["languages"] = [c for c in spoken if c in COMMON_LANGUAGES]
+            self.initial["other_languages"] = [c for c in spoken if c not in COMMON_LANGUAGES]
         self.fields["preferred_language"].choices = _blank(  # type: ignore[attr-defined]
             vocab.LANGUAGES.choices()
         )
@@ -103,10 +122,6 @@ class MemberForm(forms.Form):
     def clean_contact_number(self) -> str:
         value: str = self.cleaned_data["contact_number"]
         return validation.phone_number(value) if value else ""
-
-    def clean_other_languages(self) -> list[str]:
-        text: str = self.cleaned_data["other_languages"]
-        return [validation.language_code(code) for code in text.split(",") if code.strip()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -143,6 +158,10 @@ class MemberForm(forms.Form):
 
 
 MEMBER_ONLY = ("age", "other_languages", "contact_kind", "contact_number")
+ONE_HEAD_MESSAGE = _(
+    "A family group has one person who heads it, the first one. Choose how this person is "
+    "related to them."
+)
 
 
 def _years_before(today: datetime.date, years: int) -> datetime.date:
@@ -160,11 +179,14 @@ class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         if not forms:
             raise ValidationError(_("Register at least one person."))
         for form in forms[1:]:
-            if not form.cleaned_data.get("relationship"):
+            relationship = form.cleaned_data.get("relationship")
+            if not relationship:
                 form.add_error(
                     "relationship",
                     _("Say how this person is related to the person who heads the group."),
                 )
+            elif relationship == Person.Relationship.HEAD:
+                form.add_error("relationship", ONE_HEAD_MESSAGE)
         if any(f.errors for f in forms):
             raise ValidationError(_("Check the marked fields of the group."))
         members = [f.cleaned_data for f in forms]
@@ -192,6 +214,20 @@ class ArrivalForm(forms.Form):
         )
     )
     consent_language = forms.ChoiceField(label=_("Language in which it was explained"))
+    same_nationality = forms.BooleanField(
+        label=_(
+            "The other people of the group have the nationality of the person who heads it "
+            "(for those whose nationality is left empty)"
+        ),
+        required=False,
+    )
+    same_languages = forms.BooleanField(
+        label=_(
+            "The other people of the group speak the languages of the person who heads it "
+            "(for those with no language ticked)"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,12 +236,38 @@ class ArrivalForm(forms.Form):
 
 
 class PersonEditForm(MemberForm):
-    """Editing one person: the same fields, without the contact channel (added on the file)."""
+    """Editing one person: the same fields, without the contact channel (added on the file).
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    The relationship is shown for every member of a family group, the one who heads it
+    included; a person registered alone has none to edit.
+    """
+
+    def __init__(self, *args: Any, in_household: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("contact_kind", "contact_number"):
             del self.fields[name]
+        if in_household:
+            self.fields["relationship"].required = True
+        else:
+            del self.fields["relationship"]
+
+
+class RelationshipsForm(forms.Form):
+    """The relationships of every member of a family group at once, so that who heads it can
+    change (one person heads it before and after). One field per member, named by reference."""
+
+    def __init__(self, *args: Any, members: Sequence[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for person in self.members:
+            self.fields[person.reference] = forms.ChoiceField(
+                label=person.full_name or person.reference,
+                choices=blank_first(Person.Relationship.choices, CHOOSE),
+                initial=person.relationship,
+            )
+
+    def relationships(self) -> dict[Person, str]:
+        return {person: self.cleaned_data[person.reference] for person in self.members}
 
 
 class ContactForm(forms.Form):

@@ -6,6 +6,7 @@ time zone, which the view passes as `time_zone`.
 """
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from salvaguarda.core.widgets import DateInput
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people import vocab
+from salvaguarda.people.forms import blank_first
 from salvaguarda.people.models import Answer, Consent, Person, ReturnEvent, SafeguardCheck
 
 
@@ -112,7 +114,7 @@ class ReturnForm(RecordForm):
     )
     received_by = forms.ChoiceField(
         label=_("Received on the Mexican side by"),
-        choices=ReturnEvent.ReceivedBy.choices,
+        choices=blank_first(ReturnEvent.ReceivedBy.choices),
         required=False,
     )
     reception_documents = forms.MultipleChoiceField(
@@ -153,6 +155,22 @@ class ReturnForm(RecordForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def __init__(self, *args: Any, group: Sequence[Person] = (), **kwargs: Any) -> None:
+        """`group`: the other members of the person's family group, offered the same return."""
+        super().__init__(*args, **kwargs)
+        self.group = list(group)
+        if self.group:
+            names = ", ".join(p.full_name or p.reference for p in self.group)
+            self.fields["for_group"] = forms.BooleanField(
+                label=_("Record the same return for the rest of the family group: %(names)s")
+                % {"names": names},
+                required=False,
+            )
+
+    def group_members(self) -> list[Person]:
+        """The other members the same return is recorded for (none unless ticked)."""
+        return self.group if self.cleaned_data.get("for_group") else []
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -209,7 +227,6 @@ class ConsentForm(RecordForm):
     given_by = forms.ChoiceField(
         label=_("Given by"),
         choices=Consent.GivenBy.choices,
-        initial=Consent.GivenBy.SELF,
         widget=forms.RadioSelect,
     )
     language = forms.ChoiceField(label=_("Language in which it was explained"), choices=_languages)
@@ -223,6 +240,11 @@ class ConsentForm(RecordForm):
         super().__init__(*args, **kwargs)
         preferred = self.person.preferred_language
         self.fields["language"].initial = preferred if preferred in vocab.LANGUAGES else "spa"
+        # A child's consent is given by their parent or caregiver; an adult's, by themselves.
+        child = self.person.is_child_on(self.today)
+        self.fields["given_by"].initial = (
+            Consent.GivenBy.CAREGIVER if child else Consent.GivenBy.SELF
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from salvaguarda.core import audit
@@ -25,11 +25,34 @@ from salvaguarda.people.models import (
     ReturnEvent,
     SafeguardCheck,
 )
+from salvaguarda.people.validation_records import (
+    MIGRATION_DOCUMENT_TYPES,
+    MIGRATION_RECEPTION_DOCUMENTS,
+)
 
 EXPIRY_WARNING_DAYS = 30
 
 
 # --- one row -----------------------------------------------------------------------------------
+
+
+def household_members_for(user: Any, person: Person) -> list[Person]:
+    """The members of `person`'s family group (the person included), each read audited;
+    404 for a person registered alone."""
+    if person.household_id is None:
+        raise Http404
+    members = list(Person.objects.filter(household_id=person.household_id).order_by("id"))
+    audit.record_each(
+        {
+            "action": audit.Action.VIEW,
+            "actor": user,
+            "organization_id": member.organization_id,
+            "obj": member,
+        }
+        for member in members
+        if member.pk != person.pk
+    )
+    return members
 
 
 def return_get_for(user: Any, person: Person, return_uuid: uuid.UUID) -> ReturnEvent:
@@ -141,15 +164,64 @@ def documents_expiring(
 
 @dataclass(frozen=True)
 class SafeguardLine:
-    """One item of the checklist: `check` is None when it was not done (an omission)."""
+    """One item of the checklist: done when it was recorded (`check`) or when the person's
+    records show it (`record`: the document or return that holds a migration document); an
+    omission when neither."""
 
     item: str
     label: str
     check: SafeguardCheck | None
+    record: IdentityDocument | ReturnEvent | None = None
 
     @property
     def is_omission(self) -> bool:
-        return self.check is None
+        return self.check is None and self.record is None
+
+    @property
+    def done_on(self) -> datetime.date | None:
+        if self.check is not None:
+            return self.check.done_on
+        if isinstance(self.record, ReturnEvent):
+            return self.record.returned_on
+        if isinstance(self.record, IdentityDocument):
+            return self.record.issued_on or self.record.created_at.date()
+        return None
+
+    @property
+    def record_label(self) -> str:
+        """The document's name, for a line shown by a document."""
+        if isinstance(self.record, IdentityDocument):
+            return vocab.DOCUMENT_TYPES.label(self.record.doc_type)
+        return ""
+
+    @property
+    def record_kind(self) -> str:
+        """ "document" or "return", for the page's link to the record."""
+        if isinstance(self.record, ReturnEvent):
+            return "return"
+        return "document" if self.record is not None else ""
+
+
+def _migration_document_returns() -> QuerySet[ReturnEvent]:
+    """Returns at which a Mexican migration document (FMM, TVRH) was given. The list is kept
+    as JSON text on both databases; the codes are quoted so that one is not part of another."""
+    found = Q()
+    for code in MIGRATION_RECEPTION_DOCUMENTS:
+        found |= Q(reception_documents__icontains=f'"{code}"')
+    return ReturnEvent.objects.filter(found)
+
+
+def _migration_document_record(person: Person) -> IdentityDocument | ReturnEvent | None:
+    """The earliest record that shows a migration document was issued: a document of a
+    migration type, else a return at which one was given."""
+    document = (
+        IdentityDocument.objects.filter(person=person, doc_type__in=MIGRATION_DOCUMENT_TYPES)
+        .order_by(F("issued_on").asc(nulls_last=True), "created_at")
+        .first()
+    )
+    if document is not None:
+        return document
+    return _migration_document_returns().filter(person=person).order_by("returned_on").first()
 
 
 def safeguard_status(person: Person) -> list[SafeguardLine]:
@@ -160,8 +232,14 @@ def safeguard_status(person: Person) -> list[SafeguardLine]:
             "created_by", "modified_by"
         )
     }
+    migration = SafeguardCheck.Item.MIGRATION_DOCUMENT
     return [
-        SafeguardLine(item=item.value, label=str(item.label), check=done.get(item.value))
+        SafeguardLine(
+            item=item.value,
+            label=str(item.label),
+            check=done.get(item.value),
+            record=_migration_document_record(person) if item == migration else None,
+        )
         for item in SafeguardCheck.Item
     ]
 
@@ -173,14 +251,18 @@ def omission_counts(persons: QuerySet[Person] | None = None) -> dict[str, int]:
     """
     persons = Person.objects.all() if persons is None else persons
     counts = persons.aggregate(
-        **{
-            item.value: Count(
-                "pk",
-                filter=~Exists(
-                    SafeguardCheck.objects.filter(person=OuterRef("pk"), item=item.value)
-                ),
-            )
-            for item in SafeguardCheck.Item
-        }
+        **{item.value: Count("pk", filter=~_done(item)) for item in SafeguardCheck.Item}
     )
     return {item.value: counts[item.value] or 0 for item in SafeguardCheck.Item}
+
+
+def _done(item: SafeguardCheck.Item) -> Q:
+    """The people for whom `item` is done: recorded, or shown by their records."""
+    done = Q(Exists(SafeguardCheck.objects.filter(person=OuterRef("pk"), item=item.value)))
+    if item == SafeguardCheck.Item.MIGRATION_DOCUMENT:
+        documents = IdentityDocument.objects.filter(
+            person=OuterRef("pk"), doc_type__in=MIGRATION_DOCUMENT_TYPES
+        )
+        returns = _migration_document_returns().filter(person=OuterRef("pk"))
+        done |= Q(Exists(documents)) | Q(Exists(returns))
+    return done

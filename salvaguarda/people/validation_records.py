@@ -64,6 +64,8 @@ MIGRATION_DOCUMENT_TYPES = frozenset(
     {"FMM", "TVRH", "RES_TEMP", "RES_PERM", "COMAR_CONSTANCIA", "CURP_TEMP", "CURP_PERM"}
 )
 CURP_TYPES = frozenset({"CURP_TEMP", "CURP_PERM"})
+# The documents given at a return that are Mexican migration documents (DOMAIN.md 5).
+MIGRATION_RECEPTION_DOCUMENTS = ("FMM", "TVRH")
 
 # RENAPO's structure: initials (the second one a vowel or X), date of birth (YYMMDD), sex
 # (H, M or X), state of birth (NE: born abroad), inner consonants, a character that tells the

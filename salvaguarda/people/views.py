@@ -48,6 +48,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
         arrival = ArrivalForm(request.POST)
         context = {"formset": formset, "arrival": arrival, "adding": True}
         return render(request, "people/person_register.html", context)
+                    share_nationality=arrival.cleaned_data["same_nationality"],
+                    share_languages=arrival.cleaned_data["same_languages"],
     formset = MemberFormSet(request.POST or None, prefix=MEMBER_PREFIX)
     arrival = ArrivalForm(request.POST or None)
     if request.method == "POST" and formset.is_valid() and arrival.is_valid():
@@ -92,12 +94,20 @@ def _initial(person: Any) -> dict[str, Any]:
 @policy(Policy.CASE_DATA)
 def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     person = queries.person_get_for(request.user, person_uuid)
-    form = PersonEditForm(request.POST or None, initial=_initial(person))
+    form = PersonEditForm(
+        request.POST or None,
+        initial=_initial(person),
+        in_household=person.household_id is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(by=request.user, person=person, data=form.member_data().fields)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
         else:
             return redirect("people:detail", person_uuid=person.uuid)
     return render(request, "people/person_form.html", {"form": form, "person": person})

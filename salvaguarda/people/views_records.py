@@ -1,4 +1,5 @@
-"""Returns, documents, consents and the safeguards checklist of a person."""
+"""Returns, documents, consents and the safeguards checklist of a person, and the
+relationships within their family group."""
 
 import uuid
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.people import queries, queries_records
+from salvaguarda.people.forms import RelationshipsForm
 from salvaguarda.people.forms_records import (
     ConsentForm,
     DocumentForm,
@@ -20,7 +22,7 @@ from salvaguarda.people.forms_records import (
     SafeguardForm,
 )
 from salvaguarda.people.models import Person, SafeguardCheck
-from salvaguarda.people.services import records
+from salvaguarda.people.services import persons, records
 
 # The receipt is printed in both languages, whatever the screen shows.
 RECEIPT_LANGUAGES = ("es", "en")
@@ -49,10 +51,22 @@ def _to_file(person: Person) -> HttpResponse:
 @policy(Policy.CASE_DATA)
 def return_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     person = queries.person_get_for(request.user, person_uuid)
-    form = ReturnForm(**_form_kwargs(request, person))
+    group: list[Person] = []
+    if person.household_id is not None:
+        group = [
+            member
+            for member in queries_records.household_members_for(request.user, person)
+            if member.pk != person.pk
+        ]
+    form = ReturnForm(group=group, **_form_kwargs(request, person))
     if request.method == "POST" and form.is_valid():
         try:
-            records.return_record(by=signed_in_user(request), person=person, data=form.cleaned_data)
+            records.return_record(
+                by=signed_in_user(request),
+                person=person,
+                data=form.cleaned_data,
+                group=form.group_members(),
+            )
         except ValidationError as exc:
             _refused(form, exc)
         else:
@@ -215,7 +229,31 @@ def safeguard_record(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
     )
 
 
+@policy(Policy.CASE_DATA)
+def household_relationships(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    """Every member's relationship to the one who heads the group, changed together."""
+    person = queries.person_get_for(request.user, person_uuid)
+    members = queries_records.household_members_for(request.user, person)
+    form = RelationshipsForm(request.POST if request.method == "POST" else None, members=members)
+    if request.method == "POST" and form.is_valid():
+        assert person.household is not None  # noqa: S101 - household_members_for checked it
+        try:
+            changed = persons.household_relationships_set(
+                by=signed_in_user(request),
+                household=person.household,
+                relationships=form.relationships(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("The relationships of the group were saved."))
+            return _to_file(person)
+    return render(request, "people/relationships_form.html", {"form": form, "person": person})
+
+
 urlpatterns: list[URLPattern] = [
+    path("<uuid:person_uuid>/familia/", household_relationships, name="relationships"),
     path("<uuid:person_uuid>/retornos/nuevo/", return_add, name="return_add"),
     path("<uuid:person_uuid>/retornos/<uuid:return_uuid>/", return_edit, name="return_edit"),
     path("<uuid:person_uuid>/documentos/nuevo/", document_add, name="document_add"),

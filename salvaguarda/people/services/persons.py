@@ -77,6 +77,9 @@ class Arrival:
     shelter: str = ""
     since: datetime.date | None = None
     consent_language: str = "spa"
+    # The other members take the head's nationality and languages where theirs are left empty.
+    share_nationality: bool = False
+    share_languages: bool = False
 
 
 CHOICES = {
@@ -157,10 +160,30 @@ def _clean(data: dict[str, Any], today: datetime.date) -> dict[str, Any]:
 
 
 def check_family(members: Sequence[dict[str, Any]]) -> None:
-    """Ages must fit the relationships: a child is not older than the parent who heads the group.
+    """One person heads the group, and ages fit the relationships: a child is not older than
+    the parent who heads the group.
 
-    `members[0]` heads the group. Raises ValidationError naming the member (by position).
+    `members[0]` heads the group; every other member says how they are related to them.
+    Raises ValidationError naming the member (by position).
     """
+    for position, member in enumerate(members[1:], start=2):
+        relation = member.get("relationship")
+        if not relation:
+            raise ValidationError(
+                _("Say how person %(position)s is related to the person who heads the group.")
+                % {"position": position},
+                code="relationship_missing",
+            )
+        if relation == Relationship.HEAD:
+            raise ValidationError(
+                _(
+                    "Person %(position)s is marked as heading the group, but a family group has "
+                    "one person who heads it, the first one. Choose how person %(position)s is "
+                    "related to them."
+                )
+                % {"position": position},
+                code="two_heads",
+            )
     head_born = members[0].get("date_of_birth") if members else None
     if not isinstance(head_born, datetime.date):
         return
@@ -278,6 +301,7 @@ def household_register(*, by: Any, members: Sequence[MemberData], arrival: Arriv
     today = timezone.localdate()
     cleaned = [_clean(member.fields, today) for member in members]
     cleaned[0]["relationship"] = Relationship.HEAD
+    _share_with_group(cleaned, arrival)
     check_family(cleaned)
     _check_contacts(members)
     validation.in_vocabulary(arrival.city, vocab.CITIES)
@@ -312,6 +336,17 @@ def household_register(*, by: Any, members: Sequence[MemberData], arrival: Arriv
             modified_by=by,
         )
     return household
+
+
+def _share_with_group(members: list[dict[str, Any]], arrival: Arrival) -> None:
+    """Give the other members the head's nationality and languages where theirs are empty,
+    when the person registering ticked it (a child born on the way keeps their own)."""
+    head = members[0]
+    for member in members[1:]:
+        if arrival.share_nationality and not member.get("nationality"):
+            member["nationality"] = head.get("nationality") or ""
+        if arrival.share_languages and not member.get("languages"):
+            member["languages"] = list(head.get("languages") or [])
 
 
 def _create_person(
@@ -364,15 +399,50 @@ def person_register(*, by: Any, data: dict[str, Any]) -> Person:
     )
 
 
+def _check_one_head(person: Person, relationship: str) -> None:
+    """A family group keeps one person who heads it: nobody else becomes its head, and its
+    head is not changed alone (`household_relationships_set` changes who heads it)."""
+    if person.household_id is None or relationship == person.relationship:
+        return
+    other_heads = (
+        Person.objects.filter(household_id=person.household_id, relationship=Relationship.HEAD)
+        .exclude(pk=person.pk)
+        .exists()
+    )
+    if relationship == Relationship.HEAD and other_heads:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "Another person already heads this family group. To change who heads it, "
+                    "change the relationships of the whole group."
+                )
+            },
+            code="two_heads",
+        )
+    if person.relationship == Relationship.HEAD and not other_heads:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "This person heads the family group, which would be left without anyone "
+                    "heading it. To change who heads it, change the relationships of the whole "
+                    "group."
+                )
+            },
+            code="no_head",
+        )
+
+
 @transaction.atomic
 def person_update(*, by: Any, person: Person, data: dict[str, Any]) -> Person:
+    if data.get("relationship"):
+        _check_one_head(person, data["relationship"])
     cleaned = _clean({**{f: getattr(person, f) for f in EDITABLE}, **data}, timezone.localdate())
     changed = _apply(person, {k: v for k, v in cleaned.items() if k in data})
     if not changed:
         return person
     person.modified_by = by
     person.save()
-    if set(changed) & set(NAME_FIELDS):
+    if set(changed) & {*NAME_FIELDS, "date_of_birth", "birth_precision"}:  # search tokens
         name_tokens_refresh(person)
     if person.household is not None:
         _set_child_statuses(person.household, timezone.localdate())
@@ -428,3 +498,44 @@ def contact_add(*, by: Any, person: Person, contact: Contact) -> ContactChannel:
         fields=["kind", "number"],
     )
     return channel
+
+
+@transaction.atomic
+def household_relationships_set(
+    *, by: Any, household: Household, relationships: dict[Person, str]
+) -> list[Person]:
+    """Set how every member of a family group is related to the one who heads it, at once, so
+    that who heads it can change. Exactly one member heads it; the ages must fit (as at
+    registration). Each changed member is audited; returns those that changed."""
+    members = list(Person.objects.filter(household=household).order_by("id"))
+    if {p.pk for p in members} != {p.pk for p in relationships}:
+        raise ValidationError(_("Give the relationship of every member of the group."))
+    wanted = {p.pk: relationships[p] for p in relationships}
+    for value in wanted.values():
+        if value not in Relationship.values:
+            raise ValidationError(_("This is not one of the allowed values."), code="choice")
+    heads = [p for p in members if wanted[p.pk] == Relationship.HEAD]
+    if len(heads) != 1:
+        raise ValidationError(
+            _("Choose exactly one person who heads the family group."), code="one_head"
+        )
+    ordered = heads + [p for p in members if p not in heads]
+    check_family(
+        [{"relationship": wanted[p.pk], "date_of_birth": p.date_of_birth} for p in ordered]
+    )
+    changed = [p for p in members if p.relationship != wanted[p.pk]]
+    # The former head steps down before the new one steps up.
+    for person in sorted(changed, key=lambda p: wanted[p.pk] == Relationship.HEAD):
+        person.relationship = wanted[person.pk]
+        person.modified_by = by
+        person.save(update_fields=["relationship", "modified_by", "modified_at"])
+        audit.record(
+            action=audit.Action.UPDATE,
+            actor=by,
+            organization_id=person.organization_id,
+            obj=person,
+            fields=["relationship"],
+        )
+    if changed:
+        _set_child_statuses(household, timezone.localdate())
+    return changed

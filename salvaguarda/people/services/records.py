@@ -10,7 +10,7 @@ Other features that need a person's consent call `consent_require` (or `has_cons
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -153,13 +153,35 @@ def _return_values(
 
 
 @transaction.atomic
-def return_record(*, by: User, person: Person, data: Mapping[str, Any]) -> ReturnEvent:
-    """Record one return to Mexico of `person` (keys of `data`: `RETURN_FIELDS`).
+def return_record(
+    *, by: User, person: Person, data: Mapping[str, Any], group: Sequence[Person] = ()
+) -> ReturnEvent:
+    """Record one return to Mexico of `person` (keys of `data`: `RETURN_FIELDS`) and, the
+    same return, of the members of their family group in `group` (returned together): all of
+    them, or none. Each is checked against its own person (a date of return before a child's
+    birth is refused, naming the child).
 
     An empty Mexican city is taken from the port (DOMAIN.md 1.3).
     """
     values = _return_values(person, data, None)
-    return create(ReturnEvent, by=by, org_id=person.organization_id, person=person, **values)
+    others = []
+    for other in group:
+        if other.pk == person.pk or other.household_id is None:
+            continue
+        if other.household_id != person.household_id:
+            raise ValidationError(_("Only members of the same family group share a return."))
+        try:
+            others.append((other, _return_values(other, data, None)))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("The return cannot be recorded for %(name)s: %(reasons)s")
+                % {"name": other.full_name or other.reference, "reasons": " ".join(exc.messages)},
+                code="group_member",
+            ) from exc
+    record = create(ReturnEvent, by=by, org_id=person.organization_id, person=person, **values)
+    for other, other_values in others:
+        create(ReturnEvent, by=by, org_id=other.organization_id, person=other, **other_values)
+    return record
 
 
 @transaction.atomic
