@@ -19,6 +19,7 @@ from salvaguarda.incidents.queries import IncidentFilters
 from salvaguarda.incidents.services import INCIDENT_FIELDS
 from salvaguarda.incidents.widgets import ActsField
 from salvaguarda.people import vocab as people_vocab
+from salvaguarda.people.forms import CHOOSE, blank_first
 from salvaguarda.people.models import Answer, Person
 
 # The incident's fields as the form types them (the coordinates as two numbers).
@@ -136,7 +137,7 @@ class IncidentForm(RuleForm):
     )
     caused_missed_hearing = forms.ChoiceField(
         label=_("Did it make the person miss a U.S. hearing?"),
-        choices=Answer.choices,
+        choices=blank_first(Answer.choices),
         required=False,
     )
     documented_on = forms.DateField(label=_("Documented on"), widget=DateInput(), required=False)
@@ -173,19 +174,24 @@ class IncidentForm(RuleForm):
 class PersonVictimForm(forms.Form):
     """The registered person the incident is documented from: their role and status."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=blank_first(Victim.Role.choices, CHOOSE))
     status = forms.ChoiceField(
         label=_("Status as victim (HURIDOCS)"), choices=_victim_statuses, required=False
     )
 
 
 class AnonymousVictimForm(forms.Form):
-    """A victim or witness known only by sex, age band and nationality."""
+    """A victim or witness known only by sex, age band and nationality.
 
-    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices)
+    Every field starts blank: left untouched, the section is no victim at all (a formset's
+    extra form that has not changed is skipped). Filled, it needs its role; a sex left blank
+    is "not recorded".
+    """
+
+    role = forms.ChoiceField(label=_("Role"), choices=blank_first(Victim.Role.choices, CHOOSE))
+    sex = forms.ChoiceField(label=_("Sex"), choices=blank_first(Person.Sex.choices), required=False)
     age_band = forms.ChoiceField(
-        label=_("Age band"), choices=Victim.AgeBand.choices, required=False
+        label=_("Age band"), choices=blank_first(Victim.AgeBand.choices), required=False
     )
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_nationalities, required=False)
     status = forms.ChoiceField(
@@ -225,9 +231,15 @@ class ConsentsForm(forms.Form):
     )
     given_by = forms.ChoiceField(
         label=_("Consent given by"),
-        choices=IncidentConsent.GivenBy.choices,
-        initial=IncidentConsent.GivenBy.SELF,
+        choices=blank_first(IncidentConsent.GivenBy.choices),
+        required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("uses") and not data.get("given_by"):
+            self.add_error("given_by", _("Say who gave the consent."))
+        return data
 
     def service_consents(self, given_on: Any) -> list[dict[str, Any]]:
         return [
@@ -244,11 +256,15 @@ class ConsentsForm(forms.Form):
 
 
 class ConsentForm(RuleForm):
-    purpose = forms.ChoiceField(label=_("Use"), choices=IncidentConsent.Purpose.choices)
+    purpose = forms.ChoiceField(
+        label=_("Use"), choices=blank_first(IncidentConsent.Purpose.choices, CHOOSE)
+    )
     recipient = forms.CharField(
         label=_("Organization it may be shared with"), max_length=160, required=False
     )
-    given_by = forms.ChoiceField(label=_("Given by"), choices=IncidentConsent.GivenBy.choices)
+    given_by = forms.ChoiceField(
+        label=_("Given by"), choices=blank_first(IncidentConsent.GivenBy.choices, CHOOSE)
+    )
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
 
 
@@ -283,12 +299,10 @@ class VictimForm(RuleForm):
     person_reference = forms.CharField(
         label=_("Reference of a registered person (P-000123)"), max_length=16, required=False
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Victim.Role.choices)
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.NOT_RECORDED
-    )
+    role = forms.ChoiceField(label=_("Role"), choices=blank_first(Victim.Role.choices, CHOOSE))
+    sex = forms.ChoiceField(label=_("Sex"), choices=blank_first(Person.Sex.choices), required=False)
     age_band = forms.ChoiceField(
-        label=_("Age band"), choices=Victim.AgeBand.choices, required=False
+        label=_("Age band"), choices=blank_first(Victim.AgeBand.choices), required=False
     )
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_nationalities, required=False)
     status = forms.ChoiceField(
@@ -301,7 +315,9 @@ class PerpetratorEditForm(RuleForm, PerpetratorForm):
 
 
 class ComplaintForm(RuleForm):
-    authority = forms.ChoiceField(label=_("Authority"), choices=Complaint.Authority.choices)
+    authority = forms.ChoiceField(
+        label=_("Authority"), choices=blank_first(Complaint.Authority.choices, CHOOSE)
+    )
     authority_detail = forms.CharField(label=_("Which office"), max_length=160, required=False)
     filed_on = forms.DateField(label=_("Filed on"), widget=DateInput())
     reference_number = forms.CharField(
@@ -310,7 +326,9 @@ class ComplaintForm(RuleForm):
         required=False,
         help_text=_("Stored encrypted."),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Complaint.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=blank_first(Complaint.Status.choices, CHOOSE)
+    )
     next_step = forms.CharField(
         label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

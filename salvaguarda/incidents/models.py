@@ -182,6 +182,10 @@ class Victim(OrgScopedModel):
     age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
     nationality = models.CharField(_("nationality"), max_length=3, blank=True)
     status = models.CharField(_("status as victim (HURIDOCS)"), max_length=12, blank=True)
+    # Anonymous victims saved from the one-flow form's optional section left untouched (a
+    # form that pre-selected "victim" and "female"), found by migration 0005: a coordinator
+    # confirms their removal or keeps them (the incidents' review page).
+    to_review = models.BooleanField(_("to be reviewed by a coordinator"), default=False)
 
     class Meta:
         ordering = ["id"]

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from salvaguarda.accounts.models import Role
@@ -73,6 +73,26 @@ def incident_get_for(user: Any, incident_uuid: uuid.UUID) -> Incident:
 
 def victim_get_for(user: Any, victim_uuid: uuid.UUID) -> Victim:
     return _get(Victim, user, victim_uuid, "incident", "person")
+
+
+def victims_to_review() -> QuerySet[Victim]:
+    """The active organization's victims marked for review (see `Victim.to_review`), with
+    their incident, oldest incident first. They hold no identifying data."""
+    return (
+        Victim.objects.filter(to_review=True)
+        .select_related("incident", "created_by")
+        .order_by("incident__occurred_from", "id")
+    )
+
+
+def victim_counts(incident_ids: list[int]) -> dict[int, int]:
+    """How many victims and witnesses each of these incidents has, in one query."""
+    rows = (
+        Victim.objects.filter(incident_id__in=incident_ids)
+        .values("incident_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["incident_id"]: row["count"] for row in rows}
 
 
 def perpetrator_get_for(user: Any, perpetrator_uuid: uuid.UUID) -> Perpetrator:

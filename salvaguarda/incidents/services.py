@@ -384,6 +384,8 @@ def _victim_values(data: Mapping[str, Any], occurred_from: Any) -> dict[str, Any
     """A registered person's sex, nationality and age band (as at the incident) are taken from
     their file; an anonymous victim's are what was given."""
     values = _values(VICTIM_FIELDS, data, None, _DEFAULTS)
+    if not values["sex"]:
+        values["sex"] = Person.Sex.NOT_RECORDED  # a sex left blank is not recorded
     person = data.get("person")
     values["person"] = person
     if isinstance(person, Person):
@@ -436,6 +438,24 @@ def victim_remove(*, by: User, victim: Victim) -> None:
         )
     remove(victim, by=by)
     _relink_return(incident)
+
+
+@transaction.atomic
+def victim_review_remove(*, by: User, victim: Victim) -> None:
+    """A coordinator confirms that a victim marked for review (saved from a section of the
+    one-flow form left untouched) is no victim: removed as any victim line is, and audited."""
+    if not victim.to_review:
+        raise ValidationError(_("This victim or witness is not marked for review."))
+    victim_remove(by=by, victim=victim)
+
+
+@transaction.atomic
+def victim_review_keep(*, by: User, victim: Victim) -> Victim:
+    """A coordinator confirms that a victim marked for review is real: the mark is removed."""
+    if not victim.to_review:
+        raise ValidationError(_("This victim or witness is not marked for review."))
+    update(victim, by=by, values={"to_review": False})
+    return victim
 
 
 # --- perpetrators, consents, complaints --------------------------------------------------------

@@ -5,12 +5,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salvaguarda.accounts.models import Role
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
 from salvaguarda.incidents import queries, services
 from salvaguarda.incidents.forms import (
@@ -175,7 +176,52 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         page = queries.incidents_page_for(request.user, form.filters(), page=page_number)
     else:
         page = queries.IncidentPage([], 1, False)
-    return render(request, "incidents/incident_list.html", {"form": form, "page": page})
+    to_review = 0
+    if _role(request) == Role.COORDINATOR:
+        to_review = queries.victims_to_review().count()
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"form": form, "page": page, "victims_to_review": to_review},
+    )
+
+
+@policy(Policy.COORDINATOR)
+def victims_review(request: HttpRequest) -> HttpResponse:
+    """The victims marked for review (saved from an untouched optional section): a
+    coordinator removes each one (audited), or keeps it. Nothing is removed without them."""
+    if request.method == "POST":
+        victim = queries.victim_get_for(request.user, _uuid_or_404(request.POST.get("victim")))
+        decision = request.POST.get("decision")
+        try:
+            if decision == "remove":
+                services.victim_review_remove(by=signed_in_user(request), victim=victim)
+                messages.success(
+                    request,
+                    _("The victim was removed from incident %(reference)s.")
+                    % {"reference": victim.incident.reference},
+                )
+            elif decision == "keep":
+                services.victim_review_keep(by=signed_in_user(request), victim=victim)
+                messages.success(
+                    request,
+                    _("The victim of incident %(reference)s was kept.")
+                    % {"reference": victim.incident.reference},
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("incidents:victims_review")
+    victims = list(queries.victims_to_review())
+    others = queries.victim_counts([v.incident_id for v in victims])
+    rows = [(victim, others.get(victim.incident_id, 0) > 1) for victim in victims]
+    return render(request, "incidents/victims_review.html", {"rows": rows})
+
+
+def _uuid_or_404(value: str | None) -> uuid.UUID:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -192,4 +238,5 @@ urlpatterns = [
     path("<uuid:incident_uuid>/", incident_detail, name="detail"),
     path("<uuid:incident_uuid>/testimonio/", incident_testimony, name="testimony"),
     path("<uuid:incident_uuid>/editar/", incident_edit, name="edit"),
+    path("victimas-por-revisar/", victims_review, name="victims_review"),
 ]
