@@ -108,6 +108,8 @@ def page_search() -> Callable[[Any, V.Writing], tuple[list[int], list[int], bool
     `persons_page_for(user, PersonFilters(name=…, birth=BirthQuery|None))`, page 1; its
     `people` (page 1) and `others` (under the cut-off). Returns (page 1 ids, other ids, whether
     the birth date was passed: False while the page takes none)."""
+    from django.utils import timezone
+
     from salvaguarda.people import queries
 
     names = {f.name for f in dataclasses.fields(queries.PersonFilters)}
@@ -125,7 +127,7 @@ def page_search() -> Callable[[Any, V.Writing], tuple[list[int], list[int], bool
         birth = query.birth
         if takes_birth and birth is not None:
             if birth.age is not None and parse_birth is not None:
-                extra["birth"] = parse_birth(f"{birth.age} años")
+                extra["birth"] = parse_birth(f"{birth.age} años", timezone.localdate())
             else:
                 extra["birth"] = birth_query(year=birth.year, month=birth.month, day=birth.day)
         page = queries.persons_page_for(
