@@ -48,8 +48,6 @@ def person_create(request: HttpRequest) -> HttpResponse:
         arrival = ArrivalForm(request.POST)
         context = {"formset": formset, "arrival": arrival, "adding": True}
         return render(request, "people/person_register.html", context)
-                    share_nationality=arrival.cleaned_data["same_nationality"],
-                    share_languages=arrival.cleaned_data["same_languages"],
     formset = MemberFormSet(request.POST or None, prefix=MEMBER_PREFIX)
     arrival = ArrivalForm(request.POST or None)
     if request.method == "POST" and formset.is_valid() and arrival.is_valid():
@@ -62,6 +60,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     consent_given=arrival.cleaned_data["consent"],
                     shelter=arrival.cleaned_data["shelter"],
                     consent_language=arrival.cleaned_data["consent_language"],
+                    share_nationality=arrival.cleaned_data["same_nationality"],
+                    share_languages=arrival.cleaned_data["same_languages"],
                 ),
             )
         except ValidationError as exc:
