@@ -17,6 +17,7 @@ from salvaguarda.court import times as court_times
 from salvaguarda.incidents import services as incident_services
 from salvaguarda.letters.demo import seed_letter
 from salvaguarda.people.models import Household
+from salvaguarda.people.screening import band_of_age, functioning_section
 from salvaguarda.people.services import (
     Arrival,
     Contact,
@@ -238,10 +239,12 @@ def _reception(by: User, household: Household, number: int) -> None:
                 },
             )
         if number % 2 == 0:
+            # The questions asked depend on the age: the answers of the member's questionnaire.
+            module = functioning_section(band_of_age(person.age_on(today) or 0))
             screening_record(
                 by=by,
                 person=person,
-                answers=SCREENING_ANSWERS[number % len(SCREENING_ANSWERS)],
+                answers=SCREENING_ANSWERS[module.key if module else ""],
                 screened_on=today,
                 language="spa",
             )
@@ -287,10 +290,21 @@ RETURNS = [
     ("ELP", "MPP2", date(2021, 12, 14)),
     ("LRD", "MPP1", date(2019, 9, 2)),
 ]
-SCREENING_ANSWERS: list[dict[str, Any]] = [
-    {"wg.walking": 3, "wg.seeing": 1, "legal.has_lawyer": "no"},
-    {"safety.fear_of_return": "yes", "health.mental_distress": "yes"},
-]
+# Screening answers by functioning module: an adult's (Washington Group short set), a child's
+# of 5 to 17 and of 2 to 4 (Child Functioning Module), a baby's (none).
+SCREENING_ANSWERS: dict[str, dict[str, Any]] = {
+    "wg": {"wg.walking": 3, "wg.seeing": 1, "legal.has_lawyer": "no"},
+    "cfm517": {
+        "cfm517.glasses": "no",
+        "cfm517.seeing": 1,
+        "cfm517.learning": 2,
+        "cfm517.anxious": 1,
+        "cfm517.sad": 3,
+        "safety.fear_of_return": "yes",
+    },
+    "cfm24": {"cfm24.glasses": "no", "cfm24.seeing": 1, "cfm24.playing": 2},
+    "": {"health.urgent_care": "no", "legal.has_documents": "no"},
+}
 
 
 @dataclass(frozen=True)

@@ -226,8 +226,10 @@ class ScreeningOut(Schema):
     questionnaire: str
     screened_on: datetime.date
     language: str
+    age_band: str
     has_disability: bool | None
     priority: str
+    protection_flags: list[str]
 
 
 class NeedOut(Schema):
@@ -435,6 +437,9 @@ class ScreeningIn(Input):
     answers: dict[str, str | int | None]
     screened_on: datetime.date
     language: str = ""
+    # Required when the person's file has no date of birth: "0-1", "2-4", "5-9", "10-14",
+    # "15-17" or "18+" (the questions asked depend on it).
+    age_band: str = ""
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -688,6 +693,7 @@ def screening_create(request: HttpRequest, person_uuid: uuid.UUID, payload: Scre
         answers=payload.answers,
         screened_on=payload.screened_on,
         language=payload.language,
+        age_band=payload.age_band,
     )
     return Status(201, _screening(person, screening))
 
@@ -709,8 +715,10 @@ def _screening(person: Person, screening: Any) -> dict[str, Any]:
         "questionnaire": screening.questionnaire,
         "screened_on": screening.screened_on,
         "language": screening.language,
+        "age_band": screening.age_band,
         "has_disability": screening.has_disability,
         "priority": screening.priority,
+        "protection_flags": screening.protection_flags or [],
         "answers": screening.answers or {},
         "needs": queries_screening.needs_of(person, screening=screening),
     }

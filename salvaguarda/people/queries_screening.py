@@ -1,5 +1,6 @@
 """Reads of screenings and specific needs. Every function runs inside the request's scope."""
 
+import datetime
 import uuid
 from typing import Any
 
@@ -8,7 +9,14 @@ from django.http import Http404
 
 from salvaguarda.core import audit
 from salvaguarda.people.models import Person, Screening, SpecificNeed
-from salvaguarda.people.screening import PRIORITY_RANK
+from salvaguarda.people.screening import PRIORITY_RANK, AgeBand, band_of_age
+
+
+def age_band_on(person: Person, day: datetime.date) -> AgeBand | None:
+    """The person's age band on `day` from their birth date (exact or estimated), or None
+    when the file has no birth date (the caseworker then gives the band)."""
+    age = person.age_on(day)
+    return None if age is None or age < 0 else band_of_age(age)
 
 
 def screening_get_for(user: Any, person: Person, screening_uuid: uuid.UUID) -> Screening:
@@ -31,7 +39,15 @@ def screenings_of(person: Person) -> QuerySet[Screening]:
     Only the clear columns are loaded: the answers stay encrypted until a screening is opened.
     """
     return Screening.objects.filter(person=person).only(
-        "uuid", "questionnaire", "screened_on", "has_disability", "priority", "created_at"
+        "uuid",
+        "questionnaire",
+        "screened_on",
+        "language",
+        "age_band",
+        "has_disability",
+        "priority",
+        "protection_flags",
+        "created_at",
     )
 
 

@@ -124,6 +124,7 @@ class EveryUrlTest(TestCase):
                 answers={"gender.pregnant": "yes"},
                 screened_on=datetime.date(2026, 1, 5),
                 language="spa",
+                age_band="18+",
             )
         cls.calendar_feed, _feed_secret = court_calendar.calendar_feed_create(
             by=cls.cast.caseworker,

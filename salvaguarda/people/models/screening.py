@@ -16,9 +16,16 @@ class Screening(OrgScopedModel):
     answers = EncryptedJSONField(_("answers"))
     screened_on = models.DateField(_("screened on"))
     language = models.CharField(_("language of the screening"), max_length=3, blank=True)
+    # The age band the questions were chosen for (people.screening.AgeBand): from the birth
+    # date on the day of the screening, or given by the caseworker; "" before version 2026-2.
+    age_band = models.CharField(_("age band"), max_length=8, blank=True)
     # Derived when saved, so lists can filter without decrypting the answers.
-    has_disability = models.BooleanField(_("disability (Washington Group cut-off)"), null=True)
+    has_disability = models.BooleanField(
+        _("disability (Washington Group or Child Functioning Module cut-off)"), null=True
+    )
     priority = models.CharField(_("priority"), max_length=8, blank=True)
+    # The child-protection flags raised (people.screening.Flag values), for a child.
+    protection_flags = models.JSONField(_("child-protection flags"), default=list, blank=True)
 
     class Meta:
         ordering = ["-screened_on", "-created_at"]

@@ -13,32 +13,57 @@ from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.people import screening as questionnaire
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Person, SafeguardCheck, Screening, SpecificNeed
+from salvaguarda.people.queries_screening import age_band_on
 from salvaguarda.people.services.records import safeguard_mark_once
 
 
+def _band(
+    person: Person, screened_on: datetime.date, age_band: str
+) -> tuple[questionnaire.AgeBand | None, list[str]]:
+    """The age band of the person on the day of the screening, or why it is not known."""
+    known = age_band_on(person, screened_on)
+    if known is not None:
+        if age_band and age_band != known:
+            label = questionnaire.AGE_BAND_LABELS[known]
+            message = _(
+                "The date of birth on the file puts the person in the band “%(band)s” on the "
+                "day of the screening."
+            )
+            return None, [message % {"band": label}]
+        return known, []
+    if not age_band:
+        return None, [_("The person's age is not recorded: choose their age band first.")]
+    if age_band not in set(questionnaire.AgeBand):
+        return None, [_("Choose an age band from the list.")]
+    return questionnaire.AgeBand(age_band), []
+
+
 def _validated(
-    answers: dict[str, Any], *, screened_on: datetime.date, language: str
-) -> dict[str, questionnaire.Value]:
-    """The answers to store; every problem (answers, date, language) is reported at once."""
+    person: Person,
+    answers: dict[str, Any],
+    *,
+    screened_on: datetime.date,
+    language: str,
+    age_band: str,
+) -> tuple[questionnaire.AgeBand, dict[str, questionnaire.Value]]:
+    """The age band and the answers to store; every problem is reported at once."""
     errors: dict[str, list[Any]] = {}
     if screened_on > timezone.localdate():
         errors["screened_on"] = [_("The date of the screening cannot be in the future.")]
     if language and language not in vocab.LANGUAGES:
         errors["language"] = [_("Choose a language from the list.")]
+    band, band_errors = _band(person, screened_on, age_band)
+    if band is None:
+        errors["age_band"] = band_errors
+        raise ValidationError(errors)
+    respondent = questionnaire.Respondent(band=band, sex=person.sex)
     try:
-        cleaned = questionnaire.clean_answers(answers)
+        cleaned = questionnaire.clean_answers(answers, respondent)
     except ValidationError as error:
         raise ValidationError(error.update_error_dict(errors)) from None
     if errors:
         raise ValidationError(errors)
-    return cleaned
-
-
-def person_facts(person: Person, on: datetime.date) -> questionnaire.PersonFacts:
-    """What the person file says that the needs rules take into account."""
-    return questionnaire.PersonFacts(
-        age=person.age_on(on), sex=person.sex, child_status=person.child_status
-    )
+    return band, cleaned
 
 
 @transaction.atomic
@@ -49,19 +74,31 @@ def screening_record(
     answers: dict[str, Any],
     screened_on: datetime.date,
     language: str,
+    age_band: str = "",
 ) -> Screening:
     """Store a screening and make its needs the person's current screening needs.
 
-    Raises ValidationError (nothing saved) if an answer is not one the questionnaire offers.
-    Needs derived from earlier screenings are replaced (soft-deleted); needs recorded by hand
-    (without a screening) are kept. The person's priority becomes the most pressing of their
-    open needs, screened or recorded by hand.
+    The questions are those of the person's age band on the day of the screening: from the
+    birth date, or `age_band` when the file has none. Raises ValidationError (nothing saved) if
+    an answer is not one the questionnaire offers this person. Needs derived from earlier
+    screenings are replaced (soft-deleted); needs recorded by hand (without a screening) are
+    kept. The person's priority becomes the most pressing of their open needs, screened or
+    recorded by hand; a child's answer on whom they travel with updates the file's child status.
     """
     if current_organization_id() != person.organization_id:
         raise PermissionError("The person is not in the current organization scope.")
-    cleaned = _validated(answers, screened_on=screened_on, language=language)
-
-    derived = questionnaire.derive_needs(cleaned, person_facts=person_facts(person, screened_on))
+    band, cleaned = _validated(
+        person, answers, screened_on=screened_on, language=language, age_band=age_band
+    )
+    age = person.age_on(screened_on)
+    child_status = person.child_status
+    if band is not questionnaire.AgeBand.ADULT:
+        child_status = questionnaire.child_status_of(
+            cleaned, questionnaire.PersonFacts(child_status=person.child_status)
+        )
+    facts = questionnaire.PersonFacts(age=age, sex=person.sex, child_status=child_status, band=band)
+    derived = questionnaire.derive_needs(cleaned, person_facts=facts)
+    functioning = questionnaire.functioning(band, cleaned)
     screening = Screening.objects.create(
         organization_id=person.organization_id,
         created_by=by,
@@ -71,8 +108,10 @@ def screening_record(
         answers=cleaned,
         screened_on=screened_on,
         language=language,
-        has_disability=questionnaire.wg_disability(cleaned),
+        age_band=band,
+        has_disability=None if functioning is None else functioning.disability,
         priority=questionnaire.overall_priority(derived),
+        protection_flags=questionnaire.protection_flags(cleaned, facts),
     )
     audit.record(
         action=audit.Action.CREATE,
@@ -107,17 +146,23 @@ def screening_record(
     open_manual = SpecificNeed.objects.filter(
         person=person, screening__isnull=True, resolved_on__isnull=True
     ).only("code", "subcode", "priority")
+    changed = []
     priority = questionnaire.overall_priority([*derived, *open_manual])
     if person.priority != priority:
         person.priority = priority
+        changed.append("priority")
+    if person.child_status != child_status:
+        person.child_status = child_status
+        changed.append("child_status")
+    if changed:
         person.modified_by = by
-        person.save(update_fields=["priority", "modified_by", "modified_at"])
+        person.save(update_fields=[*changed, "modified_by", "modified_at"])
         audit.record(
             action=audit.Action.UPDATE,
             actor=by,
             organization_id=person.organization_id,
             obj=person,
-            fields=["priority"],
+            fields=changed,
         )
 
     safeguard_mark_once(

@@ -167,7 +167,11 @@ class AuthenticationTest(ApiTestCase):
             (
                 "post",
                 f"/people/{uuid}/screenings",
-                {"answers": {"gender.pregnant": "yes"}, "screened_on": "2026-01-02"},
+                {
+                    "answers": {"gender.pregnant": "yes"},
+                    "screened_on": "2026-01-02",
+                    "age_band": "18+",
+                },
             ),
         )
         for method, path, body in attempts:
@@ -446,7 +450,12 @@ class WriteTest(ApiTestCase):
         screening = self.call(
             "post",
             self.path("/screenings"),
-            {"answers": {"gender.pregnant": "yes"}, "screened_on": "2026-01-02", "language": "spa"},
+            {
+                "answers": {"gender.pregnant": "yes"},
+                "screened_on": "2026-01-02",
+                "language": "spa",
+                "age_band": "18+",
+            },
         )
         self.assertEqual(screening.status_code, 201, screening.content)
         self.assertEqual(screening.json()["answers"], {"gender.pregnant": "yes"})
@@ -455,7 +464,11 @@ class WriteTest(ApiTestCase):
         wrong = self.call(
             "post",
             self.path("/screenings"),
-            {"answers": {"no.such.question": "yes"}, "screened_on": "2026-01-02"},
+            {
+                "answers": {"no.such.question": "yes"},
+                "screened_on": "2026-01-02",
+                "age_band": "18+",
+            },
         )
         self.assertEqual(wrong.status_code, 422)
 

@@ -19,6 +19,7 @@ from salvaguarda.people.services.screening import screening_record
 
 NO_FACTS = q.PersonFacts()
 WG_KEYS = list(q.WG_DOMAINS)
+ADULT = q.Respondent(q.AgeBand.ADULT, "female")
 
 
 class InEnglish:
@@ -336,6 +337,7 @@ class NeedsDerivationTest(InEnglish, SimpleTestCase):
     def test_the_table_covers_every_need_the_rules_can_give(self) -> None:
         tested = {code for _a, _f, expected in self.CASES for code, _p, _r in expected}
         tested |= set(q.WG_DOMAINS.values())  # WashingtonGroupScoringTest
+        tested |= {"CR-PS", "CR-SE", "DS-SC", "DS-SD"}  # test_screening_child
         self.assertEqual({rule.need for rule in q.RULES} - tested, set())
 
     def test_needs_come_most_pressing_first(self) -> None:
@@ -409,8 +411,8 @@ class ReferralsTest(InEnglish, SimpleTestCase):
             [(r.service, r.priority, r.needs) for r in referrals],
             [
                 ("health", "urgent", ("SM-CC",)),
-                ("child_protection", "urgent", ("SC-UC",)),
-                ("mental_health", "high", ("SM-MI", "SV")),
+                ("child_protection", "urgent", ("SC-UC", "CR-PS")),
+                ("mental_health", "high", ("CR-PS", "SV")),
                 ("gbv_services", "high", ("SV",)),
                 ("disability_support", "high", ("DS-BD", "DS-DF")),
                 ("legal_aid", "standard", ("LP-NL",)),
@@ -437,7 +439,7 @@ class ReferralsTest(InEnglish, SimpleTestCase):
 class ValidationTest(InEnglish, SimpleTestCase):
     def refused(self, answers: dict[str, Any]) -> dict[str, list[str]]:
         with self.assertRaises(ValidationError) as caught:
-            q.clean_answers(answers)
+            q.clean_answers(answers, ADULT)
         return caught.exception.message_dict
 
     def test_unknown_question(self) -> None:
@@ -480,7 +482,7 @@ class ValidationTest(InEnglish, SimpleTestCase):
             "health.medication": "",
         }
         self.assertEqual(
-            q.clean_answers(answers),
+            q.clean_answers(answers, ADULT),
             {
                 "gender.pregnant": "no",
                 "gender.gbv_survivor": "yes",
@@ -512,6 +514,7 @@ class ScreeningServiceTest(InEnglish, TestCase):
                 answers=answers,
                 screened_on=kwargs.get("screened_on", self.today),
                 language=kwargs.get("language", "spa"),
+                age_band="18+",
             )
 
     def scoped(self, query: Callable[[], Any]) -> list[Any]:
@@ -526,7 +529,8 @@ class ScreeningServiceTest(InEnglish, TestCase):
             self.assertEqual(
                 screening.answers, {"gender.pregnant": "yes", "wg.walking": 3, "wg.seeing": 1}
             )
-            self.assertEqual(screening.questionnaire, "2026-1")
+            self.assertEqual(screening.questionnaire, "2026-2")
+            self.assertEqual(screening.age_band, "18+")
             self.assertTrue(screening.has_disability)
             self.assertEqual(screening.priority, "high")
             needs = list(SpecificNeed.objects.filter(person=self.person))
@@ -694,7 +698,13 @@ class ScreeningPagesTest(InEnglish, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = Cast.build()
-        cls.person = make_person(cls.cast.org, cls.cast.caseworker, given_names="Lucía")
+        cls.person = make_person(
+            cls.cast.org,
+            cls.cast.caseworker,
+            given_names="Lucía",
+            sex="female",
+            date_of_birth=datetime.date(1991, 3, 8),
+        )
         cls.other_person = make_person(cls.cast.org, cls.cast.caseworker, given_names="Otra")
         cls.today = timezone.localdate()
         User.objects.filter(pk__in=[u.pk for u in cls.cast.everyone().values()]).update(
@@ -711,7 +721,7 @@ class ScreeningPagesTest(InEnglish, TestCase):
         client = sign_in(self.client, self.cast.caseworker)
         response = client.get(self.add_url())
         self.assertEqual(response.status_code, 200)
-        for section in q.QUESTIONNAIRE:
+        for section in q.sections_for(ADULT):
             self.assertContains(response, f'id="section-{section.key}"')
         self.assertContains(response, "Yes - a lot of difficulty", count=6)
         self.assertContains(response, 'type="radio" name="wg.seeing" value="3"')
