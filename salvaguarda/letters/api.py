@@ -40,12 +40,14 @@ LETTER = "/letters/{uuid:letter_uuid}"
 
 
 class LetterIn(Input):
-    """Each language version as plain text or Markdown; the first one given is the reference."""
+    """Each language version as plain text or Markdown, and the version chosen as the
+    reference (`reference`: "es", "en", "pt" or "fr"; the first one given when empty)."""
 
     es: str = ""
     en: str = ""
     pt: str = ""
     fr: str = ""
+    reference: str = ""
 
 
 class ParagraphIn(Input):
@@ -236,10 +238,13 @@ def letter_list(request: HttpRequest) -> Any:
 @policy(Policy.MEMBER)
 def letter_create(request: HttpRequest, payload: LetterIn) -> Any:
     """Import a letter that circulates (422 names the version that is not a letter)."""
+    texts = payload.model_dump()
+    reference = texts.pop("reference")
     letter = services.letter_import(
         by=signed_in_user(request),
         organization=active_organization(request),
-        texts=payload.model_dump(),
+        texts=texts,
+        reference=reference,
     )
     return Status(201, _letter_out(request, letter.uuid))
 
@@ -306,8 +311,10 @@ def letter_document(request: HttpRequest, letter_uuid: UUID, kind: str, language
 
 @router.get(LETTER + "/signatories.csv", response={200: None, **REFUSALS})
 @policy(Policy.MEMBER)
-def letter_signatories_csv(request: HttpRequest, letter_uuid: UUID) -> Any:
-    return signatories_download(queries.letter_get_for(signed_in_user(request), letter_uuid))
+def letter_signatories_csv(request: HttpRequest, letter_uuid: UUID, language: str = "") -> Any:
+    """The signatories as one version lists them (`language`; the reference's by default)."""
+    letter = queries.letter_get_for(signed_in_user(request), letter_uuid)
+    return signatories_download(letter, language)
 
 
 @router.patch(LETTER, response={200: LetterOut, **REFUSALS})

@@ -32,6 +32,7 @@ class Signatory:
     title: str = ""  # individuals
     members: list[str] = field(default_factory=list)  # coalitions: member organizations
     line: int = 0
+    written: str = ""  # the entry as the version writes it, without numbering and Markdown
 
 
 @dataclass
@@ -47,3 +48,5 @@ class ParsedVersion:
     organizations: list[Signatory] = field(default_factory=list)  # in order; coalitions too
     individuals: list[Signatory] = field(default_factory=list)  # in order
     problems: list[Problem] = field(default_factory=list)
+    # The headings of its lists as the version writes them: "organization", "individual".
+    headings: dict[str, str] = field(default_factory=dict)

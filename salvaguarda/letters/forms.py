@@ -13,13 +13,27 @@ from salvaguarda.letters.models import ORGANIZATION_KINDS, Letter, LetterVersion
 
 
 class ImportForm(RuleForm):
-    """Each language version pasted as plain text or Markdown; the first one filled is the
-    reference."""
+    """Each language version pasted as plain text or Markdown, and the one chosen as the
+    reference (the first one filled when none is chosen)."""
 
     es = forms.CharField(label=_("Spanish version"), required=False, widget=forms.Textarea)
     en = forms.CharField(label=_("English version"), required=False, widget=forms.Textarea)
     pt = forms.CharField(label=_("Portuguese version"), required=False, widget=forms.Textarea)
     fr = forms.CharField(label=_("French version"), required=False, widget=forms.Textarea)
+    reference = forms.ChoiceField(
+        label=_("Reference version"),
+        required=False,
+        choices=[
+            ("", _("The first one filled")),
+            ("es", _("Spanish")),
+            ("en", _("English")),
+            ("pt", _("Portuguese")),
+            ("fr", _("French")),
+        ],
+        help_text=_(
+            "The letter's signatories are read from it; the other versions are compared with it."
+        ),
+    )
 
 
 class ParagraphForm(RuleForm):

@@ -61,6 +61,9 @@ class LetterVersion(OrgScopedModel):
     place = models.CharField(_("place"), max_length=120, blank=True)
     addressees = models.JSONField(_("addressees"), default=list, blank=True)
     paragraphs = models.JSONField(_("paragraphs"), default=list, blank=True)
+    # The version's own signatory lists as it writes them (see `queries.version_lists`): the
+    # headings, and each entry as written with the signatory row it stands for.
+    signatory_lists = models.JSONField(default=dict, blank=True, editable=False)
     in_step_at = models.DateTimeField(_("in step as of"), null=True, blank=True)
     in_step_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -47,7 +47,8 @@ COUNTRIES = tuple(
 PREPOSITIONS = frozenset("de del en of in for da do das dos du des".split())
 TITLES = frozenset(
     "dr dra mtro mtra lic licda lcdo lcda ing sr sra srta pbro hna hno ms mr mrs mx prof profa "
-    "fr fray sor sister father padre madre rev don dona phd".split()
+    "fr fray sor sister father padre madre rev don dona phd hno hna bro ir irma irmao frere "
+    "soeur sr sœur br pe pbro".split()
 )
 STOPWORDS = frozenset("de del la las los el y e the of and for a en da do das dos".split())
 

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from salvaguarda.letters import figures, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
-from salvaguarda.letters.queries import Numbered, numbered
+from salvaguarda.letters.queries import Entry, version_lists
 
 HEADINGS = {
     "es": ("Organizaciones firmantes", "Personas firmantes"),
@@ -27,10 +27,6 @@ HEADINGS = {
 }
 DATE_FORMATS = {"es": r"j \d\e F \d\e Y", "en": "F j, Y", "pt": r"j \d\e F \d\e Y", "fr": "j F Y"}
 LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
-
-
-def _lists(letter: Letter) -> tuple[list[Numbered], list[Numbered]]:
-    return numbered(list(letter.signatories.all()))
 
 
 @dataclass
@@ -49,11 +45,13 @@ class Parts:
 def parts_of(
     letter: Letter,
     version: LetterVersion,
-    lists: tuple[list[Numbered], list[Numbered]] | None = None,
+    signatories: list[Signatory] | None = None,
 ) -> Parts:
-    """The version laid out; each figure's mark in its paragraphs is replaced by the figure's
-    value, written the same in every version (a mark without a figure stays as written)."""
-    organizations, individuals = lists or _lists(letter)  # `lists`: numbered already
+    """The version laid out with its own signatory lists (`queries.version_lists`: its entries
+    as it writes them, its numbering, its headings); each figure's mark in its paragraphs is
+    replaced by the figure's value, written the same in every version (a mark without a
+    figure stays as written). `signatories`: the letter's rows, read already."""
+    organizations, individuals = version_lists(letter, version, signatories)
     values = queries_figures.values_of(letter)
     return Parts(
         subject=version.subject or letter.subject,
@@ -63,13 +61,20 @@ def parts_of(
             for a in version.addressees
         ],
         paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
-        headings=HEADINGS.get(version.language, HEADINGS["en"]),
+        headings=headings_of(version),
         organizations=[
-            (f"{item.number}. {_organization_line(item.signatory)}", [m.name for m in item.members])
+            (f"{item.number}. {item.written}", [m.written for m in item.members])
             for item in organizations
         ],
-        individuals=[f"{item.number}. {_individual_line(item.signatory)}" for item in individuals],
+        individuals=[f"{item.number}. {item.written}" for item in individuals],
     )
+
+
+def headings_of(version: LetterVersion) -> tuple[str, str]:
+    """The headings of the version's lists as it writes them, else in its language."""
+    written = (version.signatory_lists or {}).get("headings", {})
+    default = HEADINGS.get(version.language, HEADINGS["en"])
+    return (written.get("organization") or default[0], written.get("individual") or default[1])
 
 
 def date_line(letter: Letter, version: LetterVersion) -> str:
@@ -82,19 +87,6 @@ def date_line(letter: Letter, version: LetterVersion) -> str:
                 letter.date, DATE_FORMATS.get(version.language, DATE_FORMATS["en"])
             )
     return ", ".join(p for p in (version.place, written) if p)
-
-
-def _organization_line(signatory: Signatory) -> str:
-    line = signatory.name
-    if signatory.acronym:
-        line += f" ({signatory.acronym})"
-    if signatory.country:
-        line += f", {signatory.country}"
-    return line
-
-
-def _individual_line(signatory: Signatory) -> str:
-    return ", ".join(p for p in (signatory.name, signatory.title, signatory.affiliation) if p)
 
 
 def with_links(text: str, plain: Callable[[str], str], link: Callable[[str, str], str]) -> str:
@@ -142,10 +134,11 @@ def paragraph_html(text: str) -> SafeString:
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - every part is escaped
 
 
-def signatories_csv(letter: Letter) -> Iterator[str]:
-    """number, kind, name, acronym, country, coalition, title, affiliation: one row each, in
-    order, members right after their coalition (their number is the coalition's)."""
-    organizations, individuals = _lists(letter)
+def signatories_csv(letter: Letter, version: LetterVersion) -> Iterator[str]:
+    """number, kind, name, acronym, country, coalition, title, affiliation: one row each, as
+    the version lists them (its own numbers and spelling), members right after their
+    coalition (their number is the coalition's)."""
+    organizations, individuals = version_lists(letter, version)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -155,14 +148,16 @@ def signatories_csv(letter: Letter) -> Iterator[str]:
         writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values])
         return buffer.getvalue()
 
+    def details(entry: Entry) -> tuple[str, str]:
+        row = entry.row
+        return (row.acronym, row.country) if row is not None else ("", "")
+
     yield "\ufeff" + line(
         ["number", "kind", "name", "acronym", "country", "coalition", "title", "affiliation"]
     )
     for item in organizations:
-        s = item.signatory
-        yield line([item.number, s.kind, s.name, s.acronym, s.country, "", "", ""])
+        yield line([item.number, item.kind, item.written, *details(item), "", "", ""])
         for member in item.members:
-            yield line([item.number, member.kind, member.name, "", "", s.name, "", ""])
+            yield line([item.number, member.kind, member.written, "", "", item.written, "", ""])
     for item in individuals:
-        s = item.signatory
-        yield line([item.number, s.kind, s.name, "", "", "", s.title, s.affiliation])
+        yield line([item.number, item.kind, item.name, "", "", "", item.title, item.affiliation])

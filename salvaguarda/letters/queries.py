@@ -10,7 +10,7 @@ from django.http import Http404
 
 from salvaguarda.accounts.models import Role
 from salvaguarda.core import audit
-from salvaguarda.letters import alignment, figures, names, queries_figures
+from salvaguarda.letters import alignment, figures, names, queries_figures, signatory_lists
 from salvaguarda.letters.document import Signatory as Listed
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 
@@ -30,6 +30,21 @@ class Numbered:
     number: str
     signatory: Signatory
     members: list[Signatory]
+
+
+@dataclass
+class Entry:
+    """A signatory as one version lists it: its number there, its name as that version writes
+    it, and the row it stands for (None when only that version lists it)."""
+
+    number: str
+    written: str
+    name: str
+    kind: str
+    row: Signatory | None
+    members: list["Entry"]
+    title: str = ""
+    affiliation: str = ""
 
 
 @dataclass
@@ -59,6 +74,28 @@ class LetterFile:
     organizations: list[Numbered]
     individuals: list[Numbered]
     twice: list[Twice]
+    list_drifts: list[signatory_lists.ListDrift]
+    reference: LetterVersion | None
+
+    @property
+    def all_drifts(self) -> list[Any]:
+        """The paragraphs' drifts, then the signatory lists'."""
+        return [*self.drifts, *self.list_drifts]
+
+    @property
+    def duplicate_pairs(self) -> list[tuple[str, str]]:
+        """The names of each pair listed twice, as the reference version writes them."""
+        written: dict[Any, str] = {}
+        if self.reference is not None:
+            organizations, _people = version_lists(self.letter, self.reference)
+            for entry in organizations:
+                for item in (entry, *entry.members):
+                    if item.row is not None:
+                        written[item.row.pk] = item.written
+        return [
+            (written.get(t.keep.pk, t.keep.name), written.get(t.remove.pk, t.remove.name))
+            for t in self.twice
+        ]
 
     @property
     def problem_count(self) -> int:
@@ -147,6 +184,17 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
     ]
     signatories = list(letter.signatories.all())
     organizations, individuals = numbered(signatories)
+    reference = next((v for v in versions if v.language == letter.reference_language), None)
+    list_drifts = [
+        drift
+        for version in versions
+        if reference is not None and version.pk != reference.pk
+        for drift in signatory_lists.list_drifts(
+            reference.signatory_lists,
+            version.signatory_lists,
+            (reference.language, version.language),
+        )
+    ]
     return LetterFile(
         letter,
         versions,
@@ -155,7 +203,125 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
         organizations,
         individuals,
         _twice(organizations),
+        list_drifts,
+        reference,
     )
+
+
+def version_lists(
+    letter: Letter, version: LetterVersion, signatories: list[Signatory] | None = None
+) -> tuple[list[Entry], list[Entry]]:
+    """A version's signatories as that version lists them, numbered in its own order: its
+    entries as it writes them (a signatory changed by hand since, as it now reads), without
+    those removed since, and with those added by hand at the end."""
+    rows = signatories if signatories is not None else list(letter.signatories.all())
+    by_uuid = {str(row.uuid): row for row in rows}
+    lists = version.signatory_lists or {}
+    organizations, individuals = numbered(rows)
+    if version.language == letter.reference_language or not lists:
+        return _reference_entries(lists, organizations, individuals)
+    reference = {}
+    for other in letter.versions.all():
+        if other.language == letter.reference_language:
+            reference = _names_by_row(other.signatory_lists or {})
+    absent = set(lists.get("absent", []))
+
+    def edited(row: Signatory | None) -> bool:
+        """Changed by hand since the import: the version's own spelling no longer holds."""
+        return row is not None and reference.get(str(row.uuid), row.name)[:300] != row.name
+
+    def shown(item: dict[str, Any], row: Signatory | None) -> str:
+        if row is not None and edited(row):
+            return _line(row)
+        return str(item.get("written") or item.get("name", ""))
+
+    def entries(items: list[dict[str, Any]], extra: list[Signatory], skip: set[str]) -> list[Entry]:
+        out: list[Entry] = []
+        listed: set[str] = set()
+        for item in items:
+            row = by_uuid.get(item.get("row") or "")
+            if item.get("row") and row is None:
+                continue  # removed, or merged into another, since
+            if row is not None:
+                listed.add(str(row.uuid))
+            members = [m for m in (row.members.all() if row is not None else [])]
+            member_entries = entries(
+                item.get("members", []),
+                members,
+                set(item.get("absent_members", [])),
+            )
+            out.append(
+                Entry(
+                    "",
+                    shown(item, row),
+                    row.name if row is not None and edited(row) else str(item.get("name", "")),
+                    row.kind if row is not None else str(item.get("kind", "organization")),
+                    row,
+                    member_entries,
+                    str(item.get("title", "")),
+                    str(item.get("affiliation", "")),
+                )
+            )
+        for row in extra:
+            if str(row.uuid) not in listed and str(row.uuid) not in skip:
+                out.append(
+                    Entry("", _line(row), row.name, row.kind, row, [], row.title, row.affiliation)
+                )
+        return out
+
+    top = [item.signatory for item in organizations]
+    people = [item.signatory for item in individuals]
+    own = entries(lists.get("organizations", []), top, absent)
+    persons = entries(lists.get("individuals", []), people, absent)
+    return _numbered_entries(own), _numbered_entries(persons)
+
+
+def _names_by_row(lists: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for item in (*lists.get("organizations", []), *lists.get("individuals", [])):
+        if item.get("row"):
+            out[item["row"]] = item.get("name", "")
+        for member in item.get("members", []):
+            if member.get("row"):
+                out[member["row"]] = member.get("name", "")
+    return out
+
+
+def _reference_entries(
+    lists: dict[str, Any], organizations: list[Numbered], individuals: list[Numbered]
+) -> tuple[list[Entry], list[Entry]]:
+    """The reference version lists the letter's signatories in their order; each as it wrote
+    it, unless changed by hand since."""
+    written: dict[str, tuple[str, str]] = {}
+    for item in (*lists.get("organizations", []), *lists.get("individuals", [])):
+        for one in (item, *item.get("members", [])):
+            if one.get("row"):
+                written[one["row"]] = (one.get("name", ""), one.get("written", ""))
+
+    def shown(row: Signatory) -> str:
+        name, as_written = written.get(str(row.uuid), ("", ""))
+        return as_written if as_written and name[:300] == row.name else _line(row)
+
+    def entry(item: Numbered) -> Entry:
+        s = item.signatory
+        members = [Entry("", shown(m), m.name, m.kind, m, []) for m in item.members]
+        return Entry(item.number, shown(s), s.name, s.kind, s, members, s.title, s.affiliation)
+
+    return [entry(i) for i in organizations], [entry(i) for i in individuals]
+
+
+def _numbered_entries(entries: list[Entry]) -> list[Entry]:
+    for number, entry in enumerate(entries, 1):
+        entry.number = str(number)
+    return entries
+
+
+def _line(row: Signatory) -> str:
+    """A signatory as a line: "Name (ACRONYM), Country" or "Name, title, affiliation"."""
+    if row.kind == Signatory.Kind.INDIVIDUAL:
+        return ", ".join(p for p in (row.name, row.title, row.affiliation) if p)
+    line = row.name + (f" ({row.acronym})" if row.acronym else "")
+    return line + (f", {row.country}" if row.country else "")
 
 
 def _shown(paragraph: str, values: dict[str, str]) -> str:

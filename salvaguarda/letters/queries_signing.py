@@ -118,12 +118,13 @@ def public_letter(page: SignOnPage, *wanted: str) -> PublicLetter:
         return PublicLetter(letter, None, languages, None, [], [], False)
     language = language_for(languages, *wanted)
     version = next(v for v in versions if v.language == language)
-    organizations, individuals = queries.numbered(list(letter.signatories.all()))
+    signatories = list(letter.signatories.all())
+    organizations, individuals = queries.numbered(signatories)
     return PublicLetter(
         letter,
         version,
         languages,
-        output.parts_of(letter, version, (organizations, individuals)),
+        output.parts_of(letter, version, signatories),
         organizations,
         individuals,
         collecting(letter, page.organization),

@@ -22,11 +22,11 @@ from salvaguarda.core.writes import (
     remove,
     update,
 )
-from salvaguarda.letters import alignment, names
+from salvaguarda.letters import alignment, signatory_lists
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion, SignatureRequest
 from salvaguarda.letters.models import Signatory as SignatoryRow
-from salvaguarda.letters.parsing import parse_version
+from salvaguarda.letters.reading import parse_version
 
 LANGUAGES = ("es", "en", "pt", "fr")
 EMAIL_CHECK = EmailValidator()
@@ -34,31 +34,26 @@ MAX_TEXT = 500_000  # characters of one version
 
 
 def import_report(versions: Mapping[str, ParsedVersion]) -> dict[str, Any]:
-    """What the import could not read (by language, with line numbers), and the individuals
-    whose names are spelled differently between versions (only the reference's list is kept,
-    so this is found now or never). Drifts and organizations listed twice are found on the
-    letter as it stands (`queries.letter_file_for`)."""
+    """What the import could not read, by language with line numbers. Drifts (the signatory
+    lists' too) and signatories listed twice are found on the letter as it stands
+    (`queries.letter_file_for`)."""
     reference = next(iter(versions.values()))
-    individuals = {language: parsed.individuals for language, parsed in versions.items()}
     return {
         "problems": {
             language: [asdict(problem) for problem in parsed.problems]
             for language, parsed in versions.items()
         },
-        "individuals": [
-            asdict(d)
-            for d in names.duplicates([], individuals)
-            if d.kind == "individual_spelled_differently"
-        ],
         "organizations_read": len(reference.organizations),
     }
 
 
-def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion) -> None:
+def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion) -> dict[str, Any]:
     """The reference version's signatories, in order (numbers follow from `position`), written
-    at once: the organizations, coalitions and individuals, then the coalitions' members."""
+    at once: the organizations, coalitions and individuals, then the coalitions' members.
+    Returns the rows' uuids by place, as `signatory_lists.lists_of` ties them."""
     signing: list[SignatoryRow] = []
     members: list[SignatoryRow] = []
+    uuids: dict[str, Any] = {"organizations": [], "members": [], "individuals": []}
 
     def row(item: Signatory, kind: str, coalition: SignatoryRow | None = None) -> SignatoryRow:
         return SignatoryRow(
@@ -76,23 +71,45 @@ def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion
 
     for item in parsed.organizations:
         signing.append(block := row(item, item.kind))
-        members.extend(
-            row(Signatory(kind="organization", name=name), "organization", block)
-            for name in item.members
-        )
-    signing.extend(row(item, "individual") for item in parsed.individuals)
+        inside = []
+        for name in item.members:
+            inside.append(
+                member := row(Signatory(kind="organization", name=name), "organization", block)
+            )
+            members.append(member)
+        uuids["organizations"].append(str(block.uuid))
+        uuids["members"].append([str(m.uuid) for m in inside])
+    for item in parsed.individuals:
+        signing.append(person := row(item, "individual"))
+        uuids["individuals"].append(str(person.uuid))
     create_many(SignatoryRow, signing, by=by)
     create_many(SignatoryRow, members, by=by)  # their coalitions have their ids now
+    return uuids
 
 
 @transaction.atomic
-def letter_import(*, by: User, organization: Organization, texts: Mapping[str, str]) -> Letter:
-    """Import a letter from its language versions (the first one is the reference): every
-    version is read, aligned with the others, and its signatories taken from the reference.
-    What could not be read, the drifts and the duplicates are kept as the letter's import
-    report. A text that is not a letter, or no text at all, is refused and nothing is saved."""
+def letter_import(
+    *,
+    by: User,
+    organization: Organization,
+    texts: Mapping[str, str],
+    reference: str = "",
+) -> Letter:
+    """Import a letter from its language versions. `reference` is the version the user chose
+    as the reference (the first one given when not chosen): the letter's signatories are its
+    entries; every other version keeps its own lists as it writes them, tied to those
+    signatories, so each version's outputs list its own and the drifts between the lists are
+    shown. What could not be read is kept as the letter's import report. A text that is not a
+    letter, or no text at all, is refused with the lines that could be read or not, and
+    nothing is saved."""
     texts = {lang: text for lang, text in texts.items() if text and text.strip()}
     errors: dict[str, list[ValidationError]] = {}
+    if reference and reference not in texts:
+        errors["reference"] = [
+            ValidationError(_("The reference version must be one of the versions given."))
+        ]
+    elif reference:
+        texts = {reference: texts[reference], **texts}
     if not texts:
         errors["texts"] = [
             ValidationError(_("Paste or upload the letter in one language at least."))
@@ -113,20 +130,37 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
                     )
                 )
             )
+            errors[language].extend(
+                ValidationError(problem.message)
+                for problem in parsed.problems
+                if problem.line and problem.code != "unplaced_line"
+            )
+            unread = [
+                problem.line for problem in parsed.problems if problem.code == "unplaced_line"
+            ]
+            if unread:
+                errors[language].append(
+                    ValidationError(
+                        _("Lines that could not be placed: %(lines)s.")
+                        % {"lines": _line_numbers(unread)}
+                    )
+                )
     if errors:
         raise ValidationError(errors)
-    reference_language, reference = next(iter(versions.items()))
+    reference_language, reference_parsed = next(iter(versions.items()))
     org_id = organization.pk
     letter = create(
         Letter,
         by=by,
         org_id=org_id,
-        subject=(reference.subject or _("Letter without a subject"))[:300],
+        subject=(reference_parsed.subject or _("Letter without a subject"))[:300],
         reference_language=reference_language,
         import_report=import_report(versions),
     )
     letter.editors.add(by)
     letter.lead_organizations.add(organization)
+    rows = _signatory_rows(by, org_id, letter, reference_parsed)
+    reference_lists = signatory_lists.lists_of(reference_parsed, None, rows)
     for language, parsed in versions.items():
         create(
             LetterVersion,
@@ -139,9 +173,24 @@ def letter_import(*, by: User, organization: Organization, texts: Mapping[str, s
             place=parsed.place[:120],
             addressees=[asdict(a) for a in parsed.addressees],
             paragraphs=parsed.paragraphs,
+            signatory_lists=(
+                reference_lists
+                if language == reference_language
+                else signatory_lists.lists_of(parsed, reference_lists, None)
+            ),
         )
-    _signatory_rows(by, org_id, letter, reference)
     return letter
+
+
+def _line_numbers(lines: list[int]) -> str:
+    """ "3, 4, 7–12" for the lines 3, 4, 7, 8, 9, 10, 11, 12."""
+    spans: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def _text_errors(language: str, text: str) -> list[ValidationError]:
@@ -161,8 +210,8 @@ def _text_errors(language: str, text: str) -> list[ValidationError]:
 def version_add(*, by: User, letter: Letter, language: str, text: str) -> LetterVersion:
     """Add a version in another language to a letter already imported (a translation that
     arrives later). Its body, heading and addressees are read as on import; its signatory
-    lists, if any, are only compared with the letter's (names spelled differently are added to
-    the report): the letter keeps one list of signatories."""
+    lists, if it has them, are kept as it writes them, tied to the letter's signatories as on
+    import (the letter keeps one set of signatories; the drifts between the lists are shown)."""
     errors = _text_errors(language, text)
     if not text.strip():
         errors.append(ValidationError(_("Paste or upload the letter in this language.")))
@@ -175,23 +224,12 @@ def version_add(*, by: User, letter: Letter, language: str, text: str) -> Letter
         raise ValidationError(
             {"text": [ValidationError(_("No paragraph of a letter was found in this text."))]}
         )
-    known = [
-        Signatory(kind="individual", name=row.name)
-        for row in letter.signatories.filter(kind=SignatoryRow.Kind.INDIVIDUAL)
-    ]
-    spelled = [
-        asdict(d)
-        for d in names.duplicates(
-            [], {letter.reference_language: known, language: parsed.individuals}
-        )
-        if d.kind == "individual_spelled_differently"
-    ]
+    reference = letter.versions.filter(language=letter.reference_language).first()
     report = dict(letter.import_report)
     report["problems"] = {
         **report.get("problems", {}),
         language: [asdict(p) for p in parsed.problems if p.code != "not_a_letter"],
     }
-    report["individuals"] = [*report.get("individuals", []), *spelled]
     update(letter, by=by, values={"import_report": report})
     return create(
         LetterVersion,
@@ -204,7 +242,37 @@ def version_add(*, by: User, letter: Letter, language: str, text: str) -> Letter
         place=parsed.place[:120],
         addressees=[asdict(a) for a in parsed.addressees],
         paragraphs=parsed.paragraphs,
+        signatory_lists=signatory_lists.lists_of(
+            parsed, reference.signatory_lists if reference else {}, None
+        ),
     )
+
+
+@transaction.atomic
+def version_order_follow(*, by: User, version: LetterVersion) -> None:
+    """List a version's signatories (and each coalition's members) in the reference version's
+    order; an entry only this version lists stays after the entry it followed."""
+    letter = version.letter
+    reference = letter.versions.filter(language=letter.reference_language).first()
+    if reference is None or reference.pk == version.pk:
+        return
+    lists = dict(version.signatory_lists)
+    ref = reference.signatory_lists
+    members_order = {
+        item["row"]: [m["row"] for m in item.get("members", [])]
+        for item in ref.get("organizations", [])
+    }
+    for key in ("organizations", "individuals"):
+        entries = signatory_lists.in_order(
+            lists.get(key, []), [item["row"] for item in ref.get(key, [])]
+        )
+        for entry in entries:
+            if entry.get("members") and entry.get("row") in members_order:
+                entry["members"] = signatory_lists.in_order(
+                    entry["members"], members_order[entry["row"]]
+                )
+        lists[key] = entries
+    update(version, by=by, values={"signatory_lists": lists})
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ def letter_import(request: HttpRequest) -> HttpResponse:
                 by=signed_in_user(request),
                 organization=active_organization(request),
                 texts=texts,
+                reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
             form.add_rule_errors(exc)
@@ -170,12 +171,15 @@ def document_download(letter: Letter, version: LetterVersion, kind: str) -> Http
     return response
 
 
-def signatories_download(letter: Letter) -> HttpResponse:
-    """The signatories as a CSV file (the page's and the API's)."""
+def signatories_download(letter: Letter, language: str = "") -> HttpResponse:
+    """The signatories as one version lists them (the reference version's unless `language`
+    says another), as a CSV file (the page's and the API's)."""
+    version = queries.version_of(letter, language or letter.reference_language)
     response = HttpResponse(
-        "".join(output.signatories_csv(letter)), content_type="text/csv; charset=utf-8"
+        "".join(output.signatories_csv(letter, version)), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="firmantes.csv"'
+    filename = f"firmantes-{version.language}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -195,7 +199,8 @@ def letter_document(
 
 @policy(Policy.MEMBER)
 def signatories_csv(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    return signatories_download(queries.letter_get_for(request.user, letter_uuid))
+    letter = queries.letter_get_for(request.user, letter_uuid)
+    return signatories_download(letter, request.GET.get("idioma", ""))
 
 
 urlpatterns = [

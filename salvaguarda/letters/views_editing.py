@@ -175,8 +175,20 @@ def signatory_remove(
     return redirect("letters:detail", letter_uuid=letter.uuid)
 
 
+@policy(Policy.MEMBER)
+def follow_order(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> HttpResponse:
+    """One version's signatories put in the reference version's order."""
+    letter = queries.letter_to_edit(request.user, active_role(request), letter_uuid)
+    version = queries.version_of(letter, language)
+    if request.method == "POST":
+        services.version_order_follow(by=signed_in_user(request), version=version)
+        messages.success(request, _("The version lists its signatories in the reference order."))
+    return redirect("letters:detail", letter_uuid=letter.uuid)
+
+
 urlpatterns = [
     path("<uuid:letter_uuid>/editar/", letter_edit, name="edit"),
+    path("<uuid:letter_uuid>/orden/<str:language>/", follow_order, name="follow_order"),
     path("<uuid:letter_uuid>/version/<str:language>/", version_edit, name="version_edit"),
     path("<uuid:letter_uuid>/idioma-nuevo/", version_add, name="version_add"),
     path("<uuid:letter_uuid>/firmantes/nuevo/", signatory_add, name="signatory_add"),

@@ -333,10 +333,8 @@ class NewVersionTests(EditingTestCase):
             file = queries.letter_file_for(self.cast.caseworker, letter.uuid)
             self.assertEqual(letter.signatories.count(), 6)  # one list of signatories
         self.assertEqual(french.subject, "Protection des personnes renvoyées")
-        self.assertEqual(
-            [d["kind"] for d in letter.import_report["individuals"]],
-            ["individual_spelled_differently", "individual_spelled_differently"],
-        )
+        spelled = [d for d in file.list_drifts if d.kind == "signatory_spelling"]
+        self.assertEqual(sorted(d.languages for d in spelled), [("es", "en"), ("es", "fr")])
         self.assertEqual(len(file.versions), 3)
         self.assertTrue(any(len(row) == 3 for row in file.rows))
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
-from salvaguarda.letters import services
+from salvaguarda.letters import queries, services
 from salvaguarda.letters.models import Letter, Signatory
 from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
 
@@ -43,9 +43,11 @@ class ImportTests(TestCase):
             ["Casa del Migrante Saltillo", "Centro Prodh"],
         )
         self.assertEqual(signatories[-1].kind, "individual")
-        report = letter.import_report
+        with organization_scope(self.cast.org.pk):
+            file = queries.letter_file_for(self.cast.caseworker, letter.uuid)
         self.assertEqual(
-            [d["kind"] for d in report["individuals"]], ["individual_spelled_differently"]
+            [(d.kind, d.detail) for d in file.list_drifts],
+            [("signatory_spelling", "“María José Hernández” (es) ≠ “Maria Jose Hernandes” (en)")],
         )
         self.assertTrue(
             AuditEvent.objects.filter(object_uuid=letter.uuid, action="create").exists()

@@ -10,7 +10,7 @@ from docx import Document
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
 from salvaguarda.letters import documents, output, services
-from salvaguarda.letters.parsing import parse_version
+from salvaguarda.letters.reading import parse_version
 from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
 
 
@@ -33,7 +33,9 @@ class OutputTests(TestCase):
         self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
         text = response.content.decode()
         self.assertIn("[port of entry](https://example.org/puertos)", text)
-        self.assertIn("1. Red Frontera\n    - Casa del Migrante Saltillo", text)
+        # The English version's own list, as it writes it.
+        self.assertIn("1. Red Frontera (Coalition)\n    - Casa del Migrante Saltillo", text)
+        self.assertIn("3. Asylum Access Mexico - AAMX", text)
         again = parse_version(text, language="en")
         with organization_scope(self.cast.org.pk):
             english = self.letter.versions.get(language="en")
@@ -58,9 +60,9 @@ class OutputTests(TestCase):
         self.assertEqual(
             [(r["number"], r["name"], r["coalition"]) for r in rows[:3]],
             [
-                ("1", "Red Frontera", ""),
-                ("1", "Casa del Migrante Saltillo", "Red Frontera"),
-                ("1", "Centro Prodh", "Red Frontera"),
+                ("1", "Red Frontera (Coalición)", ""),
+                ("1", "Casa del Migrante Saltillo", "Red Frontera (Coalición)"),
+                ("1", "Centro Prodh", "Red Frontera (Coalición)"),
             ],
         )
         self.assertEqual(rows[-1]["kind"], "individual")
@@ -99,7 +101,7 @@ class DocumentTests(TestCase):
         start = texts.index("Signatory organizations")
         self.assertEqual(
             texts[start + 1 : start + 4],
-            ["1. Red Frontera", "Casa del Migrante Saltillo", "Centro Prodh"],
+            ["1. Red Frontera (Coalition)", "Casa del Migrante Saltillo", "Centro Prodh"],
         )
         self.assertTrue(any("port of entry (https://example.org/puertos)" in t for t in texts))
         unknown = client.get(reverse("letters:document", args=[self.letter.uuid, "odt", "en"]))

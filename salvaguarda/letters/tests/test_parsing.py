@@ -7,7 +7,7 @@ import unicodedata
 from django.utils.translation import override
 
 from salvaguarda.letters.document import Addressee, ParsedVersion, Signatory
-from salvaguarda.letters.parsing import parse_version
+from salvaguarda.letters.reading import parse_version
 
 CLEAN_ES = """\
 Asunto: Solicitud urgente de medidas de protección en la frontera sur
@@ -275,14 +275,14 @@ def test_clean_spanish_letter() -> None:
     assert orgs[0].line == _line_of(CLEAN_ES, "1. Centro Prodh")
     first = _line_of(CLEAN_ES, "| María")
     assert v.individuals == [
-        Signatory("individual", "María Fernanda Ríos", title="Coordinadora",
+        Signatory("individual", "María Fernanda Ríos", written="María Fernanda Ríos", title="Coordinadora",
                   affiliation="Universidad del Sureste", line=first),
-        Signatory("individual", "Luis Alberto Gómez", title="Abogado",
+        Signatory("individual", "Luis Alberto Gómez", written="Luis Alberto Gómez", title="Abogado",
                   affiliation="Clínica Jurídica Libre", line=first + 1),
-        Signatory("individual", "Sofía Hernández Pérez", title="Investigadora", line=first + 2),
-        Signatory("individual", "Tomás Ek Chan", title="Defensor comunitario",
+        Signatory("individual", "Sofía Hernández Pérez", written="Sofía Hernández Pérez", title="Investigadora", line=first + 2),
+        Signatory("individual", "Tomás Ek Chan", written="Tomás Ek Chan", title="Defensor comunitario",
                   affiliation="Red de Pueblos del Sur", line=first + 3),
-        Signatory("individual", "Carmen Villalobos", affiliation="Consultora independiente",
+        Signatory("individual", "Carmen Villalobos", written="Carmen Villalobos", affiliation="Consultora independiente",
                   line=first + 4),
     ]  # fmt: skip
 
@@ -317,8 +317,8 @@ def test_messy_spanish_letter() -> None:
     assert (v.place, v.date_text) == ("Tapachula, Chiapas", "3 de abril de 2025")
     assert v.addressees == [Addressee("Lic. Ramón Torres", "Director de la estación migratoria")]
     assert v.paragraphs[0] == "Estimado licenciado:"
-    assert v.paragraphs[1].endswith(
-        "\nestación migratoria y por la falta de acceso a la defensa legal."
+    assert v.paragraphs[1].endswith(  # a hard line break in mid-sentence is a space
+        " de la estación migratoria y por la falta de acceso a la defensa legal."
     )
     assert v.paragraphs[3] == "Le pedimos que se respete el “debido proceso” en todos los casos."
     assert v.paragraphs[-1] == "Atentamente"

@@ -1,0 +1,578 @@
+"""The signatory lists of one language version: organizations (coalitions with their members)
+and individuals, in every layout they are pasted in.
+
+An entry starts at a number ("1.", "1)", "1 -"), a bullet ("-", "*", "•") or, in a list without
+either, at each line. A line that does not start an entry continues the one before when that
+entry's member list is open (it ends with ":", ",", ";" or "integrada por", or already has
+members), when it starts with a small letter, or when it is indented under it; a blank line
+does not close a member list that is still open. A coalition's members are split at the list's
+own separator: ";" when the list uses it (commas then belong to the names, "Centro X, A.C."),
+else ",", a legal form ("A.C.", "S.C.", "Inc.") staying with its name, and a final "y", "and",
+"e" or "et" before a new name.
+
+Tables: a header row names the columns; a row of separators is skipped; a table whose cells
+each start with a number ("| 1. Ana | 8. Luis |") is read in number order, down each column.
+
+Nothing is dropped silently: an entry over 300 characters, one made of table punctuation, a
+number skipped or repeated and an entry without a number in a numbered list are reported with
+their line.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from salvaguarda.letters.document import Problem, Signatory
+from salvaguarda.letters.reading.words import MEMBERS_OPEN, ORGANIZATION_STARTS, fold
+
+LONG_ENTRY = 300
+NUMBER = re.compile(r"^(?P<n>\d{1,4})\s*(?:[.)º°]|\s[-–—]|\s*-(?=\s))\s*(?P<v>.*)$")
+BULLET = re.compile(r"^(?:[-*•+▪◦·–—]|[a-z][.)])\s+(?P<v>.*)$")
+PUNCTUATION = re.compile(r"[\s|:\-–—+=*_.#]*")
+_LEGAL = re.compile(
+    r"^(?:a\.?\s?c\.?|i\.?\s?a\.?\s?p\.?|s\.?\s?c\.?|a\.?\s?b\.?\s?p\.?|inc\.?|ltd\.?|llc|"
+    r"e\.?\s?v\.?|asbl|s\.?\s?a\.?(?:\s+de\s+c\.?\s?v\.?)?|a\.?\s?r\.?|o\.?\s?s\.?\s?c\.?|"
+    r"ong|n\.?\s?g\.?\s?o\.?|ltda\.?|ac|iap|sc)$",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(r"^[*_]+|[*_]+$")
+_AND = re.compile(r"\s+(?:y|and|e|et|&)\s+(?=\S)")
+COALITION_MARK = re.compile(
+    r"\s*\((?:coalici[oó]n|coalition|coaliz[aã]o|red|network|rede|réseau|alianza|alliance|"
+    r"aliança|colectivo|collectif|coletivo|frente|plataforma|platform|plateforme)\)\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int  # 1-based
+    text: str  # stripped, non-breaking spaces made plain
+    indent: int  # leading width, a tab counting 4
+
+
+def unplaced(line: Line) -> Problem:
+    message = _("Line %(line)s could not be placed in the letter: “%(text)s”.")
+    return Problem(line.no, "unplaced_line", message % {"line": line.no, "text": line.text})
+
+
+def plain(text: str) -> str:
+    """An entry as written: without Markdown emphasis, footnote markers and final punctuation
+    (its links kept, to be shown as links)."""
+    text = re.sub(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", text)
+    text = re.sub(r"\[\^?\d+\]|(?<=[^\s\d])\^\d+", "", text)  # footnote markers
+    text = " ".join(text.split()).strip().rstrip(";,").strip()
+    if text.endswith(".") and not re.search(r"(?:^|[\s,(])(?:\w{1,4}\.){2,}$", text):
+        text = text[:-1].rstrip()  # a final full stop, not that of "A.C." or "S.A."
+    return text
+
+
+class Numbering:
+    def __init__(self, problems: list[Problem]) -> None:
+        self.expected = 1
+        self.problems = problems
+
+    def check(self, number: int, line: int) -> None:
+        if number != self.expected:
+            message = _(
+                "Line %(line)s: number %(number)s was found where %(expected)s was expected; the "
+                "entry is kept in its place and the list will be numbered again."
+            )
+            params = {"line": line, "number": number, "expected": self.expected}
+            self.problems.append(Problem(line, "broken_numbering", message % params))
+        self.expected = number + 1
+
+
+@dataclass
+class _Entry:
+    line: Line
+    text: str
+    members: list[str] = field(default_factory=list)  # member lines or pieces, as written
+    open: bool = False  # a member list that goes on
+
+    def add(self, text: str) -> None:
+        self.members.append(text)
+        self.open = _opens(text) or bool(re.search(r"[,;:]$|\s(?:y|and|e|et)$", text))
+
+
+def _opens(text: str) -> bool:
+    bare = _MARKUP.sub("", text.strip())
+    return bool(MEMBERS_OPEN.search(bare) or bare.endswith(":") or re.search(r"[,;]$", bare))
+
+
+def split_members(text: str) -> list[str]:
+    """A member list as its own separator splits it (see the module doc)."""
+    text = text.strip().strip(".").strip()
+    depth, pieces, start = 0, [], 0
+    separator = ";" if _top_level(text, ";") else ","
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(depth - 1, 0)
+        elif char == separator and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    if separator == ";":
+        pieces = [part for piece in pieces for part in _two_names(piece)]
+    members: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        piece = re.sub(r"^(?:y|and|e|et|&)\s+", "", piece)
+        if not piece:
+            continue
+        if (
+            members
+            and separator == ","
+            and (_LEGAL.match(piece.rstrip(".")) or _LEGAL.match(piece))
+        ):
+            members[-1] = f"{members[-1]}, {piece}"
+        else:
+            members.append(piece)
+    if members and (len(members) > 1 or separator == ";"):
+        last = members[-1]
+        found = list(_AND.finditer(last))
+        if found:
+            after = last[found[-1].end() :]
+            if after[:1].isupper() and fold(after.split()[0]) in ORGANIZATION_STARTS | {
+                w for w in ORGANIZATION_STARTS
+            }:
+                members[-1:] = [last[: found[-1].start()].strip(), after.strip()]
+    return [plain(m) for m in members if plain(m)]
+
+
+def _two_names(piece: str) -> list[str]:
+    """A piece of a ";" list with a comma between two names ("Casa A, Albergue B") is two; a
+    comma before a legal form, a place or a role ("Centro X, A.C.") is part of one."""
+    parts = [p.strip() for p in piece.split(",")]
+    if len(parts) == 2 and all(
+        p.split() and fold(p.split()[0]) in ORGANIZATION_STARTS and len(p.split()) >= 2
+        for p in parts
+    ):
+        return parts
+    return [piece]
+
+
+def _top_level(text: str, char: str) -> bool:
+    depth = 0
+    for c in text:
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(depth - 1, 0)
+        elif c == char and depth == 0:
+            return True
+    return False
+
+
+def _top_level_colon(text: str) -> int:
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(depth - 1, 0)
+        elif char == ":" and depth == 0 and not text.startswith("//", i + 1):
+            return i
+    return -1
+
+
+def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[Signatory]:
+    """The entries of one list (``kind`` "organization" or "individual"); ``lines`` may hold
+    blank lines (their text empty)."""
+    filled = [x for x in lines if x.text]
+    numbering = Numbering(problems)
+    numbered = any(NUMBER.match(x.text) for x in filled)
+    marked = numbered or any(BULLET.match(x.text) for x in filled)
+    base = next((x.indent for x in filled if not x.text.startswith("|")), 0)
+    entries: list[_Entry] = []
+    out: list[Signatory] = []
+    table: list[Line] = []
+
+    def flush() -> None:
+        nonlocal table
+        if table:
+            out.extend(_table(table, kind, numbering, problems))
+            table = []
+        for entry in entries:
+            out.append(_entry(entry, kind, problems))
+        entries.clear()
+
+    for line in lines:
+        if not line.text:
+            continue
+        text = line.text
+        if text.startswith("|") or (
+            "\t" in text and kind == "individual" and len(text.split("\t")) > 1
+        ):
+            if entries:
+                flush()
+            table.append(line)
+            continue
+        if table:
+            flush()
+        number, bullet = NUMBER.match(text), BULLET.match(text)
+        current = entries[-1] if entries else None
+        if number:
+            if current and current.open and kind == "organization" and line.indent > base:
+                current.add(number["v"])
+                continue
+            numbering.check(int(number["n"]), line.no)
+            entries.append(_Entry(line, number["v"]))
+            entries[-1].open = kind == "organization" and _opens(number["v"])
+            continue
+        content = bullet["v"] if bullet else text
+        if current is not None and kind == "organization":
+            under = line.indent > base or (numbered and bullet is not None)
+            continues = current.open or (not marked and current.members and line.indent > base)
+            if under or continues or (numbered and not bullet and content[:1].islower()):
+                current.add(content)
+                continue
+        if current is not None and kind == "individual" and numbered and content[:1].islower():
+            current.text = f"{current.text} {content}"
+            continue
+        if numbered and not bullet:
+            message = _(
+                "Line %(line)s: this entry has no number while the rest of the list is numbered; "
+                "it was kept in its place: “%(text)s”."
+            )
+            problems.append(
+                Problem(line.no, "unnumbered_entry", message % {"line": line.no, "text": text})
+            )
+        entries.append(_Entry(line, content))
+        entries[-1].open = kind == "organization" and _opens(content)
+    flush()
+    return [entry for entry in out if _kept(entry, problems)]
+
+
+def _kept(entry: Signatory, problems: list[Problem]) -> bool:
+    """Entries made of table punctuation are reported, not kept; long ones are kept, reported."""
+    if not entry.name or PUNCTUATION.fullmatch(entry.written or entry.name):
+        problems.append(
+            Problem(
+                entry.line,
+                "table_punctuation",
+                _("Line %(line)s: “%(text)s” is not a signatory; it was left out.")
+                % {"line": entry.line, "text": "; ".join([entry.written, *entry.members])},
+            )
+        )
+        return False
+    too_long = [entry.written, *entry.members]
+    if any(len(text) > LONG_ENTRY for text in too_long):
+        problems.append(
+            Problem(
+                entry.line,
+                "long_entry",
+                _(
+                    "Line %(line)s: an entry is longer than %(count)s characters; check that it "
+                    "is one signatory: “%(text)s”."
+                )
+                % {
+                    "line": entry.line,
+                    "count": LONG_ENTRY,
+                    "text": max(too_long, key=len)[:120] + "…",
+                },
+            )
+        )
+    return True
+
+
+def _entry(entry: _Entry, kind: str, problems: list[Problem]) -> Signatory:
+    if kind == "individual":
+        found = individual(entry.text)
+    else:
+        found = organization(entry.text, entry.members)
+    found.line = entry.line.no
+    return found
+
+
+# --- one entry -------------------------------------------------------------------------------
+
+
+def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
+    """An organization or a coalition: "Name (ACR)", "ACR - Name", "Name, A.C., México",
+    "Coalition: a, b; c", "Coalition, integrada por: ...", "Coalition (a, b, c)"."""
+    text = _MARKUP.sub("", text.strip()).strip()
+    member_text = ""
+    opened = MEMBERS_OPEN.search(text)
+    head = text
+    if opened is None:
+        inline = re.search(
+            MEMBERS_OPEN.pattern.replace(r"\s*:?\s*$", r"\s*:\s*"), text, re.IGNORECASE
+        )
+        if inline:
+            head, member_text = text[: inline.start()], text[inline.end() :]
+    else:
+        head = text[: opened.start()]
+    if not member_text and opened is None:
+        colon = _top_level_colon(text)
+        if colon > 0:
+            head, member_text = text[:colon], text[colon + 1 :]
+    members = split_members(member_text) if member_text.strip() else []
+    for extra in member_lines or []:
+        members.extend(split_members(extra) if _list_like(extra) else [plain(extra)])
+    members = [m for m in members if m]
+    head = head.strip().rstrip(":,;").strip()
+    if not members:
+        inner = re.fullmatch(r"(?P<a>.+?)\s*\((?P<b>[^()]*[,;][^()]*)\)", head)
+        if inner and len(split_members(inner["b"])) >= 2 and not _country_like(inner["b"]):
+            head, members = inner["a"], split_members(inner["b"])
+    entry = Signatory(kind="coalition" if members else "organization", name=head)
+    entry.members = members
+    entry.written = plain(head)
+    name = head
+    if COALITION_MARK.search(name):
+        entry.kind = "coalition"
+        name = COALITION_MARK.sub(" ", name).strip()
+    name, entry.country = _country(plain(name))
+    entry.name, entry.acronym = _acronym(name)
+    return entry
+
+
+def _list_like(text: str) -> bool:
+    return (
+        _top_level(text, ";")
+        or text.count(",") >= 2
+        and not _LEGAL.search(text.split(",")[-1].strip())
+    )
+
+
+def individual(text: str) -> Signatory:
+    """A person: "Name, title, affiliation", "Name – affiliation", "Name (affiliation)"."""
+    written = plain(text)
+    text, country = _country(written)
+    entry = Signatory(kind="individual", name=text, country=country, written=written)
+    dash = re.search(r"\s+[–—]\s+|\s+-\s+|\s+\|\s+", text)
+    paren = re.fullmatch(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)", text)
+    comma = re.search(r",\s*", text)
+    if dash and (not comma or dash.start() < comma.start()):
+        entry.name, rest = text[: dash.start()].strip(), text[dash.end() :].strip()
+        if "," in rest:
+            entry.title, entry.affiliation = (p.strip() for p in rest.split(",", 1))
+        elif rest[:1].islower():
+            entry.title = rest
+        else:
+            entry.affiliation = rest
+    elif comma and not re.match(r"(?:jr|sr|phd|ph\.d|md|esq)\b", text[comma.end() :], re.I):
+        entry.name, rest = text[: comma.start()].strip(), text[comma.end() :].strip()
+        if "," in rest and rest[:1].islower():
+            entry.title, entry.affiliation = (p.strip() for p in rest.split(",", 1))
+        else:
+            entry.affiliation = rest
+    elif paren:
+        entry.name, entry.affiliation = paren["a"].strip(), paren["b"].strip()
+    return entry
+
+
+COUNTRIES = frozenset(
+    fold(c)
+    for c in (
+        "México Mexico Mexique Guatemala Honduras Nicaragua Panamá Colombia Colombie Venezuela "
+        "Ecuador Équateur Perú Peru Pérou Bolivia Bolivie Chile Chili Argentina Argentine Uruguay "
+        "Paraguay Brasil Brazil Brésil Cuba Haití Haiti Belice Belize Canadá Canada España Spain "
+        "Espagne Espanha Francia France França Alemania Germany Allemagne Alemanha Italia Italy "
+        "Portugal Suiza Switzerland Suisse Suíça Bélgica Belgium Belgique Holanda Netherlands "
+        "Pays-Bas USA EEUU EE.UU. EUA US UK Colômbia Equador Guatemala/México México/EE.UU."
+    ).split()
+    + ["El Salvador", "Costa Rica", "Estados Unidos", "United States", "États-Unis", "Reino Unido"]
+    + ["United Kingdom", "Royaume-Uni", "República Dominicana", "Dominican Republic", "Puerto Rico"]
+    + ["Países Bajos", "Estados Unidos de América", "United States of America", "EE. UU."]
+)
+
+
+def _country_like(text: str) -> bool:
+    return all(
+        fold(p.strip()) in COUNTRIES for p in re.split(r"[,;/]| y | and ", text) if p.strip()
+    )
+
+
+def _country(text: str) -> tuple[str, str]:
+    """Split a trailing known country, in parentheses or after a comma or a dash."""
+    match = re.fullmatch(
+        r"(?P<rest>.+?)\s*(?:\((?P<a>[^()]+)\)|,\s*(?P<b>[^,()]+)|\s[-–—]\s*(?P<c>[^-–—()]+))",
+        text,
+    )
+    if match:
+        country = (match["a"] or match["b"] or match["c"] or "").strip()
+        if fold(country) in COUNTRIES:
+            return match["rest"].strip(), country
+    return text, ""
+
+
+def _acronym_like(text: str) -> bool:
+    words = text.split()
+    uppers = sum(c.isupper() for c in text)
+    return (
+        0 < len(words) <= 3
+        and len(text) <= 30
+        and not text[0].islower()
+        and uppers >= 2
+        and "://" not in text
+        and fold(text) not in COUNTRIES
+    )
+
+
+def _acronym(text: str) -> tuple[str, str]:
+    """Name and acronym of "Long name (SHORT)", "SHORT (Long name)", "Long name – SHORT",
+    "SHORT - Long name" or "SHORT Long name" (the acronym's letters start the name's words)."""
+    match = re.fullmatch(r"(?P<a>.+?[^\]\s])\s*\((?P<b>[^()]+)\)", text) or re.fullmatch(
+        r"(?P<a>.+?)\s+[-–—]\s+(?P<b>[^-–—]+)", text
+    )
+    if match:
+        a, b = match["a"].strip(), match["b"].strip()
+        short, long = sorted((a, b), key=lambda s: (len(s.split()), len(s)))
+        if _acronym_like(short) and (len(short.split()), len(short)) < (
+            len(long.split()),
+            len(long),
+        ):
+            return long, short
+    first, _sep, rest = text.partition(" ")
+    if (
+        rest
+        and re.fullmatch(r"[A-ZÁÉÍÓÚÑ]{3,10}", first)
+        and len(rest.split()) >= 2
+        and _initials_fit(first, rest)
+    ):
+        return rest, first
+    return text, ""
+
+
+def _initials_fit(acronym: str, name: str) -> bool:
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    return fold(acronym[:2]) == fold(initials[:2])
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+_COLUMNS = {
+    "name": "nombre nombre completo name full name nom nom complet nome nome completo persona",
+    "title": "cargo title position puesto titre fonction função funcao role rol poste ocupación",
+    "affiliation": "organización organization organisation organização affiliation afiliación "
+    "afiliação institución institution instituição entidad organisme",
+    "country": "país pais country pays",
+    "acronym": "siglas sigla acrónimo acronym sigle abreviatura abbreviation",
+    "members": "miembros members membres membros integrantes",
+    "number": "# no n° nº núm num número numero number",
+}
+_ALLOWED = {
+    "organization": {"name", "acronym", "country", "members", "number"},
+    "individual": {"name", "title", "affiliation", "country", "number"},
+}
+_COLUMN_WORDS = {fold(w): k for k, v in _COLUMNS.items() for w in v.split()}
+
+
+def cells(text: str) -> list[str]:
+    if not text.startswith("|"):
+        return [c.strip() for c in re.split(r"\t+", text)]
+    parts = [c.strip() for c in re.split(r"(?<!\\)\|", text.strip())]
+    return parts[1:-1] if text.strip().endswith("|") else parts[1:]
+
+
+def _table(
+    rows: list[Line], kind: str, numbering: Numbering, problems: list[Problem]
+) -> list[Signatory]:
+    """A table: columns named by a header, or cells that each start with a number (read in
+    number order, down each column), or one entry a row."""
+    grid = [(line, cells(line.text)) for line in rows if not PUNCTUATION.fullmatch(line.text)]
+    numbered_cells = [
+        (line, cell) for line, row in grid for cell in row if cell and NUMBER.match(cell)
+    ]
+    widest = max((len([c for c in row if c]) for _line, row in grid), default=0)
+    if (
+        widest > 1
+        and numbered_cells
+        and all(
+            not c or NUMBER.match(c) or _COLUMN_WORDS.get(fold(c.strip("*_ :")))
+            for _line, row in grid
+            for c in row
+        )
+    ):
+        return _numbered_grid(numbered_cells, kind, numbering)
+    out: list[Signatory] = []
+    columns: list[str] = []
+    default = ["name", "title", "affiliation"] if kind == "individual" else ["name"]
+    for line, row in grid:
+        folded = [_COLUMN_WORDS.get(fold(c.strip("*_ :"))) for c in row]
+        if (
+            not columns
+            and any(folded)
+            and sum(bool(f) for f in folded) >= len([c for c in row if c]) / 2
+        ):
+            columns = []
+            for cell, column in zip(row, folded, strict=True):
+                if kind == "organization" and column == "affiliation" and "name" not in folded:
+                    column = "name"
+                if cell and (column not in _ALLOWED[kind] or column in columns):
+                    message = _("Line %(line)s: the table column “%(column)s” was not recognized.")
+                    problems.append(
+                        Problem(
+                            line.no, "unknown_column", message % {"line": line.no, "column": cell}
+                        )
+                    )
+                    column = ""
+                columns.append(column or "")
+            continue
+        if not columns:
+            columns = (["number"] if row and row[0].rstrip(".").isdigit() else []) + default
+        entry = _table_entry(line, row, columns, kind, numbering, problems)
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def _numbered_grid(
+    found: list[tuple[Line, str]], kind: str, numbering: Numbering
+) -> list[Signatory]:
+    by_number: list[tuple[int, Line, str]] = []
+    for line, cell in found:
+        match = NUMBER.match(cell)
+        assert match is not None  # noqa: S101 - filtered above
+        by_number.append((int(match["n"]), line, match["v"]))
+    out = []
+    for number, line, text in sorted(by_number, key=lambda t: t[0]):
+        numbering.check(number, line.no)
+        entry = individual(text) if kind == "individual" else organization(text)
+        entry.line = line.no
+        out.append(entry)
+    return out
+
+
+def _table_entry(
+    line: Line,
+    row: list[str],
+    columns: list[str],
+    kind: str,
+    numbering: Numbering,
+    problems: list[Problem],
+) -> Signatory | None:
+    values: dict[str, str] = {}
+    for n, cell in enumerate(row):
+        column = columns[n] if n < len(columns) else ""
+        if column == "number" and not cell.rstrip(".").isdigit():
+            column = ""
+        if cell and not column:
+            message = _("Line %(line)s: a table value could not be placed in a column: “%(text)s”.")
+            problems.append(
+                Problem(line.no, "unknown_column", message % {"line": line.no, "text": cell})
+            )
+        elif cell:
+            values[column] = cell
+    if not values.get("name"):
+        if values:
+            problems.append(unplaced(line))
+        return None
+    if values.get("number", "").rstrip(".").isdigit():
+        numbering.check(int(values["number"].rstrip(".")), line.no)
+    name = plain(values["name"])
+    if kind == "individual":
+        entry = Signatory(kind=kind, name=name, written=name, line=line.no)
+    else:
+        entry = organization(name)
+        entry.line = line.no
+    entry.acronym = values.get("acronym", entry.acronym)
+    entry.country = values.get("country", entry.country)
+    entry.title, entry.affiliation = values.get("title", ""), values.get("affiliation", "")
+    if values.get("members"):
+        entry.kind, entry.members = "coalition", split_members(values["members"])
+    return entry

@@ -1,0 +1,357 @@
+"""Read one language version of a sign-on letter from plain text or Markdown.
+
+``parse_version(text, language=...)`` never raises. Every non-blank line ends up in a field of
+the ``ParsedVersion`` or quoted in a ``Problem``; only structural lines are consumed silently
+(section headings, the "Presente" formula, the labels "Asunto:"/"Subject:", list markers, table
+header and separator rows).
+
+The parts, in order: a heading (place and date in either order, on one line or two; addressees
+with or without a salutation; a subject over one line or more), the body (from the salutation,
+or without one from the first block that reads as prose, to the closing formula "Atentamente",
+"Sincerely"...), then the signatory lists, each under a heading recognized by what it means
+(``words.heading_kind``) and read by ``lists.read_section``. A paragraph split by a stray blank
+line or hard line breaks in mid-sentence is joined again.
+
+Problem codes:
+
+- ``not_a_letter``: no body paragraphs, or no signatories at all (line 0).
+- ``unplaced_line``: a line that fits nowhere; it is quoted in the message.
+- ``broken_numbering``: a list number skipped or repeated; the entry is kept in its place.
+- ``unnumbered_entry``: an entry without a number inside a numbered list; kept, and quoted.
+- ``empty_list``: a signatory heading with no entries under it.
+- ``unknown_column``: a table column (header or value) that could not be read; quoted.
+- ``table_punctuation``: an entry made of table punctuation; left out, and quoted.
+- ``long_entry``: an entry over 300 characters; kept, and quoted to be checked.
+- ``other_language``: a paragraph that reads as another language than the version's.
+- ``parse_error``: an unexpected failure; every line is then quoted as ``unplaced_line``.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from salvaguarda.letters.document import Addressee, ParsedVersion, Problem
+from salvaguarda.letters.reading.lists import (
+    BULLET,
+    NUMBER,
+    Line,
+    plain,
+    read_section,
+    unplaced,
+)
+from salvaguarda.letters.reading.words import heading_kind
+
+_I = re.IGNORECASE
+_SUBJECT = re.compile(
+    r"^[*_]*(?:asunto|subject|assunto|objet|objeto|subj|ref|re|referencia|r[ée]f[ée]rence)\.?\s*:\s*[*_]*\s*"
+    r"(?P<v>.*?)[*_]*$",
+    _I,
+)
+_TITLE = re.compile(r"^#\s+(?P<v>.+)$")
+_MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    "diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
+    "décembre|decembre|january|february|march|april|may|june|july|august|september|october|"
+    "november|december"
+)
+_DATE = re.compile(
+    rf"^(?:(?P<place>[^\d]{{1,80}}?),?\s+)?(?:le\s+|a\s+|em\s+|on\s+)?(?P<date>(?:\d{{1,2}}|1er|1º|1°)\s+(?:de\s+)?"
+    rf"(?:{_MONTHS})\.?,?\s+(?:de[l]?\s+)?\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+    r"\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\.?$",
+    _I,
+)
+_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t\s*e\s*s?[.:]?[*_]*$", _I)
+# A salutation starts with one of these words; the weaker ones (that also start an addressee
+# line, such as "Sr." or "Madame") only when the line ends with a comma or a colon.
+_SALUTATION = re.compile(
+    r"^[*_]*(?:(?:estimad[oa]s?|querid[oa]s?|dear|to whom|prezad[oa]s?|a quien corresponda)\b|"
+    r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]ssim|madame|monsieur|mesdames|"
+    r"messieurs|chères?|chers?|honorable|señor[ae]s?|sr\.|sra\.|senhor[ae]s?|hello|hi)\b.*[,:][*_]*$)",
+    _I,
+)
+_CLOSING = re.compile(
+    r"^[*_]*(?:muy\s+atentamente|atentamente|un\s+saludo\s+cordial|saludos|con\s+respeto|respetuosamente|sinceramente|cordialmente|saludos cordiales|sincerely"
+    r"(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|kind regards|"
+    r"best regards|atenciosamente|respeitosamente|cordialement|bien cordialement|"
+    r"respectueusement)[\s.,;:!*_]*$",
+    _I,
+)
+_STOP = {
+    "es": "el la los las del y en por para con que se una es su sus al lo más este esta sin",
+    "en": "the and of to in for with that is are this on by be we our from it have has which",
+    "pt": "não são uma com do da dos das em no na nos nas ao pela pelo que para os é e também",
+    "fr": "le la les des une pour avec que est sont du au aux et en dans sur par ne pas nous qui",
+}
+_STOP_SETS = {k: set(v.split()) for k, v in _STOP.items()}
+# Only the words that belong to one language count as evidence.
+_UNIQUE = {
+    k: v - set().union(*(o for j, o in _STOP_SETS.items() if j != k)) for k, v in _STOP_SETS.items()
+}
+
+
+def _language_name(code: str) -> str:
+    names = {  # a context of their own: lower case inside a sentence in Spanish
+        "es": pgettext("language in a sentence", "Spanish"),
+        "en": pgettext("language in a sentence", "English"),
+        "pt": pgettext("language in a sentence", "Portuguese"),
+        "fr": pgettext("language in a sentence", "French"),
+    }
+    return names.get(code, code)
+
+
+def _split_lines(text: str) -> list[Line]:
+    lines = []
+    for no, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), start=1):
+        clean = re.sub(r"[\u00a0\u2007\u202f\u200b\x00]", " ", raw)  # NUL cannot be stored
+        body = clean.lstrip(" \t")
+        indent = len(clean[: len(clean) - len(body)].expandtabs(4))
+        lines.append(Line(no, body.strip(), indent))
+    return lines
+
+
+def _bare(text: str) -> str:
+    """A heading without its Markdown marks and trailing colon."""
+    return re.sub(r"^[#>\s*_]+|[\s*_:.]+$", "", text)
+
+
+def _heading(line: Line) -> str:
+    text = line.text
+    if len(text) > 110 or NUMBER.match(text) or BULLET.match(text) or text.startswith("|"):
+        return ""
+    return heading_kind(_bare(text))
+
+
+def _blocks(lines: Iterable[Line]) -> list[list[Line]]:
+    blocks: list[list[Line]] = [[]]
+    for line in lines:
+        if line.text:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def parse_version(text: str, *, language: str) -> ParsedVersion:
+    """Read one language version of a letter; never raises (see the module docstring)."""
+    try:
+        return _parse(str(text), language)
+    except Exception:  # a safety net: the report must come back whatever the input
+        version = ParsedVersion(language=language)
+        message = _("The text could not be read because of an unexpected error.")
+        version.problems.append(Problem(0, "parse_error", message))
+        lines = _split_lines(str(text)) if isinstance(text, str) else []
+        version.problems.extend(unplaced(line) for line in lines if line.text)
+        return version
+
+
+def _parse(text: str, language: str) -> ParsedVersion:
+    version = ParsedVersion(language=language)
+    lines = _split_lines(text)
+    salutation = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if len(line.text) <= 200 and _SALUTATION.match(line.text)
+        ),
+        None,
+    )
+    headings = [
+        (i, kind)
+        for i, line in enumerate(lines)
+        if line.text and (salutation is None or i > salutation) and (kind := _heading(line))
+    ]
+    end = headings[0][0] if headings else len(lines)
+    if salutation is not None and salutation >= end:
+        salutation = None
+    start = salutation if salutation is not None else _first_long_block(lines, end)
+    closing = next((i for i in range(start, end) if _CLOSING.match(lines[i].text)), None)
+    body_end = closing + 1 if closing is not None else end
+    _read_header(lines[:start], version)
+    _read_body(lines[start:body_end], version)
+    tail = lines[body_end:end]
+    if any(NUMBER.match(line.text) for line in tail):
+        version.organizations.extend(read_section(tail, "organization", version.problems))
+    else:
+        version.problems.extend(unplaced(line) for line in tail if line.text)
+    for n, (i, kind) in enumerate(headings):
+        stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        section = lines[i + 1 : stop]
+        version.headings.setdefault(kind, plain(_bare(lines[i].text)))
+        if any(line.text for line in section):
+            target = version.organizations if kind == "organization" else version.individuals
+            target.extend(read_section(section, kind, version.problems))
+        else:
+            message = _("Line %(line)s: the list “%(heading)s” has no entries.")
+            params = {"line": lines[i].no, "heading": _bare(lines[i].text)}
+            version.problems.append(Problem(lines[i].no, "empty_list", message % params))
+    if not version.paragraphs or not (version.organizations or version.individuals):
+        if not version.paragraphs:
+            message = _("This does not look like a letter: no body paragraphs were found.")
+        else:
+            message = _("This does not look like a letter: no signatories were found.")
+        version.problems.append(Problem(0, "not_a_letter", message))
+    version.problems.sort(key=lambda p: p.line)
+    return version
+
+
+def _first_long_block(lines: list[Line], end: int) -> int:
+    """Without a salutation, the body starts at the first block that reads as prose."""
+    for block in _blocks(lines[:end]):
+        joined = " ".join(line.text for line in block)
+        if _SUBJECT.match(joined):
+            continue
+        prose = [line for line in block if len(line.text) >= 90 or len(line.text.split()) >= 14]
+        if prose:
+            return lines.index(prose[0])
+    return end
+
+
+def _read_header(lines: list[Line], version: ParsedVersion) -> None:
+    """Place and date, addressees and the subject (its label's lines, or a Markdown title)."""
+    title: Line | None = None
+    candidates: list[Line] = []
+    subject: list[str] | None = None  # the subject's lines while they go on
+    date_at = -1
+    for n, line in enumerate(lines):
+        if not line.text:
+            subject = None
+            continue
+        text = plain(line.text) if not line.text.startswith("#") else line.text
+        if _PRESENTE.match(text):
+            subject = None
+            continue
+        label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
+        date = _DATE.match(text) if len(text) <= 160 else None
+        if label and not version.subject:
+            subject = [plain(label["v"])] if label["v"].strip(" *_") else []
+            version.subject = " ".join(subject)
+        elif subject is not None:
+            subject.append(text)
+            version.subject = " ".join(p for p in subject if p)
+        elif heading and title is None and not candidates:
+            title = line
+        elif date and not version.date_text:
+            version.date_text = date["date"]
+            version.place = (date["place"] or "").strip(" ,")
+            date_at = n
+            if not version.place and candidates and candidates[-1].no == line.no - 1:
+                version.place = plain(candidates.pop().text)  # "Ciudad de México" above the date
+            # What comes before the date is a letterhead, not an addressee.
+            version.problems.extend(unplaced(c) for c in candidates)
+            candidates.clear()
+        elif date_at >= 0 and n == date_at + 1 and not version.place and _place_like(text):
+            version.place = text  # the place under the date
+        else:
+            candidates.append(Line(line.no, text, line.indent))
+    if title is not None:
+        if version.subject:
+            version.problems.append(unplaced(title))
+        else:
+            version.subject = _TITLE.match(title.text)["v"].strip()  # type: ignore[index]
+    version.addressees.extend(_group_addressees(candidates))
+
+
+def _place_like(text: str) -> bool:
+    return (
+        len(text) <= 60
+        and not re.search(r"\d", text)
+        and not _HONORIFIC.match(text)
+        and len(text.split()) <= 6
+    )
+
+
+_HONORIFIC = re.compile(
+    r"^(?:mtr[oa]|lic|lcda|lcdo|dr|dra|ing|arq|c|sr|sra|srta|hon|mr|mrs|ms|prof|profa|"
+    r"sen|dip|excm[oa]|mme|m|me|dña|don|doña|s\.e)\.?\s",
+    _I,
+)
+_INSTITUTION = re.compile(
+    r"^(?:secretaría|comisión|gobierno|universidad|congreso|cámara|senado|suprema|instituto|"
+    r"fiscalía|oficina|embajada|departamento|department|office|ministry|ministério|ministère|"
+    r"commission|comité|consejo|naciones unidas|united nations|the\s|la\s|el\s|le\s|o\s|a\s)",
+    _I,
+)
+
+
+def _group_addressees(lines: list[Line]) -> list[Addressee]:
+    """Blank lines and honorific name lines start an addressee; then title, then institution."""
+    groups: list[list[str]] = []
+    previous = -1
+    for line in lines:
+        if line.no != previous + 1 or _HONORIFIC.match(line.text) or not groups:
+            groups.append([])
+        groups[-1].append(line.text)
+        previous = line.no
+    addressees = []
+    for group in groups:
+        name, rest = group[0], group[1:]
+        if len(rest) == 1 and _INSTITUTION.match(rest[0]):
+            addressees.append(Addressee(name=name, institution=rest[0]))
+        else:
+            title = rest[0] if rest else ""
+            addressees.append(Addressee(name=name, title=title, institution=", ".join(rest[1:])))
+    return addressees
+
+
+_ENDS = re.compile(r"[.!?:;…»”\")\]]\s*[*_]*$|^\s*[*_]*$")
+
+
+def _paragraphs(lines: list[Line]) -> list[tuple[int, list[str]]]:
+    """Blocks of the body, each as (first line, lines), joined again where a stray blank line
+    split a sentence: a block that does not end a sentence, followed by one that starts with a
+    small letter, is one paragraph. A list item starts a line of its own."""
+    out: list[tuple[int, list[str]]] = []
+    for block in _blocks(lines):
+        texts = [line.text for line in block]
+        if out and not _ENDS.search(out[-1][1][-1]) and re.match(r"[*_\[]*[a-zà-ÿ0-9(]", texts[0]):
+            out[-1][1][-1] = f"{out[-1][1][-1]} {texts[0]}"
+            out[-1][1].extend(texts[1:])
+            continue
+        out.append((block[0].no, texts))
+    return out
+
+
+def _joined(texts: list[str]) -> str:
+    """Hard line breaks inside a sentence become spaces; a list item keeps its own line."""
+    out = texts[0]
+    for text in texts[1:]:
+        starts_item = NUMBER.match(text) or BULLET.match(text) or text.startswith(">")
+        out += ("\n" if starts_item or out.endswith("  ") else " ") + text
+    return out
+
+
+def _read_body(lines: list[Line], version: ParsedVersion) -> None:
+    for first, texts in _paragraphs(lines):
+        paragraph = _joined(texts)
+        version.paragraphs.append(paragraph)
+        if len(version.paragraphs) > 1 and not _CLOSING.match(paragraph):
+            found = _other_language(paragraph, version.language)
+            if found:
+                message = _(
+                    "Line %(line)s: this paragraph seems to be in %(found)s rather than "
+                    "%(expected)s; it was kept as written."
+                )
+                params = {
+                    "line": first,
+                    "found": _language_name(found),
+                    "expected": _language_name(version.language),
+                }
+                version.problems.append(Problem(first, "other_language", message % params))
+
+
+def _other_language(text: str, language: str) -> str:
+    """The language a paragraph clearly reads as, when it is not ``language``; else ""."""
+    if language not in _UNIQUE:
+        return ""
+    text = re.sub(r"\]\([^)\s]*\)|https?://\S+", " ", text)
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    if len(words) < 8:
+        return ""
+    scores = {k: sum(w in unique for w in words) for k, unique in _UNIQUE.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if best != language and scores[best] >= 3 and scores[best] >= 2 * scores[language] + 2:
+        return best
+    return ""

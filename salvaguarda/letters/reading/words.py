@@ -1,0 +1,100 @@
+"""The words a letter's structure is recognized by, in Spanish, English, Portuguese and French:
+signatory and individual headings (by meaning, whatever the wording), the words that open a
+coalition's member list, and the words organizations' names start with."""
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or dots, for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(".", "").strip()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in text.split())
+
+
+# Words that say "these sign": any one of them makes a short line a heading.
+SIGNING = _words(
+    "firmantes firmante firman firmamos suscriben suscriptoras suscriptores adherentes adhesiones "
+    "signatories signatory signatures signers undersigned signed signing endorsers endorsing "
+    "endorsed co-signers cosigners signataires signataire signent signé signés "
+    "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
+    "assinaturas firmas adhieren"
+)
+# Words that name who signs: a line made only of these (and the filler below) is a heading.
+WHO = _words(
+    "organizaciones organizations organisations organizações organizacoes redes networks "
+    "réseaux reseaux colectivos collectives collectifs coletivos coaliciones coalitions coalizões "
+    "entidades entités entities instituciones institutions instituições alianzas alliances "
+    "personas people persons pessoas personnes individuos individuals individual individuales "
+    "individuels individuelles individuais defensoras defensores defenders défenseures "
+    "défenseurs defensoras académicas académicos academics activistas activists ativistas "
+    "militantes miembros members membres membros"
+)
+# Words that, among WHO, say the heading is of individuals.
+PEOPLE = _words(
+    "personas people persons pessoas personnes individuos individuals individual individuales "
+    "individuels individuelles individuais defensoras defensores defenders défenseures "
+    "défenseurs académicas académicos academics activistas activists ativistas militantes "
+    "personal pessoal personnel personally"
+)
+# Words a heading may carry around those (articles, "civil society", "human rights"...).
+FILLER = _words(
+    "las los la el de del y e o a en por con les le et des du à au aux the of and or in by as "
+    "our nuestras nuestros nossas nossos nos as os da do das dos sociedad civil society civile "
+    "société sociedade derechos humanos human rights direitos humanos droits l'homme humains "
+    "título titulo titre capacity capacidad calidad qualité qualidade own propio propia "
+    "following siguientes suivantes seguintes abajo below ci-dessous abaixo "
+    "lista list liste and/or y/o also también aussi também adicionales additional "
+    "internacionales international internationales internacionais nacionales national "
+    "nationales nacionais regionales regional mexicanas mexicanos latinoamericanas "
+    "latin american their sus leurs suas seus names nombres noms nomes that que qui "
+    "this esta esta cette este carta letter lettre support apoyan apoiam soutiennent "
+    "who quienes sign individually individualmente individuellement acompañantes "
+    "acompañan"
+)
+
+ORGANIZATION_STARTS = _words(
+    "casa centro red clínica clinica comité comite albergue programa fundación fundacion "
+    "colectivo asociación asociacion instituto iniciativa servicio observatorio refugio "
+    "coalición coalicion alianza consejo frente movimiento proyecto project center centre "
+    "comedor hogar misión mision pastoral unión union federación federacion oficina "
+    "universidad university université universidade asylum human border kids al otro "
+    "abogadas abogados mujeres familias jóvenes sin sociedad the la el los las fundação "
+    "associação instituto rede coletivo comissão conselho collectif réseau association "
+    "maison comité cimade amnistía amnesty catholic church iglesia parroquia diócesis "
+    "hermanas hermanos médicos doctors physicians lawyers women kino hope refugee "
+    "refugees migrant migrantes immigrant"
+)
+
+# "integrada por", "made up of", "composée de": the words that open a member list.
+MEMBERS_OPEN = re.compile(
+    r"[,\s]+(?:(?:que\s+)?(?:est[aá]\s+)?(?:integrad[oa]s?|conformad[oa]s?|formad[oa]s?|"
+    r"compuest[oa]s?|constituid[oa]s?)\s+por|"
+    r"(?:which\s+is\s+|that\s+is\s+)?(?:made\s+up\s+of|composed\s+of|formed\s+by|comprising|"
+    r"including|whose\s+members\s+are|with\s+members)|"
+    r"(?:integrad[oa]|formad[oa]|compost[oa]|constituíd[oa])\s+(?:por|pel[oa]s?)|"
+    r"(?:compos[ée]e?s?|form[ée]e?s?|constitu[ée]e?s?)\s+(?:de|par|des)|"
+    r"(?:miembros|members|membres|membros|integrantes)(?:\s*:)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def heading_kind(text: str) -> str:
+    """ "organization" or "individual" when `text` (a line without Markdown marks) is a
+    signatory heading by what it means, whatever its wording and language; else ""."""
+    words = [fold(w.strip('*_:,;()[]"“”')) for w in text.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 14 or len(text) > 110:
+        return ""
+    signing = [w for w in words if w in SIGNING]
+    who = [w for w in words if w in WHO]
+    other = [w for w in words if w not in SIGNING and w not in WHO and w not in FILLER]
+    if other or not (signing or who):
+        return ""
+    first = next((w for w in words if w in WHO), "")
+    people = first in PEOPLE if first else any(w in ("titulo", "titre") for w in words)
+    return "individual" if people else "organization"

@@ -1,0 +1,355 @@
+"""Each language version's own signatory lists: its entries as it writes them, each tied to the
+signatory row it stands for, and what differs between the versions' lists. Pure functions.
+
+A version's lists are stored on it (``LetterVersion.signatory_lists``) as::
+
+    {"headings": {"organization": "Organizaciones firmantes", "individual": "..."},
+     "organizations": [{"row": "<uuid>" | None, "written": "...", "name": "...",
+                        "kind": "organization" | "coalition",
+                        "members": [{"row": ..., "written": "...", "name": "..."}]}],
+     "individuals": [{"row": ..., "written": "...", "name": "...", "title": "...",
+                      "affiliation": "..."}],
+     "absent": ["<uuid>", ...]}   # the reference's signatories this version does not list
+
+An entry of another version is tied to the reference's entry for the same signatory: the same
+name once accents, capitals, legal forms and titles are folded, the same acronym, the same
+person's name spelled nearly alike, or for coalitions (whose names are often translated) the
+same members. An entry tied to no row is the version's own ("only in this version").
+
+Drifts between a version's lists and the reference's (``list_drifts``):
+
+* ``signatory_order``: the same signatories in another order (two swapped, or one moved);
+* ``signatory_only_in``: a signatory listed in one of the two versions only;
+* ``signatory_spelling``: the same signatory's name spelled differently (not only accents or
+  capitals, and not a translated title such as "Hno."/"Bro.").
+"""
+
+import bisect
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from salvaguarda.letters import names
+from salvaguarda.letters.document import ParsedVersion, Signatory
+
+SPELLING = 0.8  # keys at least this alike (difflib ratio) are the same name spelled differently
+
+
+@dataclass(frozen=True)
+class ListDrift:
+    kind: str  # "signatory_order" | "signatory_only_in" | "signatory_spelling"
+    languages: tuple[str, ...]
+    detail: str
+
+
+def _org_key(entry: dict[str, Any]) -> str:
+    return names.organization_key(entry.get("name") or entry.get("written", ""))
+
+
+def _acronym(entry: dict[str, Any]) -> str:
+    return "".join(
+        names.fold(entry.get("acronym", "") or names.acronym_of(entry["written"])).split()
+    )
+
+
+def _person_key(entry: dict[str, Any]) -> str:
+    return names.person_key(entry.get("name") or entry.get("written", ""))
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def _members_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    left = {names.organization_key(m["written"]) for m in a.get("members", [])}
+    right = {names.organization_key(m["written"]) for m in b.get("members", [])}
+    return bool(left and right) and len(left & right) >= max(1, min(len(left), len(right)) // 2)
+
+
+def tie(
+    reference: Sequence[dict[str, Any]], other: Sequence[dict[str, Any]], *, people: bool
+) -> list[int | None]:
+    """For each entry of `other`, the index of the reference's entry it stands for, or None."""
+    key = _person_key if people else _org_key
+    ref_keys = [key(e) for e in reference]
+    taken: set[int] = set()
+    out: list[int | None] = [None] * len(other)
+
+    def exact(i: int, j: int) -> bool:
+        return bool(ref_keys[i]) and ref_keys[i] == key(other[j])
+
+    def near(i: int, j: int) -> bool:
+        if people:
+            return names.similar_person(reference[i]["name"], other[j]["name"])
+        return bool(_acronym(reference[i])) and _acronym(reference[i]) == _acronym(other[j])
+
+    def alike(i: int, j: int) -> bool:
+        return _ratio(ref_keys[i], key(other[j])) >= SPELLING
+
+    def same_members(i: int, j: int) -> bool:
+        return (
+            not people
+            and reference[i].get("kind") == "coalition" == other[j].get("kind")
+            and _members_overlap(reference[i], other[j])
+        )
+
+    for test in (exact, near, alike, same_members):
+        for j in range(len(other)):
+            if out[j] is not None:
+                continue
+            candidates = [i for i in range(len(reference)) if i not in taken and test(i, j)]
+            if candidates:
+                best = min(candidates, key=lambda i: abs(i - j))
+                out[j] = best
+                taken.add(best)
+    return out
+
+
+def entry_of(item: Signatory, row: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "row": row,
+        "written": item.written or item.name,
+        "name": item.name,
+        "kind": item.kind,
+    }
+    if item.acronym:
+        entry["acronym"] = item.acronym
+    if item.kind == "individual":
+        entry.update(title=item.title, affiliation=item.affiliation)
+    return entry
+
+
+def lists_of(
+    parsed: ParsedVersion, reference: dict[str, Any] | None, rows: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A version's stored lists. For the reference version, `rows` gives the row uuid of each
+    entry by place: {"organizations": [uuid], "members": [[uuid]], "individuals": [uuid]}. For
+    another version, `reference` (the reference version's stored lists) ties its entries."""
+    organizations = [
+        {
+            **entry_of(item, None),
+            "members": [{"row": None, "written": m, "name": m} for m in item.members],
+        }
+        for item in parsed.organizations
+    ]
+    individuals = [entry_of(item, None) for item in parsed.individuals]
+    absent: list[str] = []
+    if rows is not None:
+        for n, entry in enumerate(organizations):
+            entry["row"] = rows["organizations"][n]
+            for k, member in enumerate(entry["members"]):
+                member["row"] = rows["members"][n][k]
+        for n, entry in enumerate(individuals):
+            entry["row"] = rows["individuals"][n]
+    elif reference is not None:
+        absent += _tie_rows(reference.get("organizations", []), organizations, people=False)
+        absent += _tie_rows(reference.get("individuals", []), individuals, people=True)
+    return {
+        "headings": dict(parsed.headings),
+        "organizations": organizations,
+        "individuals": individuals,
+        "absent": absent,
+    }
+
+
+def _tie_rows(
+    reference: list[dict[str, Any]], entries: list[dict[str, Any]], *, people: bool
+) -> list[str]:
+    """Tie `entries` to the reference's rows (members under their coalition); return the rows
+    of the reference this version does not list."""
+    ties = tie(reference, entries, people=people)
+    for entry, i in zip(entries, ties, strict=True):
+        if i is None:
+            continue
+        entry["row"] = reference[i]["row"]
+        if not people:
+            inner = tie(reference[i].get("members", []), entry.get("members", []), people=False)
+            for member, k in zip(entry.get("members", []), inner, strict=True):
+                if k is not None:
+                    member["row"] = reference[i]["members"][k]["row"]
+            listed = {m["row"] for m in entry.get("members", []) if m["row"]}
+            entry["absent_members"] = [
+                m["row"]
+                for m in reference[i].get("members", [])
+                if m["row"] and m["row"] not in listed
+            ]
+    listed_rows = {e["row"] for e in entries if e["row"]}
+    return [e["row"] for e in reference if e["row"] and e["row"] not in listed_rows]
+
+
+def in_order(entries: list[dict[str, Any]], rows: list[str]) -> list[dict[str, Any]]:
+    """`entries` in the order of `rows`; an entry tied to no row of it stays after the entry it
+    followed."""
+    rank = {row: n for n, row in enumerate(rows)}
+    keyed: list[tuple[float, int, dict[str, Any]]] = []
+    last = -1.0
+    for n, entry in enumerate(entries):
+        if entry.get("row") in rank:
+            last = float(rank[entry["row"]])
+            keyed.append((last, n, entry))
+        else:
+            keyed.append((last + 0.5, n, entry))
+    return [dict(entry) for _rank, _n, entry in sorted(keyed, key=lambda t: (t[0], t[1]))]
+
+
+# --- drifts ----------------------------------------------------------------------------------
+
+
+def _shown(entry: dict[str, Any]) -> str:
+    """An organization as written; a person by name (without the affiliation)."""
+    if entry.get("kind") == "individual":
+        return str(entry.get("name") or entry.get("written", ""))
+    return str(entry.get("written") or entry.get("name", ""))
+
+
+def _spelled_differently(a: dict[str, Any], b: dict[str, Any], *, people: bool) -> bool:
+    if people:
+        ka, kb = _person_key(a), _person_key(b)
+    else:
+        ka, kb = _org_key(a), _org_key(b)
+        if _acronym(a) and _acronym(a) == _acronym(b) and _ratio(ka, kb) < SPELLING:
+            return False  # the same acronym, the name translated
+    return ka != kb and _ratio(ka, kb) >= SPELLING * 0.75
+
+
+def _compare(
+    reference: list[dict[str, Any]],
+    other: list[dict[str, Any]],
+    languages: tuple[str, str],
+    *,
+    people: bool,
+    within: str = "",
+) -> list[ListDrift]:
+    ref_lang, lang = languages
+    place = {e["row"]: n for n, e in enumerate(reference) if e.get("row")}
+    out: list[ListDrift] = []
+    prefix = f"{within}: " if within else ""
+    for entry in other:
+        if not entry.get("row") or entry["row"] not in place:
+            out.append(
+                ListDrift(
+                    "signatory_only_in", (lang,), f"{prefix}“{_shown(entry)}” ({lang}) ∉ {ref_lang}"
+                )
+            )
+    listed = {e["row"] for e in other if e.get("row")}
+    for entry in reference:
+        if entry.get("row") and entry["row"] not in listed:
+            out.append(
+                ListDrift(
+                    "signatory_only_in",
+                    (ref_lang,),
+                    f"{prefix}“{_shown(entry)}” ({ref_lang}) ∉ {lang}",
+                )
+            )
+    tied = [(place[e["row"]], n, e) for n, e in enumerate(other) if e.get("row") in place]
+    for r, _n, entry in tied:
+        ref_entry = reference[r]
+        if _spelled_differently(ref_entry, entry, people=people):
+            out.append(
+                ListDrift(
+                    "signatory_spelling",
+                    languages,
+                    f"{prefix}“{_shown(ref_entry)}” ({ref_lang}) ≠ “{_shown(entry)}” ({lang})",
+                )
+            )
+    out.extend(_order(reference, tied, languages, prefix))
+    return out
+
+
+def _order(
+    reference: list[dict[str, Any]],
+    tied: list[tuple[int, int, dict[str, Any]]],
+    languages: tuple[str, str],
+    prefix: str,
+) -> list[ListDrift]:
+    """The entries out of the reference's order: a pair swapped, or one moved."""
+    ref_lang, lang = languages
+    sequence = [r for r, _n, _e in tied]
+    keep = set(_increasing(sequence))
+    out: list[ListDrift] = []
+    done: set[int] = set()
+    rank = {r: k for k, r in enumerate(sequence)}
+    for k, (r, n, entry) in enumerate(tied):
+        if k in keep or k in done:
+            continue
+        partner = next(
+            (
+                j
+                for j in (k - 1, k + 1)
+                if 0 <= j < len(tied)
+                and j not in done
+                and abs(tied[j][0] - r) == 1
+                and (tied[j][0] - r) * (j - k) < 0
+            ),
+            None,
+        )
+        if partner is not None:
+            other_r, other_n, other = tied[partner]
+            done.update({k, partner})
+            first, second = sorted(((r, entry), (other_r, other)), key=lambda t: t[0])
+            out.append(
+                ListDrift(
+                    "signatory_order",
+                    languages,
+                    f"{prefix}“{_shown(reference[first[0]])}” ↔ “{_shown(reference[second[0]])}”: "
+                    f"{first[0] + 1}, {second[0] + 1} ({ref_lang}) → "
+                    f"{rank[second[0]] + 1}, {rank[first[0]] + 1} ({lang})",
+                )
+            )
+        else:
+            done.add(k)
+            out.append(
+                ListDrift(
+                    "signatory_order",
+                    languages,
+                    f"{prefix}“{_shown(reference[r])}”: {r + 1} ({ref_lang}) → {n + 1} ({lang})",
+                )
+            )
+    return out
+
+
+def _increasing(sequence: list[int]) -> list[int]:
+    """Indices of a longest increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    tails_at: list[int] = []
+    back = [-1] * len(sequence)
+    for k, value in enumerate(sequence):
+        at = bisect.bisect_left(tails, value)
+        if at == len(tails):
+            tails.append(value)
+            tails_at.append(k)
+        else:
+            tails[at], tails_at[at] = value, k
+        back[k] = tails_at[at - 1] if at else -1
+    out, k = [], tails_at[-1] if tails_at else -1
+    while k >= 0:
+        out.append(k)
+        k = back[k]
+    return out[::-1]
+
+
+def list_drifts(
+    reference: dict[str, Any], other: dict[str, Any], languages: tuple[str, str]
+) -> list[ListDrift]:
+    """What differs between the reference version's lists and another's (see the module doc)."""
+    if not other.get("organizations") and not other.get("individuals"):
+        return []  # a version that carries no lists of its own
+    out = _compare(
+        reference.get("organizations", []), other.get("organizations", []), languages, people=False
+    )
+    out += _compare(
+        reference.get("individuals", []), other.get("individuals", []), languages, people=True
+    )
+    by_row = {e["row"]: e for e in other.get("organizations", []) if e.get("row")}
+    for entry in reference.get("organizations", []):
+        twin = by_row.get(entry.get("row"))
+        if twin is not None and (entry.get("members") or twin.get("members")):
+            out += _compare(
+                entry.get("members", []),
+                twin.get("members", []),
+                languages,
+                people=False,
+                within=_shown(entry),
+            )
+    return out

@@ -1,0 +1,326 @@
+"""The corpus of real-shaped letters (``corpus/<slug>/``, written without reading the parser)
+imported as the page imports them, and scored against each letter's ``expected.json`` at the
+marks of issue 15: addressees, subject and individuals exact; organizations and coalition
+members at least 99 % by name; no heading, table piece or fragment stored as a signatory; every
+expected drift found and at most one false drift; at least 90 % of the expected duplicate pairs
+found and no false pair; bad input reported with line numbers, never a crash.
+
+The score of every letter is written to ``var/letters-corpus-scores.md`` (and printed with
+``-s``), the paragraphs too (first six words of each, in order), which the marks do not count.
+"""
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast
+from salvaguarda.letters import queries, services
+from salvaguarda.letters.models import Letter
+from salvaguarda.letters.reading import parse_version
+
+CORPUS = Path(__file__).parent / "corpus"
+LETTERS = sorted(p.parent.name for p in CORPUS.glob("*/expected.json"))
+SCORES = Path(settings.BASE_DIR) / "var" / "letters-corpus-scores.md"
+HUGE = 5 * 1024 * 1024
+
+# The kinds of drift the expected files name, and the kinds the letter file lists for them.
+DRIFT_KINDS = {
+    "order": {"signatory_order"},
+    "only_in_one_version": {"signatory_only_in", "missing_paragraph", "missing_sentence"},
+    "name_spelling": {"signatory_spelling"},
+    "institution": {"institution_differs"},
+    "sentence": {"missing_sentence", "missing_paragraph"},
+    "link": {"link_differs"},
+    "number": {"number_differs"},
+}
+HEADING = re.compile(
+    r"(organi[sz]a|organizaç|firma|signat|assina|personas|people|pessoas|personnes|individu|"
+    r"defensor|defender|coalici|coalition)",
+    re.IGNORECASE,
+)
+
+
+def fold(text: str) -> str:
+    """Case, accents, Markdown marks, quotes and spacing folded, trailing punctuation dropped."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`\u201c\u201d\u2018\u2019\"]", "", text.replace("\u00a0", " "))
+    return " ".join(text.split()).strip(" .;,:")
+
+
+def six_words(paragraph: str) -> str:
+    return " ".join(fold(paragraph).split()[:6])
+
+
+@dataclass
+class Score:
+    slug: str
+    checks: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (right, of)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, name: str, right: int, of: int) -> None:
+        before = self.checks.get(name, (0, 0))
+        self.checks[name] = (before[0] + right, before[1] + of)
+
+    def ratio(self, name: str) -> float:
+        right, of = self.checks.get(name, (0, 0))
+        return right / of if of else 1.0
+
+    def cell(self, name: str) -> str:
+        right, of = self.checks.get(name, (0, 0))
+        return f"{right}/{of}" if of else "–"
+
+
+def _texts(folder: Path, expected: dict[str, Any]) -> dict[str, str]:
+    if (expected.get("bad_input") or {}).get("expect") == "too_large":
+        return {"es": _huge_paste()}
+    return {
+        lang: (folder / f"{lang}.md").read_text(encoding="utf-8") for lang in expected["versions"]
+    }
+
+
+def _huge_paste() -> str:
+    """A 5 MB paste: a corpus letter whose signatory list is repeated past 5 MB."""
+    source = next(
+        (CORPUS / slug / "es.md").read_text(encoding="utf-8")
+        for slug in LETTERS
+        if not slug.startswith("bad-") and (CORPUS / slug / "es.md").exists()
+    )
+    text = source
+    while len(text.encode()) < HUGE:
+        text += "\n" + source
+    return text
+
+
+def _entries_written(entries: list[queries.Entry]) -> tuple[list[str], dict[str, list[str]]]:
+    names = [fold(e.written) for e in entries]
+    members = {fold(e.written): [fold(m.written) for m in e.members] for e in entries}
+    return names, members
+
+
+def _junk(name: str, expected_names: list[str]) -> bool:
+    """A heading, table punctuation or a piece (or a run-on) of expected names."""
+    if not name or re.fullmatch(r"[\s|:\-–—*_#.,;]+", name) or "|" in name:
+        return True
+    if HEADING.search(name) and len(name) < 70 and name not in expected_names:
+        if not any(name in e or e in name for e in expected_names):
+            return True
+    return any(name != e and (name in e or e in name) for e in expected_names if len(e) > 3)
+
+
+def _score_version(
+    score: Score, lang: str, want: dict[str, Any], letter: Letter, user: Any
+) -> None:
+    version = queries.version_of(letter, lang)
+    got_addressees = [
+        fold(", ".join(p for p in (a.get("name"), a.get("title"), a.get("institution")) if p))
+        for a in version.addressees
+    ]
+    want_addressees = [fold(", ".join(lines)) for lines in want.get("addressees", [])]
+    score.count("addressees", int(got_addressees == want_addressees), 1)
+    if got_addressees != want_addressees:
+        score.failures.append(f"{lang} addressees {got_addressees} != {want_addressees}")
+    subject = fold(version.subject or "") or None
+    want_subject = fold(want["subject"]) if want.get("subject") else None
+    score.count("subject", int(subject == want_subject), 1)
+    if subject != want_subject:
+        score.failures.append(f"{lang} subject {subject!r} != {want_subject!r}")
+
+    got_paragraphs = [six_words(p) for p in version.paragraphs]
+    want_paragraphs = [fold(p) for p in want.get("paragraphs", [])]
+    score.count("paragraphs", int(got_paragraphs == want_paragraphs), 1)
+    if got_paragraphs != want_paragraphs:
+        score.notes.append(f"{lang} paragraphs {got_paragraphs} != {want_paragraphs}")
+
+    organizations, individuals = queries.version_lists(letter, version)
+    names, members = _entries_written(organizations)
+    want_names = [fold(o["name"]) for o in want.get("organizations", [])]
+    everything = want_names + [
+        fold(m) for o in want.get("organizations", []) for m in o.get("members", [])
+    ]
+    for item in want.get("organizations", []):
+        name = fold(item["name"])
+        found = name in names
+        score.count("organizations", int(found), 1)
+        if not found:
+            score.failures.append(f"{lang} organization missing: {item['name']}")
+            continue
+        got_kind = next(e.kind for e in organizations if fold(e.written) == name)
+        if (got_kind == "coalition") != bool(item.get("coalition")):
+            score.failures.append(f"{lang} {item['name']}: read as {got_kind}")
+        for member in item.get("members", []):
+            ok = fold(member) in members.get(name, [])
+            score.count("members", int(ok), 1)
+            if not ok:
+                score.failures.append(f"{lang} member of {item['name']} missing: {member}")
+    stored = names + [m for ms in members.values() for m in ms]
+    stored += [fold(e.name) for e in individuals]
+    every_name = everything + [fold(n) for n in want.get("individuals", [])]
+    every_name += [fold(f"{n}, {a}") for n, a in want.get("individual_affiliations", {}).items()]
+    extra = [n for n in stored if n not in every_name]
+    junk = [n for n in extra if _junk(n, every_name)]
+    score.count("junk", len(junk), 0)
+    if junk:
+        score.failures.append(f"{lang} headings or fragments stored as signatories: {junk}")
+    if len(extra) > len(junk):
+        score.notes.append(f"{lang} signatories not expected: {sorted(set(extra) - set(junk))}")
+
+    got_people = [fold(e.name) for e in individuals]
+    want_people = [fold(n) for n in want.get("individuals", [])]
+    score.count("individuals", int(got_people == want_people), 1)
+    if got_people != want_people:
+        missing = [n for n in want_people if n not in got_people]
+        more = [n for n in got_people if n not in want_people]
+        score.failures.append(f"{lang} individuals differ: missing {missing}, not expected {more}")
+
+
+def _score_drifts(score: Score, expected: dict[str, Any], file: queries.LetterFile) -> None:
+    found = [(d.kind, fold(f"{d.detail} {' '.join(d.languages)}")) for d in file.all_drifts]
+    used: set[int] = set()
+    for want in expected.get("drifts", []):
+        kinds = DRIFT_KINDS.get(want["kind"], {want["kind"]})
+        match = fold(want["match"])
+        hit = next(
+            (
+                i
+                for i, (kind, text) in enumerate(found)
+                if kind in kinds and match in text and i not in used
+            ),
+            None,
+        ) or next(
+            (i for i, (kind, text) in enumerate(found) if kind in kinds and match in text), None
+        )
+        score.count("drifts", int(hit is not None), 1)
+        if hit is None:
+            score.failures.append(f"drift not found: {want['kind']} {want['match']!r}")
+        else:
+            used.add(hit)
+    false = [found[i] for i in range(len(found)) if i not in used]
+    score.count("false drifts", len(false), 0)
+    if len(false) > 1:
+        score.failures.append(f"{len(false)} false drifts: {false}")
+    elif false:
+        score.notes.append(f"false drift: {false}")
+
+
+def _score_duplicates(score: Score, expected: dict[str, Any], file: queries.LetterFile) -> None:
+    found = [frozenset((fold(a), fold(b))) for a, b in file.duplicate_pairs]
+    wanted = [frozenset((fold(a), fold(b))) for a, b in expected.get("duplicates", [])]
+    hits = sum(pair in found for pair in wanted)
+    score.count("duplicates", hits, len(wanted))
+    if wanted and hits / len(wanted) < 0.9:
+        missing = [sorted(p) for p in wanted if p not in found]
+        score.failures.append(f"duplicates found {hits}/{len(wanted)}; missing {missing}")
+    false = [sorted(p) for p in found if p not in wanted]
+    score.count("false duplicates", len(false), 0)
+    if false:
+        score.failures.append(f"false duplicates: {false}")
+
+
+def _score_bad_input(score: Score, expected: dict[str, Any], texts: dict[str, str]) -> None:
+    """Bad input: the import refuses with a message or keeps the letter with a report; the
+    reader reports lines by number; never an exception."""
+    want = expected["bad_input"]["expect"]
+    report = {lang: parse_version(text, language=lang).problems for lang, text in texts.items()}
+    codes = {p.code for problems in report.values() for p in problems}
+    numbered = [p for problems in report.values() for p in problems if p.line > 0]
+    needed = {
+        "not_a_letter": "not_a_letter",
+        "no_signatories": "not_a_letter",
+        "broken_numbering": "broken_numbering",
+        "mixed_languages": "other_language",
+        "too_large": "too_large",
+    }[want]
+    ok = needed in codes and (bool(numbered) or want == "too_large")
+    score.count("bad input reported", int(ok), 1)
+    if not ok:
+        score.failures.append(f"bad input {want}: codes {sorted(codes)}, {len(numbered)} lines")
+
+
+@pytest.fixture(scope="module")
+def table() -> Iterator[dict[str, Score]]:
+    scores: dict[str, Score] = {}
+    yield scores
+    columns = [
+        "addressees",
+        "subject",
+        "organizations",
+        "members",
+        "junk",
+        "individuals",
+        "drifts",
+        "false drifts",
+        "duplicates",
+        "false duplicates",
+        "paragraphs",
+        "bad input reported",
+    ]
+    lines = [
+        "| letter | " + " | ".join(columns) + " | failures |",
+        "|" + "---|" * (len(columns) + 2),
+    ]
+    for slug in sorted(scores):
+        s = scores[slug]
+        cells = [
+            s.cell(c)
+            if c not in ("junk", "false drifts", "false duplicates")
+            else str(s.checks.get(c, (0, 0))[0])
+            for c in columns
+        ]
+        lines.append(f"| {slug} | " + " | ".join(cells) + f" | {len(s.failures)} |")
+    details = [
+        f"\n## {slug}\n"
+        + "\n".join(f"- FAIL {f}" for f in s.failures)
+        + "".join(f"\n- note {n}" for n in s.notes)
+        for slug, s in sorted(scores.items())
+        if s.failures or s.notes
+    ]
+    SCORES.parent.mkdir(exist_ok=True)
+    SCORES.write_text("\n".join(lines) + "\n" + "\n".join(details) + "\n", encoding="utf-8")
+    print("\n".join(lines))  # noqa: T201 - the table the lead reads with -s
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", LETTERS)
+def test_the_corpus_letter_imports_at_the_issue_marks(slug: str, table: dict[str, Score]) -> None:
+    folder = CORPUS / slug
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    score = table.setdefault(slug, Score(slug))
+    texts = _texts(folder, expected)
+    cast = Cast.build()
+    reference = next(iter(texts))
+    with organization_scope(cast.org.pk):
+        try:
+            letter = services.letter_import(
+                by=cast.caseworker, organization=cast.org, texts=texts, reference=reference
+            )
+        except ValidationError as refusal:
+            letter = None
+            if not expected.get("bad_input"):
+                score.failures.append(f"refused: {refusal.messages}")
+        if expected.get("bad_input"):
+            _score_bad_input(score, expected, texts)
+        if letter is not None and not expected.get("bad_input"):
+            for lang, want in expected["versions"].items():
+                _score_version(score, lang, want, letter, cast.caseworker)
+            file = queries.letter_file_for(cast.caseworker, letter.uuid)
+            _score_drifts(score, expected, file)
+            _score_duplicates(score, expected, file)
+    assert score.ratio("organizations") >= 0.99, score.failures
+    assert score.ratio("members") >= 0.99, score.failures
+    assert not score.failures, "\n".join(score.failures)
+
+
+def test_the_corpus_holds_twenty_letters_or_more() -> None:
+    assert len([s for s in LETTERS if not s.startswith("bad-")]) >= 20
