@@ -66,6 +66,9 @@ ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 # Homophones of Latin-American Spanish and spellings by ear: (written, heard-as alternatives).
 # Longer patterns first; each applies at one place of one word.
 PHONETIC = (
+    ("jean", ("yan", "shan")),
+    ("eph", ("ef",)),
+    ("ette", ("et", "eth")),
     ("qu", ("k", "c")),
     ("gue", ("ge", "güe")),
     ("gui", ("gi",)),
