@@ -6,6 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from salvaguarda.accounts import demo
 
+# As typed in a shell: outside the Makefile nothing sets the environment to development, and
+# production settings refuse to start without their secrets.
+DEMO_CODE_COMMAND = "SALVAGUARDA_ENV=development .venv/bin/python manage.py demo_code EMAIL"
+
 
 class Command(BaseCommand):
     help = "Create the synthetic demo network (development only) and print how to sign in."
@@ -39,5 +43,5 @@ class Command(BaseCommand):
             self.stdout.write(logins_file.read_text(encoding="utf-8"))
             self.stdout.write(
                 "\nSecond factor / Segundo factor: run `make demo-code` (or "
-                "`.venv/bin/python manage.py demo_code EMAIL`) to print the current 6-digit code.\n"
+                f"`{DEMO_CODE_COMMAND}`) to print the current 6-digit code.\n"
             )
