@@ -87,6 +87,14 @@ def weighted(rng: random.Random, table: tuple[tuple[Any, ...], ...]) -> Any:
     return table[-1][0] if len(table[-1]) == 2 else table[-1]
 
 
+def screening_band(person: Any, day: datetime.date) -> Any:
+    """The age band whose questions a screening on `day` asks (an adult's without birth date)."""
+    from salvaguarda.people import screening as rules
+
+    age = person.age_on(day)
+    return rules.AgeBand.ADULT if age is None or age < 0 else rules.band_of_age(age)
+
+
 @dataclass
 class Member:
     role: str  # Person.Relationship value
@@ -822,6 +830,8 @@ class Generator:
                 )
                 derived = rules.derive_needs(answers, person_facts=facts)
                 person.priority = rules.overall_priority(derived)
+                band = screening_band(person, screened_on)
+                functioning = rules.functioning(band, answers)
                 moment = self.moment(screened_on)
                 screening = make(
                     Screening,
@@ -832,7 +842,8 @@ class Generator:
                     answers=answers,
                     screened_on=screened_on,
                     language=consent_language,
-                    has_disability=rules.wg_disability(answers),
+                    age_band=band,
+                    has_disability=None if functioning is None else functioning.disability,
                     priority=person.priority,
                     created_by_id=by.pk,
                     modified_by_id=by.pk,
@@ -900,7 +911,8 @@ class Generator:
             "safety.threats": 0.12,
             "gender.single_caregiver": 0.25,
         }
-        for section in rules.QUESTIONNAIRE:
+        respondent = rules.Respondent(screening_band(person, day), person.sex)
+        for section in rules.sections_for(respondent):  # the questions of their age and sex
             if rng.random() < 0.12:
                 continue  # a section not asked
             for question in section.questions:
