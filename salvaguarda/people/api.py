@@ -33,6 +33,7 @@ from salvaguarda.people.models import (
     SafeguardCheck,
 )
 from salvaguarda.people.models.reception import Answer
+from salvaguarda.people.search import UNREADABLE_BIRTH, parse_birth
 from salvaguarda.people.services import Arrival, Contact, MemberData, records
 from salvaguarda.people.services import screening as screening_services
 from salvaguarda.people.services.persons import contact_add as contact_add_service
@@ -154,6 +155,8 @@ class PersonPageOut(Schema):
     page: int
     has_next: bool
     results: list[PersonSummaryOut]
+    # A name search's weak matches ("other possible matches"), with its last page only.
+    others: list[PersonSummaryOut] = []
 
 
 class HouseholdOut(Schema):
@@ -336,6 +339,9 @@ class _Priorities:
 
 class PersonSearchIn(PersonFiltersIn):
     name: Annotated[str, Field(min_length=1, max_length=150)]
+    # A date (12/03/1985 or 1985-03-12), a month (03/1985), a year or an age: it ranks the
+    # people found, it never leaves anyone out.
+    birth: Annotated[str, Field(max_length=20)] = ""
 
 
 class ContactIn(Input):
@@ -452,12 +458,22 @@ def _user(request: HttpRequest) -> User:
 def _filters(data: PersonFiltersIn, name: str = "") -> queries.PersonFilters:
     if data.returned_from and data.returned_to and data.returned_from > data.returned_to:
         raise ValidationError({"returned_to": [_("The end of the period is before its start.")]})
-    values = data.model_dump(exclude={"page", "name"})
-    return queries.PersonFilters(name=name, **values)
+    values = data.model_dump(exclude={"page", "name", "birth"})
+    birth = None
+    if isinstance(data, PersonSearchIn) and data.birth.strip():
+        birth = parse_birth(data.birth)
+        if birth is None:
+            raise ValidationError({"birth": [str(UNREADABLE_BIRTH)]})
+    return queries.PersonFilters(name=name, birth=birth, **values)
 
 
 def _page(page: queries.PersonPage) -> dict[str, Any]:
-    return {"page": page.number, "has_next": page.has_next, "results": page.people}
+    return {
+        "page": page.number,
+        "has_next": page.has_next,
+        "results": page.people,
+        "others": page.others,
+    }
 
 
 def _document_line(line: Any) -> dict[str, Any]:
@@ -506,7 +522,8 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
 @router.post("/people/search", response={200: PersonPageOut, **REFUSALS})
 @policy(Policy.CASE_DATA)
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
-    """People whose names match `name` best first, narrowed by the same filters. Audited."""
+    """People whose names match `name` best first (and `birth`, when given, closest first),
+    narrowed by the same filters, as the list page finds them. Audited."""
     filters = _filters(payload, name=payload.name)
     return _page(queries.persons_page_for(_user(request), filters, page=payload.page))
 

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from salvaguarda.people import views, views_records, views_screening
+from salvaguarda.people import views, views_records, views_screening, views_search
 
 app_name = "people"
 
 urlpatterns = [
-    path("", views.person_list, name="list"),
+    *views_search.urlpatterns,
     path("nueva/", views.person_create, name="create"),
     path("<uuid:person_uuid>/", views.person_detail, name="detail"),
     path("<uuid:person_uuid>/editar/", views.person_edit, name="edit"),

@@ -14,22 +14,10 @@ from salvaguarda.people.forms import (
     MemberFormSet,
     MoveForm,
     PersonEditForm,
-    PersonFilterForm,
 )
 from salvaguarda.people.services import Arrival, Contact
 
 MEMBER_PREFIX = "member"
-
-
-@policy(Policy.CASE_DATA)
-def person_list(request: HttpRequest) -> HttpResponse:
-    # Search and filters are sent by POST so that a name never appears in a URL, log or history.
-    form = PersonFilterForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        page = queries.persons_page_for(request.user, form.filters(), page=form.page_number())
-    else:
-        page = queries.persons_page_for(request.user, queries.PersonFilters())
-    return render(request, "people/person_list.html", {"form": form, "page": page})
 
 
 def _with_one_more_member(data: QueryDict) -> QueryDict:

@@ -60,7 +60,7 @@ class CanaryTest(TestCase):
             logging.getLogger("salvaguarda").debug("start")
             response = client.post(reverse("people:create"), self.form)
             client.get(response["Location"])
-            client.post(reverse("people:list"), {"name": self.given})
+            client.post(reverse("people:list"), {"name": self.given}, follow=True)
             # Free text where a caseworker may write a name despite the label's advice.
             noted = client.post(
                 response["Location"] + "salvaguardas/",

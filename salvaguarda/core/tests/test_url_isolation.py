@@ -33,6 +33,7 @@ from salvaguarda.letters import services as letter_services
 from salvaguarda.letters import services_figures as figure_services
 from salvaguarda.letters import services_signing as signing_services
 from salvaguarda.letters.tests.letters import SPANISH
+from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 
@@ -97,6 +98,9 @@ class EveryUrlTest(TestCase):
             days=90,
         )
         with organization_scope(cls.cast.org.pk):
+            cls.saved_search = saved_searches.saved_search_create(
+                by=cls.cast.caseworker, data={"name": CANARY_GIVEN}
+            )
             cls.return_event = records.return_record(
                 by=cls.cast.caseworker,
                 person=cls.person,
@@ -215,6 +219,7 @@ class EveryUrlTest(TestCase):
         """A value of organization A for every URL argument the project uses."""
         return {
             "person_uuid": self.person.uuid,
+            "search_uuid": self.saved_search.uuid,
             "membership_uuid": self.cast.caseworker.memberships.get().uuid,
             "token": "not-a-real-token",
             "key_uuid": self.security_key.uuid,

@@ -8,6 +8,7 @@ from salvaguarda.people.models.person import (
 from salvaguarda.people.models.protection import Consent, SafeguardCheck
 from salvaguarda.people.models.reception import Answer, IdentityDocument, ReturnEvent
 from salvaguarda.people.models.screening import Screening, SpecificNeed
+from salvaguarda.people.models.search import SavedSearch
 
 __all__ = [
     "Answer",
@@ -20,6 +21,7 @@ __all__ = [
     "PersonLocation",
     "ReturnEvent",
     "SafeguardCheck",
+    "SavedSearch",
     "Screening",
     "SpecificNeed",
 ]

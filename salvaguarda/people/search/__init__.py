@@ -12,7 +12,13 @@ phonetic rules also needs a rebuild of every organization's tokens (a migration 
 it, or `manage.py rebuild_name_tokens`). What the tokens reveal: docs/security.md.
 """
 
-from salvaguarda.people.search.query import BirthQuery, Query, parse_birth, parse_query
+from salvaguarda.people.search.query import (
+    UNREADABLE_BIRTH,
+    BirthQuery,
+    Query,
+    parse_birth,
+    parse_query,
+)
 from salvaguarda.people.search.ranking import Ranking, rank_persons, search_persons
 from salvaguarda.people.search.terms import (
     name_token_rows,
@@ -21,6 +27,7 @@ from salvaguarda.people.search.terms import (
 )
 
 __all__ = [
+    "UNREADABLE_BIRTH",
     "BirthQuery",
     "Query",
     "Ranking",

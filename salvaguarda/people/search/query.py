@@ -9,10 +9,14 @@ these 3, 2, 1 and 2; the ranking then grades them finely (see `ranking`).
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from salvaguarda.lib.normalize import fold_text
-from salvaguarda.lib.phonetics import edit_variants, spanish_key
+from salvaguarda.lib.phonetics import spanish_key
 from salvaguarda.people.search import terms as t
 
 EXACT_SCORE = 3
@@ -20,9 +24,13 @@ PHONETIC_SCORE = 2
 ALIAS_SCORE = 2
 NEAR_SCORE = 1
 MIN_NEAR_KEY = 2  # keys of one code ("R") have too many neighbours to mean anything
+# Shorter keys have many neighbours that are common names (GRS: Cruz, Gómez, Rosa): their
+# neighbours are looked for only when the word itself is found nowhere ("Garkia", GRK).
+SHORT_KEY = 4
 BIRTH_WORD = t.MAX_QUERY_WORDS  # the position of the birth date among the query's words
 
 OLDEST_AGE = 120
+UNREADABLE_BIRTH = _("Write a date as day/month/year (12/03/1985), a year (1985) or an age (38).")
 
 
 @dataclass(frozen=True)
@@ -55,13 +63,14 @@ _YEAR = re.compile(r"^(\d{4})$")
 _AGE = re.compile(r"^(\d{1,3})\s*(anos|ano|a|years|year|yrs|y)?$")
 
 
-def parse_birth(text: str, today: datetime.date) -> BirthQuery | None:
+def parse_birth(text: str, today: datetime.date | None = None) -> BirthQuery | None:
     """A birth date, month and year, year, or age as a caseworker types it; None if unreadable.
 
     Day first, as written in Mexico and Central America ("12/03/1985"); a month over 12 with a
     day of 12 or less is read the other way round ("03/25/1985"). A two-digit year is the
     latest one not in the future. An age gives an approximate year.
     """
+    today = today or timezone.localdate()
     raw = text.strip().casefold()
     value = raw if re.search(r"\d[/.\-]\d", raw) else fold_text(raw)
     if match := _DATE_ISO.match(value):
@@ -119,6 +128,13 @@ class Query:
     terms: list[QueryTerm] = field(default_factory=list)
     words: int = 0  # how many query words
     birth: BirthQuery | None = None
+    # Typo neighbours of short keys, looked for only for words found nowhere (`SHORT_KEY`).
+    spare: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def words_found(self, found: Iterable[int]) -> set[int]:
+        """The query words with a hash, at their exact or phonetic level, among `found`."""
+        hashes = set(found)
+        return {w for token, w, score in self.tokens if score >= PHONETIC_SCORE and token in hashes}
 
 
 def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None) -> Query:
@@ -136,6 +152,7 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
 
     positions: dict[str, int] = {}
     terms: list[QueryTerm] = []
+    spare: list[tuple[int, int, int]] = []
     for term in t.terms_of(text, positions=positions):
         exact = t.exact_hash(base, term.text)
         add([exact], term.words, EXACT_SCORE)
@@ -146,8 +163,11 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
             covered_by[exact] = phonetic
             add([phonetic], term.words, PHONETIC_SCORE)
             if len(key) >= MIN_NEAR_KEY and not term.joined:
-                near = frozenset(t.phonetic_hash(base, k) for k in sorted(edit_variants(key)))
-                add(near, term.words, NEAR_SCORE)
+                near = t.near_hashes(base, key)
+                if len(key) >= SHORT_KEY:
+                    add(near, term.words, NEAR_SCORE)
+                else:
+                    spare.extend((token, word, NEAR_SCORE) for token in near for word in term.words)
         aliases: frozenset[int] = frozenset()
         if not term.joined:
             names = t.full_names_of(term.text)
@@ -175,4 +195,4 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
     if tokens and birth is not None:
         for value, score in birth.keys():
             tokens.append((t.birth_hash(base, value), BIRTH_WORD, score))
-    return Query(tokens, covered_by, terms, len(positions), birth)
+    return Query(tokens, covered_by, terms, len(positions), birth, spare)

@@ -31,7 +31,7 @@ from salvaguarda.core import keys
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.lib import crypto
 from salvaguarda.lib.normalize import fold_text
-from salvaguarda.lib.phonetics import spanish_key
+from salvaguarda.lib.phonetics import edit_variants, spanish_key
 from salvaguarda.people.models import NameToken, Person
 
 NAME_FIELDS = ("given_names", "first_surname", "second_surname", "other_names")
@@ -157,6 +157,18 @@ def alias_hash(base: "hmac.HMAC", name: str) -> int:
 
 def birth_hash(base: "hmac.HMAC", value: str) -> int:
     return keyed_hash(base, _BIRTH, value)
+
+
+def near_hashes(base: "hmac.HMAC", key: str) -> frozenset[int]:
+    """The phonetic hashes of every key at edit distance 1 from `key` (typo neighbours)."""
+    return _near_hashes(base, _gram_key(base), key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_hashes(base: "hmac.HMAC", sub_key: bytes, key: str) -> frozenset[int]:
+    # `sub_key` (derived from the data key) is what the cache is keyed by; `base` is the same
+    # for the same sub-key.
+    return frozenset(phonetic_hash(base, near) for near in sorted(edit_variants(key)))
 
 
 def letter_pairs(word: str) -> set[str]:

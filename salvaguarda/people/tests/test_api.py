@@ -193,7 +193,9 @@ class ReadTest(ApiTestCase):
     def test_the_list_is_filtered_paged_and_audited(self) -> None:
         response = self.call("get", "/people?city=tijuana&priority=urgent&page=1")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json(), {"page": 1, "has_next": False, "results": []})
+        self.assertEqual(
+            response.json(), {"page": 1, "has_next": False, "results": [], "others": []}
+        )
         everyone = self.call("get", "/people").json()
         self.assertEqual([p["reference"] for p in everyone["results"]], [self.person.reference])
         events = AuditEvent.objects.filter(action=Action.LIST, actor=self.cast.caseworker)
