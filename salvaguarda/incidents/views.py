@@ -23,6 +23,7 @@ from salvaguarda.incidents.forms import (
     PerpetratorFormSet,
     PersonVictimForm,
 )
+from salvaguarda.incidents.models import IncidentConsent
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.models import Person
 
@@ -39,6 +40,17 @@ def _role(request: HttpRequest) -> str | None:
 def _filled(forms: Any) -> list[dict[str, Any]]:
     """The rows of a formset that were filled in (an untouched extra row is no row)."""
     return [form.cleaned_data for form in forms if form.has_changed() and form.cleaned_data]
+
+
+def _consent_initial(person: Person | None, today: Any) -> dict[str, str]:
+    """Who gives the consent, when the person is known: a child's parent or caregiver, or
+    the person. Without a registered person, nobody is assumed."""
+    if person is None:
+        return {}
+    child = person.is_child_on(today)
+    return {
+        "given_by": IncidentConsent.GivenBy.CAREGIVER if child else IncidentConsent.GivenBy.SELF
+    }
 
 
 def _uploads(request: HttpRequest, form: FilesForm) -> list[services.Upload]:
@@ -62,7 +74,7 @@ def incident_new(request: HttpRequest, person_uuid: uuid.UUID | None = None) -> 
     person_form = PersonVictimForm(data, prefix="person") if person else None
     victims = AnonymousVictimFormSet(data, prefix="victim")
     perpetrators = PerpetratorFormSet(data, prefix="perpetrator")
-    consents = ConsentsForm(data, prefix="consent")
+    consents = ConsentsForm(data, prefix="consent", initial=_consent_initial(person, today))
     files_form = FilesForm(data, files, prefix="files")
     parts: list[Any] = [form, victims, perpetrators, consents, files_form]
     if person_form is not None:

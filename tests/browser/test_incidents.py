@@ -52,6 +52,7 @@ def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
     page.locator("#id_summary").fill("Secuestro al salir de la central; llamaron a su hermano.")
     page.locator("#id_testimony").fill("Nos subieron a una camioneta y pidieron dinero.")
     page.locator("#id_source").select_option("direct_testimony")
+    page.locator("#id_person-role").select_option("victim")  # starts blank: no safe default
     page.locator("#id_state").select_option("05")
     page.locator("#id_municipality").fill("Piedras Negras")
     page.locator("#id_place_type").select_option("bus_station")
