@@ -1,5 +1,5 @@
 """Reception on a phone: a family of four registered in one flow, a child screened with the
-Washington Group questions, and the family found again by a name typed without accents."""
+Child Functioning Module, and the family found again by a name typed without accents."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +11,6 @@ from tests.browser.support import Session, demo_email, submit
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-WG_DOMAINS = ("seeing", "hearing", "walking", "cognition", "self_care", "communication")
 
 
 def _assert_fits(page: Any) -> None:
@@ -89,7 +88,8 @@ def test_a_family_of_four_is_registered_screened_and_found_on_a_phone(
     assert group.count() == 4
     _assert_fits(page)
 
-    # The youngest child: screened with the Washington Group Short Set.
+    # The youngest child (7 on the day): screened with the Child Functioning Module for 5-17,
+    # never asked the adults' questions.
     page.locator("#h-family + ul li a", has_text="Jesús").click()
     page.wait_for_url("**/personas/*-*-*-*-*/")
     child_url = page.url
@@ -97,10 +97,17 @@ def test_a_family_of_four_is_registered_screened_and_found_on_a_phone(
     page.locator("a[href$='/evaluacion/']").click()
     page.wait_for_url("**/evaluacion/")
     _assert_fits(page)
+    assert page.locator("input[name='wg.seeing']").count() == 0
+    assert page.locator("input[name='gender.pregnant']").count() == 0
     page.locator("#id_screened_on").fill("2026-11-20")
-    for domain in WG_DOMAINS:
-        code = "3" if domain == "walking" else "1"
-        page.locator(f"input[name='wg.{domain}'][value='{code}']").check()
+    for name, value in (
+        ("cfm517.glasses", "no"),
+        ("cfm517.seeing", "1"),
+        ("cfm517.walking_equipment", "no"),
+        ("cfm517.walk_100", "3"),  # a lot of difficulty at 100 m: 500 m is not asked
+        ("cfm517.self_care", "1"),
+    ):
+        page.locator(f"input[name='{name}'][value='{value}']").check()
     submit(page, "button.primary")
     page.wait_for_url(child_url)
     assert page.locator(".priority-high").count() >= 1
