@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from salvaguarda.accounts.models import User
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.tests.helpers import ApiCalls, Cast, make_person, sign_in
 from salvaguarda.people import screening as q
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Person, Screening, SpecificNeed
@@ -641,3 +641,53 @@ class ChildScreeningPagesTest(InEnglish, TestCase):
         self.assertContains(response, "Refer to the Procuraduría de Protección")
         self.assertContains(response, "Child with emotional or behavioural distress")
         self.assertNotContains(response, "Mental illness")
+
+
+class ChildScreeningApiTest(ApiCalls, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.today = timezone.localdate()
+        cls.girl = make_person(
+            cls.cast.org,
+            cls.cast.caseworker,
+            given_names="Ana Lucía",
+            sex="female",
+            date_of_birth=born(16, cls.today),
+        )
+        cls.secret = cls.token_for(cls.cast.caseworker)
+
+    def post(self, person: Person, body: dict[str, Any]) -> Any:
+        return self.call("post", f"/people/{person.uuid}/screenings", body)
+
+    def test_a_girl_of_16_screened_through_the_api(self) -> None:
+        response = self.post(
+            self.girl,
+            {
+                "screened_on": self.today.isoformat(),
+                "answers": {
+                    "gender.lgbtiq": "skip",
+                    "cfm517.sad": 1,
+                    "childhood.child_status": "separated",
+                    "childhood.procuraduria_notified": "unknown",
+                },
+            },
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        body = response.json()
+        self.assertEqual(body["age_band"], "15-17")
+        self.assertTrue(body["has_disability"])
+        self.assertEqual(
+            body["protection_flags"], ["separated", "notify_procuraduria", "best_interests"]
+        )
+        self.assertEqual(
+            sorted(f"{n['code']}-{n['subcode']}" for n in body["needs"]), ["CR-PS", "SC-SC"]
+        )
+
+    def test_the_api_refuses_an_adult_question_for_a_child(self) -> None:
+        response = self.post(
+            self.girl,
+            {"screened_on": self.today.isoformat(), "answers": {"wg.seeing": 1}},
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(Screening.unscoped.count(), 0)
