@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from salvaguarda.letters.document import Problem, Signatory
-from salvaguarda.letters.reading.words import MEMBERS_OPEN, ORGANIZATION_STARTS, fold
+from salvaguarda.letters.reading.words import (
+    COALITION_WORDS,
+    MEMBERS_INLINE,
+    MEMBERS_OPEN,
+    ORGANIZATION_STARTS,
+    OPENERS as _OPENERS,
+    fold,
+)
 
 LONG_ENTRY = 300
 NUMBER = re.compile(r"^(?P<n>\d{1,4})\s*(?:[.)º°]|\s[-–—]|\s*-(?=\s))\s*(?P<v>.*)$")
@@ -92,13 +99,52 @@ class _Entry:
     open: bool = False  # a member list that goes on
 
     def add(self, text: str) -> None:
+        if self.text.count("(") > self.text.count(")"):
+            self.text = f"{self.text} {text}"  # the parenthesis that holds the members goes on
+            self.open = self.text.count("(") > self.text.count(")") or _opens(text)
+            return
         self.members.append(text)
         self.open = _opens(text) or bool(re.search(r"[,;:]$|\s(?:y|and|e|et)$", text))
 
 
 def _opens(text: str) -> bool:
+    """An entry whose member list goes on: it ends with ":", ",", ";" or "integrada por", or
+    leaves a parenthesis open."""
     bare = _MARKUP.sub("", text.strip())
-    return bool(MEMBERS_OPEN.search(bare) or bare.endswith(":") or re.search(r"[,;]$", bare))
+    return bool(
+        MEMBERS_OPEN.search(bare)
+        or bare.endswith(":")
+        or re.search(r"[,;]$", bare)
+        or bare.count("(") > bare.count(")")
+    )
+
+
+def inline_entries(line: Line, text: str) -> list[Line]:
+    """A list written on its heading's line, one entry a line: split at ";" when the list uses
+    it, else at the commas outside parentheses (a legal form staying with its name)."""
+    separator = ";" if _top_level(text, ";") else ","
+    pieces: list[str] = []
+    depth, start = 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if char == separator and depth <= 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    entries: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        piece = re.sub(r"^(?:y|and|e|et)\s+", "", piece).strip().rstrip(".")
+        if not piece:
+            continue
+        if entries and _LEGAL.match(piece):
+            entries[-1] = f"{entries[-1]}, {piece}"
+        else:
+            entries.append(piece)
+    last = entries[-1] if entries else ""
+    found = list(_AND.finditer(last))
+    if found and last[found[-1].end() :][:1].isupper() and "(" not in last[found[-1].end() :][:1]:
+        entries[-1:] = [last[: found[-1].start()], last[found[-1].end() :]]
+    return [Line(line.no, f"- {entry}", line.indent) for entry in entries]
 
 
 def split_members(text: str) -> list[str]:
@@ -199,10 +245,18 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             out.append(_entry(entry, kind, problems))
         entries.clear()
 
+    marks = [bool(NUMBER.match(x.text) or BULLET.match(x.text)) for x in filled]
+    at = -1
     for line in lines:
         if not line.text:
             continue
+        at += 1
         text = line.text
+        if FOOTNOTE.match(text):
+            problems.append(_footnote(line))
+            continue
+        if marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries):
+            continue  # a label over part of the list ("Academia", "Organizaciones de EE. UU.")
         if text.startswith("|") or (
             "\t" in text and kind == "individual" and len(text.split("\t")) > 1
         ):
@@ -246,6 +300,22 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
     return [entry for entry in out if _kept(entry, problems)]
 
 
+FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s)")
+
+
+def _footnote(line: Line) -> Problem:
+    message = _("Line %(line)s: a footnote was kept out of the lists: “%(text)s”.")
+    return Problem(line.no, "footnote", message % {"line": line.no, "text": line.text})
+
+
+def _group_label(text: str, following: list[bool], entries: list[_Entry]) -> bool:
+    """A short unmarked line over marked entries, not a member list's continuation."""
+    if not following or not following[0] or (entries and entries[-1].open):
+        return False
+    bare = _MARKUP.sub("", text).strip().rstrip(":")
+    return 0 < len(bare.split()) <= 6 and "," not in bare and len(bare) <= 60
+
+
 def _kept(entry: Signatory, problems: list[Problem]) -> bool:
     """Entries made of table punctuation are reported, not kept; long ones are kept, reported."""
     if not entry.name or PUNCTUATION.fullmatch(entry.written or entry.name):
@@ -259,6 +329,20 @@ def _kept(entry: Signatory, problems: list[Problem]) -> bool:
         )
         return False
     too_long = [entry.written, *entry.members]
+    if entry.kind == "individual" and (
+        len(entry.name.split()) > 7 or re.search(r"\d", entry.name) or not entry.name[:1].isupper()
+    ):
+        problems.append(
+            Problem(
+                entry.line,
+                "not_a_person",
+                _(
+                    "Line %(line)s: this does not read as a person's name; it was left out: “%(text)s”."
+                )
+                % {"line": entry.line, "text": entry.written or entry.name},
+            )
+        )
+        return False
     if any(len(text) > LONG_ENTRY for text in too_long):
         problems.append(
             Problem(
@@ -292,32 +376,33 @@ def _entry(entry: _Entry, kind: str, problems: list[Problem]) -> Signatory:
 
 def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
     """An organization or a coalition: "Name (ACR)", "ACR - Name", "Name, A.C., México",
-    "Coalition: a, b; c", "Coalition, integrada por: ...", "Coalition (a, b, c)"."""
+    "Coalition: a, b; c", "Coalition, integrada por a, b y c", "Coalition (a, b, c)"."""
     text = _MARKUP.sub("", text.strip()).strip()
-    member_text = ""
-    opened = MEMBERS_OPEN.search(text)
-    head = text
-    if opened is None:
-        inline = re.search(
-            MEMBERS_OPEN.pattern.replace(r"\s*:?\s*$", r"\s*:\s*"), text, re.IGNORECASE
-        )
-        if inline:
-            head, member_text = text[: inline.start()], text[inline.end() :]
+    head, member_text = text, ""
+    opened = next(
+        (
+            m
+            for pattern in (MEMBERS_OPEN, MEMBERS_INLINE)
+            for m in pattern.finditer(text)
+            if text[: m.start()].count("(") == text[: m.start()].count(")")
+        ),
+        None,
+    )
+    if opened is not None:
+        head, member_text = text[: opened.start()], text[opened.end() :]
     else:
-        head = text[: opened.start()]
-    if not member_text and opened is None:
         colon = _top_level_colon(text)
         if colon > 0:
-            head, member_text = text[:colon], text[colon + 1 :]
+            after = split_members(text[colon + 1 :])
+            if len(after) >= 2 or member_lines or _coalition_word(text[:colon]) or not after:
+                head, member_text = text[:colon], text[colon + 1 :]
     members = split_members(member_text) if member_text.strip() else []
     for extra in member_lines or []:
         members.extend(split_members(extra) if _list_like(extra) else [plain(extra)])
     members = [m for m in members if m]
-    head = head.strip().rstrip(":,;").strip()
+    head = head.strip().rstrip(":,;–—-").strip()
     if not members:
-        inner = re.fullmatch(r"(?P<a>.+?)\s*\((?P<b>[^()]*[,;][^()]*)\)", head)
-        if inner and len(split_members(inner["b"])) >= 2 and not _country_like(inner["b"]):
-            head, members = inner["a"], split_members(inner["b"])
+        head, members = _members_in_parentheses(head)
     entry = Signatory(kind="coalition" if members else "organization", name=head)
     entry.members = members
     entry.written = plain(head)
@@ -328,6 +413,34 @@ def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
     name, entry.country = _country(plain(name))
     entry.name, entry.acronym = _acronym(name)
     return entry
+
+
+def _coalition_word(text: str) -> bool:
+    return any(fold(w) in COALITION_WORDS for w in text.split()[:3])
+
+
+def _members_in_parentheses(head: str) -> tuple[str, list[str]]:
+    """ "Alianza X (Casa A, Red B, Casa C, A.C.)": the last parenthesis holds members when it
+    lists three or more, or two that read as organizations' names (not a place, "El Paso,
+    Texas", nor a role)."""
+    if not head.endswith(")"):
+        return head, []
+    depth = 0
+    for i in range(len(head) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(head[i], 0)
+        if depth == 0:
+            break
+    inner, before = head[i + 1 : -1], head[:i].strip()
+    opener = re.match(_OPENERS + r"\s*:?\s*", inner, re.IGNORECASE)
+    inner = inner[opener.end() :] if opener else inner
+    if not before or not (_top_level(inner, ",") or _top_level(inner, ";")):
+        return head, []
+    pieces = split_members(inner)
+    named = [p for p in pieces if len(p.split()) >= 2 and fold(p.split()[0]) in ORGANIZATION_STARTS]
+    long = [p for p in pieces if len(p.split()) >= 2 and fold(p) not in COUNTRIES]
+    if len(named) >= 2 or (len(pieces) >= 3 and len(long) * 2 >= len(pieces) + 1):
+        return before, pieces
+    return head, []
 
 
 def _list_like(text: str) -> bool:

@@ -37,6 +37,7 @@ from salvaguarda.letters.reading.lists import (
     BULLET,
     NUMBER,
     Line,
+    inline_entries,
     plain,
     read_section,
     unplaced,
@@ -57,26 +58,43 @@ _MONTHS = (
     "décembre|decembre|january|february|march|april|may|june|july|august|september|october|"
     "november|december"
 )
+_DAY = (
+    rf"(?:\d{{1,2}}|1er|1º|1°)\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de[l]?\s+)?\d{{4}}|"
+    rf"(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    r"\d{1,2}/\d{1,2}/\d{4}"
+)
+# "Place, 12 de marzo de 2025", "a 12 de marzo", "le 12 mars 2025" or the date first:
+# "12 de febrero de 2026. Tapachula, Chiapas", "18 juin 2026 – Port-au-Prince".
 _DATE = re.compile(
-    rf"^(?:(?P<place>[^\d]{{1,80}}?),?\s+)?(?:le\s+|a\s+|em\s+|on\s+)?(?P<date>(?:\d{{1,2}}|1er|1º|1°)\s+(?:de\s+)?"
-    rf"(?:{_MONTHS})\.?,?\s+(?:de[l]?\s+)?\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
-    r"\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\.?$",
+    rf"^(?:(?P<place>[^\d]{{1,80}}?),?\s+)?(?:le\s+|a\s+|em\s+|on\s+)?(?P<date>{_DAY})\.?$|"
+    rf"^(?P<date2>{_DAY})\s*[.,;–—-]\s*(?P<place2>[^\d]{{1,80}}?)\.?$",
     _I,
 )
-_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t\s*e\s*s?[.:]?[*_]*$", _I)
+_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t\s*e\s*s?[.:\-–]*[*_]*$", _I)
+# Formula lines above an addressee's name: "Ao Excelentíssimo Senhor", "Al Señor".
+_FORMULA = re.compile(
+    r"^[*_]*(?:(?:a|ao|à|al|a\s+la|to\s+the)\s+)?(?:(?:excelent[ií]ssim[oa]|excelent[ií]sim[oa]|"
+    r"ilustr[ií]ssim[oa]|il[uú]stre|honorable|distinguid[oa])\s+)?"
+    r"(?:senhor(?:a|es|as)?|señor(?:a|es|as)?|sr\.?|sra\.?)[.:,]?[*_]*$",
+    _I,
+)
 # A salutation starts with one of these words; the weaker ones (that also start an addressee
 # line, such as "Sr." or "Madame") only when the line ends with a comma or a colon.
 _SALUTATION = re.compile(
     r"^[*_]*(?:(?:estimad[oa]s?|querid[oa]s?|dear|to whom|prezad[oa]s?|a quien corresponda)\b|"
     r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]ssim|madame|monsieur|mesdames|"
-    r"messieurs|chères?|chers?|honorable|señor[ae]s?|sr\.|sra\.|senhor[ae]s?|hello|hi)\b.*[,:][*_]*$)",
+    r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
+    r".*[,:][*_]*$)",
     _I,
 )
 _CLOSING = re.compile(
-    r"^[*_]*(?:muy\s+atentamente|atentamente|un\s+saludo\s+cordial|saludos|con\s+respeto|respetuosamente|sinceramente|cordialmente|saludos cordiales|sincerely"
-    r"(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|kind regards|"
-    r"best regards|atenciosamente|respeitosamente|cordialement|bien cordialement|"
-    r"respectueusement)[\s.,;:!*_]*$",
+    r"^[*_]*(?:muy\s+atentamente|a\s*t\s*e\s*n\s*t\s*a\s*m\s*e\s*n\s*t\s*e|"
+    r"un\s+saludo\s+cordial|saludos(?:\s+cordiales)?|con\s+respeto|respetuosamente|"
+    r"sinceramente|cordialmente|fraternalmente|solidariamente|en\s+solidaridad|"
+    r"sincerely(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|"
+    r"kind regards|best regards|in solidarity|atenciosamente|respeitosamente|"
+    r"cordialement|bien cordialement|respectueusement|fraternellement|solidairement)"
+    r"[\s.,;:!*_]*$",
     _I,
 )
 _STOP = {
@@ -119,9 +137,17 @@ def _bare(text: str) -> str:
 
 def _heading(line: Line) -> str:
     text = line.text
-    if len(text) > 110 or NUMBER.match(text) or BULLET.match(text) or text.startswith("|"):
+    if NUMBER.match(text) or BULLET.match(text) or text.startswith("|"):
         return ""
-    return heading_kind(_bare(text))
+    return heading_kind(_bare(_inline_heading(text)[0]))
+
+
+def _inline_heading(text: str) -> tuple[str, str]:
+    """ "Organisations signataires : A, B (C, D)" is a heading and its list on one line."""
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and len(head) <= 110 and heading_kind(_bare(head)):
+        return head, rest.strip()
+    return text, ""
 
 
 def _blocks(lines: Iterable[Line]) -> list[list[Line]]:
@@ -150,11 +176,13 @@ def parse_version(text: str, *, language: str) -> ParsedVersion:
 def _parse(text: str, language: str) -> ParsedVersion:
     version = ParsedVersion(language=language)
     lines = _split_lines(text)
+    prose = _first_long_block(lines, len(lines))
     salutation = next(
         (
             i
             for i, line in enumerate(lines)
-            if len(line.text) <= 200 and _SALUTATION.match(line.text)
+            if len(line.text) <= 200
+            and (_SALUTATION.match(line.text) or (i < prose and _salutation(line.text)))
         ),
         None,
     )
@@ -179,7 +207,10 @@ def _parse(text: str, language: str) -> ParsedVersion:
     for n, (i, kind) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
         section = lines[i + 1 : stop]
-        version.headings.setdefault(kind, plain(_bare(lines[i].text)))
+        heading, inline = _inline_heading(lines[i].text)
+        version.headings.setdefault(kind, plain(_bare(heading)))
+        if inline:
+            section = [*inline_entries(lines[i], inline), *section]
         if any(line.text for line in section):
             target = version.organizations if kind == "organization" else version.individuals
             target.extend(read_section(section, kind, version.problems))
@@ -197,15 +228,35 @@ def _parse(text: str, language: str) -> ParsedVersion:
     return version
 
 
+def _salutation(text: str) -> bool:
+    """Before the body, a short line ending with a colon that is not a label ("Asunto:") nor
+    a list's heading: "Diputada Lozoya:"."""
+    bare = plain(text)
+    return (
+        bool(re.fullmatch(r"[^\d:]{2,60}:", bare))
+        and len(bare.split()) <= 6
+        and not _SUBJECT.match(text + " x")
+        and not _PRESENTE.match(bare)
+        and not heading_kind(bare.rstrip(":"))
+        and not re.match(r"[*_]*(?:c\.?\s*c\.?\s*p|cc|anexo|annex)", bare, re.IGNORECASE)
+    )
+
+
 def _first_long_block(lines: list[Line], end: int) -> int:
-    """Without a salutation, the body starts at the first block that reads as prose."""
+    """Without a salutation, the body starts at the first block that reads as prose: a line
+    of 20 words or more, or 15 words or more that end a sentence or go on over lines that
+    start with a small letter (hard line breaks). An addressee's long title is not prose."""
     for block in _blocks(lines[:end]):
         joined = " ".join(line.text for line in block)
         if _SUBJECT.match(joined):
             continue
-        prose = [line for line in block if len(line.text) >= 90 or len(line.text.split()) >= 14]
-        if prose:
-            return lines.index(prose[0])
+        words = len(joined.split())
+        wrapped = any(re.match(r"[a-zà-ÿ]", line.text) for line in block[1:])
+        long = next((line for line in block if len(line.text.split()) >= 20), None)
+        if long is not None:
+            return long.no - 1  # the body may start right under the addressee's lines
+        if words >= 15 and (wrapped or re.search(r"[.!?]$", joined)):
+            return block[0].no - 1
     return end
 
 
@@ -213,6 +264,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     """Place and date, addressees and the subject (its label's lines, or a Markdown title)."""
     title: Line | None = None
     candidates: list[Line] = []
+    before_date: list[Line] = []
     subject: list[str] | None = None  # the subject's lines while they go on
     date_at = -1
     for n, line in enumerate(lines):
@@ -220,7 +272,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             subject = None
             continue
         text = plain(line.text) if not line.text.startswith("#") else line.text
-        if _PRESENTE.match(text):
+        if _PRESENTE.match(text) or _FORMULA.match(text):
             subject = None
             continue
         label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
@@ -234,13 +286,12 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         elif heading and title is None and not candidates:
             title = line
         elif date and not version.date_text:
-            version.date_text = date["date"]
-            version.place = (date["place"] or "").strip(" ,")
+            version.date_text = date["date"] or date["date2"]
+            version.place = (date["place"] or date["place2"] or "").strip(" ,")
             date_at = n
             if not version.place and candidates and candidates[-1].no == line.no - 1:
                 version.place = plain(candidates.pop().text)  # "Ciudad de México" above the date
-            # What comes before the date is a letterhead, not an addressee.
-            version.problems.extend(unplaced(c) for c in candidates)
+            before_date = list(candidates)
             candidates.clear()
         elif date_at >= 0 and n == date_at + 1 and not version.place and _place_like(text):
             version.place = text  # the place under the date
@@ -251,6 +302,11 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             version.problems.append(unplaced(title))
         else:
             version.subject = _TITLE.match(title.text)["v"].strip()  # type: ignore[index]
+    if candidates:
+        # Lines above the date, when addressees follow it, are a letterhead.
+        version.problems.extend(unplaced(c) for c in before_date)
+    else:
+        candidates = before_date  # the addressees came first, the date under them
     version.addressees.extend(_group_addressees(candidates))
 
 
@@ -281,7 +337,8 @@ def _group_addressees(lines: list[Line]) -> list[Addressee]:
     groups: list[list[str]] = []
     previous = -1
     for line in lines:
-        if line.no != previous + 1 or _HONORIFIC.match(line.text) or not groups:
+        starts = _HONORIFIC.match(line.text) and groups and len(groups[-1]) >= 2
+        if line.no != previous + 1 or starts or not groups:
             groups.append([])
         groups[-1].append(line.text)
         previous = line.no
@@ -323,8 +380,21 @@ def _joined(texts: list[str]) -> str:
     return out
 
 
+def _items(first: int, texts: list[str]) -> list[tuple[int, list[str]]]:
+    """A block split at its list items: each item is a paragraph of its own (the requests of
+    a letter, numbered or bulleted), the lines before them another."""
+    out: list[tuple[int, list[str]]] = []
+    for n, text in enumerate(texts):
+        item = NUMBER.match(text) or BULLET.match(text)
+        if not out or (item and out[-1][1]):
+            out.append((first + n, []))
+        out[-1][1].append(text)
+    return out
+
+
 def _read_body(lines: list[Line], version: ParsedVersion) -> None:
-    for first, texts in _paragraphs(lines):
+    blocks = [item for first, texts in _paragraphs(lines) for item in _items(first, texts)]
+    for first, texts in blocks:
         paragraph = _joined(texts)
         version.paragraphs.append(paragraph)
         if len(version.paragraphs) > 1 and not _CLOSING.match(paragraph):

@@ -32,14 +32,17 @@ WHO = _words(
     "personas people persons pessoas personnes individuos individuals individual individuales "
     "individuels individuelles individuais defensoras defensores defenders défenseures "
     "défenseurs defensoras académicas académicos academics activistas activists ativistas "
-    "militantes miembros members membres membros"
+    "militantes miembros members membres membros comités comites committees personalidades "
+    "personnalités personnalites personalities personalidades"
 )
 # Words that, among WHO, say the heading is of individuals.
 PEOPLE = _words(
     "personas people persons pessoas personnes individuos individuals individual individuales "
     "individuels individuelles individuais defensoras defensores defenders défenseures "
     "défenseurs académicas académicos academics activistas activists ativistas militantes "
-    "personal pessoal personnel personally"
+    "personal pessoal personnel personally individuel individuelle individualmente "
+    "individually individuellement personalidades personnalités personnalites personalities "
+    "físicas fisicas naturales physiques"
 )
 # Words a heading may carry around those (articles, "civil society", "human rights"...).
 FILLER = _words(
@@ -71,30 +74,52 @@ ORGANIZATION_STARTS = _words(
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.
-MEMBERS_OPEN = re.compile(
-    r"[,\s]+(?:(?:que\s+)?(?:est[aá]\s+)?(?:integrad[oa]s?|conformad[oa]s?|formad[oa]s?|"
+OPENERS = (
+    r"(?:(?:que\s+)?(?:est[aá]\s+)?(?:integrad[oa]s?|conformad[oa]s?|formad[oa]s?|"
     r"compuest[oa]s?|constituid[oa]s?)\s+por|"
     r"(?:which\s+is\s+|that\s+is\s+)?(?:made\s+up\s+of|composed\s+of|formed\s+by|comprising|"
     r"including|whose\s+members\s+are|with\s+members)|"
     r"(?:integrad[oa]|formad[oa]|compost[oa]|constituíd[oa])\s+(?:por|pel[oa]s?)|"
     r"(?:compos[ée]e?s?|form[ée]e?s?|constitu[ée]e?s?)\s+(?:de|par|des)|"
-    r"(?:miembros|members|membres|membros|integrantes)(?:\s*:)?)\s*:?\s*$",
-    re.IGNORECASE,
+    r"(?:que\s+)?(?:agrupa|re[uú]ne|congrega|articula)\s+a|qui\s+(?:regroupe|r[ée]unit)|"
+    r"regroupant|r[ée]unissant|representing|bringing\s+together|which\s+brings\s+together|"
+    r"que\s+(?:agrupa|re[uú]ne)|(?:miembros|members|membres|membros|integrantes))"
 )
+# At the end of an entry's line (the members follow on the next lines)...
+MEMBERS_OPEN = re.compile(r"(?:[,\s–—-]+|^)" + OPENERS + r"\s*:?\s*$", re.IGNORECASE)
+# ...or inside it, the members after it.
+MEMBERS_INLINE = re.compile(r"[,\s–—-]+" + OPENERS + r"\s*:?\s+", re.IGNORECASE)
+COALITION_WORDS = frozenset(
+    "red redes coalición coalicion coalition alianza alliance aliança colectivo colectiva "
+    "collectif coletivo frente plataforma platform plateforme articulación articulacion "
+    "mesa foro fórum forum movimiento movement mouvement federación federacion federation "
+    "consejo council network rede réseau reseau asamblea assembly".split()
+)
+
+
+_KNOWN = SIGNING | WHO | FILLER | PEOPLE
 
 
 def heading_kind(text: str) -> str:
     """ "organization" or "individual" when `text` (a line without Markdown marks) is a
-    signatory heading by what it means, whatever its wording and language; else ""."""
+    signatory heading by what it means, whatever its wording and language; else "".
+
+    A heading is short and made of the words above: who signs (organizations, networks,
+    people, defenders...) and that they sign (firmantes, signatories, assinam...), with
+    articles and "civil society"-like words around; or it starts with who signs and says
+    that they sign ("Personas defensoras que solicitan la medida y firman"). A note in
+    parentheses is left out."""
+    text = re.sub(r"\([^)]*\)", " ", text).strip()
     words = [fold(w.strip('*_:,;()[]"“”')) for w in text.split()]
     words = [w for w in words if w]
-    if not words or len(words) > 14 or len(text) > 110:
+    if not words or len(words) > 14 or len(text) > 110 or re.search(r"[.!?]$", text):
         return ""
     signing = [w for w in words if w in SIGNING]
     who = [w for w in words if w in WHO]
-    other = [w for w in words if w not in SIGNING and w not in WHO and w not in FILLER]
-    if other or not (signing or who):
+    other = [w for w in words if w not in _KNOWN]
+    opens = next((w for w in words if w not in FILLER), "") in WHO
+    if not (signing or who) or (other and not (opens and signing and len(words) <= 10)):
         return ""
     first = next((w for w in words if w in WHO), "")
-    people = first in PEOPLE if first else any(w in ("titulo", "titre") for w in words)
+    people = first in PEOPLE if first else any(w in PEOPLE | {"titulo", "titre"} for w in words)
     return "individual" if people else "organization"
