@@ -6,4 +6,12 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from salvaguarda.core import checks  # noqa: F401 - registers the system checks
+        from django.db.models.signals import post_migrate
+
+        from salvaguarda.core import (
+            checks,  # noqa: F401 - registers the system checks
+            upkeep,
+        )
+
+        # Planner statistics after every migration, and the periodic upkeep queued.
+        post_migrate.connect(upkeep.after_migrate, sender=self, dispatch_uid="core-upkeep")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from salvaguarda.core import keys
+from salvaguarda.core import keys, upkeep
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.lib import crypto
 from salvaguarda.lib.normalize import fold_text
@@ -310,4 +310,5 @@ def rebuild_organization_tokens(organization_id: int) -> int:
             rows = [row for person in batch for row in name_token_rows(person)]
             NameToken.objects.bulk_create(rows, batch_size=1000)
             count += len(batch)
+    upkeep.database_optimize()  # the token table was made again: fresh planner statistics
     return count
