@@ -280,6 +280,23 @@ except OSError as exc:
     ) from exc
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# --- Backups (core/backup/, docs/operations.md) -----------------------------------------------
+# The backup key seals every backup made by `manage.py backup`. It is never the master key (a
+# backup never holds that one), and only the process that takes or restores backups needs it.
+SALVAGUARDA_BACKUP_KEY = env_secret("SALVAGUARDA_BACKUP_KEY") or (
+    development_secret(VAR_DIR / "secrets", "salvaguarda_backup_key", lambda: encode_key(new_key()))
+    if DEVELOPMENT
+    else ""
+)
+SALVAGUARDA_BACKUP_DIR = Path(env_str("BACKUP_DIR") or str(VAR_DIR / "backups"))
+if not SALVAGUARDA_BACKUP_DIR.is_absolute():
+    raise ImproperlyConfigured("BACKUP_DIR must be an absolute path. See docs/configuration.md.")
+# PostgreSQL: the role pg_dump connects as (BYPASSRLS, read-only); empty means DATABASE_URL's.
+SALVAGUARDA_BACKUP_DATABASE_URL = env_secret("BACKUP_DATABASE_URL")
+SALVAGUARDA_BACKUP_PG_BIN_DIR = env_str("BACKUP_PG_BIN_DIR")
+SALVAGUARDA_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+SALVAGUARDA_BACKUP_EVERY_HOURS = env_int("BACKUP_EVERY_HOURS", 0)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(
     "EMAIL_BACKEND",
