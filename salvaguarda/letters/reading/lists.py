@@ -44,6 +44,8 @@ _LEGAL = re.compile(
     re.IGNORECASE,
 )
 _MARKUP = re.compile(r"^[*_]+|[*_]+$")
+_ARTICLES = frozenset("el la los las the al otro sin de del y".split())
+
 _AND = re.compile(r"\s+(?:y|and|e|et|&)\s+(?=\S)")
 COALITION_MARK = re.compile(
     r"\s*\((?:coalici[oó]n|coalition|coaliz[aã]o|red|network|rede|réseau|alianza|alliance|"
@@ -99,12 +101,26 @@ class _Entry:
     open: bool = False  # a member list that goes on
 
     def add(self, text: str) -> None:
-        if self.text.count("(") > self.text.count(")"):
+        if self.text.count("(") > self.text.count(")") or (
+            not self.members and _inline_list(self.text)
+        ):
             self.text = f"{self.text} {text}"  # the parenthesis that holds the members goes on
             self.open = self.text.count("(") > self.text.count(")") or _opens(text)
             return
         self.members.append(text)
         self.open = _opens(text) or bool(re.search(r"[,;:]$|\s(?:y|and|e|et)$", text))
+
+
+def _inline_list(text: str) -> bool:
+    """An entry that holds its member list: "Red X, integrada por A, B" or "Red X: A, B"."""
+    colon = _top_level_colon(text)
+    return bool(
+        any(
+            text[: m.start()].count("(") == text[: m.start()].count(")")
+            for m in MEMBERS_INLINE.finditer(text)
+        )
+        or (colon > 0 and text[colon + 1 :].strip())
+    )
 
 
 def _opens(text: str) -> bool:
@@ -180,11 +196,12 @@ def split_members(text: str) -> list[str]:
         last = members[-1]
         found = list(_AND.finditer(last))
         if found:
-            after = last[found[-1].end() :]
-            if after[:1].isupper() and fold(after.split()[0]) in ORGANIZATION_STARTS | {
-                w for w in ORGANIZATION_STARTS
-            }:
-                members[-1:] = [last[: found[-1].start()].strip(), after.strip()]
+            after = last[found[-1].end() :].strip()
+            before = last[: found[-1].start()].strip()
+            named = any(fold(w) in ORGANIZATION_STARTS - _ARTICLES for w in after.split())
+            listed = len(members) >= 3 and named and len(before.split()) >= 2
+            if after[:1].isupper() and (listed or fold(after.split()[0]) in ORGANIZATION_STARTS):
+                members[-1:] = [before, after]
     return [plain(m) for m in members if plain(m)]
 
 
@@ -257,6 +274,12 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             continue
         if marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries):
             continue  # a label over part of the list ("Academia", "Organizaciones de EE. UU.")
+        if not marked and _capital_label(text) and not (entries and entries[-1].open):
+            continue  # a label in capitals over part of an unmarked list
+        if re.fullmatch(r"\(.*\)\.?", text) and not (entries and entries[-1].open):
+            problems.append(unplaced(line))  # a note: "(lista de firmas en proceso)"
+            continue
+
         if text.startswith("|") or (
             "\t" in text and kind == "individual" and len(text.split("\t")) > 1
         ):
@@ -280,7 +303,10 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
         if current is not None and kind == "organization":
             under = line.indent > base or (numbered and bullet is not None)
             continues = current.open or (not marked and current.members and line.indent > base)
-            if under or continues or (numbered and not bullet and content[:1].islower()):
+            wrapped = (
+                numbered and not bullet and (content[:1].islower() or _inline_list(current.text))
+            )
+            if under or continues or wrapped:
                 current.add(content)
                 continue
         if current is not None and kind == "individual" and numbered and content[:1].islower():
@@ -314,6 +340,13 @@ def _group_label(text: str, following: list[bool], entries: list[_Entry]) -> boo
         return False
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     return 0 < len(bare.split()) <= 6 and "," not in bare and len(bare) <= 60
+
+
+def _capital_label(text: str) -> bool:
+    """ "NATIONAL ORGANIZATIONS", "MEXICO-BASED ORGANIZATIONS": a label in capitals."""
+    bare = _MARKUP.sub("", text).strip().rstrip(":")
+    letters = [c for c in bare if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(bare.split()) >= 2
 
 
 def _kept(entry: Signatory, problems: list[Problem]) -> bool:
@@ -396,7 +429,10 @@ def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
             after = split_members(text[colon + 1 :])
             if len(after) >= 2 or member_lines or _coalition_word(text[:colon]) or not after:
                 head, member_text = text[:colon], text[colon + 1 :]
-    members = split_members(member_text) if member_text.strip() else []
+    member_text = member_text.strip()
+    if member_text.startswith("(") and member_text.endswith(")"):
+        member_text = member_text[1:-1]  # "on behalf of its members (A; B; C)"
+    members = split_members(member_text) if member_text else []
     for extra in member_lines or []:
         members.extend(split_members(extra) if _list_like(extra) else [plain(extra)])
     members = [m for m in members if m]
@@ -467,7 +503,7 @@ def individual(text: str) -> Signatory:
             entry.title = rest
         else:
             entry.affiliation = rest
-    elif comma and not re.match(r"(?:jr|sr|phd|ph\.d|md|esq)\b", text[comma.end() :], re.I):
+    elif comma:
         entry.name, rest = text[: comma.start()].strip(), text[comma.end() :].strip()
         if "," in rest and rest[:1].islower():
             entry.title, entry.affiliation = (p.strip() for p in rest.split(",", 1))

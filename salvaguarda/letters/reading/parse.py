@@ -51,6 +51,8 @@ _SUBJECT = re.compile(
     _I,
 )
 _TITLE = re.compile(r"^#\s+(?P<v>.+)$")
+_BOLD_TITLE = re.compile(r"^(?:\*\*|__)(?P<v>[^*_].+)(?:\*\*|__)$")  # on the first line
+
 _MONTHS = (
     "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
     "diciembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|"
@@ -142,6 +144,15 @@ def _heading(line: Line) -> str:
     return heading_kind(_bare(_inline_heading(text)[0]))
 
 
+def _wrapped(lines: list[Line], i: int) -> bool:
+    """A line of prose broken in mid-sentence: it ends with a word that needs the next one
+    ("de", "of") or the next line goes on with a small letter."""
+    last = lines[i].text.rstrip(" *_").rsplit(" ", 1)[-1].casefold()
+    following = lines[i + 1].text if i + 1 < len(lines) else ""
+    connectors = {"de", "del", "of", "and", "y", "e", "et", "da", "do", "des", "du", "la", "the"}
+    return last in connectors or bool(re.match(r"[a-zà-ÿ]", following))
+
+
 def _inline_heading(text: str) -> tuple[str, str]:
     """ "Organisations signataires : A, B (C, D)" is a heading and its list on one line."""
     head, colon, rest = text.partition(":")
@@ -189,7 +200,10 @@ def _parse(text: str, language: str) -> ParsedVersion:
     headings = [
         (i, kind)
         for i, line in enumerate(lines)
-        if line.text and (salutation is None or i > salutation) and (kind := _heading(line))
+        if line.text
+        and (salutation is None or i > salutation)
+        and not _wrapped(lines, i)
+        and (kind := _heading(line))
     ]
     end = headings[0][0] if headings else len(lines)
     if salutation is not None and salutation >= end:
@@ -283,8 +297,9 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         elif subject is not None:
             subject.append(text)
             version.subject = " ".join(p for p in subject if p)
-        elif heading and title is None and not candidates:
+        elif (heading or (n == 0 and _BOLD_TITLE.match(line.text))) and title is None:
             title = line
+
         elif date and not version.date_text:
             version.date_text = date["date"] or date["date2"]
             version.place = (date["place"] or date["place2"] or "").strip(" ,")
@@ -301,7 +316,8 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         if version.subject:
             version.problems.append(unplaced(title))
         else:
-            version.subject = _TITLE.match(title.text)["v"].strip()  # type: ignore[index]
+            found = _TITLE.match(title.text) or _BOLD_TITLE.match(title.text)
+            version.subject = plain(found["v"]) if found else ""
     if candidates:
         # Lines above the date, when addressees follow it, are a letterhead.
         version.problems.extend(unplaced(c) for c in before_date)

@@ -33,7 +33,11 @@ WHO = _words(
     "individuels individuelles individuais defensoras defensores defenders défenseures "
     "défenseurs defensoras académicas académicos academics activistas activists ativistas "
     "militantes miembros members membres membros comités comites committees personalidades "
-    "personnalités personnalites personalities personalidades"
+    "personnalités personnalites personalities personalidades articulaciones articulações "
+    "articulations plataformas platforms plateformes colectivas asociaciones associations "
+    "associações grupos groups groupes albergues shelters refugios abrigos iglesias churches "
+    "églises igrejas congregaciones comunidades communities communautés madres padres "
+    "familiares mothers relatives families familias mães mères familles"
 )
 # Words that, among WHO, say the heading is of individuals.
 PEOPLE = _words(
@@ -42,7 +46,7 @@ PEOPLE = _words(
     "défenseurs académicas académicos academics activistas activists ativistas militantes "
     "personal pessoal personnel personally individuel individuelle individualmente "
     "individually individuellement personalidades personnalités personnalites personalities "
-    "físicas fisicas naturales physiques"
+    "físicas fisicas naturales physiques madres padres familiares mothers relatives mães mères"
 )
 # Words a heading may carry around those (articles, "civil society", "human rights"...).
 FILLER = _words(
@@ -70,7 +74,16 @@ ORGANIZATION_STARTS = _words(
     "associação instituto rede coletivo comissão conselho collectif réseau association "
     "maison comité cimade amnistía amnesty catholic church iglesia parroquia diócesis "
     "hermanas hermanos médicos doctors physicians lawyers women kino hope refugee "
-    "refugees migrant migrantes immigrant"
+    "refugees migrant migrantes immigrant núcleo nucleo escuela escola école asamblea "
+    "assembleia assemblée mexican american national southern northern texas arizona "
+    "california defensores defensoría defensoria comisión comision comissão commission "
+    "cooperativa cooperative sindicato union syndicat grupo group groupe agrupación "
+    "agrupacion voces voices vozes voix mesa foro fórum forum coordinadora coordination "
+    "coordenação colectiva pastoral ministerio ministry ministério consultorio bufete "
+    "despacho legal clinic alianza alliance red rede network réseau coalición coalition "
+    "colectivo collective coletivo collectif frente front plataforma platform plateforme "
+    "articulación articulação movimiento movement movimento mouvement federación federation "
+    "federação fédération consejo council conselho conseil"
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.
@@ -83,7 +96,11 @@ OPENERS = (
     r"(?:compos[ée]e?s?|form[ée]e?s?|constitu[ée]e?s?)\s+(?:de|par|des)|"
     r"(?:que\s+)?(?:agrupa|re[uú]ne|congrega|articula)\s+a|qui\s+(?:regroupe|r[ée]unit)|"
     r"regroupant|r[ée]unissant|representing|bringing\s+together|which\s+brings\s+together|"
-    r"que\s+(?:agrupa|re[uú]ne)|(?:miembros|members|membres|membros|integrantes))"
+    r"que\s+(?:agrupa|re[uú]ne)|on\s+behalf\s+of\s+(?:its|our|their)\s+members|"
+    r"en\s+nombre\s+de\s+(?:sus|nuestras|nuestros)\s+(?:miembros|integrantes|organizaciones)|"
+    r"em\s+nome\s+de\s+(?:seus|suas)\s+(?:membros|integrantes)|"
+    r"au\s+nom\s+de\s+(?:ses|leurs|nos)\s+membres|"
+    r"(?:miembros|members|membres|membros|integrantes))"
 )
 # At the end of an entry's line (the members follow on the next lines)...
 MEMBERS_OPEN = re.compile(r"(?:[,\s–—-]+|^)" + OPENERS + r"\s*:?\s*$", re.IGNORECASE)
@@ -115,7 +132,7 @@ def heading_kind(text: str) -> str:
     if not words or len(words) > 14 or len(text) > 110 or re.search(r"[.!?]$", text):
         return ""
     signing = [w for w in words if w in SIGNING]
-    who = [w for w in words if w in WHO]
+    who = [w for w in words if w in WHO or w in PEOPLE]
     other = [w for w in words if w not in _KNOWN]
     opens = next((w for w in words if w not in FILLER), "") in WHO
     if not (signing or who) or (other and not (opens and signing and len(words) <= 10)):
