@@ -14,3 +14,48 @@
     if (presses >= 3) { button.form.requestSubmit(button); }
   });
 })();
+
+// Wide tables: a `.table-scroll` box whose table is wider than the screen scrolls sideways on
+// its own (the page does not). So that a keyboard can scroll it too, it becomes a focusable
+// region named after its table's caption or the heading above it; it stops being one when the
+// table fits again (no useless Tab stop on a wide screen).
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-scroll");
+  if (!boxes.length) { return; }
+
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var headings = document.querySelectorAll("h1, h2, h3");
+    var found = null;
+    for (var i = 0; i < headings.length; i += 1) {
+      if (headings[i].compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        found = headings[i];
+      }
+    }
+    return found ? found.textContent.trim() : document.title;
+  }
+
+  function update() {
+    for (var i = 0; i < boxes.length; i += 1) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", nameOf(box)); }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  update();
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  });
+})();

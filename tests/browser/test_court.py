@@ -26,7 +26,7 @@ def no_lawyer(reasons: str) -> bool:
 
 def at_risk_row(page: Any, name: str) -> Any:
     page.goto("/corte/en-riesgo/")
-    return page.locator("table.at-risk tbody tr", has_text=name)
+    return page.locator("ul.at-risk > li", has_text=name)
 
 
 def test_a_scheduled_hearing_gets_reminders_and_leaves_the_at_risk_list_when_prepared(
