@@ -1,7 +1,8 @@
 """The act picker: the common acts as one-tap chips, then the whole HURIDOCS Types of Acts tree.
 
 Everything is plain HTML: every box is a checkbox of the same field, so the picker works without
-JavaScript (nested `<details>` open and close natively). `static/js/act_picker.js` only adds the
+JavaScript (nested `<details>` open and close natively). The HURIDOCS list comes folded, so
+its boxes are no Tab stops until it is opened. `static/js/act_picker.js` only adds the
 filter box, which narrows the tree as one types (Spanish or English labels, accents ignored).
 A page that shows the picker loads the script in its `scripts` block:
 
@@ -21,7 +22,7 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from salvaguarda.incidents.vocab import ACTS, COMMON_ACTS, HuridocsTerm, common_act_huridocs
@@ -136,9 +137,11 @@ class ActPicker(forms.Widget):
         for code in checked:
             opened.update(term.code for term in ACTS.ancestors(code))
         tree = self._branch(ACTS.roots(), name, base_id, checked, opened)
+        # Folded: the list is long (532 acts); it opens by itself when it holds a ticked act.
         return format_html(
-            '<div class="ap-all" role="group" aria-labelledby="{0}_all">'
-            '<p class="ap-title" id="{0}_all">{1}</p>'
+            '<details class="ap-all"{6} data-testid="act-list">'
+            '<summary class="ap-title" id="{0}_all">{1}</summary>'
+            '<div role="group" aria-labelledby="{0}_all">'
             '<div class="ap-filter" hidden>'
             '<label for="{0}_filter">{2}</label>'
             '<input type="search" id="{0}_filter" class="ap-filter-input" autocomplete="off"'
@@ -147,13 +150,14 @@ class ActPicker(forms.Widget):
             '<span class="helptext" id="{0}_filter_help">{3}</span>'
             '<p class="ap-empty" hidden role="status">{4}</p>'
             "</div>"
-            '<ul class="ap-tree" id="{0}_tree">{5}</ul></div>',
+            '<ul class="ap-tree" id="{0}_tree">{5}</ul></div></details>',
             base_id,
             _("Other acts (HURIDOCS list)"),
             _("Filter the list"),
             _("Type part of a name, in Spanish or English."),
             _("No act matches the filter."),
             tree,
+            " open" if any(code in ACTS for code in checked) else "",
         )
 
     def _branch(
@@ -178,10 +182,16 @@ class ActPicker(forms.Widget):
             )
             children = ACTS.children(term.code)
             if children:
+                # The box and its label stay outside the <summary>: a control inside another
+                # is announced wrongly (WCAG nested-interactive). The summary only unfolds.
                 box = format_html(
-                    "<details{}><summary>{}</summary><ul>{}</ul></details>",
-                    " open" if term.code in opened else "",
+                    "{}<details{}><summary>{}</summary><ul>{}</ul></details>",
                     box,
+                    " open" if term.code in opened else "",
+                    ngettext(
+                        "%(count)d more specific act", "%(count)d more specific acts", len(children)
+                    )
+                    % {"count": len(children)},
                     self._branch(children, name, base_id, checked, opened),
                 )
             search = _other_language_text(term, english)

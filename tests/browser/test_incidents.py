@@ -46,7 +46,9 @@ def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
     page.locator("#id_occurred_from").fill("2025-02-14")
     page.get_by_test_id("act-chip-kidnapping").click()
     page.get_by_test_id("act-chip-extortion_relatives").click()
-    # The HURIDOCS list narrows as one types, in Spanish or English.
+    # The HURIDOCS list comes folded; opened, it narrows as one types, in Spanish or English.
+    assert not page.get_by_test_id("act-filter").is_visible()
+    page.get_by_test_id("act-list").locator("summary").first.click()
     page.get_by_test_id("act-filter").fill("extorsion")
     assert page.locator("li[data-s*='extortion']").first.is_visible()
     page.locator("#id_summary").fill("Secuestro al salir de la central; llamaron a su hermano.")
