@@ -97,9 +97,11 @@ def _detail_text(detail: Any) -> str:
 def field_label(object_type: str, name: str) -> str:
     """The (translated) label of a changed field, or its name if the model no longer has it."""
     try:
-        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
+    # A reverse relation (a letter's sign-on page) has no label of its own.
+    return str(getattr(field, "verbose_name", name))
 
 
 def _rows(events: list[AuditEvent]) -> list[AuditRow]:
