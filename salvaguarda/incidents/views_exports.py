@@ -19,15 +19,19 @@ from salvaguarda.incidents import exports
 from salvaguarda.incidents.forms import IncidentFilterForm
 from salvaguarda.incidents.models import IncidentConsent
 from salvaguarda.incidents.queries import IncidentFilters
+from salvaguarda.people.forms import CHOOSE, blank_first
 
 
 class IdentifyingExportForm(ConfirmPasswordForm):
     purpose = forms.ChoiceField(
         label=_("Use the person consented to"),
-        choices=[
-            (IncidentConsent.Purpose.LEGAL_ACTION, IncidentConsent.Purpose.LEGAL_ACTION.label),
-            (IncidentConsent.Purpose.SHARING, IncidentConsent.Purpose.SHARING.label),
-        ],
+        choices=blank_first(
+            [
+                (IncidentConsent.Purpose.LEGAL_ACTION, IncidentConsent.Purpose.LEGAL_ACTION.label),
+                (IncidentConsent.Purpose.SHARING, IncidentConsent.Purpose.SHARING.label),
+            ],
+            CHOOSE,
+        ),
     )
     recipient = forms.CharField(
         label=_("Organization it goes to (for sharing)"), max_length=160, required=False

@@ -271,7 +271,9 @@ class RelationshipsForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Contact channel"), choices=ContactChannel.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Contact channel"), choices=blank_first(ContactChannel.Kind.choices)
+    )
     number = forms.CharField(label=_("Phone number"), max_length=32)
     is_preferred = forms.BooleanField(label=_("Preferred channel"), required=False)
 
