@@ -8,7 +8,7 @@ each of them is then scored from all of its own tokens (read through the index o
   0.55-0.95 and as a typo neighbour 0.35-0.75, by how many letter pairs the two spellings
   share (the keyed `grams`); by letter pairs alone, from 40 % shared ("Garkia" ~ "García");
   an initial 0.4. A query term written together counts for every word it joins.
-- each of the person's words that no query word matched costs 15 % of the average weight
+- each of the person's words that no query word matched costs 10 % of the average weight
   (the person sought has no word the caseworker did not say, a namesake often has);
 - a birth date given in the search adds, in the same unit: the same date 1.5, day and month
   the other way round 1.0, the same month 0.9, the same year 0.8, one year off 0.4, more than
@@ -37,9 +37,10 @@ from salvaguarda.people.search.query import (
 )
 
 POOL = 120  # candidates ranked finely
+BIRTH_POOL = 1000  # candidates looked through for people born near the year sought
 CUT_OFF = 0.7
 WEAK_SHOWN = 20
-UNMATCHED_WORD = 0.15
+UNMATCHED_WORD = 0.1
 REFERENCE_PEOPLE = 1_000_000
 
 EXACT = 1.0
@@ -217,6 +218,19 @@ def _birth_tokens(organization_id: int, birth: BirthQuery) -> dict[int, float]:
     return {t.birth_hash(base, value): values[score] for value, score in birth.keys()}
 
 
+def _born_near(further: list[int], count: int, birth: BirthQuery) -> list[int]:
+    """The first `count` of the candidates beyond the pool born near the year sought: among
+    many namesakes, the person sought may match fewer words than others (a surname left out)
+    and be older than the newest of them."""
+    slack = ESTIMATED_SLACK + 1
+    near = set(
+        Person.unscoped.filter(
+            pk__in=further, birth_year__range=(birth.year - slack, birth.year + slack)
+        ).values_list("pk", flat=True)
+    )
+    return [pk for pk in further if pk in near][:count]
+
+
 def search_persons(
     *,
     organization_id: int,
@@ -238,7 +252,10 @@ def search_persons(
     if spare:
         query.tokens += spare
         plan |= c.plan_for(organization_id, Query(spare, {}))
-    ids = c.candidate_ids(organization_id, query, plan, candidates, pool)
+    wanted = max(pool, BIRTH_POOL) if birth is not None else pool
+    ids = c.candidate_ids(organization_id, query, plan, candidates, wanted)
+    if len(ids) > pool and birth is not None:
+        ids = ids[:pool] + _born_near(ids[pool:], pool // 2, birth)
     if not ids:
         return Ranking([], [])
     weights = _weights(query, plan)

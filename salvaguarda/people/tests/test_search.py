@@ -1,5 +1,6 @@
 """Name search over blind-index tokens: misspellings find the right person first."""
 
+import datetime
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from io import StringIO
@@ -7,7 +8,7 @@ from unittest import mock, skipUnless
 
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 
 from salvaguarda.accounts.models import Organization, Role, User
@@ -15,8 +16,16 @@ from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, member
 from salvaguarda.core.tests.test_rls import PROBE_ROLE, ensure_probe_role
 from salvaguarda.people.models import NameToken, Person
+from salvaguarda.people.search import (
+    BirthQuery,
+    name_token_rows,
+    name_tokens_refresh,
+    parse_birth,
+    rank_persons,
+    ranking,
+)
 from salvaguarda.people.search import candidates as search_candidates
-from salvaguarda.people.search import name_token_rows, name_tokens_refresh, rank_persons
+from salvaguarda.people.search.terms import full_names_of, nicknames
 
 # label: (given names, first surname, second surname)
 TARGETS = {
@@ -400,3 +409,98 @@ class NameSearchUnderRowLevelSecurityTest(TestCase):
 
     def test_another_organization_s_tokens_are_out_of_reach(self) -> None:
         self.assertEqual(self.rank_as_app(self.cast.org.pk, self.cast.other_org.pk), [])
+
+
+class BirthDateRankingTest(TestCase):
+    """A birth date given with the name ranks; it never filters anyone out."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cast = Cast.build()
+        cls.org = cast.org
+        born = [(1961, "exact"), (1984, "estimated"), (1990, "exact"), (2003, "year")]
+        cls.namesakes = []
+        for number, (year, precision) in enumerate(born, start=1):
+            person = create_person(cls.org, cast.caseworker, number, ("Ana", "López", "García"))
+            with organization_scope(cls.org.pk):
+                person.date_of_birth = datetime.date(year, 3, 12)
+                person.birth_year, person.birth_precision = year, precision
+                person.save()
+                name_tokens_refresh(person)
+            cls.namesakes.append(person)
+        cls.unknown = create_person(cls.org, cast.caseworker, 9, ("Ana", "López", "García"))
+
+    def rank(self, birth: str, **kwargs: object) -> list[int]:
+        with organization_scope(self.org.pk):
+            found = parse_birth(birth, datetime.date(2026, 12, 7))
+            return rank_persons(
+                organization_id=self.org.pk, text="Ana Lopez Garcia", birth=found, **kwargs
+            )  # type: ignore[arg-type]
+
+    def test_the_namesake_born_then_comes_first_and_nobody_is_left_out(self) -> None:
+        oldest, estimated, exact, year_only = (p.pk for p in self.namesakes)
+        everyone = {*(p.pk for p in self.namesakes), self.unknown.pk}
+        for birth, first in [
+            ("12/03/1961", oldest),
+            ("03/12/1961", oldest),  # day and month the other way round
+            ("1962", oldest),  # a year off
+            ("1986", estimated),  # an estimated date is given two years
+            ("12/03/1990", exact),
+            ("2003", year_only),
+            ("36", exact),  # an age: born about 1990
+        ]:
+            with self.subTest(birth=birth):
+                found = self.rank(birth)
+                self.assertEqual(found[0], first)
+                self.assertEqual(set(found), everyone)
+
+    def test_an_older_namesake_beyond_the_candidates_is_brought_in_by_the_year(self) -> None:
+        oldest = self.namesakes[0].pk
+        with mock.patch.object(ranking, "POOL", 2), mock.patch.object(ranking, "BIRTH_POOL", 10):
+            self.assertNotIn(oldest, self.rank("", limit=2))  # the newest two
+            self.assertEqual(self.rank("1961", limit=1), [oldest])
+
+
+class ParseBirthTest(SimpleTestCase):
+    """What caseworkers type in the birth field, as they write dates in the region."""
+
+    TODAY = datetime.date(2026, 12, 7)
+
+    def test_dates_months_years_and_ages(self) -> None:
+        cases = {
+            "12/03/1985": BirthQuery(1985, 3, 12),
+            "12-3-1985": BirthQuery(1985, 3, 12),
+            "12.03.85": BirthQuery(1985, 3, 12),
+            "1/7/05": BirthQuery(2005, 7, 1),
+            "1985-03-12": BirthQuery(1985, 3, 12),
+            "03/25/1985": BirthQuery(1985, 3, 25),  # month first: read the other way round
+            "03/1985": BirthQuery(1985, 3),
+            "1985": BirthQuery(1985),
+            "38": BirthQuery(1988, approximate=True),
+            "38 años": BirthQuery(1988, approximate=True),
+            "2 AÑOS": BirthQuery(2024, approximate=True),
+        }
+        for typed, expected in cases.items():
+            with self.subTest(typed=typed):
+                self.assertEqual(parse_birth(typed, self.TODAY), expected)
+
+    def test_what_cannot_be_a_birth_date(self) -> None:
+        for typed in ["marzo", "31/02/1990", "13/13/1990", "2030", "1850", "150 años", "12/03"]:
+            with self.subTest(typed=typed):
+                self.assertIsNone(parse_birth(typed, self.TODAY))
+
+
+class NicknameTableTest(SimpleTestCase):
+    def test_nicknames_and_abbreviations_stand_for_full_names(self) -> None:
+        self.assertEqual(full_names_of("pepe"), {"jose"})
+        self.assertEqual(full_names_of("lupita"), {"guadalupe"})
+        self.assertEqual(full_names_of("chuy"), {"jesus"})
+        self.assertEqual(full_names_of("ma"), {"maria"})
+        self.assertEqual(full_names_of("majo"), {"maria", "jose"})
+        self.assertTrue({"alberto", "roberto"} <= full_names_of("beto"))
+        self.assertEqual(full_names_of("guadalupe"), set())  # a full name stands for itself
+
+    def test_every_row_of_the_table_names_full_names_and_countries(self) -> None:
+        table = nicknames()
+        self.assertGreater(len(table), 100)
+        self.assertTrue(all(names for names in table.values()))
