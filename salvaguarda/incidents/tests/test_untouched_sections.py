@@ -1,11 +1,12 @@
 """Every multi-part form saves nothing for a section left untouched.
 
 The pages are found, not listed: every page of the people, incidents and court apps whose
-address takes nothing, a person or an incident is opened, and the ones whose form has more than
-one part (a formset, or fields under two prefixes) are walked. Each is submitted as a browser
-would send it — the fields as the page shows them, a select with nothing chosen sending its
-first option, an unticked box sending nothing — with only the answers its main part needs
-(`MAIN_ANSWERS`), after pressing its "add another" button when it has one. A multi-part page
+address takes nothing, a person, an incident, a U.S. case, a return or a document is opened,
+and the ones whose form has more than one part (a formset, or fields under two prefixes) are
+walked. Each is submitted as a browser would send it — the fields as the page shows them, a
+select with nothing chosen sending its first option, an unticked box sending nothing — with
+only the answers its main part needs (`MAIN_ANSWERS`), after pressing its "add another"
+button when it has one. A multi-part page
 found without answers here fails the test, so a new one cannot be missed.
 """
 
@@ -20,6 +21,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 from salvaguarda.court import urls as court_urls
+from salvaguarda.court.tests.factories import make_case
 from salvaguarda.incidents import urls as incident_urls
 from salvaguarda.incidents.models import (
     Act,
@@ -32,6 +34,7 @@ from salvaguarda.incidents.models import (
 from salvaguarda.incidents.tests.factories import make_incident
 from salvaguarda.people import urls as people_urls
 from salvaguarda.people.models import ContactChannel, Household, Person
+from salvaguarda.people.services import records
 
 COUNTED: tuple[type[models.Model], ...] = (
     Person,
@@ -55,8 +58,12 @@ INCIDENT_ANSWERS = {
 # The answers of each multi-part page's main part (by URL name), and what it saves with them.
 MAIN_ANSWERS: dict[str, tuple[dict[str, Any], dict[type[models.Model], int]]] = {
     "people:create": (
-        {"member-0-given_names": "Dayana", "member-0-first_surname": "Reyes", "city": "tijuana",
-         "consent": "on"},
+        {
+            "member-0-given_names": "Dayana",
+            "member-0-first_surname": "Reyes",
+            "city": "tijuana",
+            "consent": "on",
+        },
         {Person: 1, Household: 1},
     ),
     "incidents:new_for_person": (
@@ -179,6 +186,22 @@ class UntouchedSectionsTest(TestCase):
             date_of_birth=datetime.date(1991, 7, 2),
         )
         cls.incident = make_incident(cls.cast.org, cls.cast.caseworker, person=cls.person)
+        cls.case = make_case(cls.cast.org, cls.cast.caseworker, person=cls.person)
+        with organization_scope(cls.cast.org.pk):
+            cls.returned = records.return_record(
+                by=cls.cast.caseworker,
+                person=cls.person,
+                data={
+                    "program_phase": "MPP2",
+                    "returned_on": datetime.date(2022, 6, 9),
+                    "return_point": "SYS",
+                },
+            )
+            cls.document = records.document_record(
+                by=cls.cast.caseworker,
+                person=cls.person,
+                data={"doc_type": "PASSPORT", "number": "G20417733"},
+            )
 
     def setUp(self) -> None:
         self.client = sign_in(self.client, self.cast.coordinator)
@@ -189,7 +212,13 @@ class UntouchedSectionsTest(TestCase):
 
     def multi_part_pages(self) -> dict[str, str]:
         """URL name -> address of every multi-part page these apps show."""
-        values = {"person_uuid": self.person.uuid, "incident_uuid": self.incident.uuid}
+        values = {
+            "person_uuid": self.person.uuid,
+            "incident_uuid": self.incident.uuid,
+            "case_uuid": self.case.uuid,
+            "return_uuid": self.returned.uuid,
+            "document_uuid": self.document.uuid,
+        }
         pages = {}
         for module, namespace in (
             (people_urls, "people"),
