@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from salvaguarda.core.backup import postgres, sqlite
 from salvaguarda.core.backup.stream import (
+    CHUNK_SIZE,
     BackupDamaged,
     BackupError,
     DecryptingReader,
@@ -198,6 +199,7 @@ def backup_make(
     evidence_dir: Path,
     postgres_settings: dict[str, Any] | None = None,
     pg_bin_dir: str = "",
+    chunk_size: int = CHUNK_SIZE,
 ) -> Made:
     """Take a backup into DIRECTORY. Nothing is left there unless it is complete."""
     started = time.monotonic()
@@ -216,7 +218,7 @@ def backup_make(
         parts: list[dict[str, Any]] = []
         stored: set[tuple[int, str]] = set()
         evidence_bytes = 0
-        with EncryptingWriter(path, key) as writer:
+        with EncryptingWriter(path, key, chunk_size=chunk_size) as writer:
             with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as archive:  # type: ignore[call-overload]
                 with database.part.open("rb") as source:
                     parts.append(

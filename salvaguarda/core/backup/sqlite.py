@@ -30,8 +30,7 @@ def copy_database(source: Any, target: Path) -> None:
 def tables(path: Path) -> list[str]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         rows = db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
         ).fetchall()
     return [row[0] for row in rows]
 
