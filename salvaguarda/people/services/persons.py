@@ -220,11 +220,15 @@ def child_statuses(members: Sequence[Person], today: datetime.date) -> list[str]
     child. Accompanied: a parent (the head, for the head's children) or an adult marked as legal
     guardian or usual caregiver travels with them. Separated: with adult relatives, but none of
     those. Unaccompanied: no adult relative at all.
+
+    A parent, or a person marked as guardian or caregiver, whose age is not recorded is taken
+    for an adult (the relationship says as much): their child is not flagged unaccompanied
+    because a date of birth was left empty.
     """
     adults = [p for p in members if not p.is_child_on(today) and p.age_on(today) is not None]
     head = next((p for p in members if p.relationship == Relationship.HEAD), None)
-    head_is_adult = head is not None and head in adults
-    guardian = any(p.is_legal_guardian for p in adults)
+    head_is_adult = head is not None and not head.is_child_on(today)
+    guardian = any(p.is_legal_guardian and not p.is_child_on(today) for p in members)
     relatives = [p for p in adults if p.relationship != Relationship.UNRELATED or p is head]
     statuses: list[str] = []
     for person in members:

@@ -120,6 +120,21 @@ class RegistrationPageTest(TestCase):
             ],
         )
 
+    def test_a_child_whose_mothers_age_is_not_recorded_is_accompanied(self) -> None:
+        self.client.post(
+            self.url,
+            registration(
+                {"given_names": "Rosa Elvira", "first_surname": "Mejía"},
+                {"given_names": "Josué", "relationship": "child", "age": "9"},
+                {"given_names": "Kenia", "relationship": "nibling", "age": "12"},
+            ),
+        )
+        with organization_scope(self.cast.org.pk):
+            statuses = list(Person.objects.order_by("id").values_list("child_status", flat=True))
+        # Her son travels with his mother. Her niece, with an aunt of unknown age only, stays
+        # flagged for the protection check.
+        self.assertEqual(statuses, ["", "accompanied", "unaccompanied"])
+
     def test_unticked_the_group_shares_nothing(self) -> None:
         self.client.post(
             self.url,
