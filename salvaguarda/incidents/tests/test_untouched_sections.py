@@ -6,8 +6,8 @@ and the ones whose form has more than one part (a formset, or fields under two p
 walked. Each is submitted as a browser would send it — the fields as the page shows them, a
 select with nothing chosen sending its first option, an unticked box sending nothing — with
 only the answers its main part needs (`MAIN_ANSWERS`), after pressing its "add another"
-button when it has one. A multi-part page
-found without answers here fails the test, so a new one cannot be missed.
+button when it has one. A multi-part page found without answers here fails the test, so a
+new one cannot be missed.
 """
 
 import datetime
