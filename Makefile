@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench bench-search
+.PHONY: run test lint pytest demo-code messages bench bench-search bench-pages
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -69,3 +69,8 @@ bench: $(VENV)/.installed-bench
 # `make bench-search SCALE=10000` in a few minutes; QUERIES=300 for fewer searches.
 bench-search: $(VENV)/.installed-bench
 	$(PY) -m bench.search_quality --scale $(SCALE) --db $(BENCH_DB) $(if $(QUERIES),--queries $(QUERIES)) $(if $(FRESH),--fresh)
+
+# Every page at 360 px on emulated slow 3G (400 kbit/s, 400 ms) in Chromium: load time and bytes
+# (bench/pages.py; a few minutes, needs /usr/bin/chromium and the dev extras).
+bench-pages: $(VENV)/.installed-dev
+	$(PY) -m bench.pages $(if $(JSON),--json $(JSON))
