@@ -15,6 +15,7 @@ from salvaguarda.people.forms import (
     MoveForm,
     PersonEditForm,
 )
+from salvaguarda.people.models import Person
 from salvaguarda.people.services import Arrival, Contact
 
 MEMBER_PREFIX = "member"
@@ -66,10 +67,17 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     file = queries.person_file_for(request.user, person_uuid)
     incidents = incident_queries.incidents_of_person(request.user, file.person)
+    # Groups registered before one head was enforced may have two: the page asks to correct it.
+    heads = [m for m in file.family if m.relationship == Person.Relationship.HEAD]
     return render(
         request,
         "people/person_detail.html",
-        {"file": file, "person": file.person, "incidents": incidents},
+        {
+            "file": file,
+            "person": file.person,
+            "incidents": incidents,
+            "several_heads": len(heads) > 1,
+        },
     )
 
 

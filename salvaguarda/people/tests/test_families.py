@@ -297,6 +297,13 @@ class RelationshipEditingTest(TestCase):
                 relationships={self.son: "head", self.mother: "child", self.father: "parent"},
             )
 
+    def test_the_file_of_a_group_with_two_heads_asks_to_correct_it(self) -> None:
+        detail = reverse("people:detail", args=[self.son.uuid])
+        self.assertNotContains(self.client.get(detail), "marcadas como quienes lo encabezan")
+        with organization_scope(self.cast.org.pk):
+            Person.objects.filter(pk=self.father.pk).update(relationship="head")
+        self.assertContains(self.client.get(detail), "marcadas como quienes lo encabezan")
+
     def test_a_group_registered_with_two_heads_can_be_put_right_one_person_at_a_time(
         self,
     ) -> None:
