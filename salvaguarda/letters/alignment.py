@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from salvaguarda.letters import figures as cited
+from salvaguarda.letters.reading import numbers as numbers_in_words
 
 MATCH_THRESHOLD = 0.35
 
@@ -70,6 +71,35 @@ US | EE. UU. | EE.UU. | EUA | U.S. | Estados Unidos | United States | États-Uni
 UN | ONU | Naciones Unidas | United Nations | Nações Unidas | Nations unies
 MPP | Quédate en México | Remain in Mexico | Permaneça no México | Restez au Mexique
     | Migrant Protection Protocols | Protocolos de Protección a Migrantes
+court-of-appeals | Corte de Apelaciones | Tribunal de Apelaciones | Court of Appeals
+    | appeals court | Corte de Apelações | Tribunal de Apelação | Cour d'appel | Cour d’appel
+district-court | district judge | district court | juez de distrito | jueza de distrito
+    | juzgado de distrito | tribunal de distrito | juiz distrital | juiz federal
+    | juge de district | tribunal fédéral de district
+supreme-court | Corte Suprema | Supreme Court | Suprema Corte de Justicia | Supremo Tribunal
+    | Suprema Corte de Justiça
+
+    | Cour suprême | Supremo Tribunal Federal
+constitutional-court | Tribunal Constitucional | Constitutional Court | Corte Constitucional
+    | Tribunal constitutionnel | Conseil constitutionnel
+immigration-court | Corte de Inmigración | immigration court | tribunal de inmigración
+    | juez de inmigración | jueza de inmigración | immigration judge | tribunal de imigração
+    | juiz de imigração | tribunal de l'immigration | juge de l'immigration
+asylum-office | Asylum Office | Oficina de Asilo | Escritório de Asilo | bureau de l'asile
+BIA | Board of Immigration Appeals | Junta de Apelaciones de Inmigración
+    | Junta de Apelaciones Migratorias | Conselho de Apelações de Imigração
+family-court | juzgado familiar | juzgado de lo familiar | juez familiar | family court
+    | tribunal de família | vara de família | juge aux affaires familiales
+    | tribunal de la famille
+administrative-court | tribunal administratif | administrative court | tribunal administrativo
+    | tribunal de lo contencioso administrativo
+national-guard | Guardia Nacional | National Guard | Guarda Nacional | Garde nationale
+army | Ejército | Ejército Mexicano | Army | Mexican Army | Exército | armée | Sedena
+federal-police | Policía Federal | Federal Police | Polícia Federal | police fédérale
+state-police | policía estatal | state police | polícia estadual | polícia militar
+    | police d'État | police de l'État
+municipal-police | Policía Municipal | municipal police | city police | polícia municipal
+    | police municipale | guardia municipal
 """
 
 
@@ -129,7 +159,7 @@ _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(?:de\s+|of\s+)?(\d{4})\b")
 _CASES = (
     re.compile(r"\b[A-Z]{1,3}-?\d{3}-?\d{3}-?\d{3}\b"),  # A-numbers
-    re.compile(r"\b(?:No|N[°º]|Núm|Num)\.?\s*(\d[\d-]*\d)\b"),  # No. 19-15716
+    re.compile(r"\b(?:No|N[°º]|Núm|Num|n\.?\s?[°º]|no)\.?\s*(\d[\d-]*\d)\b"),  # No. 19-15716
     re.compile(r"(?<![/\d])\d{1,6}/\d{4}\b"),  # amparo en revisión 302/2020
     re.compile(r"\b\d{2}-\d{4,6}\b"),  # 19-15716
 )
@@ -256,6 +286,9 @@ def anchors(paragraph: str) -> Anchors:
                 dates.setdefault(key, text[m.start() : m.end()].strip(" ,."))
                 text = _mask(text, m.start(), m.end())
     numbers: dict[str, str] = {}
+    for start, end, value in numbers_in_words.spelled(text):
+        numbers.setdefault(value, text[start:end])
+        text = _mask(text, start, end)
     for m in _NUMBER.finditer(text):
         numbers.setdefault(_number_key(m.group(1), m.group(2)), m.group().strip())
     return Anchors(numbers, dates, cases, institutions, urls, marks)
@@ -379,7 +412,28 @@ def align(versions: dict[str, list[str]]) -> list[Row]:
             rows.append(Row(cells))
         if i < len(versions[ref]):
             rows.append(Row({ref: i, **{lang: matched[lang].get(i) for lang in languages[1:]}}))
-    return rows
+    return _complementary_rows_joined(rows)
+
+
+def _complementary_rows_joined(rows: list[Row]) -> list[Row]:
+    """Two neighbouring rows whose paragraphs were left unpaired, one holding what the other
+    lacks, are one row: the same paragraph written differently enough (an institution named
+    otherwise) not to pass the threshold on its own."""
+    out: list[Row] = []
+    for row in rows:
+        if out:
+            last = out[-1].cells
+            fits = all((last[lang] is None) != (row.cells[lang] is None) for lang in row.cells)
+            if fits:
+                out[-1] = Row(
+                    {
+                        lang: last[lang] if last[lang] is not None else row.cells[lang]
+                        for lang in row.cells
+                    }
+                )
+                continue
+        out.append(row)
+    return out
 
 
 @dataclass(frozen=True)
@@ -406,42 +460,168 @@ def _small(value: str) -> bool:
 
 
 def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
-    """What differs between the versions, row by row (see module doc for the kinds)."""
+    """What differs between the versions, row by row, each other version against the first
+    (see module doc for the kinds): a paragraph or a sentence in one version only (with its
+    text), a link one version has and another has not (links compared by their place in the
+    text, not their address), numbers and dates (a number written otherwise, "45,000" and "45
+    mil", is the same number), case numbers, institutions and cited figures' marks."""
     out: list[Drift] = []
     for r, row in enumerate(rows):
         present = [(lang, i) for lang, i in row.cells.items() if i is not None]
         missing = tuple(lang for lang, i in row.cells.items() if i is None)
-        if missing:
-            shown = ", ".join(f"{lang}:{i}" for lang, i in present)
-            out.append(Drift("missing_paragraph", r, missing, f"{shown} | missing: {missing}"))
+        if missing and not all(_formula(versions[lang][i]) for lang, i in present):
+            shown = " | ".join(f"{lang}: “{_excerpt(versions[lang][i])}”" for lang, i in present)
+            out.append(Drift("missing_paragraph", r, missing, f"{shown} ∉ {', '.join(missing)}"))
         if len(present) < 2:
             continue
         texts = {lang: versions[lang][i] for lang, i in present}
-        counts = {lang: len(sentences(t)) for lang, t in texts.items()}
-        if len(set(counts.values())) > 1:
-            most = max(counts.values())
-            fewer = tuple(lang for lang, c in counts.items() if c < most)
-            detail = ", ".join(f"{lang}={c}" for lang, c in counts.items())
-            out.append(Drift("missing_sentence", r, fewer, detail))
         base, base_text = next(iter(texts.items()))
         base_anchors = anchors(base_text)
         for lang, text in list(texts.items())[1:]:
+            pair = (base, lang)
+            out += [Drift("missing_sentence", r, pair, d) for d in _sentences_apart(texts, pair)]
+            out += [Drift("link_differs", r, pair, d) for d in _links_apart(texts, pair)]
             other = anchors(text)
+            kind, left, right = _figures_apart(base_anchors, other)
+            if left or right:
+                detail = f"{', '.join(left) or '—'} ≠ {', '.join(right) or '—'}"
+                out.append(Drift(kind, r, pair, detail))
             for kind, a, b in (
-                ("number_differs", base_anchors.numbers, other.numbers),
-                ("date_differs", base_anchors.dates, other.dates),
                 ("case_number_differs", base_anchors.cases, other.cases),
                 ("institution_differs", base_anchors.institutions, other.institutions),
                 ("missing_figure", base_anchors.figures, other.figures),
             ):
-                left, right = _compare(a, b, kind == "date_differs")
-                if kind == "number_differs" and not (left and right):
-                    left = [v for v in left if not _small(v)]
-                    right = [v for v in right if not _small(v)]
+                left, right = _compare(a, b, False)
                 if left or right:
                     detail = f"{', '.join(left) or '—'} ≠ {', '.join(right) or '—'}"
-                    out.append(Drift(kind, r, (base, lang), detail))
+                    out.append(Drift(kind, r, pair, detail))
     return out
+
+
+def _formula(paragraph: str) -> bool:
+    """A salutation or a closing ("Estimada Secretaria:", "Atentamente,"): one version may
+    have it and another not, and that is no drift."""
+    return len(paragraph.split()) <= 12 and paragraph.rstrip(" *_").endswith((":", ",", "."))
+
+
+def _excerpt(text: str, size: int = 160) -> str:
+    flat = " ".join(_LINK.sub("]", text).split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
+
+
+def _sentences_apart(texts: dict[str, str], pair: tuple[str, str]) -> list[str]:
+    """The sentences one version of a paragraph has more than the other, with their text:
+    those least like any sentence of the other version."""
+    a, b = (sentences(texts[lang]) for lang in pair)
+    if len(a) == len(b):
+        return []
+    (more, more_lang), (fewer, fewer_lang) = sorted(
+        ((a, pair[0]), (b, pair[1])), key=lambda t: -len(t[0])
+    )
+    extra = _left_out([_features(s) for s in more], [_features(s) for s in fewer])
+    return [f"“{_excerpt(more[k], 240)}” ({more_lang}) ∉ {fewer_lang}" for k in extra]
+
+
+def _left_out(more: list[_Features], fewer: list[_Features]) -> list[int]:
+    """Which items of `more` to leave out so that the rest, in order, pair best with every
+    item of `fewer` (a dynamic programme over the two lists)."""
+    n, m = len(more), len(fewer)
+    low = float("-inf")
+    best = [[low] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(1, n + 1):
+        best[i][0] = 0.0
+        for j in range(1, min(i, m) + 1):
+            paired = best[i - 1][j - 1] + _score(more[i - 1], fewer[j - 1])
+            best[i][j] = max(best[i - 1][j], paired)
+    out, i, j = [], n, m
+    while i > 0:
+        if j > 0 and best[i][j] == best[i - 1][j - 1] + _score(more[i - 1], fewer[j - 1]):
+            j -= 1
+        else:
+            out.append(i - 1)
+        i -= 1
+    return sorted(out)
+
+
+_ANY_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*)\)")
+
+
+def _links_apart(texts: dict[str, str], pair: tuple[str, str]) -> list[str]:
+    """Links of one version with no link at the same place (relative to the paragraph's
+    length) in the other: a link whatever its target (``#``, relative, empty)."""
+    found = {}
+    for lang in pair:
+        text = texts[lang]
+        size = max(len(text), 1)
+        found[lang] = [(m.start() / size, m.group(1)) for m in _ANY_LINK.finditer(text)]
+    a, b = found[pair[0]], found[pair[1]]
+    if len(a) == len(b):
+        return []
+    (more, more_lang), (fewer, fewer_lang) = sorted(
+        ((a, pair[0]), (b, pair[1])), key=lambda t: -len(t[0])
+    )
+    left = list(more)
+    for place, _label in fewer:
+        nearest = min(left, key=lambda link: abs(link[0] - place))
+        left.remove(nearest)
+    other = texts[fewer_lang]
+    return [
+        f"[{label}] ({more_lang}) ∉ {fewer_lang}: “{_around(other, place)}”"
+        for place, label in left
+    ]
+
+
+def _around(text: str, place: float, width: int = 60) -> str:
+    """The words of `text` around a place given as a fraction of its length."""
+    flat = _ANY_LINK.sub(lambda m: m.group(1), text)
+    middle = int(place * len(flat))
+    start = flat.rfind(" ", 0, max(middle - width, 0)) + 1
+    end = flat.find(" ", min(middle + width, len(flat)))
+    return "…" + " ".join(flat[start : end if end > 0 else len(flat)].split()) + "…"
+
+
+def _atoms(found: Anchors, keep_years: bool) -> dict[str, tuple[str, bool]]:
+    """Numbers and the parts of dates (day, month, year), each with its text as written and
+    whether it comes from a date: "entre el 1 y el 15 de febrero" and "between February 1
+    and 15" have the same parts."""
+    out: dict[str, tuple[str, bool]] = {k: (v, False) for k, v in found.numbers.items()}
+    for key, written in found.dates.items():
+        year, month, day = (
+            (key.split("-") + ["", ""])[:3]
+            if not key.startswith("--")
+            else (
+                "",
+                *key[2:].split("-"),
+            )
+        )
+        if year and keep_years:
+            out.setdefault(year, (written, True))
+        if month:
+            out.setdefault(f"m{int(month)}", (written, True))
+        if day:
+            out.setdefault(str(int(day)), (written, True))
+    return out
+
+
+def _figures_apart(a: Anchors, b: Anchors) -> tuple[str, list[str], list[str]]:
+    """The numbers and dates of one version of a paragraph not in the other: (kind, as written
+    in the first, as written in the second). A year is compared only when both versions write
+    their dates with years; a small number said in one version only is let go (it is often
+    written in words in the other)."""
+    partial = any(k.startswith("--") for k in (*a.dates, *b.dates))
+    left_atoms, right_atoms = _atoms(a, not partial), _atoms(b, not partial)
+    only_left = [k for k in left_atoms if k not in right_atoms]
+    only_right = [k for k in right_atoms if k not in left_atoms]
+    if not (only_left and only_right):
+        only_left = [k for k in only_left if not _small(k) or left_atoms[k][1]]
+        only_right = [k for k in only_right if not _small(k) or right_atoms[k][1]]
+    from_dates = all(left_atoms[k][1] for k in only_left) and all(
+        right_atoms[k][1] for k in only_right
+    )
+    left = list(dict.fromkeys(left_atoms[k][0] for k in only_left))
+    right = list(dict.fromkeys(right_atoms[k][0] for k in only_right))
+    return ("date_differs" if from_dates else "number_differs"), left, right
 
 
 def fingerprint(paragraph: str) -> str:

@@ -13,7 +13,12 @@ Merges suggested (``keep``):
 * ``alone_and_in_coalition``: keep the member inside the coalition and remove the separate
   signature. The organization is then counted once, and the coalition's list, which the
   coalition sent as a block, is not edited by the letter's editors.
-* ``same_organization``: keep the earlier position.
+* ``same_organization``: keep the earlier position (two entries of the list, two members
+  of one coalition; the same name, the same acronym, an acronym and its long name, a name
+  with and without an article or preposition, one of the two names of "X - Y").
+* ``in_two_coalitions``: the same organization inside two coalitions; keep the first.
+* ``individual_represents`` (``representatives``): a person who signs alone and as the
+  representative named with an organization; keep the organization's signature.
 * ``individual_spelled_differently``: keep the reference language's spelling.
 """
 
@@ -40,7 +45,9 @@ COUNTRIES = tuple(
     for s in (
         "mexico, mx, guatemala, usa, us, ee uu, eeuu, estados unidos, united states, honduras,"
         " el salvador, nicaragua, costa rica, panama, colombia, venezuela, haiti, cuba, canada,"
-        " brasil, brazil, espana, spain, francia, france"
+        " brasil, brazil, espana, spain, francia, france, haiti, republica dominicana,"
+        " republique dominicaine, dominican republic, mexique, bresil, guyane, peru, chile,"
+        " argentina, ecuador, cuba, venezuela, honduras"
     ).split(",")
 )
 # A country after one of these words belongs to the name ("... de Honduras").
@@ -48,9 +55,14 @@ PREPOSITIONS = frozenset("de del en of in for da do das dos du des".split())
 TITLES = frozenset(
     "dr dra mtro mtra lic licda lcdo lcda ing sr sra srta pbro hna hno ms mr mrs mx prof profa "
     "fr fray sor sister father padre madre rev don dona phd hno hna bro ir irma irmao frere "
-    "soeur sr sœur br pe pbro".split()
+    "soeur sr sœur br pe pbro rabbi rabina rabino rabbin dre pere père mere imam pastor pastora "
+    "pasteur reverend reverendo mons monsenor monseigneur".split()
 )
 STOPWORDS = frozenset("de del la las los el y e the of and for a en da do das dos".split())
+CONNECTORS = STOPWORDS | frozenset(
+    "para por con sin al o u pour par avec sans des du le les et em no na nos nas ao aos pelo "
+    "pela com sem to in on with by at".split()
+)
 
 
 def fold(text: str) -> str:
@@ -74,6 +86,14 @@ def _drop_tail(tokens: list[str], tails: tuple[tuple[str, ...], ...], guard: boo
     return False
 
 
+# Who represents an organization, after its name: "– representada por Ana Ruiz".
+REPRESENTED = re.compile(
+    r"\s*[,–—-]\s*(?:representad[oa]|represented|représentée?)\s+"
+    r"(?:por|by|par|pel[oa])?\s*.+$",
+    re.IGNORECASE,
+)
+
+
 def _looks_like_acronym(text: str) -> bool:
     """ "AAMX", "CDH Fray Matías", "Centro Prodh": short, and a word with 2+ capitals."""
     words = text.split()
@@ -83,14 +103,19 @@ def _looks_like_acronym(text: str) -> bool:
 def _split(name: str) -> tuple[str, str]:
     """(the name without its acronym, the acronym as written or "")."""
     name = " ".join(name.split())
+    name = REPRESENTED.sub("", name)
     acronym = ""
     for inner in re.findall(r"\(([^)]*)\)", name):
         tokens = _tokens(inner)
         if not tokens or tuple(tokens) in LEGAL_SUFFIXES or tuple(tokens) in COUNTRIES:
             continue
-        if not acronym:
+        short = inner.strip()
+        if not acronym and short[:1].isupper() and len(short.split()) <= 4 and "," not in short:
             acronym = inner.strip()
     name = re.sub(r"\s*\([^)]*\)", " ", name)
+    leading = re.match(r"([A-ZÁÉÍÓÚÑ]{3,10})\s+(?=\S+\s+\S)", name)
+    if leading and not acronym and not name.isupper():
+        acronym, name = leading.group(1), name[leading.end() :]
     dash = re.search(r"\s[-–—]\s*([^-–—,]+)(,.*)?$", name)
     if dash and _looks_like_acronym(dash.group(1)):
         after = tuple(_tokens(dash.group(1)))
@@ -101,11 +126,24 @@ def _split(name: str) -> tuple[str, str]:
 
 
 def organization_key(name: str) -> str:
-    """A comparison key: folded, without punctuation, legal form, acronym and trailing country."""
-    tokens = _tokens(_split(name)[0])
+    """A comparison key: folded, without punctuation, legal form, acronym, trailing country and
+    a place after a comma ("Instituto X, de Governador Valadares")."""
+    base = re.sub(r",\s*(?:de|from|em|en|of|à|a)\s+[^,]+$", "", _split(name)[0])
+    tokens = _tokens(base)
     while _drop_tail(tokens, LEGAL_SUFFIXES, False) or _drop_tail(tokens, COUNTRIES, True):
         pass
     return " ".join(tokens)
+
+
+def content_key(name: str) -> str:
+    """The organization key without articles and prepositions: "Red de las Mujeres" and "Red
+    de Mujeres", "Centro Pastoral de Migrantes" and "Centro Pastoral para Migrantes"."""
+    return " ".join(t for t in organization_key(name).split() if t not in CONNECTORS)
+
+
+def initials(name: str) -> str:
+    """The initials of a name's content words: "Centro de Derechos Humanos Fray Tomás" → cdhft."""
+    return "".join(t[0] for t in organization_key(name).split() if t not in CONNECTORS)
 
 
 def acronym_of(name: str) -> str:
@@ -179,10 +217,22 @@ class _Org:
     name: str
     key: str
     acronym: str  # folded, no spaces
+    content: str  # the key without articles and prepositions
+    parts: tuple[str, ...]  # the keys of the two names of "X - Y"
 
 
 def _org(position: tuple[int, ...], name: str, acronym: str = "") -> _Org:
-    return _Org(position, name, organization_key(name), _acronym_key(acronym or acronym_of(name)))
+    bare = REPRESENTED.sub("", re.sub(r"\s*\([^)]*\)", " ", name))
+    halves = re.split(r"\s[-–—]\s", bare)
+    parts = tuple(organization_key(h) for h in halves) if len(halves) == 2 else ()
+    return _Org(
+        position,
+        name,
+        organization_key(name),
+        _acronym_key(acronym or acronym_of(name)),
+        content_key(name),
+        tuple(p for p in parts if len(p.split()) >= 2),
+    )
 
 
 def _same(a: _Org, b: _Org) -> str:
@@ -197,20 +247,48 @@ def _same(a: _Org, b: _Org) -> str:
             "first": a.key,
             "second": b.key,
         }
-    if a.acronym and a.acronym == b.key.replace(" ", ""):
-        return _("%(short)s is the acronym of %(long)s") % {"short": b.name, "long": a.name}
-    if b.acronym and b.acronym == a.key.replace(" ", ""):
-        return _("%(short)s is the acronym of %(long)s") % {"short": a.name, "long": b.name}
+    for short, long in ((a, b), (b, a)):
+        compact = short.key.replace(" ", "")
+        if (
+            long.acronym
+            and long.acronym == compact
+            or (
+                short.name.strip().isupper()
+                and len(compact) >= 3
+                and initials(long.name) == compact
+            )
+        ):
+            return _("%(short)s is the acronym of %(long)s") % {
+                "short": short.name,
+                "long": long.name,
+            }
+    if a.content and a.content == b.content:
+        return _("the same name but for an article or a preposition: %(first)s ~ %(second)s") % {
+            "first": a.name,
+            "second": b.name,
+        }
+    for x, y in ((a, b), (b, a)):
+        if y.key and y.key in x.parts:
+            return _("%(short)s is one of the two names of %(long)s") % {
+                "short": y.name,
+                "long": x.name,
+            }
     return ""
 
 
+def _blocks_of(org: _Org) -> set[str]:
+    keys = {"k:" + org.key, "a:" + org.acronym, "a:" + org.key.replace(" ", "")}
+    keys |= {"c:" + org.content, "a:" + initials(org.name)} | {"k:" + p for p in org.parts}
+    return {k for k in keys if k not in ("k:", "a:", "c:")}
+
+
 def _candidates(orgs: list[_Org]) -> dict[str, list[_Org]]:
-    """Blocks: each organization under its key, its acronym and its key as an acronym."""
+    """Blocks: each organization under its key, its acronym, its key as an acronym, its key
+    without articles, its initials and the two names of "X - Y"."""
     blocks: dict[str, list[_Org]] = defaultdict(list)
     for org in orgs:
-        for block in {"k:" + org.key, "a:" + org.acronym, "a:" + org.key.replace(" ", "")}:
-            if block not in ("k:", "a:"):
-                blocks[block].append(org)
+        for block in _blocks_of(org):
+            blocks[block].append(org)
     return blocks
 
 
@@ -223,7 +301,7 @@ def _pairs(orgs: list[_Org]) -> list[tuple[_Org, _Org, str]]:
             for b in block[i + 1 :]:
                 first, second = sorted((a, b), key=lambda o: o.position)
                 pair = (first.position, second.position)
-                if pair in seen:
+                if pair in seen or first.position == second.position:
                     continue
                 reason = _same(first, second)
                 if reason:
@@ -233,33 +311,58 @@ def _pairs(orgs: list[_Org]) -> list[tuple[_Org, _Org, str]]:
 
 
 def _organization_duplicates(organizations: list[Signatory]) -> list[Duplicate]:
+    """Organizations twice: at the top of the list, inside one coalition or two, and alone
+    and inside a coalition."""
     top = [_org((i,), s.name, s.acronym) for i, s in enumerate(organizations)]
-    out = [
-        Duplicate("same_organization", a.position, b.position, a.position, reason)
-        for a, b, reason in _pairs(top)
+    members = [
+        _org((c, k), m)
+        for c, s in enumerate(organizations)
+        if s.kind == "coalition"
+        for k, m in enumerate(s.members)
     ]
-    members: list[_Org] = []
-    for c, s in enumerate(organizations):
-        if s.kind == "coalition":
-            inside = [_org((c, k), m) for k, m in enumerate(s.members)]
-            members.extend(inside)
-            out += [
-                Duplicate("same_organization", a.position, b.position, a.position, reason)
-                for a, b, reason in _pairs(inside)
-            ]
-    blocks = _candidates(members)
-    for org in top:
-        found: dict[tuple[int, ...], str] = {}
-        for block in {"k:" + org.key, "a:" + org.acronym, "a:" + org.key.replace(" ", "")}:
-            for member in blocks.get(block, []):
-                if member.position[0] != org.position[0] and member.position not in found:
-                    reason = _same(org, member)
-                    if reason:
-                        found[member.position] = reason
-        for position, reason in sorted(found.items()):
+    out = []
+    for a, b, reason in _pairs(top + members):
+        if len(a.position) == len(b.position):
+            apart = len(a.position) == 2 and a.position[0] != b.position[0]
+            kind = "in_two_coalitions" if apart else "same_organization"
+            out.append(Duplicate(kind, a.position, b.position, a.position, reason))
+
+        else:
+            alone, inside = (a, b) if len(a.position) == 1 else (b, a)
+            if inside.position[0] == alone.position[0]:
+                continue  # a coalition and one of its own members
             out.append(
-                Duplicate("alone_and_in_coalition", org.position, position, position, reason)
+                Duplicate(
+                    "alone_and_in_coalition",
+                    alone.position,
+                    inside.position,
+                    inside.position,
+                    reason,
+                )
             )
+    return sorted(out, key=lambda d: (d.first, d.second))
+
+
+def representatives(organizations: list[Signatory], people: list[Signatory]) -> list[Duplicate]:
+    """A person who signs as an individual and also as the one who represents an organization
+    ("Casa X – representada por Ana Ruiz", "Red Y (Ana Ruiz, coordinadora)"): positions are
+    the organization's (as in `duplicates`) and the person's ``(0, index)``."""
+    keys = {
+        person_key(p.name): n for n, p in enumerate(people) if len(person_key(p.name).split()) >= 2
+    }
+    out = []
+    places = [((i,), s.name) for i, s in enumerate(organizations)] + [
+        ((c, k), m) for c, s in enumerate(organizations) for k, m in enumerate(s.members)
+    ]
+    for position, name in places:
+        text = " " + " ".join(_tokens(name)) + " "
+        for key, n in keys.items():
+            if f" {key} " in text:
+                reason = _("%(person)s signs as an individual and for %(organization)s") % {
+                    "person": people[n].name,
+                    "organization": name,
+                }
+                out.append(Duplicate("individual_represents", position, (0, n), position, reason))
     return out
 
 

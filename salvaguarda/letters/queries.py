@@ -202,7 +202,7 @@ def letter_file_for(user: Any, letter_uuid: uuid.UUID) -> LetterFile:
         alignment.drifts(paragraphs, rows) if len(paragraphs) > 1 else [],
         organizations,
         individuals,
-        _twice(organizations),
+        _twice(organizations, individuals),
         list_drifts,
         reference,
     )
@@ -352,8 +352,9 @@ def listed(organizations: list[Numbered]) -> list[Listed]:
     ]
 
 
-def _twice(organizations: list[Numbered]) -> list[Twice]:
-    """Organizations signing twice, as `names.duplicates` finds them, mapped to their rows."""
+def _twice(organizations: list[Numbered], individuals: list[Numbered]) -> list[Twice]:
+    """Signatories listed twice, as `names.duplicates` and `names.representatives` find them,
+    mapped to their rows."""
 
     def row(position: tuple[int, ...]) -> Signatory:
         item = organizations[position[0]]
@@ -364,4 +365,8 @@ def _twice(organizations: list[Numbered]) -> list[Twice]:
         keep = row(duplicate.keep)
         other = duplicate.second if duplicate.keep == duplicate.first else duplicate.first
         found.append(Twice(duplicate.kind, duplicate.reason, keep, row(other)))
+    people = [item.signatory for item in individuals]
+    for duplicate in names.representatives(listed(organizations), people):
+        person = people[duplicate.second[1]]
+        found.append(Twice(duplicate.kind, duplicate.reason, row(duplicate.first), person))
     return found

@@ -69,7 +69,9 @@ def unplaced(line: Line) -> Problem:
 def plain(text: str) -> str:
     """An entry as written: without Markdown emphasis, footnote markers and final punctuation
     (its links kept, to be shown as links)."""
-    text = re.sub(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", text)
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", r"\2", text)
+
     text = re.sub(r"\[\^?\d+\]|(?<=[^\s\d])\^\d+", "", text)  # footnote markers
     text = " ".join(text.split()).strip().rstrip(";,").strip()
     if text.endswith(".") and not re.search(r"(?:^|[\s,(])(?:\w{1,4}\.){2,}$", text):
@@ -272,10 +274,16 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
             continue
-        if marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries):
-            continue  # a label over part of the list ("Academia", "Organizaciones de EE. UU.")
-        if not marked and _capital_label(text) and not (entries and entries[-1].open):
-            continue  # a label in capitals over part of an unmarked list
+        label = (
+            marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries)
+        ) or (not marked and _capital_label(text) and not (entries and entries[-1].open))
+        if label:  # a label over part of the list ("Academia", "NATIONAL ORGANIZATIONS")
+            message = _("Line %(line)s: “%(text)s” was read as a label over part of the list.")
+            problems.append(
+                Problem(line.no, "list_label", message % {"line": line.no, "text": text})
+            )
+            continue
+
         if re.fullmatch(r"\(.*\)\.?", text) and not (entries and entries[-1].open):
             problems.append(unplaced(line))  # a note: "(lista de firmas en proceso)"
             continue

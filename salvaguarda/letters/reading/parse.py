@@ -22,6 +22,9 @@ Problem codes:
 - ``unknown_column``: a table column (header or value) that could not be read; quoted.
 - ``table_punctuation``: an entry made of table punctuation; left out, and quoted.
 - ``long_entry``: an entry over 300 characters; kept, and quoted to be checked.
+- ``list_label``: a label over part of a list ("Academia"); quoted.
+- ``footnote``: a footnote among the lists; quoted.
+- ``not_a_person``: an entry of the individuals that is no person's name; left out, quoted.
 - ``other_language``: a paragraph that reads as another language than the version's.
 - ``parse_error``: an unexpected failure; every line is then quoted as ``unplaced_line``.
 """
@@ -156,7 +159,7 @@ def _wrapped(lines: list[Line], i: int) -> bool:
 def _inline_heading(text: str) -> tuple[str, str]:
     """ "Organisations signataires : A, B (C, D)" is a heading and its list on one line."""
     head, colon, rest = text.partition(":")
-    if colon and rest.strip() and len(head) <= 110 and heading_kind(_bare(head)):
+    if colon and rest.strip(" *_") and len(head) <= 110 and heading_kind(_bare(head)):
         return head, rest.strip()
     return text, ""
 

@@ -143,8 +143,11 @@ def test_sentence_missing_number_date_case_and_institution_differ() -> None:
         ("institution_differs", 4),
     }
     assert found["number_differs", 1].detail == "71,071 ≠ 71,701"
-    assert found["missing_sentence", 2].languages == ("en",)
-    assert found["missing_sentence", 2].detail == "es=3, en=2"
+    assert found["missing_sentence", 2].languages == ("es", "en")
+    assert found["missing_sentence", 2].detail == (  # the sentence itself, not counts
+        "“Sin embargo, su cumplimiento sigue pendiente.” (es) ∉ en"
+    )
+
     assert found["date_differs", 2].detail == "12 de marzo ≠ March 21"
     assert found["case_number_differs", 2].detail == "302/2020 ≠ 302/2021"
     assert found["institution_differs", 4].detail == "INM ≠ CBP"
