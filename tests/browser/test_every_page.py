@@ -114,6 +114,7 @@ class Tour:
     pages: list[Visit] = field(default_factory=list)
     not_pages: dict[str, str] = field(default_factory=dict)
     tab_stops: dict[str, int] = field(default_factory=dict)
+    focus_ring: dict[str, str] = field(default_factory=dict)
 
 
 def prepare(app_server: AppServer) -> dict[str, Any]:
@@ -188,6 +189,36 @@ def tab_stops_to_save(page: Any) -> int:
     return MOST_TAB_STOPS + 1
 
 
+def focus_ring(page: Any) -> dict[str, str]:
+    """The outline a keyboard user sees on the home page's first link after the skip link."""
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    return dict(
+        page.evaluate(
+            """() => {
+              const style = getComputedStyle(document.activeElement);
+              return {element: document.activeElement.textContent.trim(),
+                      style: style.outlineStyle, width: style.outlineWidth,
+                      color: style.outlineColor};
+            }"""
+        )
+    )
+
+
+def contrast(color: str, background: tuple[int, int, int] = (255, 255, 255)) -> float:
+    """WCAG contrast ratio of an `rgb(r, g, b)` colour against a background."""
+
+    def luminance(rgb: tuple[int, ...]) -> float:
+        channels = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    rgb = tuple(int(n) for n in re.findall(r"\d+", color)[:3])
+    lighter, darker = sorted((luminance(rgb), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def visit(page: Any, route: Route, url: str, tour: Tour) -> None:
     answer = page.context.request.get(url, max_redirects=0)
     kind = answer.headers.get("content-type", "")
@@ -227,13 +258,14 @@ def tour(app_server: AppServer, browser: Any) -> Iterator[Tour]:
     public_with_tokens = {"accounts:invitation", "signing:confirm", "signing:withdraw"}
     try:
         sign_in(page, app_server, values["email"], result)
+        result.focus_ring = focus_ring(page)
         everything = [r for r in routes() if not r.is_api]
         network = [r for r in everything if r.policy is Policy.NETWORK_ADMIN]
         signed_in = [
             r
             for r in everything
             if r not in network
-            and r.name not in {"accounts:login", "accounts:second_factor", "accounts:enroll"}
+            and r.name not in {"accounts:login", "accounts:second_factor"}
             and r.name not in public_with_tokens
             and r.name != "accounts:logout"
         ]
@@ -258,7 +290,7 @@ def test_every_route_is_visited_unless_it_is_not_a_page(tour: Tour) -> None:
     visited = {v.route for v in tour.pages}
     assert set(tour.not_pages) == NOT_PAGES, tour.not_pages
     missing = {r.name for r in routes() if not r.is_api} - visited - NOT_PAGES
-    assert missing == {"accounts:enroll"}  # needs an account without a second factor
+    assert missing == set()
 
 
 def test_no_page_scrolls_sideways_or_squeezes_text_at_360_px(tour: Tour) -> None:
@@ -280,3 +312,11 @@ def test_the_incident_form_takes_few_tab_stops_to_its_save_button(tour: Tour) ->
     # What is left are the form's own answers: 25 common acts as chips, about 35 fields; the
     # HURIDOCS list (532 acts) is one stop while folded, optional parts are folded too.
     assert 0 < tour.tab_stops["incidents:new"] <= INCIDENT_FORM_TAB_STOPS
+
+
+def test_a_keyboard_user_sees_the_apps_own_focus_ring(tour: Tour) -> None:
+    ring = tour.focus_ring
+    assert ring["element"] == "Salvaguarda"  # the first stop after "Skip to content"
+    assert ring["style"] == "solid"
+    assert float(ring["width"].removesuffix("px")) >= 3
+    assert contrast(ring["color"]) >= 3
