@@ -309,6 +309,8 @@ def backup_open(path: Path, key: bytes, staging: Path) -> dict[str, Any]:
                 target = staging / member.name
                 target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 hashing = _Hashing(source)
+                if member.name in received:
+                    raise BackupDamaged(f"{path} holds {member.name!r} twice.")
                 with target.open("xb") as out:
                     os.fchmod(out.fileno(), 0o600)
                     shutil.copyfileobj(hashing, out, 1024 * 1024)

@@ -10,7 +10,7 @@ import dj_database_url
 from django.conf import settings
 from django.utils import timezone
 
-from salvaguarda.core import keys
+from salvaguarda.core import audit, keys
 from salvaguarda.core.backup import keyfile
 from salvaguarda.core.backup.archive import Made, backup_make, backups_prune
 from salvaguarda.core.backup.stream import BackupError
@@ -57,6 +57,18 @@ def backup_run(*, directory: Path | None = None, keep: int | None = None) -> Run
         evidence_dir=Path(settings.SALVAGUARDA_EVIDENCE_DIR),
         postgres_settings=_postgres_settings(),
         pg_bin_dir=settings.SALVAGUARDA_BACKUP_PG_BIN_DIR,
+    )
+    # A backup is a copy of every organization's data: it is on the network's audit trail
+    # (after the copy, so it is not in the backup itself).
+    audit.record(
+        action=audit.Action.EXPORT,
+        object_type="core.backup",
+        detail={
+            "backup": made.path.name,
+            "engine": made.manifest["engine"],
+            "rows": sum(made.manifest["tables"].values()),
+            "evidence_files": made.manifest["evidence"]["files_stored"],
+        },
     )
     removed = backups_prune(folder, keep) if keep else []
     return Run(made=made, removed=removed)

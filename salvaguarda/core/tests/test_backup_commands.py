@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from salvaguarda.core.backup import archive, tasks
 from salvaguarda.core.backup.stream import BackupError
+from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.tests.test_backup import BACKUP_KEY, BackupCase, live_counts
 from salvaguarda.lib import crypto
 
@@ -35,6 +36,9 @@ class CommandTests(BackupCase):
         self.assertIn("rows (counted against the live database)", output)
         self.assertIn("4 evidence files", output)
         [path] = archive.backups_in(self.folder / "backups")
+        entry = AuditEvent.objects.filter(object_type="core.backup").get()
+        self.assertEqual((entry.action, entry.organization_id), ("export", None))
+        self.assertEqual(entry.detail["backup"], path.name)
         self.assertIn(
             "The backup can be restored.", self.run_command("restore", path, verify_only=True)
         )
