@@ -53,7 +53,7 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='*/tests/*'
 
 # Reception benchmark (bench/README.md): `make bench` = 100,000 and 1,000,000 people on SQLite
-# and PostgreSQL (postgres://postgres@127.0.0.1:5432); `make bench SCALE=10000` in under 2 min.
+# and PostgreSQL (postgres://postgres@127.0.0.1:5432); `make bench SCALE=10000` in a few minutes.
 SCALE ?= 100000,1000000
 BENCH_DB ?= both
 
