@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench bench-search bench-pages
+.PHONY: run test lint pytest demo-code messages bench bench-search backup bench-pages
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -28,6 +28,10 @@ run: $(VENV)/.installed
 	@$(PY) manage.py seed_demo --if-empty
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl+C to stop)"
 	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-startup-delay & $(PY) manage.py runserver 127.0.0.1:8000
+
+# An encrypted backup of the database and the evidence files into var/backups (docs/operations.md).
+backup: $(VENV)/.installed
+	@$(PY) manage.py backup
 
 demo-code: $(VENV)/.installed
 	@$(PY) manage.py demo_code
