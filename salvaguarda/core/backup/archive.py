@@ -285,36 +285,13 @@ def backup_open(path: Path, key: bytes, staging: Path) -> dict[str, Any]:
     """Decrypt the whole backup into STAGING and check every part against the manifest.
     Returns the manifest; raises WrongBackupKey or BackupDamaged (nothing trusted yet)."""
     received: dict[str, dict[str, Any]] = {}
-    manifest: dict[str, Any] | None = None
     with DecryptingReader(path, key) as reader:
         try:
-            archive = tarfile.open(fileobj=reader, mode="r|")  # type: ignore[call-overload]
-        except tarfile.TarError as exc:
-            raise BackupDamaged(f"{path} holds no archive this version can read.") from exc
-        with archive:
-            for member in archive:
-                if not member.isreg():
-                    raise BackupDamaged(f"{path} holds an unexpected entry ({member.name!r}).")
-                source = archive.extractfile(member)
-                assert source is not None  # noqa: S101 - a regular file has contents
-                if member.name == MANIFEST:
-                    if member.size > MAX_MANIFEST_BYTES:
-                        raise BackupDamaged(f"{path}: its manifest is too large.")
-                    manifest = json.loads(source.read())
-                    continue
-                if member.name not in {sqlite.PART, postgres.PART} and not EVIDENCE_NAME.fullmatch(
-                    member.name
-                ):
-                    raise BackupDamaged(f"{path} holds an unexpected entry ({member.name!r}).")
-                target = staging / member.name
-                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                hashing = _Hashing(source)
-                if member.name in received:
-                    raise BackupDamaged(f"{path} holds {member.name!r} twice.")
-                with target.open("xb") as out:
-                    os.fchmod(out.fileno(), 0o600)
-                    shutil.copyfileobj(hashing, out, 1024 * 1024)
-                received[member.name] = {"size": hashing.size, "sha256": hashing.digest.hexdigest()}
+            with tarfile.open(fileobj=reader, mode="r|") as archive:  # type: ignore[call-overload]
+                manifest = _receive(path, archive, staging, received)
+        except (tarfile.TarError, EOFError, ValueError) as exc:
+            # Authenticated bytes that are not a well-formed archive: not made by this command.
+            raise BackupDamaged(f"{path} holds no archive this version can read: {exc}") from exc
     if manifest is None or manifest.get("format") != FORMAT:
         raise BackupDamaged(f"{path} has no manifest: it is incomplete.")
     if manifest.get("version") != VERSION:
@@ -328,6 +305,37 @@ def backup_open(path: Path, key: bytes, staging: Path) -> dict[str, Any]:
     for name, found in received.items():
         if found["size"] != listed[name]["size"] or found["sha256"] != listed[name]["sha256"]:
             raise BackupDamaged(f"{path}: {name} does not match its SHA-256 in the manifest.")
+    return manifest
+
+
+def _receive(
+    path: Path, archive: tarfile.TarFile, staging: Path, received: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Write each part of the archive into STAGING, noting its size and SHA-256 in RECEIVED.
+    Returns the manifest, if the archive has one."""
+    manifest: dict[str, Any] | None = None
+    for member in archive:
+        if not member.isreg():
+            raise BackupDamaged(f"{path} holds an unexpected entry ({member.name!r}).")
+        source = archive.extractfile(member)
+        assert source is not None  # noqa: S101 - a regular file has contents
+        if member.name == MANIFEST:
+            if member.size > MAX_MANIFEST_BYTES:
+                raise BackupDamaged(f"{path}: its manifest is too large.")
+            manifest = json.loads(source.read())  # a JSONDecodeError is a ValueError
+            continue
+        known = member.name in {sqlite.PART, postgres.PART} or EVIDENCE_NAME.fullmatch(member.name)
+        if not known:
+            raise BackupDamaged(f"{path} holds an unexpected entry ({member.name!r}).")
+        if member.name in received:
+            raise BackupDamaged(f"{path} holds {member.name!r} twice.")
+        target = staging / member.name
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        hashing = _Hashing(source)
+        with target.open("xb") as out:
+            os.fchmod(out.fileno(), 0o600)
+            shutil.copyfileobj(hashing, out, 1024 * 1024)
+        received[member.name] = {"size": hashing.size, "sha256": hashing.digest.hexdigest()}
     return manifest
 
 

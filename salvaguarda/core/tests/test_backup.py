@@ -18,7 +18,7 @@ from typing import Any
 from unittest import mock
 
 from django.db import OperationalError, connections
-from django.test import TransactionTestCase, override_settings
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -226,33 +226,39 @@ class DamagedBackupTests(BackupCase):
         self.data = self.made.path.read_bytes()
 
     def refused(self, data: bytes, *, key: bytes = BACKUP_KEY) -> stream.BackupError:
+        """Inside `self.restored()`: restoring DATA fails and leaves the database empty."""
         damaged = self.folder / "damaged.sgbackup"
         damaged.write_bytes(data)
-        with self.restored():
-            with self.assertRaises(stream.BackupError) as caught:
-                backup_restore(damaged, key=key)
-            self.assertEqual(live_counts().get("people_person", 0), 0)
+        with self.assertRaises(stream.BackupError) as caught:
+            backup_restore(damaged, key=key)
+        self.assertEqual(live_counts().get("people_person", 0), 0)
+        self.assertFalse((self.folder / "restored-evidence").exists())
         return caught.exception
 
     def test_a_backup_opened_with_another_key_is_refused(self) -> None:
-        error = self.refused(self.data, key=crypto.new_key())
+        with self.restored():
+            error = self.refused(self.data, key=crypto.new_key())
         self.assertIsInstance(error, stream.WrongBackupKey)
 
     def test_one_changed_byte_anywhere_is_refused(self) -> None:
-        for position in (7, stream.HEADER.size + 40, len(self.data) // 2, len(self.data) - 1):
-            with self.subTest(position=position):
-                data = bytearray(self.data)
-                data[position] ^= 0x01
-                self.assertIsInstance(self.refused(bytes(data)), stream.BackupDamaged)
+        # In the header's salt, the first frame, the middle, the last frame's tag.
+        positions = (7, stream.HEADER.size + 40, len(self.data) // 2, len(self.data) - 1)
+        with self.restored():
+            for position in positions:
+                with self.subTest(position=position):
+                    data = bytearray(self.data)
+                    data[position] ^= 0x01
+                    self.assertIsInstance(self.refused(bytes(data)), stream.BackupDamaged)
 
     def test_a_backup_cut_short_is_refused(self) -> None:
         frame = CHUNK + stream.NONCE_BYTES + stream.TAG_BYTES
         self.assertGreater(len(self.data), stream.HEADER.size + 3 * frame)
         # At a frame's end (the frames left all authenticate; the last is not marked last),
         # and within the last frame.
-        for length in (stream.HEADER.size + 2 * frame, len(self.data) - 100):
-            with self.subTest(length=length):
-                self.assertIsInstance(self.refused(self.data[:length]), stream.BackupDamaged)
+        with self.restored():
+            for length in (stream.HEADER.size + 2 * frame, len(self.data) - 100):
+                with self.subTest(length=length):
+                    self.assertIsInstance(self.refused(self.data[:length]), stream.BackupDamaged)
 
     def test_the_encrypted_file_holds_no_name_in_clear(self) -> None:
         self.assertNotIn(b"people_person", self.data)
@@ -385,3 +391,53 @@ def _fresh_database(sqlite_path: Path) -> Iterator[None]:
     finally:
         with source.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class StreamTests(SimpleTestCase):
+    """The encrypted container alone: what comes out is what went in, or nothing."""
+
+    def setUp(self) -> None:
+        self.folder = Path(self.enterContext(_temporary_folder()))
+        self.clear = random.Random(5).randbytes(10 * 1000 + 17)  # noqa: S311
+        self.path = self.folder / "stream.sgbackup"
+        with stream.EncryptingWriter(self.path, BACKUP_KEY, chunk_size=1000) as writer:
+            for start in range(0, len(self.clear), 333):
+                writer.write(self.clear[start : start + 333])
+
+    def read(self, data: bytes | None = None) -> bytes:
+        if data is not None:
+            self.path.write_bytes(data)
+        with stream.DecryptingReader(self.path, BACKUP_KEY) as reader:
+            return b"".join(iter(lambda: reader.read(777), b""))
+
+    def test_what_is_read_back_is_what_was_written(self) -> None:
+        self.assertEqual(self.read(), self.clear)
+
+    def test_frames_removed_from_the_end_are_found(self) -> None:
+        data = self.path.read_bytes()
+        frame = 1000 + stream.NONCE_BYTES + stream.TAG_BYTES
+        for frames in (1, 2):
+            with self.subTest(frames=frames):
+                cut = data[: len(data) - (len(data) - stream.HEADER.size) % frame - frames * frame]
+                with self.assertRaisesMessage(stream.BackupDamaged, "fails its authentication"):
+                    self.read(cut)
+
+    def test_frames_swapped_are_found(self) -> None:
+        data = self.path.read_bytes()
+        frame = 1000 + stream.NONCE_BYTES + stream.TAG_BYTES
+        first = stream.HEADER.size
+        swapped = (
+            data[:first]
+            + data[first + frame : first + 2 * frame]
+            + data[first : first + frame]
+            + data[first + 2 * frame :]
+        )
+        with self.assertRaisesMessage(stream.BackupDamaged, "chunk 0"):
+            self.read(swapped)
+
+    def test_a_failed_write_leaves_no_file(self) -> None:
+        target = self.folder / "never.sgbackup"
+        with self.assertRaises(RuntimeError), stream.EncryptingWriter(target, BACKUP_KEY) as out:
+            out.write(b"half a backup")
+            raise RuntimeError("disk full")
+        self.assertEqual(sorted(p.name for p in self.folder.iterdir()), ["stream.sgbackup"])
