@@ -158,6 +158,8 @@ def url_of(route: Route, values: dict[str, Any]) -> str:
         key_uuid=nowhere,
         feed_uuid=nowhere,
     )
+    missing = [a for a in route.arguments if a not in filled and a != "token"]
+    assert not missing, f"{route.name}: add a record for {missing} in every_page_data.py"
     kwargs = {}
     for argument in route.arguments:
         kwargs[argument] = tokens[route.name] if argument == "token" else filled[argument]
