@@ -17,6 +17,7 @@ its copy without location while the backup ran) fails the backup; run it again.
 """
 
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -25,7 +26,8 @@ import shutil
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -188,6 +190,25 @@ def _evidence_files(evidence_dir: Path) -> list[tuple[int, str, Path]]:
     return found
 
 
+@contextmanager
+def _only_backup(directory: Path) -> Iterator[None]:
+    """One backup at a time into DIRECTORY; what a backup killed half-way left there (a clear
+    copy of the database in a staging folder, an unfinished file) is removed first."""
+    lock = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BackupError(f"Another backup is being written into {directory}.") from exc
+        for stale in directory.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for unfinished in directory.glob(".salvaguarda-*.partial"):
+            unfinished.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(lock)
+
+
 def backup_name(now: Any) -> str:
     return f"salvaguarda-{now.strftime('%Y%m%dT%H%M%SZ')}.sgbackup"
 
@@ -205,68 +226,74 @@ def backup_make(
     started = time.monotonic()
     now = timezone.now().astimezone(datetime.UTC)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = directory / backup_name(now)
-    if path.exists():
-        raise BackupError(f"{path} exists already; wait a second and run the backup again.")
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
-    try:
-        if connections["default"].vendor == "postgresql":
-            settings_dict = postgres_settings or connections["default"].settings_dict
-            database = _postgres_part(staging, settings_dict, pg_bin_dir)
-        else:
-            database = _sqlite_part(staging)
-        parts: list[dict[str, Any]] = []
-        stored: set[tuple[int, str]] = set()
-        evidence_bytes = 0
-        with EncryptingWriter(path, key, chunk_size=chunk_size) as writer:
-            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as archive:  # type: ignore[call-overload]
-                with database.part.open("rb") as source:
-                    parts.append(
-                        _add(archive, database.part.name, source, database.part.stat().st_size)
-                    )
-                database.part.unlink()
-                for organization_id, name, file in _evidence_files(evidence_dir):
-                    try:
-                        source = file.open("rb")
-                    except FileNotFoundError:
-                        continue  # removed since the folder was listed
-                    with source:
-                        size = os.fstat(source.fileno()).st_size
-                        entry = _add(archive, f"evidence/{organization_id}/{name}", source, size)
-                    parts.append(entry)
-                    stored.add((organization_id, name))
-                    evidence_bytes += size
-                missing = sorted(set(database.evidence) - stored)
-                if missing:
-                    raise BackupError(
-                        f"{len(missing)} evidence files the database refers to are not in "
-                        f"{evidence_dir} (e.g. {missing[0][0]}/{missing[0][1]}). If files "
-                        "changed while the backup ran, run it again; otherwise restore the "
-                        "folder from an earlier backup."
-                    )
-                manifest = {
-                    "format": FORMAT,
-                    "version": VERSION,
-                    "created_at": now.isoformat(),
-                    "engine": database.engine,
-                    "database": {"part": database.part.name, **database.details},
-                    "tables": database.tables,
-                    "evidence": {
-                        "files_referenced": len(database.evidence),
-                        "files_stored": len(stored),
-                        "bytes": evidence_bytes,
-                    },
-                    "master_key_ids": sorted(set(database.master_key_ids)),
-                    "migrations": database.migrations,
-                    "parts": parts,
-                }
-                encoded = json.dumps(manifest, indent=1, sort_keys=True).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode, info.mtime = len(encoded), 0o600, int(time.time())
-                archive.addfile(info, _BytesSource(encoded))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _only_backup(directory):
+        path = directory / backup_name(now)
+        if path.exists():
+            raise BackupError(f"{path} exists already; wait a second and run the backup again.")
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+        try:
+            if connections["default"].vendor == "postgresql":
+                settings_dict = postgres_settings or connections["default"].settings_dict
+                database = _postgres_part(staging, settings_dict, pg_bin_dir)
+            else:
+                database = _sqlite_part(staging)
+            manifest: dict[str, Any] = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created_at": now.isoformat(),
+                "engine": database.engine,
+                "database": {"part": database.part.name, **database.details},
+                "tables": database.tables,
+                "master_key_ids": sorted(set(database.master_key_ids)),
+                "migrations": database.migrations,
+            }
+            with EncryptingWriter(path, key, chunk_size=chunk_size) as writer:
+                _write_archive(writer, database, evidence_dir, manifest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return Made(path=path, manifest=manifest, seconds=time.monotonic() - started)
+
+
+def _write_archive(
+    writer: EncryptingWriter, database: _Database, evidence_dir: Path, manifest: dict[str, Any]
+) -> None:
+    """The database part, every evidence file, then MANIFEST completed with the parts."""
+    parts: list[dict[str, Any]] = []
+    stored: set[tuple[int, str]] = set()
+    evidence_bytes = 0
+    with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as archive:  # type: ignore[call-overload]
+        with database.part.open("rb") as source:
+            size = os.fstat(source.fileno()).st_size
+            parts.append(_add(archive, database.part.name, source, size))
+        database.part.unlink()
+        for organization_id, name, file in _evidence_files(evidence_dir):
+            try:
+                source = file.open("rb")
+            except FileNotFoundError:
+                continue  # removed since the folder was listed
+            with source:
+                size = os.fstat(source.fileno()).st_size
+                parts.append(_add(archive, f"evidence/{organization_id}/{name}", source, size))
+            stored.add((organization_id, name))
+            evidence_bytes += size
+        missing = sorted(set(database.evidence) - stored)
+        if missing:
+            raise BackupError(
+                f"{len(missing)} evidence files the database refers to are not in "
+                f"{evidence_dir} (e.g. {missing[0][0]}/{missing[0][1]}). If files changed "
+                "while the backup ran, run it again; otherwise restore the folder from an "
+                "earlier backup."
+            )
+        manifest["evidence"] = {
+            "files_referenced": len(database.evidence),
+            "files_stored": len(stored),
+            "bytes": evidence_bytes,
+        }
+        manifest["parts"] = parts
+        encoded = json.dumps(manifest, indent=1, sort_keys=True).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mode, info.mtime = len(encoded), 0o600, int(time.time())
+        archive.addfile(info, _BytesSource(encoded))
 
 
 class _BytesSource:

@@ -6,7 +6,9 @@ file; PostgreSQL: a new database created here and dropped after) and a fresh evi
 """
 
 import datetime
+import fcntl
 import io
+import os
 import random
 import sqlite3
 import threading
@@ -166,6 +168,21 @@ class BackupAndRestoreTests(BackupCase):
                         clear = b"".join(incidents.evidence_chunks(row))
                         self.assertEqual(clear, self.evidence[row.original_name])
                         self.assertTrue((folder / str(organization.pk) / row.stored_name).is_file())
+
+    def test_one_backup_at_a_time_and_a_killed_one_leaves_nothing_in_clear(self) -> None:
+        folder = self.folder / "backups"
+        (folder / ".staging-killed").mkdir(parents=True)
+        (folder / ".staging-killed" / "database.sqlite3").write_bytes(b"SQLite format 3")
+        (folder / ".salvaguarda-20260101T000000Z.sgbackup.partial").write_bytes(b"SGB1")
+        lock = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with self.assertRaisesMessage(stream.BackupError, "Another backup"):
+                self.make()
+        finally:
+            os.close(lock)
+        made = self.make()
+        self.assertEqual(sorted(p.name for p in folder.iterdir()), [".lock", made.path.name])
 
     def test_restore_refuses_a_database_that_is_not_empty(self) -> None:
         made = self.make()
