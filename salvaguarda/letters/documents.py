@@ -1,22 +1,35 @@
-"""A letter version as a PDF (ReportLab) and as a Word document (python-docx).
+"""A letter version as a PDF (ReportLab) and as a Word document (python-docx), laid out as a
+letter an organization sends: place and date, the addressees with their titles, the subject,
+the body with its salutation and closing, then the numbered signatory organizations (each
+coalition's members indented under it) and the individuals, under the version's own headings.
 
 The PDF uses ReportLab's standard Helvetica (Windows-1252: the accents, ñ, ç, ã, curly quotes
 and dashes of Spanish, English, Portuguese and French); a character outside it is replaced by
-"?" rather than lost silently in an unreadable glyph. Markdown links are kept as links in the
-PDF and as "text (address)" in Word; no other markup is interpreted.
+"?" rather than lost silently in an unreadable glyph. Links (any target) and emphasis are kept
+as links and emphasis in both (`inline`); a target a PDF cannot open (relative, "#", none) is
+shown as a link without an address.
 """
 
 import io
-import re
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph as WordParagraph
+from reportlab.lib.enums import TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
 
+from salvaguarda.letters import inline
 from salvaguarda.letters.models import Letter, LetterVersion
-from salvaguarda.letters.output import parts_of, with_links
+from salvaguarda.letters.output import Parts, parts_of
+
+LINK_BLUE = "#1a4f8b"
 
 
 def _cp1252(text: str) -> str:
@@ -28,75 +41,170 @@ def _escaped(text: str) -> str:
 
 
 def _pdf_text(text: str) -> str:
-    """ReportLab's paragraph markup: everything escaped, Markdown links as links."""
-    html = with_links(
-        text,
-        _escaped,
-        lambda label, address: f'<a href="{_escaped(address)}" color="blue">{_escaped(label)}</a>',
+    """ReportLab's paragraph markup: everything escaped; links, emphasis and footnote
+    markers as `inline` reads them; line breaks kept."""
+    out = []
+    for span in inline.spans(text):
+        markup = _escaped(span.text).replace("\n", "<br/>")
+        if span.note:
+            markup = f"<super>{markup}</super>"
+        if span.em:
+            markup = f"<i>{markup}</i>"
+        if span.strong:
+            markup = f"<b>{markup}</b>"
+        if span.target is not None:
+            markup = f'<font color="{LINK_BLUE}"><u>{markup}</u></font>'
+            if span.target.lower().startswith(("http://", "https://", "mailto:")):
+                markup = f'<a href="{_escaped(span.target)}">{markup}</a>'
+        out.append(markup)
+    return "".join(out)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "LetterBody", parent=base["BodyText"], fontSize=10.5, leading=14.5, spaceBefore=0
     )
-    return html.replace("\n", "<br/>")
+
+    return {
+        "date": ParagraphStyle("LetterDate", parent=body, alignment=TA_RIGHT, spaceAfter=18),
+        "addressee": ParagraphStyle("LetterAddressee", parent=body, spaceAfter=8),
+        "subject": ParagraphStyle("LetterSubject", parent=body, spaceBefore=10, spaceAfter=14),
+        "body": ParagraphStyle("LetterParagraph", parent=body, alignment=TA_JUSTIFY, spaceAfter=9),
+        "heading": ParagraphStyle(
+            "LetterHeading", parent=body, fontName="Helvetica-Bold", spaceBefore=16, spaceAfter=8
+        ),
+        "signatory": ParagraphStyle(
+            "LetterSignatory", parent=body, leftIndent=18, firstLineIndent=-18, spaceAfter=2
+        ),
+        "member": ParagraphStyle(
+            "LetterMember",
+            parent=body,
+            leftIndent=40,
+            firstLineIndent=-10,
+            fontSize=9.5,
+            leading=12.5,
+            spaceAfter=1,
+        ),
+    }
 
 
 def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> bytes:
     parts = parts_of(letter, version)
-    styles = getSampleStyleSheet()
-    story: list[object] = [Paragraph(_pdf_text(parts.subject), styles["Title"])]
+    style = _styles()
+    story: list[object] = []
     if parts.date_line:
-        story.append(Paragraph(_pdf_text(parts.date_line), styles["Normal"]))
+        story.append(Paragraph(_pdf_text(parts.date_line), style["date"]))
     for lines in parts.addressees:
-        story.append(Paragraph(_pdf_text("\n".join(lines)), styles["Normal"]))
-    for paragraph in parts.paragraphs:
-        story += [Spacer(1, 0.3 * cm), Paragraph(_pdf_text(paragraph), styles["BodyText"])]
+        first, *rest = lines
+        text = "<br/>".join([f"<b>{_pdf_text(first)}</b>", *(_pdf_text(line) for line in rest)])
+        story.append(Paragraph(text, style["addressee"]))
+    subject = f"<b>{_escaped(parts.subject_label)}:</b> {_pdf_text(parts.subject)}"
+    story.append(Paragraph(subject, style["subject"]))
+    story += [Paragraph(_pdf_text(p), style["body"]) for p in parts.paragraphs]
     if parts.organizations:
-        story.append(Paragraph(_pdf_text(parts.headings[0]), styles["Heading2"]))
+        story.append(Paragraph(_pdf_text(parts.headings[0]), style["heading"]))
         for line, members in parts.organizations:
-            story.append(Paragraph(_pdf_text(line), styles["Normal"]))
-            if members:
-                story.append(
-                    ListFlowable(
-                        [ListItem(Paragraph(_pdf_text(m), styles["Normal"])) for m in members],
-                        bulletType="bullet",
-                        leftIndent=18,
-                    )
-                )
+            block = [Paragraph(_pdf_text(line), style["signatory"])]
+            block += [Paragraph("–&nbsp;" + _pdf_text(m), style["member"]) for m in members]
+            story += [KeepTogether(block[:3]), *block[3:]]  # a coalition never alone at a foot
+
     if parts.individuals:
-        story.append(Paragraph(_pdf_text(parts.headings[1]), styles["Heading2"]))
-        story += [Paragraph(_pdf_text(line), styles["Normal"]) for line in parts.individuals]
+        story.append(Paragraph(_pdf_text(parts.headings[1]), style["heading"]))
+        story += [Paragraph(_pdf_text(line), style["signatory"]) for line in parts.individuals]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
-        title=_cp1252(parts.subject),
+        title=_cp1252(inline.plain(parts.subject)),
+        lang=version.language,
         invariant=True,
         pageCompression=1 if compress else 0,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        topMargin=2.2 * cm,
+        bottomMargin=2.2 * cm,
     )
     document.build(story)
     return buffer.getvalue()
 
 
+def _hyperlink(paragraph: WordParagraph, target: str) -> OxmlElement:
+    """A w:hyperlink in `paragraph` to an address (an external relationship) or, for "#name",
+    to a bookmark; the runs go inside it."""
+    link = OxmlElement("w:hyperlink")
+    if target.startswith("#"):
+        link.set(qn("w:anchor"), target[1:])
+    else:
+        rel = paragraph.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), rel)
+    paragraph._p.append(link)
+    return link
+
+
+def _word_line(paragraph: WordParagraph, text: str) -> None:
+    """`text` as runs of `paragraph`: emphasis as bold and italic, links as links."""
+    for span in inline.spans(text):
+        pieces = span.text.split("\n")
+        for n, piece in enumerate(pieces):
+            run = paragraph.add_run(piece)
+            if n < len(pieces) - 1:
+                run.add_break()
+            run.bold = span.strong or None
+            run.italic = span.em or None
+            run.font.superscript = span.note or None
+            if span.target is not None:
+                run.font.underline = True
+                run.font.color.rgb = RGBColor(0x1A, 0x4F, 0x8B)
+                if span.target:
+                    _hyperlink(paragraph, span.target).append(run._r)
+
+
 def docx_of(letter: Letter, version: LetterVersion) -> bytes:
     parts = parts_of(letter, version)
     document = Document()
-    document.core_properties.title = parts.subject
+    document.core_properties.title = inline.plain(parts.subject)
     document.core_properties.language = version.language
-    document.add_heading(parts.subject, level=1)
-    if parts.date_line:
-        document.add_paragraph(parts.date_line)
-    for lines in parts.addressees:
-        document.add_paragraph("\n".join(lines))
-    for paragraph in parts.paragraphs:
-        plain = with_links(paragraph, str, lambda label, address: f"{label} ({address})")
-        document.add_paragraph(re.sub(r"\s*\n\s*", "\n", plain))
-    if parts.organizations:
-        document.add_heading(parts.headings[0], level=2)
-        for line, members in parts.organizations:
-            document.add_paragraph(line)
-            for member in members:
-                document.add_paragraph(member, style="List Bullet")
-    if parts.individuals:
-        document.add_heading(parts.headings[1], level=2)
-        for line in parts.individuals:
-            document.add_paragraph(line)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Calibri", Pt(11)
+    _word_parts(document, parts)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _word_parts(document: object, parts: Parts) -> None:
+    add = document.add_paragraph  # type: ignore[attr-defined]
+    if parts.date_line:
+        _word_line(date := add(), parts.date_line)
+        date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for lines in parts.addressees:
+        paragraph = add()
+        for n, line in enumerate(lines):
+            if n:
+                paragraph.add_run().add_break()
+            before = len(paragraph.runs)
+            _word_line(paragraph, line)
+            if n == 0:
+                for run in paragraph.runs[before:]:
+                    run.bold = True
+    subject = add()
+    subject.add_run(f"{parts.subject_label}: ").bold = True
+    _word_line(subject, parts.subject)
+    for text in parts.paragraphs:
+        _word_line(body := add(), text)
+        body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if parts.organizations:
+        heading = add()
+        heading.add_run(parts.headings[0]).bold = True
+        for line, members in parts.organizations:
+            _word_line(add(), line)
+            for member in members:
+                item = add()
+                item.paragraph_format.left_indent = Pt(28)
+                _word_line(item, f"– {member}")
+    if parts.individuals:
+        heading = add()
+        heading.add_run(parts.headings[1]).bold = True
+        for line in parts.individuals:
+            _word_line(add(), line)

@@ -7,15 +7,14 @@ interface's), so they are data here rather than translated messages.
 
 import csv
 import io
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import formats, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from salvaguarda.letters import figures, queries_figures
+from salvaguarda.letters import figures, inline, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
 
@@ -26,7 +25,7 @@ HEADINGS = {
     "fr": ("Organisations signataires", "Signataires individuels"),
 }
 DATE_FORMATS = {"es": r"j \d\e F \d\e Y", "en": "F j, Y", "pt": r"j \d\e F \d\e Y", "fr": "j F Y"}
-LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
+SUBJECT_LABELS = {"es": "Asunto", "en": "Subject", "pt": "Assunto", "fr": "Objet"}
 
 
 @dataclass
@@ -34,6 +33,7 @@ class Parts:
     """A version as every output lays it out, in order."""
 
     subject: str
+    subject_label: str  # "Asunto", "Subject", "Assunto", "Objet": the version's language
     date_line: str
     addressees: list[list[str]]  # the lines of each addressee
     paragraphs: list[str]  # as written (Markdown links in them), figures' marks as their values
@@ -55,6 +55,7 @@ def parts_of(
     values = queries_figures.values_of(letter)
     return Parts(
         subject=version.subject or letter.subject,
+        subject_label=SUBJECT_LABELS.get(version.language, SUBJECT_LABELS["en"]),
         date_line=date_line(letter, version),
         addressees=[
             [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
@@ -89,18 +90,6 @@ def date_line(letter: Letter, version: LetterVersion) -> str:
     return ", ".join(p for p in (version.place, written) if p)
 
 
-def with_links(text: str, plain: Callable[[str], str], link: Callable[[str, str], str]) -> str:
-    """`text` with its Markdown links to http(s) written by `link(label, address)` and the rest
-    by `plain` (which escapes for the output at hand)."""
-    out, last = [], 0
-    for found in LINK.finditer(text):
-        out.append(plain(text[last : found.start()]))
-        out.append(link(found[1], found[2]))
-        last = found.end()
-    out.append(plain(text[last:]))
-    return "".join(out)
-
-
 def markdown_of(letter: Letter, version: LetterVersion) -> str:
     """The version as Markdown: subject, date line, addressees, paragraphs as written (with
     the figures' values), then the numbered signatories."""
@@ -121,17 +110,24 @@ def markdown_of(letter: Letter, version: LetterVersion) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def paragraph_html(text: str) -> SafeString:
-    """A paragraph as HTML: everything escaped, Markdown links to http(s) kept as links, line
-    breaks kept. No other markup is interpreted."""
-    html = with_links(
-        text,
-        escape,
-        lambda label, address: format_html(
-            '<a href="{}" rel="noopener noreferrer">{}</a>', address, label
-        ),
-    )
-    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 - every part is escaped
+def line_html(text: str) -> SafeString:
+    """A line of the letter as HTML: everything escaped; links (any safe target), emphasis and
+    footnote markers as `inline` reads them; line breaks kept."""
+    out = []
+    for span in inline.spans(text):
+        html = mark_safe("<br>".join(escape(part) for part in span.text.split("\n")))  # noqa: S308
+        if span.note:
+            html = format_html("<sup>{}</sup>", html)
+        if span.em:
+            html = format_html("<em>{}</em>", html)
+        if span.strong:
+            html = format_html("<strong>{}</strong>", html)
+        if span.target is not None:
+            html = format_html(
+                '<a href="{}" rel="noopener noreferrer">{}</a>', span.target or "#", html
+            )
+        out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 - every part is escaped
 
 
 def signatories_csv(letter: Letter, version: LetterVersion) -> Iterator[str]:

@@ -138,7 +138,7 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
             "letter": letter,
             "version": version,
             "parts": parts,
-            "paragraphs": [output.paragraph_html(p) for p in parts.paragraphs],
+            "paragraphs": [output.line_html(p) for p in parts.paragraphs],
         },
     )
 

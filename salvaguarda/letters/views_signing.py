@@ -148,9 +148,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                     "token": token,
                     "shown": shown,
                     "parts": parts,
-                    "paragraphs": [output.paragraph_html(p) for p in parts.paragraphs]
-                    if parts
-                    else [],
+                    "paragraphs": [output.line_html(p) for p in parts.paragraphs] if parts else [],
                     "form": form,
                 },
             )

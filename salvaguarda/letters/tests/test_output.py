@@ -43,7 +43,7 @@ class OutputTests(TestCase):
         self.assertEqual(len(again.organizations), 3)
 
     def test_the_reading_page_keeps_links_and_escapes_everything_else(self) -> None:
-        html = output.paragraph_html(
+        html = output.line_html(
             "Ver [el informe](https://example.org/a?b=1&c=2) <script>x</script> "
             "[mal](javascript:alert(1))"
         )
@@ -96,13 +96,19 @@ class DocumentTests(TestCase):
         response = client.get(reverse("letters:document", args=[self.letter.uuid, "docx", "en"]))
         document = Document(io.BytesIO(response.content))
         texts = [p.text for p in document.paragraphs]
-        self.assertEqual(texts[0], "Protection for returned people")
+        self.assertEqual(texts[0], "Mexico City, March 12, 2025")  # a letter: place and date
+        self.assertIn("Subject: Protection for returned people", texts)
+
         self.assertIn("Signatory organizations", texts)
         start = texts.index("Signatory organizations")
         self.assertEqual(
             texts[start + 1 : start + 4],
-            ["1. Red Frontera (Coalition)", "Casa del Migrante Saltillo", "Centro Prodh"],
+            ["1. Red Frontera (Coalition)", "– Casa del Migrante Saltillo", "– Centro Prodh"],
         )
-        self.assertTrue(any("port of entry (https://example.org/puertos)" in t for t in texts))
+        # The link is a link (its label in the text, its address in the relationship).
+        self.assertTrue(any("the port of entry." in t for t in texts))
+        targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+        self.assertIn("https://example.org/puertos", targets)
+
         unknown = client.get(reverse("letters:document", args=[self.letter.uuid, "odt", "en"]))
         self.assertEqual(unknown.status_code, 404)

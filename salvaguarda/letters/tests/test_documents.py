@@ -1,0 +1,118 @@
+"""Each version's PDF and Word document as a letter in its own language: its own headings and
+signatories (never another version's), coalition members under their coalition, links as
+links and emphasis as emphasis. The text of the PDFs is read back from ReportLab's own output,
+written uncompressed, by reading its text operators (no outside tool)."""
+
+import io
+import re
+from pathlib import Path
+
+from django.test import TestCase
+from docx import Document
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast
+from salvaguarda.letters import documents, services
+
+CORPUS = Path(__file__).parent / "corpus"
+LETTER = "sre-segob-reanudacion-43"  # 43 organizations, two coalitions, es and en
+HEADINGS = {
+    "es": ["Organizaciones de la sociedad civil firmantes", "Firman a título individual"],
+    "en": ["Signatory civil society organizations", "Human rights defenders and individuals"],
+}
+_STRING = re.compile(rb"\((?P<s>(?:\\.|[^\\)])*)\)\s*Tj|\[(?P<a>[^\]]*)\]\s*TJ", re.DOTALL)
+_PIECE = re.compile(rb"\((?P<s>(?:\\.|[^\\)])*)\)")
+
+
+def _decoded(raw: bytes) -> str:
+    """A PDF string's bytes: octal and character escapes, in WinAnsi (cp1252)."""
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        if raw[i : i + 1] == b"\\":
+            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
+            if octal:
+                out.append(int(octal.group(), 8))
+                i += 1 + len(octal.group())
+                continue
+            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(
+                raw[i + 1 : i + 2], raw[i + 1 : i + 2]
+            )
+            i += 2
+            continue
+        out.append(raw[i])
+        i += 1
+    return out.decode("cp1252")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn by the PDF's text operators (Tj, TJ), one string a line."""
+    lines = []
+    for m in _STRING.finditer(data):
+        if m["s"] is not None:
+            lines.append(_decoded(m["s"]))
+        else:
+            lines.append("".join(_decoded(p["s"]) for p in _PIECE.finditer(m["a"])))
+    return "\n".join(lines)
+
+
+class VersionDocumentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        texts = {lang: (CORPUS / LETTER / f"{lang}.md").read_text() for lang in ("es", "en")}
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = services.letter_import(
+                by=cls.cast.caseworker, organization=cls.cast.org, texts=texts
+            )
+
+    def document(self, language: str, kind: str) -> bytes:
+        with organization_scope(self.cast.org.pk):
+            version = self.letter.versions.get(language=language)
+            if kind == "pdf":
+                return documents.pdf_of(self.letter, version, compress=False)
+            return documents.docx_of(self.letter, version)
+
+    def test_each_pdf_holds_only_its_own_language_headings_and_signatories(self) -> None:
+        texts = {lang: pdf_text(self.document(lang, "pdf")) for lang in ("es", "en")}
+        for lang, other in (("es", "en"), ("en", "es")):
+            for heading in HEADINGS[lang]:
+                self.assertIn(heading, texts[lang])
+            for heading in HEADINGS[other]:
+                self.assertNotIn(heading, texts[lang])
+        # An organization only the Spanish version lists is only in the Spanish PDF.
+        self.assertIn("Desplazadas en Resistencia", texts["es"])
+        self.assertNotIn("Desplazadas en Resistencia", texts["en"])
+        # The individuals as each version numbers them (12 and 13 are swapped in English).
+        self.assertIn("12. Verónica Pastrana Leal", texts["es"])
+        self.assertIn("13. Verónica Pastrana Leal", texts["en"])
+
+    def test_the_pdf_reads_as_a_letter_in_order(self) -> None:
+        text = pdf_text(self.document("es", "pdf"))
+        order = [
+            "Ciudad de México, 3 de noviembre de 2025",
+            "Dra. Elena Villaseñor Cruz",
+            "Asunto:",
+            "Las organizaciones de la sociedad civil",
+            "Organizaciones de la sociedad civil firmantes",
+            "1. Red Nacional de Albergues y Casas del Migrante (RENACAM)",
+            "Casa del Migrante San Judas Tadeo, A.C.",
+            "2. ",
+            "Firman a título individual",
+        ]
+        places = [text.casefold().find(part.casefold()) for part in order]
+
+        self.assertNotIn(-1, places, dict(zip(order, places, strict=True)))
+        self.assertEqual(places, sorted(places))
+        self.assertNotIn("**", text)
+
+    def test_the_word_document_keeps_links_emphasis_and_members_indented(self) -> None:
+        document = Document(io.BytesIO(self.document("en", "docx")))
+        body = document.element.body.xml
+        self.assertIn("<w:hyperlink", body)  # the report's link stays a link
+        paragraphs = document.paragraphs
+        self.assertTrue(any(run.bold for p in paragraphs for run in p.runs if run.text.strip()))
+        members = [p for p in paragraphs if p.text.startswith("– ")]
+        self.assertTrue(members)
+        self.assertTrue(all(p.paragraph_format.left_indent for p in members))
+        self.assertFalse(any("**" in p.text for p in paragraphs))
