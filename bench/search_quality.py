@@ -362,6 +362,8 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
                 rank = found.index(case.person_id) + 1 if case.person_id in found else None
                 record[f"baseline_{scorer}"] = {"rank": rank}
             records.append(record)
+            if len(records) % 200 == 0:
+                common.log(f"{db}: {len(records):,}/{len(cases):,} searches")
             reset_queries()
         transaction.set_rollback(True)  # the database as it was
     result: dict[str, Any] = {
