@@ -35,7 +35,7 @@ class DumpRoleTests(BackupCase):
         settings_dict = self.role("NOSUPERUSER NOBYPASSRLS")
         with self.assertRaisesMessage(BackupError, "does not bypass row-level security"):
             self.make(postgres_settings=settings_dict)
-        self.assertEqual(list((self.folder / "backups").iterdir()), [])
+        self.assertEqual([p.name for p in (self.folder / "backups").iterdir()], [".lock"])
 
     def test_the_backup_role_with_bypassrls_dumps_every_row(self) -> None:
         made = self.make(postgres_settings=self.role("NOSUPERUSER BYPASSRLS"))
@@ -55,7 +55,7 @@ class DumpRoleTests(BackupCase):
             self.assertRaisesMessage(BackupError, "people_person: 12 in the database, 11 in"),
         ):
             self.make()
-        self.assertEqual(list((self.folder / "backups").iterdir()), [])
+        self.assertEqual([p.name for p in (self.folder / "backups").iterdir()], [".lock"])
 
 
 class BinaryTests(SimpleTestCase):
