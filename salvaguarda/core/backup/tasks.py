@@ -13,6 +13,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from salvaguarda.core.backup.service import backup_run
+from salvaguarda.core.backup.stream import BackupError
 
 
 @task
@@ -42,6 +43,11 @@ def backup_schedule_next() -> datetime.datetime | None:
     hours = settings.SALVAGUARDA_BACKUP_EVERY_HOURS
     if hours <= 0:
         return None
+    if not scheduled_backup.get_backend().supports_defer:
+        raise BackupError(
+            "The task backend (TASKS_BACKEND) cannot run a task later: scheduled backups need "
+            "the database queue, django_tasks_db.DatabaseBackend."
+        )
     queued = backup_next_run()
     if queued is not None:
         return queued

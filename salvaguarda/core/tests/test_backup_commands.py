@@ -78,6 +78,13 @@ class ScheduleTests(TestCase):
         self.assertIsNone(tasks.backup_schedule_next())
         self.assertFalse(DBTaskResult.objects.exists())
 
+    @override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    )
+    def test_a_task_backend_that_cannot_wait_is_refused(self) -> None:
+        with self.assertRaisesMessage(CommandError, "cannot run a task later"):
+            call_command("backup", schedule=True, stdout=io.StringIO())
+
     def test_a_failed_run_still_queues_the_next(self) -> None:
         with override_settings(SALVAGUARDA_BACKUP_KEY=""), self.assertRaises(BackupError):
             tasks.scheduled_backup.call()
