@@ -198,6 +198,14 @@ class Victim(OrgScopedModel):
                 name="one_victim_row_per_person",
             )
         ]
+        indexes = [
+            # The coordinators' notice counts these on every opening of the incident list.
+            models.Index(
+                fields=["organization"],
+                condition=models.Q(to_review=True),
+                name="victim_org_to_review",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.role
