@@ -43,16 +43,26 @@ class BirthQuery:
     day: int | None = None
     approximate: bool = False
 
-    def keys(self) -> list[tuple[str, int]]:
-        """The birth-token values looked for and their score (a day and month that may be
-        written the other way round score less)."""
-        found: list[tuple[str, int]] = []
-        if self.month and self.day:
-            found.append((f"d:{self.year:04d}-{self.month:02d}-{self.day:02d}", EXACT_SCORE))
-            if self.day != self.month and self.day <= 12:
-                found.append((f"d:{self.year:04d}-{self.day:02d}-{self.month:02d}", 2))
-        if self.month:
-            found.append((f"m:{self.year:04d}-{self.month:02d}", NEAR_SCORE))
+    def keys(self) -> list[tuple[str, str, int]]:
+        """The birth-token values looked for: (value, what agrees, score in the candidate
+        statement). A day and month may be written the other way round, and a year mistyped."""
+        year, month, day = self.year, self.month, self.day
+        found: list[tuple[str, str, int]] = []
+        if month and day:
+            found += [(f"d:{year:04d}-{month:02d}-{day:02d}", "date", EXACT_SCORE)]
+            found += [(f"dm:{month:02d}-{day:02d}", "day", PHONETIC_SCORE)]
+            if day != month and day <= 12:
+                found += [(f"d:{year:04d}-{day:02d}-{month:02d}", "swapped", PHONETIC_SCORE)]
+                found += [(f"dm:{day:02d}-{month:02d}", "day_swapped", NEAR_SCORE)]
+        if month:
+            found += [(f"m:{year:04d}-{month:02d}", "month", PHONETIC_SCORE)]
+        slack = 2 if self.approximate else 1
+        found += [(f"y:{year:04d}", "year", PHONETIC_SCORE if not month else NEAR_SCORE)]
+        found += [
+            (f"y:{year + off:04d}", "year_near", NEAR_SCORE)
+            for off in range(-slack, slack + 1)
+            if off
+        ]
         return found
 
 
@@ -131,6 +141,10 @@ class Query:
     # Typo neighbours of short keys, looked for only for words found nowhere (`SHORT_KEY`).
     spare: list[tuple[int, int, int]] = field(default_factory=list)
 
+    def single_terms(self) -> list[QueryTerm]:
+        """The terms of one word each (not two words or particles joined)."""
+        return [term for term in self.terms if not term.joined]
+
     def words_found(self, found: Iterable[int]) -> set[int]:
         """The query words with a hash, at their exact or phonetic level, among `found`."""
         hashes = set(found)
@@ -193,6 +207,6 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
         )
     tokens = [(token, word, score) for (token, word), score in best.items()]
     if tokens and birth is not None:
-        for value, score in birth.keys():
+        for value, _agrees, score in birth.keys():
             tokens.append((t.birth_hash(base, value), BIRTH_WORD, score))
     return Query(tokens, covered_by, terms, len(positions), birth, spare)

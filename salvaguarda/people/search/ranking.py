@@ -1,24 +1,31 @@
 """The fine ranking of a search's candidates, and the cut-off between good and weak matches.
 
-The candidate statement (`candidates`) brings the best few hundred people by a coarse score;
-each of them is then scored from all of its own tokens (read through the index on person):
-- each query word counts its weight, by rarity: log(1,000,000 / people with the word), at
-  least 1 ("Hernández" counts less than "Xicará"), times how well it matched the best of the
+The candidate statement (`candidates`) brings the best `POOL` people by a coarse score (the
+birth date counts there as one more word: its year, date, day and month hashes); each of them
+is then scored from all of its own tokens (read through the index on person). Scores are
+log-odds, as in probabilistic record linkage (Fellegi and Sunter): how much more
+likely an agreement is for the person sought than for anyone else of the organization.
+- each query word counts its weight, by rarity: log(people / people with the word), at least
+  0.5 ("Hernández" counts less than "Xicará"), times how well it matched the best of the
   person's words still free: exactly 1; a nickname or the full name of one 0.85; by sound
   0.55-0.95 and as a typo neighbour 0.35-0.75, by how many letter pairs the two spellings
-  share (the keyed `grams`); by letter pairs alone, from 40 % shared ("Garkia" ~ "García");
-  an initial 0.4. A query term written together counts for every word it joins.
-- each of the person's words that no query word matched costs 10 % of the average weight
-  (the person sought has no word the caseworker did not say, a namesake often has);
-- a birth date given in the search adds, in the same unit: the same date 1.5, day and month
-  the other way round 1.0, the same month 0.9, the same year 0.8, one year off 0.4, more than
-  two years off -0.5 (an estimated date or an age is given two years), nothing when the
-  person's date is unknown. It ranks; it never filters.
+  share (the keyed `grams`; a neighbour sharing under 30 % is no match: "Luis" is one sound
+  away from "López"); by letter pairs alone, from 45 % shared ("Garkia" ~ "García", "Reys" ~
+  "Reyes"); an initial 0.4. A query term written together counts for every word it joins.
+- each of the person's words that no query word matched costs `UNMATCHED_WORD` (the person
+  sought has no word the caseworker did not say; a namesake often has);
+- a birth date given in the search adds, when both dates are exact: the same date 8; day and
+  month the other way round, or the same day with the year one off, 6; the same month 3; the
+  same year 1; more than a year off -2.5. When a month is the most both know: the same month
+  5.5. Otherwise by year: the same 3.5 (about 1 in 40 people share a year of birth), one off
+  1.5, more than two off -2.5 (an estimated date or an age is given two years more). Nothing
+  when the person's date is unknown. It ranks; it never filters.
 People are ordered by score, then newest first. A match scoring under `CUT_OFF` of the best
 one's is weak: shown as "other possible matches", under the page, not on it.
 """
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,7 +36,6 @@ from salvaguarda.people.models import NameToken, Person
 from salvaguarda.people.search import candidates as c
 from salvaguarda.people.search import terms as t
 from salvaguarda.people.search.query import (
-    PHONETIC_SCORE,
     BirthQuery,
     Query,
     QueryTerm,
@@ -37,23 +43,31 @@ from salvaguarda.people.search.query import (
 )
 
 POOL = 120  # candidates ranked finely
-BIRTH_POOL = 1000  # candidates looked through for people born near the year sought
 CUT_OFF = 0.7
 WEAK_SHOWN = 20
-UNMATCHED_WORD = 0.1
-REFERENCE_PEOPLE = 1_000_000
+UNMATCHED_WORD = 0.6
+MIN_WEIGHT = 0.5  # a word everybody has still counts a little
+PEOPLE_COUNT_SECONDS = 600  # how long an organization's head count is reused
 
 EXACT = 1.0
 ALIAS = 0.85
 INITIAL = 0.4
-MIN_SHARED = 0.4  # share of letter pairs below which two spellings do not match
+MIN_SHARED = 0.45  # share of letter pairs below which two spellings do not match
+NEAR_SHARED = 0.3  # a typo neighbour by sound must share this much too ("Luis" is not "López")
 
-BIRTH_SAME_DATE = 1.5
-BIRTH_SWAPPED = 1.0
-BIRTH_SAME_MONTH = 0.9
-BIRTH_SAME_YEAR = 0.8
-BIRTH_YEAR_OFF = 0.4
-BIRTH_FAR = -0.5
+# Birth-date agreement (log-odds). Two exact dates:
+BIRTH_SAME_DATE = 8.0
+BIRTH_SWAPPED = 6.0  # day and month the other way round, or the year one off with the same day
+BIRTH_SAME_MONTH_OTHER_DAY = 3.0
+BIRTH_SAME_YEAR_OTHER_DAY = 1.0
+# Two months (the day of one is unknown):
+BIRTH_SAME_MONTH = 5.5
+# A year, an age or an estimated date on either side:
+BIRTH_SAME_YEAR = 3.5
+BIRTH_YEAR_OFF = 1.5
+BIRTH_FAR = -2.5
+
+_people_counts: dict[tuple[int, int | None, int | None], tuple[float, int]] = {}
 ESTIMATED_SLACK = 2
 
 
@@ -77,7 +91,9 @@ class _Person:
     birth: set[int] = field(default_factory=set)
     words: int = 0  # every word's bit
     birth_year: int | None = None
-    estimated: bool = False
+    estimated: bool = False  # a year only, or estimated from an age
+    exact_date: bool = False
+    month_known: bool = False
 
 
 def _people(organization_id: int, ids: list[int]) -> dict[int, _Person]:
@@ -104,12 +120,15 @@ def _people(organization_id: int, ids: list[int]) -> dict[int, _Person]:
             person.alias.setdefault(token, []).append(mask)
         elif kind == NameToken.Kind.BIRTH:
             person.birth.add(token)
-    estimated = (Person.BirthPrecision.ESTIMATED, Person.BirthPrecision.YEAR)
+    precisions = Person.BirthPrecision
     for pk, year, precision in Person.unscoped.filter(pk__in=ids).values_list(
         "pk", "birth_year", "birth_precision"
     ):
-        people[pk].birth_year = year
-        people[pk].estimated = precision in estimated
+        person = people[pk]
+        person.birth_year = year
+        person.estimated = precision in (precisions.ESTIMATED, precisions.YEAR)
+        person.exact_date = precision == precisions.EXACT
+        person.month_known = precision in (precisions.EXACT, precisions.MONTH)
     return people
 
 
@@ -136,7 +155,9 @@ def _matches(term: QueryTerm, person: _Person) -> Iterable[tuple[float, int]]:
                 yield 0.55 + 0.4 * _shared(term.grams, person.grams.get(mask, 0)), mask
         elif token in term.near:
             for mask in masks:
-                yield 0.35 + 0.4 * _shared(term.grams, person.grams.get(mask, 0)), mask
+                shared = _shared(term.grams, person.grams.get(mask, 0))
+                if shared >= NEAR_SHARED:
+                    yield 0.35 + 0.4 * shared, mask
     if term.joined:
         return
     for mask, grams in person.grams.items():
@@ -175,60 +196,68 @@ def _name_score(query: Query, weights: list[float], person: _Person) -> tuple[fl
     return score, (person.words & ~used_mask).bit_count()
 
 
-def _birth_score(birth: BirthQuery, person: _Person, birth_tokens: dict[int, float]) -> float:
-    matched = max(
-        (birth_tokens[token] for token in person.birth if token in birth_tokens), default=0.0
-    )
+def _birth_score(birth: BirthQuery, person: _Person, birth_tokens: dict[int, str]) -> float:
+    """How much the person's birth date agrees with the one searched (log-odds, see above)."""
     if person.birth_year is None:
-        return matched
+        return 0.0
+    agrees = {birth_tokens[token] for token in person.birth if token in birth_tokens}
     off = abs(person.birth_year - birth.year)
+    if birth.day and person.exact_date:  # two exact dates
+        if "date" in agrees:
+            return BIRTH_SAME_DATE
+        if "swapped" in agrees or ("day" in agrees and off <= 1):
+            return BIRTH_SWAPPED  # day and month the other way round, or the year mistyped
+        if "month" in agrees or ("day_swapped" in agrees and off <= 1):
+            return BIRTH_SAME_MONTH_OTHER_DAY
+        return BIRTH_SAME_YEAR_OTHER_DAY if off == 0 else 0.0 if off == 1 else BIRTH_FAR
+    if birth.month and person.month_known:  # two months
+        if "month" in agrees:
+            return BIRTH_SAME_MONTH
+        return BIRTH_SAME_YEAR_OTHER_DAY if off == 0 else 0.0 if off == 1 else BIRTH_FAR
     slack = ESTIMATED_SLACK if person.estimated or birth.approximate else 0
     if off == 0:
-        by_year = BIRTH_SAME_YEAR
-    elif off <= 1 + slack:
-        by_year = BIRTH_YEAR_OFF
-    elif off > ESTIMATED_SLACK + slack:
-        by_year = BIRTH_FAR
-    else:
-        by_year = 0.0
-    return max(matched, by_year) if matched else by_year
+        return BIRTH_SAME_YEAR
+    if off <= 1 + slack:
+        return BIRTH_YEAR_OFF
+    return 0.0 if off <= ESTIMATED_SLACK + slack else BIRTH_FAR
 
 
-def _weights(query: Query, plan: dict[int, c.ListInfo]) -> list[float]:
-    """Each query word's weight: the rarer, the more it counts."""
+def _people_count(organization_id: int) -> int:
+    """How many people the organization has: counted again every few minutes, or as soon as
+    its first or newest person changes (two lookups in an index; counting a million rows at
+    every search would cost more than the search)."""
+    people = Person.unscoped.filter(organization_id=organization_id).values_list("id", flat=True)
+    key = (organization_id, people.order_by("id").first(), people.order_by("-id").first())
+    now = time.monotonic()
+    cached = _people_counts.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    for stale in [k for k, (expires, _) in _people_counts.items() if expires <= now]:
+        del _people_counts[stale]
+    count = people.count()
+    _people_counts[key] = (now + PEOPLE_COUNT_SECONDS, count)
+    return count
+
+
+def _weights(query: Query, plan: dict[int, c.ListInfo], people: int) -> list[float]:
+    """Each query word's weight: the rarer, the more it counts (log(people / people with the
+    word), from the word's own lists, not those of words joined to it)."""
     weights: list[float] = []
     for word in range(query.words):
-        sizes = [
-            plan[token].estimate()
-            for token, w, score in query.tokens
-            if w == word and score >= PHONETIC_SCORE and token in plan
-        ]
+        own = [term for term in query.single_terms() if term.words == (word,)]
+        hashes = {term.exact for term in own} | {term.phonetic for term in own if term.phonetic}
+        sizes = [plan[token].estimate() for token in hashes if token in plan]
         # Found only as a typo neighbour: likely a misspelling of the commonest neighbour.
-        near = [
-            plan[token].estimate() for token, w, _ in query.tokens if w == word and token in plan
-        ]
-        people = min(sizes) if sizes else max(near, default=1.0)
-        weights.append(max(1.0, math.log(REFERENCE_PEOPLE / (people + 1))))
+        near = [plan[token].estimate() for term in own for token in term.near if token in plan]
+        having = min(sizes) if sizes else max(near, default=1.0)
+        weights.append(max(MIN_WEIGHT, math.log((people + 1) / (having + 1))))
     return weights
 
 
-def _birth_tokens(organization_id: int, birth: BirthQuery) -> dict[int, float]:
+def _birth_tokens(organization_id: int, birth: BirthQuery) -> dict[int, str]:
+    """The birth hashes searched, and what agrees when a person has one."""
     base = t.hmac_for(organization_id)
-    values = {3: BIRTH_SAME_DATE, 2: BIRTH_SWAPPED, 1: BIRTH_SAME_MONTH}
-    return {t.birth_hash(base, value): values[score] for value, score in birth.keys()}
-
-
-def _born_near(further: list[int], count: int, birth: BirthQuery) -> list[int]:
-    """The first `count` of the candidates beyond the pool born near the year sought: among
-    many namesakes, the person sought may match fewer words than others (a surname left out)
-    and be older than the newest of them."""
-    slack = ESTIMATED_SLACK + 1
-    near = set(
-        Person.unscoped.filter(
-            pk__in=further, birth_year__range=(birth.year - slack, birth.year + slack)
-        ).values_list("pk", flat=True)
-    )
-    return [pk for pk in further if pk in near][:count]
+    return {t.birth_hash(base, value): agrees for value, agrees, _score in birth.keys()}
 
 
 def search_persons(
@@ -252,21 +281,17 @@ def search_persons(
     if spare:
         query.tokens += spare
         plan |= c.plan_for(organization_id, Query(spare, {}))
-    wanted = max(pool, BIRTH_POOL) if birth is not None else pool
-    ids = c.candidate_ids(organization_id, query, plan, candidates, wanted)
-    if len(ids) > pool and birth is not None:
-        ids = ids[:pool] + _born_near(ids[pool:], pool // 2, birth)
+    ids = c.candidate_ids(organization_id, query, plan, candidates, pool)
     if not ids:
         return Ranking([], [])
-    weights = _weights(query, plan)
-    unit = sum(weights) / len(weights) if weights else 1.0
+    weights = _weights(query, plan, _people_count(organization_id))
     birth_tokens = _birth_tokens(organization_id, birth) if birth else {}
     scores: dict[int, float] = {}
     for pk, person in _people(organization_id, ids).items():
         name, unmatched = _name_score(query, weights, person)
-        score = name - UNMATCHED_WORD * unit * unmatched
+        score = name - UNMATCHED_WORD * unmatched
         if birth is not None:
-            score += unit * _birth_score(birth, person, birth_tokens)
+            score += _birth_score(birth, person, birth_tokens)
         scores[pk] = score
     order = sorted(scores, key=lambda pk: (-scores[pk], -pk))
     best = scores[order[0]]

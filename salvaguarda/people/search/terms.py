@@ -9,8 +9,9 @@ Each term gives, per person, rows of these kinds (`NameToken.Kind`), each a keye
 - EXACT: the term; PHONETIC: its Spanish phonetic key (`salvaguarda.lib.phonetics`);
 - ALIAS: the full names a nickname or abbreviation stands for ("Pepe" -> "jose", "Ma." ->
   "maria"), from `vocabularies/nicknames.csv`;
-- and, for the person, BIRTH: the date of birth ("d:1985-03-12") when it is exact, and its
-  month ("m:1985-03") when the month is known.
+- and, for the person, BIRTH: the year of birth ("y:1985", also kept in clear for the lists),
+  the date ("d:1985-03-12") and the day of the year ("dm:03-12") when the date is exact, and
+  the month ("m:1985-03") when the month is known.
 Each row says which of the person's words it stands for (`word_mask`, one bit per word), and
 the EXACT row of a word carries `grams`: 64 bits, one set per letter pair of the word (a keyed
 bit position), so that two spellings can be compared letter by letter without the letters.
@@ -225,12 +226,12 @@ def _birth_rows(base: "hmac.HMAC", person: Person) -> set[Row]:
     if not born or not hasattr(born, "year"):
         return set()
     precision = person.birth_precision
-    found: set[Row] = set()
+    values = [f"y:{born:%Y}"]
     if precision == Person.BirthPrecision.EXACT:
-        found.add((NameToken.Kind.BIRTH, birth_hash(base, f"d:{born:%Y-%m-%d}"), 0, None))
+        values += [f"d:{born:%Y-%m-%d}", f"dm:{born:%m-%d}"]
     if precision in (Person.BirthPrecision.EXACT, Person.BirthPrecision.MONTH):
-        found.add((NameToken.Kind.BIRTH, birth_hash(base, f"m:{born:%Y-%m}"), 0, None))
-    return found
+        values.append(f"m:{born:%Y-%m}")
+    return {(NameToken.Kind.BIRTH, birth_hash(base, value), 0, None) for value in values}
 
 
 def person_rows(base: "hmac.HMAC", person: Person) -> set[Row]:

@@ -15,6 +15,7 @@ from salvaguarda.accounts.models import Organization, Role, User
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, member
 from salvaguarda.core.tests.test_rls import PROBE_ROLE, ensure_probe_role
+from salvaguarda.people import search
 from salvaguarda.people.models import NameToken, Person
 from salvaguarda.people.search import (
     BirthQuery,
@@ -456,7 +457,7 @@ class BirthDateRankingTest(TestCase):
 
     def test_an_older_namesake_beyond_the_candidates_is_brought_in_by_the_year(self) -> None:
         oldest = self.namesakes[0].pk
-        with mock.patch.object(ranking, "POOL", 2), mock.patch.object(ranking, "BIRTH_POOL", 10):
+        with mock.patch.object(ranking, "POOL", 2):
             self.assertNotIn(oldest, self.rank("", limit=2))  # the newest two
             self.assertEqual(self.rank("1961", limit=1), [oldest])
 
@@ -504,3 +505,32 @@ class NicknameTableTest(SimpleTestCase):
         table = nicknames()
         self.assertGreater(len(table), 100)
         self.assertTrue(all(names for names in table.values()))
+
+
+class WordWeightTest(TestCase):
+    """A common word counts less than a rare one, even when a person has both written
+    together (the joined term is rare, the words are not)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cast = Cast.build()
+        cls.org = cast.org
+        names = [("Jayden Luis", "García", "López"), ("Jayden", "Gómez", "Rodríguez")]
+        names += [("Luis", surname, "") for surname in ("Pérez", "Ruiz", "Díaz", "Paz", "Soto")]
+        cls.people = [
+            create_person(cls.org, cast.caseworker, number, person)
+            for number, person in enumerate(names, start=1)
+        ]
+
+    def test_weights_come_from_each_word_s_own_lists(self) -> None:
+        with organization_scope(self.org.pk):
+            query = search.parse_query(self.org.pk, "Jayden Luis Gomez Rodriguez")
+            plan = search_candidates.plan_for(self.org.pk, query)
+            jayden, luis, gomez, _rodriguez = ranking._weights(query, plan, len(self.people))
+        self.assertGreater(jayden, luis)
+        self.assertGreater(gomez, luis)
+
+    def test_the_person_with_more_of_the_words_comes_first(self) -> None:
+        with organization_scope(self.org.pk):
+            found = rank_persons(organization_id=self.org.pk, text="Jayden Luis Gomez Rodriguez")
+        self.assertEqual(found[0], self.people[1].pk)  # not "Luis" ~ "López", one sound away
