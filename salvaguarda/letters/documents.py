@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 from reportlab.lib.enums import TA_JUSTIFY, TA_RIGHT
@@ -129,7 +130,7 @@ def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> 
     return buffer.getvalue()
 
 
-def _hyperlink(paragraph: WordParagraph, target: str) -> OxmlElement:
+def _hyperlink(paragraph: WordParagraph, target: str) -> BaseOxmlElement:
     """A w:hyperlink in `paragraph` to an address (an external relationship) or, for "#name",
     to a bookmark; the runs go inside it."""
     link = OxmlElement("w:hyperlink")

@@ -366,7 +366,8 @@ def _twice(organizations: list[Numbered], individuals: list[Numbered]) -> list[T
         other = duplicate.second if duplicate.keep == duplicate.first else duplicate.first
         found.append(Twice(duplicate.kind, duplicate.reason, keep, row(other)))
     people = [item.signatory for item in individuals]
-    for duplicate in names.representatives(listed(organizations), people):
+    persons = [Listed(kind="individual", name=person.name) for person in people]
+    for duplicate in names.representatives(listed(organizations), persons):
         person = people[duplicate.second[1]]
         found.append(Twice(duplicate.kind, duplicate.reason, row(duplicate.first), person))
     return found

@@ -49,3 +49,50 @@ def test_a_letter_is_imported_its_drift_and_duplicate_resolved_and_its_pdf_downl
     path = Path(download.value.path())
     assert path.read_bytes().startswith(b"%PDF-")
     assert download.value.suggested_filename == "carta-es.pdf"
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "salvaguarda/letters/tests/corpus"
+
+
+def test_a_three_language_letter_with_english_as_reference_is_put_in_step_and_downloaded(
+    new_session: Callable[..., Session], sign_in: Callable[[Any, str], None]
+) -> None:
+    """A letter of the corpus, as it circulated in Spanish, English and Portuguese: English is
+    the reference; the Portuguese list's swapped organizations are put in the English order;
+    the shelter listed inside two coalitions is kept once; each version's PDF downloads."""
+    page = new_session(accept_downloads=True).page
+    sign_in(page, demo_email("coordinacion.mty"))  # no other browser test signs it in
+    letter = CORPUS / "cidh-audiencia-quedate"
+
+    page.goto("/cartas/importar/")
+    for language in ("es", "en", "pt"):
+        page.locator(f"#id_{language}").fill((letter / f"{language}.md").read_text())
+    page.locator("#id_reference").select_option("en")
+    submit(page, "button.primary")
+    page.wait_for_url("**/cartas/*-*-*-*-*/")
+    letter_url = page.url
+    drifts = page.get_by_test_id("drifts")
+    order = drifts.locator("li[data-kind=signatory_order]", has_text="Monseñor Ramírez")
+    assert order.count() == 1
+    assert "en, pt" in order.inner_text()  # English is the reference, compared with pt
+
+    # The order drift: the Portuguese list follows the English order.
+    submit(page, "li[data-kind=signatory_order] [data-testid=follow-order]")
+    page.wait_for_url(letter_url)
+    assert page.locator("li[data-kind=signatory_order]").count() == 0
+
+    # The duplicate across coalitions: Casa Hogar Nueva Esperanza is kept once.
+    twice = page.locator("li[data-kind=in_two_coalitions]", has_text="Casa Hogar Nueva Esperanza")
+    assert twice.count() == 1
+    submit(page, "li[data-kind=in_two_coalitions] [data-testid=merge]")
+    page.wait_for_url(letter_url)
+    assert page.locator("li[data-kind=in_two_coalitions]").count() == 0
+    organizations = page.get_by_test_id("organizations").inner_text()
+    assert organizations.count("Casa Hogar Nueva Esperanza") == 1
+
+    for language in ("es", "en", "pt"):
+        with page.expect_download() as download:
+            page.get_by_test_id(f"pdf-{language}").click()
+        path = Path(download.value.path())
+        assert path.read_bytes().startswith(b"%PDF-")
+        assert download.value.suggested_filename == f"carta-{language}.pdf"

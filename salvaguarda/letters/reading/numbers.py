@@ -122,10 +122,9 @@ def spelled(text: str) -> list[tuple[int, int, str]]:
         if i and _fold(words[i - 1].group()) in ("por", "pour", "per"):
             i += 1  # "18 por ciento", "per cent": a percentage, read with its figure
             continue
-        value, end, j = _read(words, i, text)
-
-        if j > i and value is not None and (j - i > 1 or value >= 11):
-            out.append((words[i].start(), end, str(value)))
+        number, end, j = _read(words, i, text)
+        if j > i and number is not None and (j - i > 1 or number >= 11):
+            out.append((words[i].start(), end, str(number)))
             i = j
         else:
             i += 1
