@@ -136,6 +136,14 @@ class DriftOut(Schema):
     detail: str
 
 
+class ListDriftOut(Schema):
+    """What differs between a version's signatory lists and the reference version's."""
+
+    kind: str  # signatory_order, signatory_only_in, signatory_spelling
+    languages: list[str]
+    detail: str
+
+
 class SignatoryOut(Schema):
     uuid: UUID
     number: str
@@ -164,6 +172,8 @@ class LetterOut(LetterBriefOut):
     versions: list[VersionOut]
     rows: list[dict[str, int | None]]
     drifts: list[DriftOut]
+    list_drifts: list[ListDriftOut]
+    reference_language: str
     organizations: list[SignatoryOut]
     individuals: list[SignatoryOut]
     listed_twice: list[TwiceOut]
@@ -206,6 +216,11 @@ def _letter_out(request: HttpRequest, letter_uuid: UUID) -> dict[str, Any]:
             {"kind": d.kind, "row": d.row, "languages": list(d.languages), "detail": d.detail}
             for d in file.drifts
         ],
+        "list_drifts": [
+            {"kind": d.kind, "languages": list(d.languages), "detail": d.detail}
+            for d in file.list_drifts
+        ],
+        "reference_language": file.letter.reference_language,
         "organizations": [signatory_out(item) for item in file.organizations],
         "individuals": [signatory_out(item) for item in file.individuals],
         "listed_twice": [
@@ -278,6 +293,17 @@ def paragraph_put(
 def letter_in_step(request: HttpRequest, letter_uuid: UUID) -> Any:
     letter = _editable(request, letter_uuid)
     services.versions_mark_in_step(by=signed_in_user(request), letter=letter)
+    return _letter_out(request, letter_uuid)
+
+
+@router.post(LETTER + "/versions/{language}/follow-order", response={200: LetterOut, **REFUSALS})
+@policy(Policy.MEMBER)
+def version_follow_order(request: HttpRequest, letter_uuid: UUID, language: str) -> Any:
+    """List a version's signatories in the reference version's order."""
+    letter = _editable(request, letter_uuid)
+    services.version_order_follow(
+        by=signed_in_user(request), version=queries.version_of(letter, language)
+    )
     return _letter_out(request, letter_uuid)
 
 

@@ -225,6 +225,10 @@ def version_lists(
         if other.language == letter.reference_language:
             reference = _names_by_row(other.signatory_lists or {})
     absent = set(lists.get("absent", []))
+    members_of: dict[int, list[Signatory]] = {}
+    for row in rows:
+        if row.coalition_id is not None:
+            members_of.setdefault(row.coalition_id, []).append(row)
 
     def edited(row: Signatory | None) -> bool:
         """Changed by hand since the import: the version's own spelling no longer holds."""
@@ -244,7 +248,7 @@ def version_lists(
                 continue  # removed, or merged into another, since
             if row is not None:
                 listed.add(str(row.uuid))
-            members = [m for m in (row.members.all() if row is not None else [])]
+            members = members_of.get(row.pk, []) if row is not None else []
             member_entries = entries(
                 item.get("members", []),
                 members,

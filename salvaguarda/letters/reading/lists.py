@@ -29,8 +29,10 @@ from salvaguarda.letters.reading.words import (
     MEMBERS_INLINE,
     MEMBERS_OPEN,
     ORGANIZATION_STARTS,
-    OPENERS as _OPENERS,
     fold,
+)
+from salvaguarda.letters.reading.words import (
+    OPENERS as _OPENERS,
 )
 
 LONG_ENTRY = 300
@@ -378,7 +380,8 @@ def _kept(entry: Signatory, problems: list[Problem]) -> bool:
                 entry.line,
                 "not_a_person",
                 _(
-                    "Line %(line)s: this does not read as a person's name; it was left out: “%(text)s”."
+                    "Line %(line)s: this does not read as a person's name; it was left out: "
+                    "“%(text)s”."
                 )
                 % {"line": entry.line, "text": entry.written or entry.name},
             )

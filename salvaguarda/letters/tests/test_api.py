@@ -128,3 +128,35 @@ class LetterEditingApiTests(ApiCalls, TestCase):
         self.assertEqual(
             self.call("patch", self.base, {"status": "open"}, secret=outsider).status_code, 404
         )
+
+
+class ReferenceApiTests(ApiCalls, TestCase):
+    """The reference version is chosen, and the versions' signatory lists compared."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def setUp(self) -> None:
+        self.secret = self.token_for(self.cast.coordinator)
+
+    def test_the_reference_is_chosen_and_a_version_follows_its_order(self) -> None:
+        english = ENGLISH.replace(
+            "2. Centro de Derechos Humanos Miguel Agustin Pro Juarez A.C.\n"
+            "3. Asylum Access Mexico - AAMX",
+            "2. Asylum Access Mexico - AAMX\n"
+            "3. Centro de Derechos Humanos Miguel Agustin Pro Juarez A.C.",
+        )
+        created = self.call(
+            "post", "/letters", {"es": SPANISH, "en": english, "reference": "en"}
+        ).json()
+        self.assertEqual(created["reference_language"], "en")
+        self.assertEqual([o["name"] for o in created["organizations"]][1], "Asylum Access Mexico")
+        order = [d for d in created["list_drifts"] if d["kind"] == "signatory_order"]
+        self.assertEqual([d["languages"] for d in order], [["en", "es"]])
+        followed = self.call(
+            "post", f"/letters/{created['uuid']}/versions/es/follow-order", {}
+        ).json()
+        self.assertEqual([d for d in followed["list_drifts"] if d["kind"] == "signatory_order"], [])
+        refused = self.call("post", "/letters", {"es": SPANISH, "reference": "fr"})
+        self.assertEqual(refused.status_code, 422)

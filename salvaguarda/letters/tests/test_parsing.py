@@ -274,16 +274,17 @@ def test_clean_spanish_letter() -> None:
     assert orgs[4].members == ["Casa Migrante Saltillo", "Comedor Pan de Vida"]
     assert orgs[0].line == _line_of(CLEAN_ES, "1. Centro Prodh")
     first = _line_of(CLEAN_ES, "| María")
+    people = [
+        ("María Fernanda Ríos", "Coordinadora", "Universidad del Sureste"),
+        ("Luis Alberto Gómez", "Abogado", "Clínica Jurídica Libre"),
+        ("Sofía Hernández Pérez", "Investigadora", ""),
+        ("Tomás Ek Chan", "Defensor comunitario", "Red de Pueblos del Sur"),
+        ("Carmen Villalobos", "", "Consultora independiente"),
+    ]
     assert v.individuals == [
-        Signatory("individual", "María Fernanda Ríos", written="María Fernanda Ríos", title="Coordinadora",
-                  affiliation="Universidad del Sureste", line=first),
-        Signatory("individual", "Luis Alberto Gómez", written="Luis Alberto Gómez", title="Abogado",
-                  affiliation="Clínica Jurídica Libre", line=first + 1),
-        Signatory("individual", "Sofía Hernández Pérez", written="Sofía Hernández Pérez", title="Investigadora", line=first + 2),
-        Signatory("individual", "Tomás Ek Chan", written="Tomás Ek Chan", title="Defensor comunitario",
-                  affiliation="Red de Pueblos del Sur", line=first + 3),
-        Signatory("individual", "Carmen Villalobos", written="Carmen Villalobos", affiliation="Consultora independiente",
-                  line=first + 4),
+        Signatory("individual", name, title=title, affiliation=affiliation, line=first + n,
+                  written=name)
+        for n, (name, title, affiliation) in enumerate(people)
     ]  # fmt: skip
 
 
