@@ -355,12 +355,14 @@ def _temporary_folder() -> Iterator[str]:
         yield folder
 
 
-def _wrapper(settings_dict: dict[str, Any]) -> Any:
+def connection_to(settings_dict: dict[str, Any]) -> Any:
+    """A new connection (not yet open) to the database SETTINGS_DICT describes."""
     return connections["default"].__class__(settings_dict, alias="default")
 
 
 @contextmanager
-def _swapped(connection: Any) -> Iterator[None]:
+def swapped_default(connection: Any) -> Iterator[None]:
+    """In this thread, CONNECTION is the default database; closed and put back after."""
     previous = connections["default"]
     connections["default"] = connection
     try:
@@ -373,7 +375,7 @@ def _swapped(connection: Any) -> Iterator[None]:
 @contextmanager
 def _own_connection(settings_dict: dict[str, Any]) -> Iterator[None]:
     """In a thread: the same database, through a connection of the thread's own."""
-    with _swapped(_wrapper(settings_dict)):
+    with swapped_default(connection_to(settings_dict)):
         yield
 
 
@@ -386,7 +388,7 @@ def _file_database(path: Path) -> Iterator[None]:
     source.connection.backup(target)
     target.execute("PRAGMA journal_mode=WAL")
     target.close()
-    with _swapped(_wrapper({**source.settings_dict, "NAME": str(path)})):
+    with swapped_default(connection_to({**source.settings_dict, "NAME": str(path)})):
         yield
 
 
@@ -396,14 +398,14 @@ def _fresh_database(sqlite_path: Path) -> Iterator[None]:
     database dropped afterwards."""
     source = connections["default"]
     if source.vendor == "sqlite":
-        with _swapped(_wrapper({**source.settings_dict, "NAME": str(sqlite_path)})):
+        with swapped_default(connection_to({**source.settings_dict, "NAME": str(sqlite_path)})):
             yield
         return
     name = f"{source.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
     with source.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     try:
-        with _swapped(_wrapper({**source.settings_dict, "NAME": name})):
+        with swapped_default(connection_to({**source.settings_dict, "NAME": name})):
             yield
     finally:
         with source.cursor() as cursor:

@@ -1,14 +1,22 @@
-"""PostgreSQL only: who may dump, and a dump that misses rows is never kept."""
+"""PostgreSQL only: who may dump, a dump that misses rows is never kept, the owner restores."""
 
 import uuid
 from unittest import mock, skipUnless
 
-from django.db import connection
-from django.test import SimpleTestCase
+from django.db import connection, connections
+from django.test import SimpleTestCase, override_settings
 
+from salvaguarda.core import keys
 from salvaguarda.core.backup import postgres
+from salvaguarda.core.backup.restore import backup_restore
 from salvaguarda.core.backup.stream import BackupError
-from salvaguarda.core.tests.test_backup import BackupCase
+from salvaguarda.core.tests.test_backup import (
+    BACKUP_KEY,
+    BackupCase,
+    connection_to,
+    live_counts,
+    swapped_default,
+)
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -41,6 +49,35 @@ class DumpRoleTests(BackupCase):
         made = self.make(postgres_settings=self.role("NOSUPERUSER BYPASSRLS"))
         self.assertEqual(made.manifest["tables"]["people_person"], len(self.people))
         self.assertGreater(made.manifest["tables"]["court_hearing"], 0)
+
+    def test_the_tables_owner_restores_and_every_check_passes_under_row_level_security(
+        self,
+    ) -> None:
+        # Not a superuser: the restored tables are under FORCE row-level security for their
+        # owner too, so the checks count and decrypt one organization at a time.
+        made = self.make()
+        before = live_counts()
+        owner = self.role("NOSUPERUSER NOBYPASSRLS")
+        database = f"{connection.settings_dict['NAME']}_owner_{uuid.uuid4().hex[:8]}"
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{database}" OWNER {owner["USER"]}')
+        try:
+            with (
+                swapped_default(connection_to({**owner, "NAME": database})),
+                override_settings(SALVAGUARDA_EVIDENCE_DIR=self.folder / "restored-evidence"),
+            ):
+                report = backup_restore(made.path, key=BACKUP_KEY, sample=50)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM people_person")
+                    visible_without_scope = cursor.fetchone()[0]
+                keys.forget_cached_keys()
+        finally:
+            with connections["default"].cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        self.assertEqual(report.problems, [])
+        self.assertEqual(report.rows, sum(made.manifest["tables"].values()))
+        self.assertEqual(made.manifest["tables"]["people_person"], before["people_person"])
+        self.assertEqual(visible_without_scope, 0)  # row-level security came back with it
 
     def test_a_dump_that_holds_fewer_rows_than_the_database_is_not_kept(self) -> None:
         real = postgres.dump_counts
