@@ -282,7 +282,8 @@ def backup_restore(
         report = Restored(manifest=manifest)
         say(
             f"The backup is intact: {manifest['engine']}, taken {manifest['created_at']}, "
-            f"{len(manifest['parts'])} parts."
+            f"{len(manifest['parts'])} parts; its data keys are wrapped by master key "
+            f"{', '.join(manifest['master_key_ids']) or '(none)'}."
         )
         if verify_only:
             return report
