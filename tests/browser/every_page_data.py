@@ -2,11 +2,11 @@
 
 Run inside the app server's environment (`manage.py shell -c`, see `prepare` in
 test_every_page.py): the demo network lacks a few kinds of record (a representation, a hearing
-import, a complaint, an evidence file, a cited figure, a signature request, an invitation), so
-this adds one of each to the CJS shelter, through the services as a user would, and creates
-one account that coordinates CJS and administers the network (so one sign-in reaches every
-page, and no other browser test signs in with it). It prints, as JSON, a value for every URL
-argument the project uses: the same names as `targets()` in
+import, a complaint, an evidence file, a cited figure, a signature request, an invitation, a
+saved name search), so this adds one of each to the CJS shelter, through the services as a user
+would, and creates one account that coordinates CJS and administers the network (so one sign-in
+reaches every page, and no other browser test signs in with it). It prints, as JSON, a value
+for every URL argument the project uses: the same names as `targets()` in
 salvaguarda/core/tests/test_url_isolation.py.
 """
 
@@ -29,6 +29,7 @@ from salvaguarda.incidents.models import Incident
 from salvaguarda.incidents.services import Upload
 from salvaguarda.letters import services_figures, services_signing
 from salvaguarda.letters.models import Letter, SignOnPage
+from salvaguarda.people import saved_searches
 from salvaguarda.people.models import Person
 
 ORGANIZATION = "CJS"
@@ -116,6 +117,7 @@ def prepare(password: str) -> dict[str, Any]:
             address="192.0.2.10",
         )
         signature = letter.requests.get()
+        search = saved_searches.saved_search_create(by=user, data={"name": "Hernández"})
         invited = account_services.member_invite(
             by=user,
             organization=org,
@@ -147,6 +149,7 @@ def prepare(password: str) -> dict[str, Any]:
             "figure_uuid": str(figure.uuid),
             "signature_uuid": str(signature.uuid),
             "sign_on_token": sign_on_page.token,
+            "search_uuid": str(search.uuid),
             "language": "es",
             "index": 0,
         }
