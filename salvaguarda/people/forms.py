@@ -311,7 +311,6 @@ class PersonFilterForm(forms.Form):
         widget=QuickSelect,
         choices=_blank([(v, str(label)) for v, label in Person.Priority.choices if v], _("Any")),
     )
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -351,6 +350,3 @@ class PersonFilterForm(forms.Form):
             age_band=data["age_band"],
             priority=data["priority"],
         )
-
-    def page_number(self) -> int:
-        return int(self.cleaned_data.get("page") or 1)

@@ -43,14 +43,14 @@ class PersonSearchForm(PersonFilterForm):
         return PersonFilters(**{**vars(found), "birth": self.cleaned_data.get("birth")})
 
     def typed(self) -> dict[str, str]:
-        """What was typed in each field, to fill the form again later (not the page)."""
-        return {name: str(self.data.get(name, "")) for name in self.fields if name != "page"}
+        """What was typed in each field, to fill the form again later."""
+        return {name: str(self.data.get(name, "")) for name in self.fields}
 
     def filters_folded(self) -> bool:
         """Whether the filters can stay folded: none is used and none has an error."""
         if not self.is_bound:
             return True
-        folded = ("name", "birth", "page")
+        folded = ("name", "birth")
         return not any(
             self.data.get(name) or self.errors.get(name)
             for name in self.fields

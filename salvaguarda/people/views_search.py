@@ -25,7 +25,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(results, status=303)
     else:
         form = PersonSearchForm()
-    page = queries.persons_page_for(request.user, queries.PersonFilters())
+    page_number = _page_number(request) if request.method == "GET" else 1
+    page = queries.persons_page_for(request.user, queries.PersonFilters(), page=page_number)
     return render(request, TEMPLATE, {"form": form, "page": page})
 
 

@@ -230,3 +230,16 @@ class SearchPageTest(TestCase):
         second = self.client.get(location + "?pagina=2")
         self.assertEqual(second.context["page"].number, 2)
         self.assertFalse(set(first.context["page"].people) & set(second.context["page"].people))
+
+
+class ListPagesTest(TestCase):
+    def test_the_newest_list_pages_by_link(self) -> None:
+        cast = Cast.build()
+        for n in range(21):
+            make_person(cast.org, cast.caseworker, given_names=f"Persona {n}")
+        client = sign_in(Client(), cast.caseworker)
+        first = client.get(reverse("people:list"))
+        self.assertContains(first, 'href="?pagina=2"')
+        second = client.get(reverse("people:list") + "?pagina=2")
+        self.assertEqual(len(second.context["page"].people), 1)
+        self.assertEqual(client.get(reverse("people:list") + "?pagina=x").status_code, 200)
