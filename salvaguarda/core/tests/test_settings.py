@@ -64,5 +64,12 @@ class ProductionSettingsTest(SimpleTestCase):
         result = manage("check", env={"SALVAGUARDA_ENV": "development"}, tmp=self.tmp)
         self.assertEqual(result.returncode, 0, result.stderr)
         secret_files = sorted(p.name for p in (self.tmp / "secrets").iterdir())
-        self.assertEqual(secret_files, ["salvaguarda_master_key", "secret_key"])
+        self.assertEqual(
+            secret_files, ["salvaguarda_backup_key", "salvaguarda_master_key", "secret_key"]
+        )
+        secrets = self.tmp / "secrets"
+        self.assertNotEqual(
+            (secrets / "salvaguarda_backup_key").read_text(),
+            (secrets / "salvaguarda_master_key").read_text(),
+        )
         self.assertEqual((self.tmp / "secrets" / "secret_key").stat().st_mode & 0o777, 0o600)
