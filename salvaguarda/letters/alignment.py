@@ -296,8 +296,9 @@ def anchors(paragraph: str) -> Anchors:
 
 def sentences(paragraph: str) -> list[str]:
     """Sentences of a paragraph; abbreviations, initials and decimals do not end one."""
-    text = _LINK.sub("]", paragraph)
+    text = re.sub(r"\[\^[^\]\s]+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", _LINK.sub("]", paragraph))  # footnote marks
     out, start = [], 0
+
     for m in _BOUNDARY.finditer(text):
         if m.group(1) == ".":
             word = re.search(r"([\w.]+)\.$", text[: m.start(1) + 1])
@@ -519,7 +520,17 @@ def _sentences_apart(texts: dict[str, str], pair: tuple[str, str]) -> list[str]:
         ((a, pair[0]), (b, pair[1])), key=lambda t: -len(t[0])
     )
     extra = _left_out([_features(s) for s in more], [_features(s) for s in fewer])
-    return [f"“{_excerpt(more[k], 240)}” ({more_lang}) ∉ {fewer_lang}" for k in extra]
+    runs: list[list[int]] = []  # sentences next to each other are one passage
+    for k in extra:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return [
+        f"“{_excerpt(' '.join(more[k] for k in run), 320)}” ({more_lang}) ∉ {fewer_lang}"
+        for run in runs
+    ]
+
 
 
 def _left_out(more: list[_Features], fewer: list[_Features]) -> list[int]:
