@@ -34,6 +34,9 @@ from salvaguarda.people.models import Person
 
 ORGANIZATION = "CJS"
 EMAIL = "todas.las.paginas@demo.example.org"
+SIGNER = "marta@example.org"
+INVITED = "nueva.persona@example.org"
+RECIPIENTS = (SIGNER, INVITED)  # of the e-mails whose links the test opens
 
 
 def _account(password: str, home: Organization) -> User:
@@ -111,7 +114,7 @@ def prepare(password: str) -> dict[str, Any]:
                 "kind": "organization",
                 "name": "Casa de la Esperanza",
                 "contact_name": "Marta Ibarra",
-                "email": "marta@example.org",
+                "email": SIGNER,
                 "authorized": True,
             },
             address="192.0.2.10",
@@ -121,7 +124,7 @@ def prepare(password: str) -> dict[str, Any]:
         invited = account_services.member_invite(
             by=user,
             organization=org,
-            email="nueva.persona@example.org",
+            email=INVITED,
             full_name="Nueva Persona",
             role="caseworker",
         )
