@@ -532,7 +532,6 @@ def _sentences_apart(texts: dict[str, str], pair: tuple[str, str]) -> list[str]:
     ]
 
 
-
 def _left_out(more: list[_Features], fewer: list[_Features]) -> list[int]:
     """Which items of `more` to leave out so that the rest, in order, pair best with every
     item of `fewer` (a dynamic programme over the two lists)."""

@@ -269,8 +269,7 @@ def _order(
     keep = set(_increasing(sequence))
     out: list[ListDrift] = []
     done: set[int] = set()
-    rank = {r: k for k, r in enumerate(sequence)}
-    for k, (r, n, entry) in enumerate(tied):
+    for k, (r, n, _entry) in enumerate(tied):
         if k in keep or k in done:
             continue
         partner = next(
@@ -285,16 +284,14 @@ def _order(
             None,
         )
         if partner is not None:
-            other_r, other_n, other = tied[partner]
             done.update({k, partner})
-            first, second = sorted(((r, entry), (other_r, other)), key=lambda t: t[0])
+            (r1, n1, _a), (r2, n2, _b) = sorted((tied[k], tied[partner]), key=lambda t: t[0])
             out.append(
                 ListDrift(
                     "signatory_order",
                     languages,
-                    f"{prefix}“{_shown(reference[first[0]])}” ↔ “{_shown(reference[second[0]])}”: "
-                    f"{first[0] + 1}, {second[0] + 1} ({ref_lang}) → "
-                    f"{rank[second[0]] + 1}, {rank[first[0]] + 1} ({lang})",
+                    f"{prefix}“{_shown(reference[r1])}” ↔ “{_shown(reference[r2])}”: "
+                    f"{r1 + 1}, {r2 + 1} ({ref_lang}) → {n1 + 1}, {n2 + 1} ({lang})",
                 )
             )
         else:

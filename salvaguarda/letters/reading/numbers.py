@@ -148,8 +148,10 @@ def _read(words: list[re.Match[str]], i: int, text: str) -> tuple[int | None, in
             current = 0
         elif word in _JOIN and seen and j + 1 < len(words):
             nxt = _fold(words[j + 1].group())
-            if nxt not in _UNITS:
-                break
+            tens = current % 100
+            if nxt not in _UNITS or not (tens in range(20, 100, 10) and _UNITS[nxt] < 10):
+                break  # "cuarenta y cinco", "vingt-sept": tens and a unit only
+
             j += 1
             continue
         else:

@@ -1,0 +1,59 @@
+"""Each version's own signatory lists tied to the reference's, and what differs between them."""
+
+from salvaguarda.letters.document import ParsedVersion, Signatory
+from salvaguarda.letters.signatory_lists import in_order, list_drifts, lists_of
+
+
+def version(language: str, organizations: list[str], people: list[str]) -> ParsedVersion:
+    parsed = ParsedVersion(language=language)
+    parsed.organizations = [Signatory("organization", n, written=n) for n in organizations]
+    parsed.individuals = [Signatory("individual", n, written=n) for n in people]
+    return parsed
+
+
+ES = version(
+    "es",
+    ["Casa del Migrante Saltillo", "Centro Prodh", "Asylum Access México (AAMX)", "Red Sur"],
+    ["Hno. Tomás Rendón Saucedo", "Aurora Ximénez Lara", "Samuel Okafor Reyes"],
+)
+ROWS = {
+    "organizations": ["o1", "o2", "o3", "o4"],
+    "members": [[], [], [], []],
+    "individuals": ["p1", "p2", "p3"],
+}
+
+
+def test_another_versions_entries_are_tied_to_the_reference_rows() -> None:
+    reference = lists_of(ES, None, ROWS)
+    en = version(
+        "en",
+        [
+            "Casa del Migrante Saltillo",
+            "Asylum Access Mexico (AAMX)",
+            "Centro Prodh",
+            "Texas Project",
+        ],
+        ["Bro. Tomás Rendón Saucedo", "Aurora Jiménez Lara", "Samuel Okafor Reyes"],
+    )
+    lists = lists_of(en, reference, None)
+    assert [e["row"] for e in lists["organizations"]] == ["o1", "o3", "o2", None]
+    assert [e["row"] for e in lists["individuals"]] == ["p1", "p2", "p3"]
+    assert lists["absent"] == ["o4"]  # "Red Sur" is not in the English list
+    found = {(d.kind, d.detail) for d in list_drifts(reference, lists, ("es", "en"))}
+    assert ("signatory_only_in", "“Texas Project” (en) ∉ es") in found
+    assert ("signatory_only_in", "“Red Sur” (es) ∉ en") in found
+    assert (
+        "signatory_order",
+        "“Centro Prodh” ↔ “Asylum Access México (AAMX)”: 2, 3 (es) → 3, 2 (en)",
+    ) in found
+    assert (
+        "signatory_spelling",
+        "“Aurora Ximénez Lara” (es) ≠ “Aurora Jiménez Lara” (en)",
+    ) in found
+    # A translated title (Hno./Bro.) and a name without accents are no drift.
+    assert not any("Rendón" in detail or "Asylum Access Mexico" in detail for _k, detail in found)
+
+
+def test_a_version_put_in_the_reference_order_keeps_its_own_entries_where_they_were() -> None:
+    entries = [{"row": "o2"}, {"row": None, "written": "Own"}, {"row": "o1"}, {"row": "o3"}]
+    assert [e["row"] for e in in_order(entries, ["o1", "o2", "o3"])] == ["o1", "o2", None, "o3"]
