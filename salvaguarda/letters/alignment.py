@@ -25,7 +25,20 @@ counterpart that fall between the same two reference paragraphs share rows, in o
 A cited figure's mark is an anchor of its own, not a number: two versions that carry the same
 mark say the same value, whatever its key holds. A mark present in one version of a row and
 missing in another is a drift of its own kind, ``missing_figure``.
+
+Two neighbouring rows left unpaired, one holding what the other lacks, are joined into one row
+(the same paragraph written differently enough not to pass the threshold alone).
+
+Drift kinds (``drifts``), each other version against the first of the row:
+``missing_paragraph`` (with the text of the versions that have it; a salutation or closing
+missing in one version is no drift), ``missing_sentence`` (the sentences one version has more,
+chosen by a dynamic programme that pairs the rest in order; neighbours are one passage),
+``link_differs`` (a link with no link at the same place of the other version, any target),
+``number_differs`` and ``date_differs`` (numbers, numbers in words and the day, month and year
+of dates compared as one set, so "entre el 1 y el 15 de febrero" and "between February 1 and
+15" agree), ``case_number_differs``, ``institution_differs`` and ``missing_figure``.
 """
+
 
 import difflib
 import hashlib
@@ -445,14 +458,9 @@ class Drift:
     detail: str
 
 
-def _compare(
-    a: dict[str, str], b: dict[str, str], partial_dates: bool
-) -> tuple[list[str], list[str]]:
+def _compare(a: dict[str, str], b: dict[str, str]) -> tuple[list[str], list[str]]:
     only_a = [k for k in sorted(a) if k not in b]
     only_b = [k for k in sorted(b) if k not in a]
-    if partial_dates:  # "12 de marzo" matches "March 12, 2025"
-        only_a = [k for k in only_a if not any(k[-6:] == x[-6:] for x in b)]
-        only_b = [k for k in only_b if not any(k[-6:] == x[-6:] for x in a)]
     return [a[k] for k in only_a], [b[k] for k in only_b]
 
 
@@ -492,7 +500,8 @@ def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
                 ("institution_differs", base_anchors.institutions, other.institutions),
                 ("missing_figure", base_anchors.figures, other.figures),
             ):
-                left, right = _compare(a, b, False)
+                left, right = _compare(a, b)
+
                 if left or right:
                     detail = f"{', '.join(left) or '—'} ≠ {', '.join(right) or '—'}"
                     out.append(Drift(kind, r, pair, detail))
