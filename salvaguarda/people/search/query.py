@@ -24,9 +24,9 @@ PHONETIC_SCORE = 2
 ALIAS_SCORE = 2
 NEAR_SCORE = 1
 MIN_NEAR_KEY = 2  # keys of one code ("R") have too many neighbours to mean anything
-# Shorter keys have many neighbours that are common names (GRS: Cruz, Gómez, Rosa): their
-# neighbours are looked for only when the word itself is found nowhere ("Garkia", GRK).
-SHORT_KEY = 4
+# Keys of two codes have many neighbours that are common names (RS: Ríos, Ruiz, Reyes, Rosa):
+# their neighbours are looked for only when the word itself is found nowhere ("Reys").
+SHORT_KEY = 3
 BIRTH_WORD = t.MAX_QUERY_WORDS  # the position of the birth date among the query's words
 
 OLDEST_AGE = 120

@@ -43,7 +43,7 @@ from salvaguarda.people.search.query import (
 )
 
 POOL = 120  # candidates ranked finely
-CUT_OFF = 0.7
+CUT_OFF = 0.6
 WEAK_SHOWN = 20
 UNMATCHED_WORD = 0.6
 MIN_WEIGHT = 0.5  # a word everybody has still counts a little
