@@ -72,11 +72,22 @@ def upkeep_schedule(after: datetime.timedelta | None = None) -> bool:
 
     from salvaguarda.core.tasks import database_upkeep
 
-    if not default_task_backend.supports_defer or _waiting():
+    if not default_task_backend.supports_defer or not _queue_ready() or _waiting():
         return False
     run_after = timezone.now() + (after if after is not None else datetime.timedelta(0))
     database_upkeep.using(run_after=run_after).enqueue()
     return True
+
+
+def _queue_ready() -> bool:
+    """Whether the database backend's table exists (a partial `migrate` may not have made it)."""
+    from django.db import connection
+
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another backend keeps its queue elsewhere
+        return True
+    return DBTaskResult._meta.db_table in connection.introspection.table_names()
 
 
 def _waiting() -> bool:
