@@ -68,10 +68,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages leave compressed (the incident form: 200 KB of HTML, 26 KB sent). Static files are
-    # WhiteNoise's, compressed ahead. BREACH: CSRF tokens are masked per response, and Django
-    # pads each gzip stream with up to 100 random bytes (docs/security.md).
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages leave compressed (Django's gzip; files and formats compressed already do not).
+    # Static files are WhiteNoise's, compressed ahead. BREACH: CSRF tokens are masked per
+    # response, and Django pads each gzip stream with up to 100 random bytes (docs/security.md).
+    "salvaguarda.core.middleware.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -82,3 +84,37 @@ class AccessPolicyMiddleware:
             # 404, not 403: do not reveal that the page or record exists.
             raise Http404
         return None
+
+
+# Formats that are compressed already: gzip would spend the server's time for nothing.
+_COMPRESSED_FAMILIES = ("image/", "audio/", "video/")
+_COMPRESSED_TYPES = {
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/x-7z-compressed",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.text",
+}
+_TEXT_IMAGES = {"image/svg+xml"}
+
+
+class PageCompressionMiddleware(GZipMiddleware):
+    """Django's gzip, for pages and text only: files streamed from disk (`FileResponse`) and
+    formats compressed already (photos, audio, video, PDF, XLSX, ZIP) leave as they are."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if isinstance(response, FileResponse) or _compressed_already(response):
+            return response
+        return super().process_response(request, response)
+
+
+def _compressed_already(response: HttpResponseBase) -> bool:
+    kind = response.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind in _TEXT_IMAGES:
+        return False
+    return kind in _COMPRESSED_TYPES or kind.startswith(_COMPRESSED_FAMILIES)

@@ -17,7 +17,7 @@ from salvaguarda.incidents import vocab
 from salvaguarda.incidents.models import Complaint, Incident, IncidentConsent, Victim
 from salvaguarda.incidents.queries import IncidentFilters
 from salvaguarda.incidents.services import INCIDENT_FIELDS
-from salvaguarda.incidents.widgets import ActsField
+from salvaguarda.incidents.widgets import ActPicker, ActsField
 from salvaguarda.people import vocab as people_vocab
 from salvaguarda.people.forms import CHOOSE, blank_first
 from salvaguarda.people.models import Answer, Person
@@ -75,10 +75,37 @@ def _act_filter_choices() -> list[tuple[Any, Any]]:
     ]
 
 
+class FoldedPart(forms.Form):
+    """A part of the one-flow page shown folded: it unfolds when it was filled or has errors."""
+
+    @property
+    def unfolded(self) -> bool:
+        return self.is_bound and (bool(self.errors) or self.has_changed())
+
+
 class IncidentForm(RuleForm):
-    """What happened, when and where. Coordinates are typed as two numbers."""
+    """What happened, when and where. Coordinates are typed as two numbers.
+
+    `whole_act_list` renders the act picker's HURIDOCS list in the page (for a browser without
+    JavaScript); otherwise the picker loads it when opened. On the one-flow page the optional
+    fields come folded in parts (`FOLDED`), each unfolded when filled or in error
+    (`unfolded_parts`).
+    """
 
     rule_fields: ClassVar[dict[str, str]] = {"coordinates": "latitude"}
+    FOLDED: ClassVar[dict[str, tuple[str, ...]]] = {
+        "more": ("testimony", "gbv_type", "caused_missed_hearing"),
+        "place": (
+            "country",
+            "state",
+            "municipality",
+            "locality",
+            "place_type",
+            "place_detail",
+            "latitude",
+            "longitude",
+        ),
+    }
 
     date_precision = forms.ChoiceField(
         label=_("How precise is the date?"),
@@ -142,6 +169,21 @@ class IncidentForm(RuleForm):
     )
     documented_on = forms.DateField(label=_("Documented on"), widget=DateInput(), required=False)
 
+    def __init__(self, *args: Any, whole_act_list: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker = self.fields["acts"].widget
+        if isinstance(picker, ActPicker):
+            picker.whole_list = whole_act_list
+
+    @property
+    def unfolded_parts(self) -> set[str]:
+        """The folded parts that were filled (an answer other than the initial one) or hold an
+        error: they are shown open."""
+        if not self.is_bound:
+            return set()
+        touched = set(self.changed_data) | set(self.errors)
+        return {part for part, names in self.FOLDED.items() if touched.intersection(names)}
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("latitude") is None) != (data.get("longitude") is None):
@@ -180,7 +222,7 @@ class PersonVictimForm(forms.Form):
     )
 
 
-class AnonymousVictimForm(forms.Form):
+class AnonymousVictimForm(FoldedPart):
     """A victim or witness known only by sex, age band and nationality.
 
     Every field starts blank: left untouched, the section is no victim at all (a formset's
@@ -199,7 +241,7 @@ class AnonymousVictimForm(forms.Form):
     )
 
 
-class PerpetratorForm(forms.Form):
+class PerpetratorForm(FoldedPart):
     kind = forms.ChoiceField(label=_("Type of perpetrator"), choices=_perpetrator_kinds)
     involvement = forms.ChoiceField(
         label=_("Degree of involvement"), choices=_involvements, required=False
@@ -217,7 +259,7 @@ AnonymousVictimFormSet = forms.formset_factory(AnonymousVictimForm, extra=1)
 PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=2)
 
 
-class ConsentsForm(forms.Form):
+class ConsentsForm(FoldedPart):
     """The uses the person agreed to, when the incident is documented."""
 
     uses = forms.MultipleChoiceField(
@@ -280,7 +322,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class FilesForm(forms.Form):
+class FilesForm(FoldedPart):
     evidence = MultipleFileField(
         label=_("Photos, recordings, videos or documents"),
         required=False,
@@ -290,6 +332,13 @@ class FilesForm(forms.Form):
         ),
     )
     description = forms.CharField(label=_("What the files show"), max_length=500, required=False)
+
+    @property
+    def unfolded(self) -> bool:
+        # Django counts an empty list of files as a change: only a file or a description do.
+        return self.is_bound and (
+            bool(self.errors) or bool(self.files) or bool(self["description"].data)
+        )
 
 
 class VictimForm(RuleForm):

@@ -24,6 +24,7 @@ from salvaguarda.incidents.forms import (
     PersonVictimForm,
 )
 from salvaguarda.incidents.models import IncidentConsent
+from salvaguarda.incidents.widgets import WHOLE_LIST_PARAMETER
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.models import Person
 
@@ -70,7 +71,9 @@ def incident_new(request: HttpRequest, person_uuid: uuid.UUID | None = None) -> 
         person = people_queries.person_get_for(request.user, person_uuid)
     data, files = _post(request), request.FILES if request.method == "POST" else None
     today = timezone.localdate()
-    form = IncidentForm(data, initial={"documented_on": today})
+    form = IncidentForm(
+        data, initial={"documented_on": today}, whole_act_list=WHOLE_LIST_PARAMETER in request.GET
+    )
     person_form = PersonVictimForm(data, prefix="person") if person else None
     victims = AnonymousVictimFormSet(data, prefix="victim")
     perpetrators = PerpetratorFormSet(data, prefix="perpetrator")
@@ -158,7 +161,9 @@ def incident_edit(request: HttpRequest, incident_uuid: uuid.UUID) -> HttpRespons
     initial = IncidentForm.initial_of(incident)
     if not may_read:
         initial.pop("testimony")
-    form = IncidentForm(_post(request), initial=initial)
+    form = IncidentForm(
+        _post(request), initial=initial, whole_act_list=WHOLE_LIST_PARAMETER in request.GET
+    )
     if not may_read:
         del form.fields["testimony"]
     if request.method == "POST" and form.is_valid():

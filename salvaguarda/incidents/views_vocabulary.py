@@ -3,12 +3,15 @@
 It shows what `vocab.py` loads: our common acts and local perpetrator types with their HURIDOCS
 and REDODEM mappings, the GBVIMS types with their definitions, and the four HURIDOCS lists as
 trees, citing their sources. It reads files only: no database query, nothing to audit.
+
+`act_tree` sends the act picker's HURIDOCS list, as the picker's script loads it on demand.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.functional import Promise
@@ -16,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.incidents.vocab import (
@@ -32,6 +36,7 @@ from salvaguarda.incidents.vocab import (
     common_act_gbv,
     common_act_huridocs,
 )
+from salvaguarda.incidents.widgets import ActPicker
 
 _HURIDOCS_LISTS: list[tuple[str, Promise, HuridocsList]] = [
     ("acts", _("Types of Acts"), ACTS),
@@ -137,6 +142,22 @@ def vocabularies(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/vocabularies.html", context)
 
 
+# A form field's name and id, as the picker sends them (prefixes and formset numbers included).
+_HTML_NAME = re.compile(r"[A-Za-z][\w-]{0,80}")
+
+
+@policy(Policy.MEMBER)
+@require_GET
+def act_tree(request: HttpRequest) -> HttpResponse:
+    """The act picker's HURIDOCS list, nothing ticked, as a fragment of the picker's page: its
+    checkboxes carry the field's `name` and ids made from its `id` (both asked for)."""
+    name, base_id = request.GET.get("name", ""), request.GET.get("id", "")
+    if not (_HTML_NAME.fullmatch(name) and _HTML_NAME.fullmatch(base_id)):
+        return HttpResponseBadRequest("name and id are required.", content_type="text/plain")
+    return HttpResponse(ActPicker().tree_items(name, base_id))
+
+
 urlpatterns: list[URLPattern] = [
     path("vocabularios/", vocabularies, name="vocabularies"),
+    path("actos/lista-huridocs/", act_tree, name="act_tree"),
 ]

@@ -1,10 +1,16 @@
 """The act picker: the common acts as one-tap chips, then the whole HURIDOCS Types of Acts tree.
 
-Everything is plain HTML: every box is a checkbox of the same field, so the picker works without
-JavaScript (nested `<details>` open and close natively). The HURIDOCS list comes folded, so
-its boxes are no Tab stops until it is opened. `static/js/act_picker.js` only adds the
-filter box, which narrows the tree as one types (Spanish or English labels, accents ignored).
-A page that shows the picker loads the script in its `scripts` block:
+Everything is plain HTML: every box is a checkbox of the same field. The picker comes folded in
+one `<details>` (one Tab stop until opened; it opens by itself when an act is ticked or the
+field has an error); inside are the 25 chips and, folded again, the HURIDOCS list.
+
+The list (532 acts, about 150 KB of HTML) is loaded on demand: `static/js/act_picker.js`
+fetches it from `incidents:act_tree` when it is first opened, then adds the filter box, which
+narrows the tree as one types (Spanish or English labels, accents ignored). It is rendered in
+the page itself when a HURIDOCS act is ticked (a form sent back with an error, an incident
+edited) or when the page is asked for with `?lista-de-actos=completa` (`WHOLE_LIST_PARAMETER`):
+without JavaScript, the folded list offers that link. A page that shows the picker loads the
+script in its `scripts` block:
 
     <script src="{% static 'js/act_picker.js' %}" defer nonce="{{ csp_nonce }}"></script>
 
@@ -17,8 +23,10 @@ accepts both and cleans them into `PickedAct(huridocs, common)` rows (see its do
 
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -27,6 +35,9 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.incidents.vocab import ACTS, COMMON_ACTS, HuridocsTerm, common_act_huridocs
 from salvaguarda.lib.normalize import fold_text
+
+# The query parameter that asks a page for the picker's whole list, rendered in it.
+WHOLE_LIST_PARAMETER = "lista-de-actos"
 
 
 class PickedAct(NamedTuple):
@@ -71,10 +82,12 @@ class ActPicker(forms.Widget):
 
     Rendered in Python with `format_html` (one pass over the 532 terms), like
     `core.widgets.QuickSelect`: a template per checkbox would be many times slower.
+    `whole_list` renders the HURIDOCS list in the page instead of loading it on demand.
     """
 
     allow_multiple_selected = True
     use_fieldset = True
+    whole_list = False
 
     def value_from_datadict(
         self, data: Mapping[str, Any], files: MultiValueDict[str, Any], name: str
@@ -105,12 +118,21 @@ class ActPicker(forms.Widget):
         final = self.build_attrs(self.attrs, attrs)
         base_id = str(final.get("id") or f"id_{name}")
         checked = set(self.format_value(value))
+        opened = bool(checked) or final.get("aria-invalid") == "true"
         return format_html(
-            '<div class="act-picker" id="{}" data-act-picker>{}{}</div>',
+            '<div class="act-picker" id="{0}" data-act-picker>'
+            '<details class="ap-picker"{1} data-testid="act-picker">'
+            '<summary class="ap-title">{2}</summary>{3}{4}</details></div>',
             base_id,
+            " open" if opened else "",
+            _("Choose the acts: the most frequent ones, or the HURIDOCS list"),
             self._common(name, base_id, checked),
             self._tree(name, base_id, checked),
         )
+
+    def tree_items(self, name: str, base_id: str) -> SafeString:
+        """The HURIDOCS list's items, nothing ticked: what `incidents:act_tree` sends."""
+        return self._branch(ACTS.roots(), name, base_id, set(), set())
 
     def _common(self, name: str, base_id: str, checked: set[str]) -> SafeString:
         chips = format_html_join(
@@ -132,14 +154,25 @@ class ActPicker(forms.Widget):
         )
 
     def _tree(self, name: str, base_id: str, checked: set[str]) -> SafeString:
-        # Open the branches that hold a ticked act, so a form sent back with an error shows them.
-        opened: set[str] = set()
-        for code in checked:
-            opened.update(term.code for term in ACTS.ancestors(code))
-        tree = self._branch(ACTS.roots(), name, base_id, checked, opened)
+        ticked = any(code in ACTS for code in checked)
+        if ticked or self.whole_list:
+            # Open the branches that hold a ticked act, so a form sent back with an error
+            # shows them.
+            opened: set[str] = set()
+            for code in checked:
+                opened.update(term.code for term in ACTS.ancestors(code))
+            tree = self._branch(ACTS.roots(), name, base_id, checked, opened)
+            source = SafeString("")
+        else:
+            tree = SafeString("")
+            source = format_html(
+                ' data-tree-url="{}?{}"',
+                reverse("incidents:act_tree"),
+                urlencode({"name": name, "id": base_id}),
+            )
         # Folded: the list is long (532 acts); it opens by itself when it holds a ticked act.
         return format_html(
-            '<details class="ap-all"{6} data-testid="act-list">'
+            '<details class="ap-all"{6} data-testid="act-list"{7}>'
             '<summary class="ap-title" id="{0}_all">{1}</summary>'
             '<div role="group" aria-labelledby="{0}_all">'
             '<div class="ap-filter" hidden>'
@@ -150,14 +183,32 @@ class ActPicker(forms.Widget):
             '<span class="helptext" id="{0}_filter_help">{3}</span>'
             '<p class="ap-empty" hidden role="status">{4}</p>'
             "</div>"
-            '<ul class="ap-tree" id="{0}_tree">{5}</ul></div></details>',
+            '<ul class="ap-tree" id="{0}_tree">{5}</ul>{8}</div></details>',
             base_id,
             _("Other acts (HURIDOCS list)"),
             _("Filter the list"),
             _("Type part of a name, in Spanish or English."),
             _("No act matches the filter."),
             tree,
-            " open" if any(code in ACTS for code in checked) else "",
+            " open" if ticked else "",
+            source,
+            self._loading(base_id) if source else "",
+        )
+
+    def _loading(self, base_id: str) -> SafeString:
+        """What the list says while it loads, if it cannot, and without JavaScript."""
+        return format_html(
+            '<p class="ap-loading" hidden role="status">{0}</p>'
+            '<p class="ap-failed" hidden role="alert">{1}</p>'
+            '<noscript><p><a href="?{2}=completa#{3}">{4}</a></p></noscript>',
+            _("Loading the list…"),
+            _(
+                "The list could not be loaded. Check the connection, then close it and open it "
+                "again."
+            ),
+            WHOLE_LIST_PARAMETER,
+            base_id,
+            _("Show the whole list in the page (what you typed on this page is not kept)"),
         )
 
     def _branch(

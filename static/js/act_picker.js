@@ -1,8 +1,10 @@
-// Act picker (salvaguarda/incidents/widgets.py): the filter box of the HURIDOCS tree. Without
-// this file the tree still works (nested <details>, every checkbox submits normally); with it, the
-// box appears and typing narrows the tree to the acts whose Spanish or English label (or code)
+// Act picker (salvaguarda/incidents/widgets.py): loads the HURIDOCS tree when it is first opened
+// (from the URL in its data-tree-url; a page that already holds the tree has none), then shows
+// the filter box: typing narrows the tree to the acts whose Spanish or English label (or code)
 // holds every word typed, accents and case ignored, with their branches opened. The terms under
-// a match stay available; clearing the box closes what the filter opened.
+// a match stay available; clearing the box closes what the filter opened. Without this file the
+// folded list offers a link to the page with the whole tree in it, which works with
+// nested <details> alone.
 (function () {
   "use strict";
 
@@ -12,6 +14,35 @@
       .replace(/[\u0300-\u036f]/g, "")
       .replace(/[^0-9a-z]+/g, " ")
       .trim();
+  }
+
+  function load(picker) {
+    var list = picker.querySelector("details.ap-all");
+    var tree = picker.querySelector(".ap-tree");
+    var loading = picker.querySelector(".ap-loading");
+    var failed = picker.querySelector(".ap-failed");
+    if (!list || !tree) { return; }
+    var url = list.getAttribute("data-tree-url");
+    if (!url) { setUp(picker); return; }
+    var busy = false;
+    list.addEventListener("toggle", function () {
+      if (!list.open || busy || tree.children.length) { return; }
+      busy = true;
+      loading.hidden = false;
+      failed.hidden = true;
+      fetch(url, {credentials: "same-origin", headers: {Accept: "text/html"}})
+        .then(function (answer) {
+          if (!answer.ok) { throw new Error(String(answer.status)); }
+          return answer.text();
+        })
+        .then(function (html) {
+          tree.innerHTML = html;  // our own server's fragment: checkboxes and labels, no script
+          list.removeAttribute("data-tree-url");
+          setUp(picker);
+        })
+        .catch(function () { failed.hidden = false; })
+        .then(function () { loading.hidden = true; busy = false; });
+    });
   }
 
   function setUp(picker) {
@@ -85,5 +116,5 @@
   }
 
   var pickers = document.querySelectorAll("[data-act-picker]");
-  for (var k = 0; k < pickers.length; k += 1) { setUp(pickers[k]); }
+  for (var k = 0; k < pickers.length; k += 1) { load(pickers[k]); }
 })();

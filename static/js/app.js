@@ -59,3 +59,27 @@
     timer = setTimeout(update, 150);
   });
 })();
+
+// Answers that only apply after another one: an element with data-shown-when="NAME=VALUE" is
+// hidden unless the form's control NAME has VALUE (a radio group or a select); it stays shown
+// when it holds an error. Without JavaScript everything is shown.
+(function () {
+  "use strict";
+  var parts = document.querySelectorAll("[data-shown-when]");
+  if (!parts.length) { return; }
+
+  function update(part) {
+    var rule = part.getAttribute("data-shown-when").split("=");
+    var form = part.closest("form");
+    if (!form) { return; }
+    var control = form.elements.namedItem(rule[0]);
+    var value = control ? control.value : "";
+    part.hidden = value !== rule[1] && !part.querySelector(".errorlist");
+  }
+
+  parts.forEach(function (part) {
+    update(part);
+    var form = part.closest("form");
+    if (form) { form.addEventListener("change", function () { update(part); }); }
+  });
+})();

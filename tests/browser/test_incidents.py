@@ -24,6 +24,11 @@ def photo_with_location() -> bytes:
     return buffer.getvalue()
 
 
+def unfold(page: Any, part: str) -> None:
+    """Open a folded part of the form (its summary), as a person does."""
+    page.get_by_test_id(part).locator("summary").first.click()
+
+
 def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
     new_session: Callable[..., Session], sign_in: Callable[[Any, str], None]
 ) -> None:
@@ -44,23 +49,34 @@ def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
     page.locator("a[href*='/incidentes/persona/']").click()
     page.wait_for_url("**/incidentes/persona/*/nuevo/")
     page.locator("#id_occurred_from").fill("2025-02-14")
+    # The acts come folded in one control; opened, the most frequent ones are chips.
+    assert not page.get_by_test_id("act-chip-kidnapping").is_visible()
+    unfold(page, "act-picker")
     page.get_by_test_id("act-chip-kidnapping").click()
     page.get_by_test_id("act-chip-extortion_relatives").click()
-    # The HURIDOCS list comes folded; opened, it narrows as one types, in Spanish or English.
+    # The HURIDOCS list comes folded and is loaded when opened; it narrows as one types, in
+    # Spanish or English.
     assert not page.get_by_test_id("act-filter").is_visible()
-    page.get_by_test_id("act-list").locator("summary").first.click()
+    assert page.locator("li[data-s]").count() == 0
+    unfold(page, "act-list")
     page.get_by_test_id("act-filter").fill("extorsion")
     assert page.locator("li[data-s*='extortion']").first.is_visible()
+    assert page.locator("li[data-s]").count() == 532
     page.locator("#id_summary").fill("Secuestro al salir de la central; llamaron a su hermano.")
-    page.locator("#id_testimony").fill("Nos subieron a una camioneta y pidieron dinero.")
     page.locator("#id_source").select_option("direct_testimony")
+    unfold(page, "part-more")
+    page.locator("#id_testimony").fill("Nos subieron a una camioneta y pidieron dinero.")
     page.locator("#id_person-role").select_option("victim")  # starts blank: no safe default
+    unfold(page, "part-place")
     page.locator("#id_state").select_option("05")
     page.locator("#id_municipality").fill("Piedras Negras")
     page.locator("#id_place_type").select_option("bus_station")
+    unfold(page, "part-perpetrators")
     page.locator("#id_perpetrator-0-kind").select_option("organized_crime")
     page.locator("#id_perpetrator-0-how_many").fill("3")
+    unfold(page, "part-consents")
     page.locator("input[name='consent-uses'][value='statistics']").check()
+    unfold(page, "part-files")
     page.locator("#id_files-evidence").set_input_files(
         files=[{"name": "brazo.jpg", "mimeType": "image/jpeg", "buffer": photo_with_location()}]
     )
