@@ -39,7 +39,6 @@ of dates compared as one set, so "entre el 1 y el 15 de febrero" and "between Fe
 15" agree), ``case_number_differs``, ``institution_differs`` and ``missing_figure``.
 """
 
-
 import difflib
 import hashlib
 import re

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,7 @@ def _split(name: str) -> tuple[str, str]:
     return name.strip(" ,;-–—"), acronym
 
 
+@lru_cache(maxsize=65536)
 def organization_key(name: str) -> str:
     """A comparison key: folded, without punctuation, legal form, acronym, trailing country and
     a place after a comma ("Instituto X, de Governador Valadares")."""
@@ -142,8 +144,10 @@ def content_key(name: str) -> str:
 
 
 def initials(name: str) -> str:
-    """The initials of a name's content words: "Centro de Derechos Humanos Fray Tomás" → cdhft."""
-    return "".join(t[0] for t in organization_key(name).split() if t not in CONNECTORS)
+    """The initials of a name's content words, when it has three or more: "Centro de
+    Derechos Humanos Fray Tomás" → cdhft (words in figures do not count)."""
+    words = [t for t in organization_key(name).split() if t not in CONNECTORS and t.isalpha()]
+    return "".join(t[0] for t in words) if len(words) >= 3 else ""
 
 
 def acronym_of(name: str) -> str:
@@ -151,6 +155,7 @@ def acronym_of(name: str) -> str:
     return _split(name)[1]
 
 
+@lru_cache(maxsize=65536)
 def person_key(name: str) -> str:
     """A comparison key for a person: folded, without punctuation and titles."""
     return " ".join(t for t in _tokens(name) if t not in TITLES)
@@ -219,6 +224,7 @@ class _Org:
     acronym: str  # folded, no spaces
     content: str  # the key without articles and prepositions
     parts: tuple[str, ...]  # the keys of the two names of "X - Y"
+    initials: str  # of the content words, when there are three or more
 
 
 def _org(position: tuple[int, ...], name: str, acronym: str = "") -> _Org:
@@ -232,6 +238,7 @@ def _org(position: tuple[int, ...], name: str, acronym: str = "") -> _Org:
         _acronym_key(acronym or acronym_of(name)),
         content_key(name),
         tuple(p for p in parts if len(p.split()) >= 2),
+        initials(name),
     )
 
 
@@ -252,11 +259,7 @@ def _same(a: _Org, b: _Org) -> str:
         if (
             long.acronym
             and long.acronym == compact
-            or (
-                short.name.strip().isupper()
-                and len(compact) >= 3
-                and initials(long.name) == compact
-            )
+            or (short.name.strip().isupper() and len(compact) >= 3 and long.initials == compact)
         ):
             return _("%(short)s is the acronym of %(long)s") % {
                 "short": short.name,
@@ -278,7 +281,7 @@ def _same(a: _Org, b: _Org) -> str:
 
 def _blocks_of(org: _Org) -> set[str]:
     keys = {"k:" + org.key, "a:" + org.acronym, "a:" + org.key.replace(" ", "")}
-    keys |= {"c:" + org.content, "a:" + initials(org.name)} | {"k:" + p for p in org.parts}
+    keys |= {"c:" + org.content, "a:" + org.initials} | {"k:" + p for p in org.parts}
     return {k for k in keys if k not in ("k:", "a:", "c:")}
 
 

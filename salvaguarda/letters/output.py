@@ -130,11 +130,14 @@ def line_html(text: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every part is escaped
 
 
-def signatories_csv(letter: Letter, version: LetterVersion) -> Iterator[str]:
+def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Iterator[str]:
     """number, kind, name, acronym, country, coalition, title, affiliation: one row each, as
-    the version lists them (its own numbers and spelling), members right after their
-    coalition (their number is the coalition's)."""
+    the version lists them (its own numbers and spelling; the reference version's when none
+    is given), members right after their coalition (their number is the coalition's)."""
+    if version is None:
+        version = letter.versions.get(language=letter.reference_language)
     organizations, individuals = version_lists(letter, version)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 

@@ -67,25 +67,40 @@ def _members_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return bool(left and right) and len(left & right) >= max(1, min(len(left), len(right)) // 2)
 
 
+WINDOW = 12  # how far from its own place an entry spelled otherwise is looked for
+
+
 def tie(
     reference: Sequence[dict[str, Any]], other: Sequence[dict[str, Any]], *, people: bool
 ) -> list[int | None]:
-    """For each entry of `other`, the index of the reference's entry it stands for, or None."""
+    """For each entry of `other`, the index of the reference's entry it stands for, or None:
+    the same key first (anywhere in the list), then the same acronym or a person's name
+    nearly alike, then a name spelled nearly alike, then a coalition with the same members;
+    the last three looked for within `WINDOW` places. Each entry is tied once, to the
+    nearest candidate."""
     key = _person_key if people else _org_key
     ref_keys = [key(e) for e in reference]
+    other_keys = [key(e) for e in other]
+    ref_acronyms = [_acronym(e) if not people else "" for e in reference]
+    other_acronyms = [_acronym(e) if not people else "" for e in other]
     taken: set[int] = set()
     out: list[int | None] = [None] * len(other)
-
-    def exact(i: int, j: int) -> bool:
-        return bool(ref_keys[i]) and ref_keys[i] == key(other[j])
+    by_key: dict[str, list[int]] = {}
+    for i, k in enumerate(ref_keys):
+        if k:
+            by_key.setdefault(k, []).append(i)
+    by_acronym: dict[str, list[int]] = {}
+    for i, a in enumerate(ref_acronyms):
+        if a:
+            by_acronym.setdefault(a, []).append(i)
 
     def near(i: int, j: int) -> bool:
         if people:
             return names.similar_person(reference[i]["name"], other[j]["name"])
-        return bool(_acronym(reference[i])) and _acronym(reference[i]) == _acronym(other[j])
+        return False  # organizations: by acronym, looked up below
 
     def alike(i: int, j: int) -> bool:
-        return _ratio(ref_keys[i], key(other[j])) >= SPELLING
+        return _ratio(ref_keys[i], other_keys[j]) >= SPELLING
 
     def same_members(i: int, j: int) -> bool:
         return (
@@ -94,15 +109,25 @@ def tie(
             and _members_overlap(reference[i], other[j])
         )
 
-    for test in (exact, near, alike, same_members):
+    def nearby(j: int) -> range:
+        return range(max(0, j - WINDOW), min(len(reference), j + WINDOW + 1))
+
+    def give(j: int, candidates: list[int]) -> None:
+        free = [i for i in candidates if i not in taken]
+        if free:
+            best = min(free, key=lambda i: abs(i - j))
+            out[j] = best
+            taken.add(best)
+
+    for j, k in enumerate(other_keys):
+        give(j, by_key.get(k, []) if k else [])
+    for j, a in enumerate(other_acronyms):
+        if out[j] is None and a:
+            give(j, by_acronym.get(a, []))  # the same acronym: the name may be translated
+    for test in (near, alike, same_members):
         for j in range(len(other)):
-            if out[j] is not None:
-                continue
-            candidates = [i for i in range(len(reference)) if i not in taken and test(i, j)]
-            if candidates:
-                best = min(candidates, key=lambda i: abs(i - j))
-                out[j] = best
-                taken.add(best)
+            if out[j] is None:
+                give(j, [i for i in nearby(j) if i not in taken and test(i, j)])
     return out
 
 
