@@ -58,6 +58,13 @@ class MemberForm(forms.Form):
         required=False,
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    year_of_birth = forms.IntegerField(
+        label=_("Year of birth (when only the year is known)"),
+        help_text=_("Four digits, for example 1991."),
+        min_value=1000,
+        max_value=9999,
+        required=False,
+    )
     age = forms.IntegerField(
         label=_("Age in years (when the date is not known)"),
         min_value=0,
@@ -114,6 +121,14 @@ class MemberForm(forms.Form):
         self.fields["preferred_language"].choices = _blank(  # type: ignore[attr-defined]
             vocab.LANGUAGES.choices()
         )
+        # A date known by its year only, or estimated from an age, is shown as its year: the
+        # whole date stored for it was never told. Kept as stored while that year is kept.
+        self.stored_birth: datetime.date | None = None
+        born = self.initial.get("date_of_birth")
+        if isinstance(born, datetime.date) and self.initial.get("birth_precision") in ROUGH_BIRTH:
+            self.stored_birth = born
+            self.initial["year_of_birth"] = born.year
+            self.initial["date_of_birth"] = None
 
     def clean_a_number(self) -> str:
         value: str = self.cleaned_data["a_number"]
@@ -125,25 +140,48 @@ class MemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        today = timezone.localdate()
-        born = data.get("date_of_birth")
-        age = data.get("age")
-        precision = data.get("birth_precision") or Person.BirthPrecision.EXACT
-        if born is not None:
-            try:
-                validation.date_of_birth(born, today)
-            except ValidationError as exc:
-                self.add_error("date_of_birth", exc)
-        elif age is not None:
-            data["date_of_birth"] = _years_before(today, age)
-            precision = Person.BirthPrecision.ESTIMATED
-        data["birth_precision"] = precision
+        self._clean_birth(data, timezone.localdate())
         data["sex"] = data.get("sex") or Person.Sex.NOT_RECORDED
         if not any(data.get(f) for f in ("given_names", "first_surname", "second_surname")):
             self.add_error("given_names", _("Write at least a given name or a surname."))
         if data.get("contact_number") and not data.get("contact_kind"):
             self.add_error("contact_kind", _("Say which channel this number is for."))
         return data
+
+    def _clean_birth(self, data: dict[str, Any], today: datetime.date) -> None:
+        """The date of birth from what is known: the whole date, a year alone (stored as its
+        first day, "year only" unless it is an estimate) or an age (an estimated date)."""
+        born = data.get("date_of_birth")
+        year = data.get("year_of_birth")
+        age = data.get("age")
+        precision = data.get("birth_precision") or ""
+        if born is not None:
+            try:
+                validation.date_of_birth(born, today)
+            except ValidationError as exc:
+                self.add_error("date_of_birth", exc)
+            if year is not None and year != born.year:
+                message = _("This year is not the year of the date of birth.")
+                self.add_error("year_of_birth", message)
+        elif year is not None:
+            if precision != Person.BirthPrecision.ESTIMATED:
+                precision = Person.BirthPrecision.YEAR
+            stored = self.stored_birth
+            unchanged = precision == self.initial.get("birth_precision")
+            if stored is not None and stored.year == year and unchanged:
+                born = stored
+            else:
+                born = datetime.date(year, 1, 1)
+            try:
+                data["date_of_birth"] = validation.date_of_birth(born, today)
+            except ValidationError as exc:
+                self.add_error("year_of_birth", exc)
+            if age is not None and abs(today.year - year - age) > 1:
+                self.add_error("age", _("This age does not fit the year of birth."))
+        elif age is not None:
+            data["date_of_birth"] = _years_before(today, age)
+            precision = Person.BirthPrecision.ESTIMATED
+        data["birth_precision"] = precision or Person.BirthPrecision.EXACT
 
     def member_data(self) -> MemberData:
         data = dict(self.cleaned_data)
@@ -157,7 +195,9 @@ class MemberForm(forms.Form):
         return MemberData(fields=fields, contacts=contacts)
 
 
-MEMBER_ONLY = ("age", "other_languages", "contact_kind", "contact_number")
+MEMBER_ONLY = ("year_of_birth", "age", "other_languages", "contact_kind", "contact_number")
+# The ways a date of birth is known that the forms show as a year.
+ROUGH_BIRTH = (Person.BirthPrecision.YEAR, Person.BirthPrecision.ESTIMATED)
 ONE_HEAD_MESSAGE = _(
     "A family group has one person who heads it, the first one. Choose how this person is "
     "related to them."
