@@ -219,7 +219,11 @@ def version_lists(
     lists = version.signatory_lists or {}
     organizations, individuals = numbered(rows)
     if version.language == letter.reference_language or not lists:
+        if not lists:  # no lists of its own: the reference version's, as it writes them
+            reference_version = letter.versions.filter(language=letter.reference_language).first()
+            lists = reference_version.signatory_lists if reference_version else {}
         return _reference_entries(lists, organizations, individuals)
+
     reference = {}
     for other in letter.versions.all():
         if other.language == letter.reference_language:

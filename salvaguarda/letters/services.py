@@ -242,8 +242,12 @@ def version_add(*, by: User, letter: Letter, language: str, text: str) -> Letter
         place=parsed.place[:120],
         addressees=[asdict(a) for a in parsed.addressees],
         paragraphs=parsed.paragraphs,
-        signatory_lists=signatory_lists.lists_of(
-            parsed, reference.signatory_lists if reference else {}, None
+        # A letter imported before versions kept their own lists has none to tie to: this
+        # version then lists the letter's signatories, as every version of it does.
+        signatory_lists=(
+            signatory_lists.lists_of(parsed, reference.signatory_lists, None)
+            if reference is not None and reference.signatory_lists
+            else {}
         ),
     )
 

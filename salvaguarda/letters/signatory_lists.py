@@ -159,7 +159,10 @@ def lists_of(
         for item in parsed.organizations
     ]
     individuals = [entry_of(item, None) for item in parsed.individuals]
+    if rows is None and not organizations and not individuals:
+        return {}  # no lists of its own: the version lists the letter's signatories
     absent: list[str] = []
+
     if rows is not None:
         for n, entry in enumerate(organizations):
             entry["row"] = rows["organizations"][n]
@@ -355,8 +358,9 @@ def list_drifts(
     reference: dict[str, Any], other: dict[str, Any], languages: tuple[str, str]
 ) -> list[ListDrift]:
     """What differs between the reference version's lists and another's (see the module doc)."""
-    if not other.get("organizations") and not other.get("individuals"):
-        return []  # a version that carries no lists of its own
+    if not reference or not other.get("organizations") and not other.get("individuals"):
+        return []  # a version without lists of its own lists the letter's signatories
+
     out = _compare(
         reference.get("organizations", []), other.get("organizations", []), languages, people=False
     )

@@ -57,3 +57,10 @@ def test_another_versions_entries_are_tied_to_the_reference_rows() -> None:
 def test_a_version_put_in_the_reference_order_keeps_its_own_entries_where_they_were() -> None:
     entries = [{"row": "o2"}, {"row": None, "written": "Own"}, {"row": "o1"}, {"row": "o3"}]
     assert [e["row"] for e in in_order(entries, ["o1", "o2", "o3"])] == ["o1", "o2", None, "o3"]
+
+
+def test_a_version_without_lists_of_its_own_lists_the_letters_signatories() -> None:
+    reference = lists_of(ES, None, ROWS)
+    bare = version("en", [], [])
+    assert lists_of(bare, reference, None) == {}
+    assert list_drifts(reference, {}, ("es", "en")) == []
