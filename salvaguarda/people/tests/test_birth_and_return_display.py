@@ -215,7 +215,7 @@ class DocumentsGivenAtAReturnTest(TestCase):
     def test_the_documents_panel_lists_them_from_the_return(self) -> None:
         documents = self.section(self.file(), "h-documents")
         self.assertIn("Forma Migratoria Múltiple", documents)
-        self.assertIn("Entregado en el retorno del 15/03/2022", documents)
+        self.assertIn("Se entregó en el retorno del 15/03/2022", documents)
         self.assertIn(
             reverse("people:return_edit", args=[self.person.uuid, self.record.uuid]), documents
         )
