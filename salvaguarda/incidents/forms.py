@@ -222,7 +222,7 @@ class PersonVictimForm(forms.Form):
     )
 
 
-class AnonymousVictimForm(FoldedPart):
+class AnonymousVictimForm(forms.Form):
     """A victim or witness known only by sex, age band and nationality.
 
     Every field starts blank: left untouched, the section is no victim at all (a formset's

@@ -71,7 +71,7 @@ def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
     page.locator("#id_state").select_option("05")
     page.locator("#id_municipality").fill("Piedras Negras")
     page.locator("#id_place_type").select_option("bus_station")
-    unfold(page, "part-perpetrators")
+    unfold(page, "part-people")
     page.locator("#id_perpetrator-0-kind").select_option("organized_crime")
     page.locator("#id_perpetrator-0-how_many").fill("3")
     unfold(page, "part-consents")

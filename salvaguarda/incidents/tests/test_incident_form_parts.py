@@ -36,8 +36,7 @@ class IncidentFormPartsTest(TestCase):
         folded = set(re.findall(r'<details class="more optional-part" data-testid="([^"]+)"', html))
         self.assertEqual(
             folded,
-            {"part-more", "part-place", "part-victim", "part-perpetrators", "part-consents"}
-            | {"part-files"},
+            {"part-more", "part-place", "part-people", "part-consents", "part-files"},
         )
         self.assertEqual(opened_parts(html), set())
         self.assertIn('<details class="ap-picker" data-testid="act-picker">', html)
@@ -56,7 +55,7 @@ class IncidentFormPartsTest(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Incident.unscoped.exists())
         html = response.content.decode()
-        self.assertEqual(opened_parts(html), {"part-more", "part-perpetrators"})
+        self.assertEqual(opened_parts(html), {"part-more", "part-people"})
         self.assertIn('<details class="ap-picker" open', html)  # kidnapping is ticked
 
     def test_a_ticked_huridocs_act_brings_the_whole_list_open_in_the_page(self) -> None:
