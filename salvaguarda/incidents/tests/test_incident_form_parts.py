@@ -58,6 +58,10 @@ class IncidentFormPartsTest(TestCase):
         self.assertEqual(opened_parts(html), {"part-more", "part-people"})
         self.assertIn('<details class="ap-picker" open', html)  # kidnapping is ticked
 
+    def test_the_acts_open_when_none_was_chosen(self) -> None:
+        html = self.client.post(self.url, one_flow(acts=[])).content.decode()
+        self.assertIn('<details class="ap-picker" open data-testid="act-picker">', html)
+
     def test_a_ticked_huridocs_act_brings_the_whole_list_open_in_the_page(self) -> None:
         body = one_flow(summary="", acts=["kidnapping", "020101000000"])
         html = self.client.post(self.url, body).content.decode()
