@@ -9,21 +9,22 @@ can report which kinds lose the person.
 
 No rule here is shaped on the search code; the patterns come from published descriptions of
 how names are miswritten:
-- Damerau (CACM 1964): over 80 % of misspelt words hold a single error: a letter inserted,
-  left out, replaced, or two adjacent letters swapped. Yannakoudakis & Fawthrop (Information
-  Processing & Management, 1983): few errors in a word's first letter; vowels, doubled and
-  singled letters, h, w and y are the usual places.
-- Gimenes, Roman & Carvalho (Computational Linguistics 41(1), 2015): in typed Portuguese and
-  Spanish, diacritics are the commonest error of all (accents dropped, or put on the wrong
-  letter).
+- Damerau, "A technique for computer detection and correction of spelling errors" (CACM, March
+  1964): over 80 % of misspelt words hold a single error: a letter inserted, left out, replaced,
+  or two adjacent letters swapped. Yannakoudakis & Fawthrop, "The rules of spelling errors":
+  few errors in a word's first letter; vowels, doubled and singled letters, h, w and y are the
+  usual places.
+- "Spelling Error Patterns in Brazilian Portuguese" (Computational Linguistics 41(1), 2015):
+  diacritics are the commonest typed error of all, with no significant difference from Spanish.
 - Angeles & Bailón-Miguel, "A comparative of Spanish encoding functions effectiveness on
-  record linkage" (UNAM, DATA 2016): Spanish spelling errors are mostly homophones (b/v,
+  record linkage" (UNAM, SciTePress 2016): Spanish spelling errors are mostly homophones (b/v,
   s/z/c, ll/y, silent h, j/g, x) that English phonetic codes miss.
 - Fraser, Kinnear & Smith, "Record linking techniques in the Utah Population Database to
   improve linking rates of Hispanics" (IJPDS 2018): the two surnames are keyed in any order,
   joined, or one of them left out; linkage needs name-specific frequencies.
-- The matched-records table of Conner et al. (Injury Prevention, BMJ): misspellings, phonetic
-  variants, shortened or hyphenated names, nicknames and contractions, name-order switches.
+- Injury Prevention (BMJ), the table "Techniques for identifying matched records with
+  discrepant first, middle and/or last names": misspellings, phonetic variants, shortened or
+  hyphenated names, nicknames and contractions, switches in name order.
 - rlErrorGeneratoR (Ilangovan, Texas A&M 2019): the heterogeneity record-linkage benchmarks
   inject: twins and namesakes, day-month swaps, first-last swaps, nicknames, typos in names
   and dates.
