@@ -44,6 +44,7 @@ class ParsedVersion:
     date_text: str = ""
     place: str = ""
     addressees: list[Addressee] = field(default_factory=list)
+    formula: str = ""  # the line under the addressees as written: "Presente", "PRESENTES"
     paragraphs: list[str] = field(default_factory=list)  # the body, Markdown kept as written
     organizations: list[Signatory] = field(default_factory=list)  # in order; coalitions too
     individuals: list[Signatory] = field(default_factory=list)  # in order

@@ -100,6 +100,8 @@ def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> 
         first, *rest = lines
         text = "<br/>".join([f"<b>{_pdf_text(first)}</b>", *(_pdf_text(line) for line in rest)])
         story.append(Paragraph(text, style["addressee"]))
+    if parts.formula:
+        story.append(Paragraph(_pdf_text(parts.formula), style["addressee"]))
     subject = f"<b>{_escaped(parts.subject_label)}:</b> {_pdf_text(parts.subject)}"
     story.append(Paragraph(subject, style["subject"]))
     story += [Paragraph(_pdf_text(p), style["body"]) for p in parts.paragraphs]
@@ -189,6 +191,8 @@ def _word_parts(document: object, parts: Parts) -> None:
             if n == 0:
                 for run in paragraph.runs[before:]:
                     run.bold = True
+    if parts.formula:
+        _word_line(add(), parts.formula)
     subject = add()
     subject.add_run(f"{parts.subject_label}: ").bold = True
     _word_line(subject, parts.subject)

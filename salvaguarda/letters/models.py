@@ -60,6 +60,8 @@ class LetterVersion(OrgScopedModel):
     date_text = models.CharField(_("date"), max_length=120, blank=True)
     place = models.CharField(_("place"), max_length=120, blank=True)
     addressees = models.JSONField(_("addressees"), default=list, blank=True)
+    # The line under the addressees as the version writes it ("Presente", "PRESENTES").
+    formula = models.CharField(_("formula under the addressees"), max_length=60, blank=True)
     paragraphs = models.JSONField(_("paragraphs"), default=list, blank=True)
     # The version's own signatory lists as it writes them (see `queries.version_lists`): the
     # headings, and each entry as written with the signatory row it stands for.

@@ -36,6 +36,7 @@ class Parts:
     subject_label: str  # "Asunto", "Subject", "Assunto", "Objet": the version's language
     date_line: str
     addressees: list[list[str]]  # the lines of each addressee
+    formula: str  # the line under the addressees as the version writes it ("Presente"), or ""
     paragraphs: list[str]  # as written (Markdown links in them), figures' marks as their values
     headings: tuple[str, str]  # of the organizations and of the individuals, in its language
     organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
@@ -61,6 +62,7 @@ def parts_of(
             [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
             for a in version.addressees
         ],
+        formula=version.formula,
         paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
         headings=headings_of(version),
         organizations=[
@@ -91,13 +93,17 @@ def date_line(letter: Letter, version: LetterVersion) -> str:
 
 
 def markdown_of(letter: Letter, version: LetterVersion) -> str:
-    """The version as Markdown: subject, date line, addressees, paragraphs as written (with
-    the figures' values), then the numbered signatories."""
+    """The version as Markdown: subject as its title, date line, addressees, their formula,
+    the subject's line ("**Asunto:** …"), paragraphs as written (with the figures' values),
+    then the numbered signatories."""
     parts = parts_of(letter, version)
     out = [f"# {parts.subject}"]
     if parts.date_line:
         out.append(parts.date_line)
     out.extend("  \n".join(lines) for lines in parts.addressees)
+    if parts.formula:
+        out.append(parts.formula)
+    out.append(f"**{parts.subject_label}:** {parts.subject}")
     out.extend(parts.paragraphs)
     if parts.organizations:
         lines = []

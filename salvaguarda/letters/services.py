@@ -99,9 +99,10 @@ def letter_import(
     as the reference (the first one given when not chosen): the letter's signatories are its
     entries; every other version keeps its own lists as it writes them, tied to those
     signatories, so each version's outputs list its own and the drifts between the lists are
-    shown. What could not be read is kept as the letter's import report. A text that is not a
-    letter, or no text at all, is refused with the lines that could be read or not, and
-    nothing is saved."""
+    shown. What could not be read is kept as the letter's import report (a letter with no
+    signatories yet is imported, the report giving the line where its list was expected). A
+    text that is not a letter, or no text at all, is refused with the lines that could be
+    read or not, and nothing is saved."""
     texts = {lang: text for lang, text in texts.items() if text and text.strip()}
     errors: dict[str, list[ValidationError]] = {}
     if reference and reference not in texts:
@@ -172,6 +173,7 @@ def letter_import(
             date_text=parsed.date_text[:120],
             place=parsed.place[:120],
             addressees=[asdict(a) for a in parsed.addressees],
+            formula=parsed.formula[:60],
             paragraphs=parsed.paragraphs,
             signatory_lists=(
                 reference_lists
@@ -241,6 +243,7 @@ def version_add(*, by: User, letter: Letter, language: str, text: str) -> Letter
         date_text=parsed.date_text[:120],
         place=parsed.place[:120],
         addressees=[asdict(a) for a in parsed.addressees],
+        formula=parsed.formula[:60],
         paragraphs=parsed.paragraphs,
         # A letter imported before versions kept their own lists has none to tie to: this
         # version then lists the letter's signatories, as every version of it does.

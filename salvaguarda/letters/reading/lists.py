@@ -76,8 +76,24 @@ def plain(text: str) -> str:
 
     text = re.sub(r"\[\^?\d+\]|(?<=[^\s\d])\^\d+", "", text)  # footnote markers
     text = " ".join(text.split()).strip().rstrip(";,").strip()
-    if text.endswith(".") and not re.search(r"(?:^|[\s,(])(?:\w{1,4}\.){2,}$", text):
-        text = text[:-1].rstrip()  # a final full stop, not that of "A.C." or "S.A."
+    return without_full_stop(text)
+
+
+# A name may end with an abbreviation whose period is part of it: "A.C.", "S.A. de C.V.",
+# "Esq.", "Inc.", "Jr.", "Ltda.".
+_ABBREVIATION_END = re.compile(
+    r"(?:(?:^|[\s,(])(?:\w{1,4}\.){2,}|\b(?:esq|inc|jr|sr|ltd|ltda|co|corp|cía|cia|bros|"
+    r"hnos|núm|no|mtro|mtra|dr|dra|lic|ing|prof|profa|st)\.)$",
+    re.IGNORECASE,
+)
+
+
+def without_full_stop(text: str) -> str:
+    """A name without the full stop that ends its sentence, keeping the period of an
+    abbreviation it ends with ("Centro X, A.C.", "Esq.")."""
+    text = text.rstrip()
+    if text.endswith(".") and not _ABBREVIATION_END.search(text):
+        return text[:-1].rstrip()
     return text
 
 
@@ -153,7 +169,7 @@ def inline_entries(line: Line, text: str) -> list[Line]:
     pieces.append(text[start:])
     entries: list[str] = []
     for piece in (p.strip() for p in pieces):
-        piece = re.sub(r"^(?:y|and|e|et)\s+", "", piece).strip().rstrip(".")
+        piece = without_full_stop(re.sub(r"^(?:y|and|e|et)\s+", "", piece).strip())
         if not piece:
             continue
         if entries and _LEGAL.match(piece):
@@ -169,7 +185,7 @@ def inline_entries(line: Line, text: str) -> list[Line]:
 
 def split_members(text: str) -> list[str]:
     """A member list as its own separator splits it (see the module doc)."""
-    text = text.strip().strip(".").strip()
+    text = without_full_stop(text.strip().lstrip(".").strip())
     depth, pieces, start = 0, [], 0
     separator = ";" if _top_level(text, ";") else ","
     for i, char in enumerate(text):

@@ -14,7 +14,10 @@ line or hard line breaks in mid-sentence is joined again.
 
 Problem codes:
 
-- ``not_a_letter``: no body paragraphs, or no signatories at all (line 0).
+- ``not_a_letter``: no body paragraphs, or no signatories and no closing formula (line 0).
+- ``no_signatories``: a letter (its closing formula or a list heading read) with no
+  signatories yet, at the line where the list was expected; the letter is imported, since a
+  letter collecting signatures may have none yet.
 - ``unplaced_line``: a line that fits nowhere; it is quoted in the message.
 - ``broken_numbering``: a list number skipped or repeated; the entry is kept in its place.
 - ``unnumbered_entry``: an entry without a number inside a numbered list; kept, and quoted.
@@ -75,7 +78,9 @@ _DATE = re.compile(
     rf"^(?P<date2>{_DAY})\s*[.,;–—-]\s*(?P<place2>[^\d]{{1,80}}?)\.?$",
     _I,
 )
-_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t\s*e\s*s?[.:\-–]*[*_]*$", _I)
+# The formula under the addressees ("Presente", "PRESENTES", "P R E S E N T E S", "Present"):
+# kept as the version's formula, never an addressee's line.
+_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t(?:\s*e)?(?:\s*s)?[.:\-–]*[*_]*$", _I)
 # Formula lines above an addressee's name: "Ao Excelentíssimo Senhor", "Al Señor".
 _FORMULA = re.compile(
     r"^[*_]*(?:(?:a|ao|à|al|a\s+la|to\s+the)\s+)?(?:(?:excelent[ií]ssim[oa]|excelent[ií]sim[oa]|"
@@ -147,13 +152,20 @@ def _heading(line: Line) -> str:
     return heading_kind(_bare(_inline_heading(text)[0]))
 
 
+# Words after which a sentence cannot stop: articles, prepositions, conjunctions.
+_CONNECTORS = frozenset(
+    "de del of and y e et da do des du la the el los las por en a al con para sin an by to in "
+    "for with on from o os as no na nos nas pelo pela com le les par pour avec au aux sur dans "
+    "que".split()
+)
+
+
 def _wrapped(lines: list[Line], i: int) -> bool:
     """A line of prose broken in mid-sentence: it ends with a word that needs the next one
     ("de", "of") or the next line goes on with a small letter."""
     last = lines[i].text.rstrip(" *_").rsplit(" ", 1)[-1].casefold()
     following = lines[i + 1].text if i + 1 < len(lines) else ""
-    connectors = {"de", "del", "of", "and", "y", "e", "et", "da", "do", "des", "du", "la", "the"}
-    return last in connectors or bool(re.match(r"[a-zà-ÿ]", following))
+    return last in _CONNECTORS or bool(re.match(r"[a-zà-ÿ]", following))
 
 
 def _inline_heading(text: str) -> tuple[str, str]:
@@ -235,14 +247,34 @@ def _parse(text: str, language: str) -> ParsedVersion:
             message = _("Line %(line)s: the list “%(heading)s” has no entries.")
             params = {"line": lines[i].no, "heading": _bare(lines[i].text)}
             version.problems.append(Problem(lines[i].no, "empty_list", message % params))
-    if not version.paragraphs or not (version.organizations or version.individuals):
-        if not version.paragraphs:
-            message = _("This does not look like a letter: no body paragraphs were found.")
+    if version.paragraphs and not (version.organizations or version.individuals):
+        if closing is not None or headings:
+            # A letter collecting signatures may have none yet: it is read, and the report
+            # says where its list was expected (its heading, else the line after the closing).
+            at = lines[headings[0][0]].no if headings else _line_after(lines, closing or 0)
+            message = _(
+                "Line %(line)s: no signatory list yet; signatures can be added by hand or "
+                "through the public signing page."
+            )
+            version.problems.append(Problem(at, "no_signatories", message % {"line": at}))
         else:
-            message = _("This does not look like a letter: no signatories were found.")
+            message = _(
+                "This does not look like a letter: no signatories were found, nor a closing "
+                "formula (“Atentamente”, “Sincerely”) after which they would come."
+            )
+            version.problems.append(Problem(0, "not_a_letter", message))
+    elif not version.paragraphs:
+        message = _("This does not look like a letter: no body paragraphs were found.")
         version.problems.append(Problem(0, "not_a_letter", message))
     version.problems.sort(key=lambda p: p.line)
     return version
+
+
+def _line_after(lines: list[Line], i: int) -> int:
+    """The number of the first line after `lines[i]` (the closing formula): where the list
+    of signatories would start."""
+    following = next((line.no for line in lines[i + 1 :] if line.text), None)
+    return following or lines[i].no + 1
 
 
 def _salutation(text: str) -> bool:
@@ -290,6 +322,8 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             continue
         text = plain(line.text) if not line.text.startswith("#") else line.text
         if _PRESENTE.match(text) or _FORMULA.match(text):
+            if _PRESENTE.match(text) and not version.formula:
+                version.formula = text.strip(" *_")
             subject = None
             continue
         label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
@@ -377,17 +411,44 @@ _ENDS = re.compile(r"[.!?:;…»”\")\]]\s*[*_]*$|^\s*[*_]*$")
 
 def _paragraphs(lines: list[Line]) -> list[tuple[int, list[str]]]:
     """Blocks of the body, each as (first line, lines), joined again where a stray blank line
-    split a sentence: a block that does not end a sentence, followed by one that starts with a
-    small letter, is one paragraph. A list item starts a line of its own."""
+    split a sentence: a paragraph that does not end a sentence goes on in the next block
+    (whatever letter that starts with: "recibidas por el" / "INM, lo que…"), unless the next
+    block is a heading or a list, or the paragraph is itself a heading (a Markdown title, a
+    line in bold, a short line in capitals or without a small-letter word at its end). A list
+    item starts a line of its own."""
     out: list[tuple[int, list[str]]] = []
     for block in _blocks(lines):
         texts = [line.text for line in block]
-        if out and not _ENDS.search(out[-1][1][-1]) and re.match(r"[*_\[]*[a-zà-ÿ0-9(]", texts[0]):
+        if out and _goes_on(out[-1][1], texts[0]):
             out[-1][1][-1] = f"{out[-1][1][-1]} {texts[0]}"
             out[-1][1].extend(texts[1:])
             continue
         out.append((block[0].no, texts))
     return out
+
+
+def _goes_on(before: list[str], first: str) -> bool:
+    """Whether the block starting with `first` continues the unfinished sentence `before`."""
+    last = before[-1]
+    if _ENDS.search(last) or NUMBER.match(first) or BULLET.match(first):
+        return False
+    if first.startswith(("#", ">", "|")) or _BOLD_TITLE.match(first) or _CLOSING.match(first):
+        return False
+    if re.match(r"[*_\[]*[a-zà-ÿ0-9(]", first):
+        return True
+    if len(before) == 1 and (_SALUTATION.match(last) or _salutation(last)):
+        return False  # "Madame, Monsieur," above the first paragraph
+    titled = (
+        (
+            len(before) == 1
+            and (last.startswith("#") or bool(_BOLD_TITLE.match(last)) or last.isupper())
+        )
+        or NUMBER.match(last)
+        or BULLET.match(last)
+    )
+    words = " ".join(before).split()
+    needs_more = last.endswith(",") or words[-1].casefold() in _CONNECTORS
+    return not titled and (needs_more or len(words) >= 15) and bool(re.search(r"[a-zà-ÿ,]$", last))
 
 
 def _joined(texts: list[str]) -> str:

@@ -58,6 +58,14 @@ def fold(text: str) -> str:
     return " ".join(text.split()).strip(" .;,:")
 
 
+def name_fold(text: str) -> str:
+    """A signatory's name folded for comparison: only case, accents and spacing; its
+    punctuation counts ("Centro X, A.C." is not "Centro X, A.C"), and so do its marks."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
 def six_words(paragraph: str) -> str:
     """The first six words, a list item's marker ("1.", "a)", "•") left out as Markdown is."""
     paragraph = re.sub(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*•+])\s+", "", paragraph)
@@ -106,8 +114,8 @@ def _huge_paste() -> str:
 
 
 def _entries_written(entries: list[queries.Entry]) -> tuple[list[str], dict[str, list[str]]]:
-    names = [fold(e.written) for e in entries]
-    members = {fold(e.written): [fold(m.written) for m in e.members] for e in entries}
+    names = [name_fold(e.written) for e in entries]
+    members = {name_fold(e.written): [name_fold(m.written) for m in e.members] for e in entries}
     return names, members
 
 
@@ -158,29 +166,30 @@ def _score_version(
 
     organizations, individuals = queries.version_lists(letter, version)
     names, members = _entries_written(organizations)
-    want_names = [fold(o["name"]) for o in want.get("organizations", [])]
+    want_names = [name_fold(o["name"]) for o in want.get("organizations", [])]
     everything = want_names + [
-        fold(m) for o in want.get("organizations", []) for m in o.get("members", [])
+        name_fold(m) for o in want.get("organizations", []) for m in o.get("members", [])
     ]
     for item in want.get("organizations", []):
-        name = fold(item["name"])
+        name = name_fold(item["name"])
         found = name in names
         score.count("organizations", int(found), 1)
         if not found:
             score.failures.append(f"{lang} organization missing: {item['name']}")
             continue
-        got_kind = next(e.kind for e in organizations if fold(e.written) == name)
+        got_kind = next(e.kind for e in organizations if name_fold(e.written) == name)
         if (got_kind == "coalition") != bool(item.get("coalition")):
             score.failures.append(f"{lang} {item['name']}: read as {got_kind}")
         for member in item.get("members", []):
-            ok = fold(member) in members.get(name, [])
+            ok = name_fold(member) in members.get(name, [])
             score.count("members", int(ok), 1)
             if not ok:
                 score.failures.append(f"{lang} member of {item['name']} missing: {member}")
     stored = names + [m for ms in members.values() for m in ms]
-    stored += [fold(e.name) for e in individuals]
-    every_name = everything + [fold(n) for n in want.get("individuals", [])]
-    every_name += [fold(f"{n}, {a}") for n, a in want.get("individual_affiliations", {}).items()]
+    stored += [name_fold(e.name) for e in individuals]
+    every_name = everything + [name_fold(n) for n in want.get("individuals", [])]
+    affiliations = want.get("individual_affiliations", {}).items()
+    every_name += [name_fold(f"{n}, {a}") for n, a in affiliations]
     extra = [n for n in stored if n not in every_name]
     junk = [n for n in extra if _junk(n, every_name)]
     score.count("junk", len(junk), 0)
@@ -189,8 +198,8 @@ def _score_version(
     if len(extra) > len(junk):
         score.notes.append(f"{lang} signatories not expected: {sorted(set(extra) - set(junk))}")
 
-    got_people = [fold(e.name) for e in individuals]
-    want_people = [fold(n) for n in want.get("individuals", [])]
+    got_people = [name_fold(e.name) for e in individuals]
+    want_people = [name_fold(n) for n in want.get("individuals", [])]
     score.count("individuals", int(got_people == want_people), 1)
     if got_people != want_people:
         missing = [n for n in want_people if n not in got_people]
@@ -240,8 +249,8 @@ def _score_drifts(score: Score, expected: dict[str, Any], file: queries.LetterFi
 
 
 def _score_duplicates(score: Score, expected: dict[str, Any], file: queries.LetterFile) -> None:
-    found = [frozenset((fold(a), fold(b))) for a, b in file.duplicate_pairs]
-    wanted = [frozenset((fold(a), fold(b))) for a, b in expected.get("duplicates", [])]
+    found = [frozenset((name_fold(a), name_fold(b))) for a, b in file.duplicate_pairs]
+    wanted = [frozenset((name_fold(a), name_fold(b))) for a, b in expected.get("duplicates", [])]
     hits = sum(pair in found for pair in wanted)
     score.count("duplicates", hits, len(wanted))
     if wanted and hits / len(wanted) < 0.9:
@@ -271,12 +280,14 @@ def _score_bad_input(
     numbered = [p for problems in report.values() for p in problems if p.line > 0]
     needed = {
         "not_a_letter": "not_a_letter",
-        "no_signatories": "not_a_letter",
+        "no_signatories": "no_signatories",
         "broken_numbering": "broken_numbering",
         "mixed_languages": "other_language",
         "too_large": "too_large",
     }[want]
     ok = needed in codes and (bool(numbered) or want == "too_large")
+    if want == "no_signatories" and refusal:  # a letter collecting signatures is imported
+        ok = False
     score.count("bad input reported", int(ok), 1)
     if not ok:
         score.failures.append(f"bad input {want}: codes {sorted(codes)}, {len(numbered)} lines")
