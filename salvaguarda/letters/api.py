@@ -58,6 +58,7 @@ class LetterChangeIn(Input):
     """Only the fields sent change; lead organizations and editors are given by uuid."""
 
     subject: str | None = None
+    reference_language: str | None = None  # another version made the reference: re-aligned
     status: Letter.Status | None = None
     date: datetime.date | None = None
     deadline: datetime.date | None = None
@@ -80,6 +81,7 @@ class VersionChangeIn(Input):
     subject: str | None = None
     place: str | None = None
     date_text: str | None = None
+    formula: str | None = None  # the line under the addressees ("Presente")
     addressees: list[AddresseeIn] | None = None
 
 
@@ -125,6 +127,7 @@ class VersionOut(Schema):
     date_text: str
     place: str
     addressees: list[dict[str, str]]
+    formula: str
     paragraphs: list[str]
     in_step_at: datetime.datetime | None
 
@@ -346,7 +349,8 @@ def letter_signatories_csv(request: HttpRequest, letter_uuid: UUID, language: st
 @router.patch(LETTER, response={200: LetterOut, **REFUSALS})
 @policy(Policy.MEMBER)
 def letter_patch(request: HttpRequest, letter_uuid: UUID, payload: LetterChangeIn) -> Any:
-    """Change the letter's subject, status, date, deadline, lead organizations or editors."""
+    """Change the letter's subject, reference version (the versions are aligned again),
+    status, date, deadline, lead organizations or editors."""
     letter = _editable(request, letter_uuid)
     data = payload.model_dump(exclude_unset=True)
     leads, editors = data.pop("lead_organizations", None), data.pop("editors", None)

@@ -69,8 +69,24 @@ def network_organizations() -> Any:
     return Organization.objects.filter(is_active=True).order_by("name")
 
 
+LANGUAGE_NAMES = {
+    "es": _("Spanish"),
+    "en": _("English"),
+    "pt": _("Portuguese"),
+    "fr": _("French"),
+}
+
+
 class LetterForm(RuleForm):
     subject = forms.CharField(label=_("Subject"), max_length=300)
+    reference_language = forms.ChoiceField(
+        label=_("Reference version"),
+        required=False,
+        help_text=_(
+            "The other versions are compared with it, and the letter's signatories are read "
+            "as it writes them. Changing it aligns the versions again."
+        ),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Letter.Status.choices)
     date = forms.DateField(
         label=_("Date of the letter"),
@@ -97,8 +113,13 @@ class LetterForm(RuleForm):
         ),
     )
 
-    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization_id: int, languages: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reference_language"].choices = [  # type: ignore[attr-defined]
+            (code, LANGUAGE_NAMES.get(code, code)) for code in languages
+        ]
         self.fields["lead_organizations"].queryset = network_organizations()  # type: ignore[attr-defined]
         self.fields["editors"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization_id=organization_id, memberships__is_active=True
@@ -109,6 +130,7 @@ class LetterForm(RuleForm):
     def initial_of(letter: Letter) -> dict[str, Any]:
         return {
             "subject": letter.subject,
+            "reference_language": letter.reference_language,
             "status": letter.status,
             "date": letter.date,
             "deadline": letter.deadline,
@@ -159,6 +181,12 @@ class VersionForm(RuleForm):
             "its own line; an empty line between addressees."
         ),
     )
+    formula = forms.CharField(
+        label=_("Line under the addressees"),
+        max_length=60,
+        required=False,
+        help_text=_("As the letter writes it, e.g. “Presente” or “PRESENTES”; it is printed."),
+    )
 
     def clean_addressees(self) -> list[dict[str, str]]:
         return addressees_from_text(self.cleaned_data["addressees"])
@@ -170,6 +198,7 @@ class VersionForm(RuleForm):
             "place": version.place,
             "date_text": version.date_text,
             "addressees": addressees_as_text(version.addressees),
+            "formula": version.formula,
         }
 
 

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from salvaguarda.letters import figures, inline, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
+from salvaguarda.letters.reading import dates
 
 HEADINGS = {
     "es": ("Organizaciones firmantes", "Personas firmantes"),
@@ -82,9 +83,10 @@ def headings_of(version: LetterVersion) -> tuple[str, str]:
 
 def date_line(letter: Letter, version: LetterVersion) -> str:
     """Place and date as the version writes them: the letter's date, when set, in the
-    version's language (so every version has the same one), else the version's own text."""
+    version's language (so every version has the same one), else the version's own text (kept
+    as written when it names the letter's date: "1er mars 2026")."""
     written = version.date_text
-    if letter.date is not None:
+    if letter.date is not None and dates.date_of(written) != letter.date:
         with translation.override(version.language):
             written = formats.date_format(
                 letter.date, DATE_FORMATS.get(version.language, DATE_FORMATS["en"])

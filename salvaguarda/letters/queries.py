@@ -98,6 +98,14 @@ class LetterFile:
         ]
 
     @property
+    def listed(self) -> tuple[list[Entry], list[Entry]]:
+        """The letter's signatories in order, each as the reference version writes it
+        ("Médicos del Mundo - México", not its parts joined again), for the letter's page."""
+        if self.reference is not None:
+            return version_lists(self.letter, self.reference)
+        return _reference_entries({}, self.organizations, self.individuals)
+
+    @property
     def problem_count(self) -> int:
         """How many lines the import (and versions added later) could not read."""
         return sum(len(found) for found in self.letter.import_report.get("problems", {}).values())

@@ -22,11 +22,11 @@ from salvaguarda.core.writes import (
     remove,
     update,
 )
-from salvaguarda.letters import alignment, signatory_lists
+from salvaguarda.letters import alignment, services_reference, signatory_lists
 from salvaguarda.letters.document import ParsedVersion, Signatory
 from salvaguarda.letters.models import Letter, LetterVersion, SignatureRequest
 from salvaguarda.letters.models import Signatory as SignatoryRow
-from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading import dates, parse_version
 
 LANGUAGES = ("es", "en", "pt", "fr")
 EMAIL_CHECK = EmailValidator()
@@ -156,6 +156,8 @@ def letter_import(
         org_id=org_id,
         subject=(reference_parsed.subject or _("Letter without a subject"))[:300],
         reference_language=reference_language,
+        # The letter's date, when the versions' date lines name the same day.
+        date=dates.agreed_date([parsed.date_text for parsed in versions.values()]),
         import_report=import_report(versions),
     )
     letter.editors.add(by)
@@ -355,7 +357,7 @@ def signatory_merge(*, by: User, keep: SignatoryRow, duplicate: SignatoryRow) ->
 # --- the letter's own fields and its versions ---------------------------------------------------
 
 LETTER_FIELDS = ("subject", "status", "date", "deadline")
-VERSION_FIELDS = ("subject", "place", "date_text")  # and the addressees, kept in order
+VERSION_FIELDS = ("subject", "place", "date_text", "formula")  # and the addressees, kept in order
 ADDRESSEE_PARTS = ("name", "title", "institution")
 
 
@@ -386,8 +388,9 @@ def letter_update(
     lead_organizations: Iterable[Organization] | None = None,
     editors: Iterable[User] | None = None,
 ) -> Letter:
-    """Change the letter's subject, status, date and deadline, its lead organizations (of the
-    network) and its editors (members of its organization; none means any member edits)."""
+    """Change the letter's subject, status, date and deadline, its reference version
+    (`services_reference.reference_change`), its lead organizations (of the network) and its
+    editors (members of its organization; none means any member edits)."""
     values = prepared(LETTER_FIELDS, data, letter, defaults={}, nullable=("date", "deadline"))
     errors: Errors = {}
     editors = list(editors) if editors is not None else None
@@ -405,6 +408,10 @@ def letter_update(
             ValidationError(_("This organization is no longer part of the network."))
         ]
     update(letter, by=by, values=checked(Letter, letter.organization_id, values, errors))
+    if data.get("reference_language"):
+        services_reference.reference_change(
+            by=by, letter=letter, language=data["reference_language"]
+        )
     if leads is not None:
         _related_set(by, letter, "lead_organizations", leads, letter.lead_organizations.all())
     if editors is not None:

@@ -25,6 +25,7 @@ Drifts between a version's lists and the reference's (``list_drifts``):
 """
 
 import bisect
+import copy
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,6 +207,48 @@ def _tie_rows(
     return [e["row"] for e in reference if e["row"] and e["row"] not in listed_rows]
 
 
+def realigned(lists: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    """A version's lists tied again to a new reference's (the editors chose another reference
+    version): each entry keeps the signatory it stands for; an entry tied to none is looked
+    for among the reference's entries that no entry of this version stands for yet; what the
+    version does not list (entries, coalitions' members) is worked out again."""
+    if not lists:
+        return {}
+    out = copy.deepcopy(lists)
+    absent: list[str] = []
+    for key, people in (("organizations", False), ("individuals", True)):
+        entries, ref = out.get(key, []), reference.get(key, [])
+        _tie_loose(ref, entries, people=people)
+        by_row = {r["row"]: r for r in ref if r.get("row")}
+        for entry in entries if not people else []:
+            twin = by_row.get(entry.get("row"))
+            entry.pop("absent_members", None)
+            if twin is None:
+                continue
+            _tie_loose(twin.get("members", []), entry.get("members", []), people=False)
+            listed = {m["row"] for m in entry.get("members", []) if m.get("row")}
+            entry["absent_members"] = [
+                m["row"] for m in twin.get("members", []) if m.get("row") and m["row"] not in listed
+            ]
+        listed = {e["row"] for e in entries if e.get("row")}
+        absent += [r["row"] for r in ref if r.get("row") and r["row"] not in listed]
+    out["absent"] = absent
+    return out
+
+
+def _tie_loose(
+    reference: list[dict[str, Any]], entries: list[dict[str, Any]], *, people: bool
+) -> None:
+    """Tie the entries that stand for no row to the reference's entries left free."""
+    used = {e["row"] for e in entries if e.get("row")}
+    free = [r for r in reference if r.get("row") and r["row"] not in used]
+    loose = [e for e in entries if not e.get("row")]
+    if free and loose:
+        for entry, i in zip(loose, tie(free, loose, people=people), strict=True):
+            if i is not None:
+                entry["row"] = free[i]["row"]
+
+
 def in_order(entries: list[dict[str, Any]], rows: list[str]) -> list[dict[str, Any]]:
     """`entries` in the order of `rows`; an entry tied to no row of it stays after the entry it
     followed."""
@@ -314,12 +357,17 @@ def _order(
         if partner is not None:
             done.update({k, partner})
             (r1, n1, _a), (r2, n2, _b) = sorted((tied[k], tied[partner]), key=lambda t: t[0])
+            # "5 ↔ 6 (pt)": the two entries swapped places, numbered as the version numbers
+            # them (and as the reference does, when its numbers differ).
+            low, high = sorted((n1 + 1, n2 + 1))
+            places = f"{low} ↔ {high} ({lang})"
+            if (low, high) != (r1 + 1, r2 + 1):
+                places = f"{r1 + 1} ↔ {r2 + 1} ({ref_lang}), {places}"
             out.append(
                 ListDrift(
                     "signatory_order",
                     languages,
-                    f"{prefix}“{_shown(reference[r1])}” ↔ “{_shown(reference[r2])}”: "
-                    f"{r1 + 1}, {r2 + 1} ({ref_lang}) → {n1 + 1}, {n2 + 1} ({lang})",
+                    f"{prefix}“{_shown(reference[r1])}” ↔ “{_shown(reference[r2])}”: {places}",
                 )
             )
         else:

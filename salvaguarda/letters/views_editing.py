@@ -40,6 +40,7 @@ def letter_edit(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=LetterForm.initial_of(letter),
         organization_id=letter.organization_id,
+        languages=list(letter.versions.values_list("language", flat=True)),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -3,14 +3,16 @@
 dropped from names, "PRESENT" kept as an addressee, and a letter with no signatories yet
 refused."""
 
+import datetime
 import io
 
 from django.test import TestCase
+from django.urls import reverse
 from docx import Document
 
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast
-from salvaguarda.letters import documents, output, queries, services
+from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.letters import documents, output, queries, services, signatory_lists
 from salvaguarda.letters.reading import parse_version
 from salvaguarda.letters.tests.test_documents import pdf_text
 
@@ -170,3 +172,76 @@ class TrialImportTests(TestCase):
         problems = letter.import_report["problems"]["es"]
         self.assertEqual([p["code"] for p in problems], ["no_signatories"])
         self.assertGreater(problems[0]["line"], 0)
+
+    def test_the_letters_date_is_filled_in_when_the_versions_agree(self) -> None:
+        english = ENGLISH.replace("December 3, 2026", "December 4, 2026")
+        with organization_scope(self.cast.org.pk):
+            agreed, differ = (
+                services.letter_import(
+                    by=self.cast.caseworker,
+                    organization=self.cast.org,
+                    texts={"es": SPANISH, "en": text},
+                )
+                for text in (ENGLISH, english)
+            )
+            self.assertEqual(agreed.date, datetime.date(2026, 12, 3))
+            self.assertIsNone(differ.date)
+            version = queries.version_of(agreed, "es")
+            self.assertIn("3 de diciembre de 2026", output.date_line(agreed, version))
+
+
+def test_two_signatories_swapped_say_which_places_they_swapped() -> None:
+    names = ["Casa Uno", "Albergue Dos", "Centro Tres", "Red Cuatro", "Instituto Madre Asunta"]
+    reference = {
+        "organizations": [
+            {"row": str(n), "written": name, "name": name, "kind": "organization"}
+            for n, name in enumerate(names)
+        ]
+    }
+    other = [*names[:3], "Colectivo Nuevo", names[4], names[3]]
+    lists = signatory_lists.realigned(
+        {"organizations": [{"row": None, "written": n, "name": n} for n in other]}, reference
+    )
+    found = [d.detail for d in signatory_lists.list_drifts(reference, lists, ("en", "es"))]
+    assert "“Red Cuatro” ↔ “Instituto Madre Asunta”: 4 ↔ 5 (en), 5 ↔ 6 (es)" in found
+    lists["organizations"].pop(3)
+    found = [d.detail for d in signatory_lists.list_drifts(reference, lists, ("en", "es"))]
+    assert "“Red Cuatro” ↔ “Instituto Madre Asunta”: 4 ↔ 5 (es)" in found
+
+
+class TrialPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def test_the_letter_page_shows_names_as_written_and_the_letters_date(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            letter = services.letter_import(
+                by=self.cast.caseworker,
+                organization=self.cast.org,
+                texts={"es": SPANISH, "en": ENGLISH},
+            )
+        client = sign_in(self.client, self.cast.caseworker)
+        page = client.get(reverse("letters:detail", args=[letter.uuid]))
+        listed = page.content.decode().split('data-testid="organizations"')[-1]
+        self.assertIn("2. Médicos del Mundo - México", listed)
+        self.assertIn("Instituto Madre Asunta, A.C.", listed)
+        self.assertIn("Andrea Villaseñor Ruiz, Esq.", listed)
+        self.assertNotIn("Médicos del Mundo · México", listed)
+
+    def test_the_formula_is_changed_with_the_versions_heading(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            letter = services.letter_import(
+                by=self.cast.caseworker, organization=self.cast.org, texts={"es": SPANISH}
+            )
+        client = sign_in(self.client, self.cast.caseworker)
+        url = reverse("letters:version_edit", args=[letter.uuid, "es"])
+        self.assertContains(client.get(url), 'value="PRESENTES"')
+        data = {
+            "subject": "Personas devueltas",
+            "addressees": "Mtra. Carolina Beltrán Ochoa",
+            "formula": "Presente",
+        }
+        self.assertEqual(client.post(url, data).status_code, 302)
+        with organization_scope(self.cast.org.pk):
+            self.assertEqual(queries.version_of(letter, "es").formula, "Presente")
