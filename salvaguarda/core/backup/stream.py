@@ -20,12 +20,14 @@ import os
 import struct
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from salvaguarda.lib.streams import read_full
 
 MAGIC = b"SGB1"
 VERSION = 1
@@ -69,18 +71,6 @@ def _stream_key(key: bytes, salt: bytes) -> AESGCM:
 
 def _associated(header: bytes, index: int, final: bool) -> bytes:
     return AAD_PREFIX + header + struct.pack(">QB", index, 1 if final else 0)
-
-
-def _read_full(source: BinaryIO, count: int) -> bytes:
-    parts: list[bytes] = []
-    missing = count
-    while missing > 0:
-        part = source.read(missing)
-        if not part:
-            break
-        parts.append(part)
-        missing -= len(part)
-    return b"".join(parts)
 
 
 class EncryptingWriter:
@@ -173,7 +163,7 @@ class DecryptingReader:
         self.path = path
         self._in = path.open("rb")
         try:
-            header = _read_full(self._in, HEADER.size)
+            header = read_full(self._in, HEADER.size)
             if len(header) != HEADER.size:
                 raise BackupDamaged(f"{path} is not a Salvaguarda backup (too short).")
             magic, version, chunk_size, salt, key_id = HEADER.unpack(header)
@@ -196,7 +186,7 @@ class DecryptingReader:
         self._aead = _stream_key(key, salt)
         self._frame_size = chunk_size + NONCE_BYTES + TAG_BYTES
         self._index = 0
-        self._next_frame = _read_full(self._in, self._frame_size)
+        self._next_frame = read_full(self._in, self._frame_size)
         self._buffer = b""
         self._position = 0  # in _buffer: what was read of it already
         self._done = False
@@ -207,9 +197,7 @@ class DecryptingReader:
 
     def _open_next(self) -> None:
         frame = self._next_frame
-        following = (
-            _read_full(self._in, self._frame_size) if len(frame) == self._frame_size else b""
-        )
+        following = read_full(self._in, self._frame_size) if len(frame) == self._frame_size else b""
         final = not following
         if len(frame) < NONCE_BYTES + TAG_BYTES:
             raise BackupDamaged(f"{self.path} is cut short (chunk {self._index}).")

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from salvaguarda.incidents.files.reading import read_full
 from salvaguarda.lib import crypto
+from salvaguarda.lib.streams import read_full
 
 MAGIC = b"SGE1"
 VERSION = 1

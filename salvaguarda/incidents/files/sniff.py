@@ -39,7 +39,7 @@ from typing import BinaryIO, NoReturn
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from salvaguarda.incidents.files.reading import read_full
+from salvaguarda.lib.streams import read_full
 
 MIB = 1024 * 1024
 # Enough for every signature below (tar's is at byte 257) and for skipping blank space.
