@@ -4,7 +4,6 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from salvaguarda.core import audit
@@ -31,24 +30,6 @@ def screening_get_for(user: Any, person: Person, screening_uuid: uuid.UUID) -> S
         obj=screening,
     )
     return screening
-
-
-def screenings_of(person: Person) -> QuerySet[Screening]:
-    """The screenings of a person already read (and audited), newest first.
-
-    Only the clear columns are loaded: the answers stay encrypted until a screening is opened.
-    """
-    return Screening.objects.filter(person=person).only(
-        "uuid",
-        "questionnaire",
-        "screened_on",
-        "language",
-        "age_band",
-        "has_disability",
-        "priority",
-        "protection_flags",
-        "created_at",
-    )
 
 
 def screening_is_latest(screening: Screening) -> bool:
