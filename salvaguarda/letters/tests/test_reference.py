@@ -84,3 +84,11 @@ class ReferenceChangeTests(ApiCalls, TestCase):
         self.assertEqual(client.post(page, data).status_code, 302)
         with organization_scope(self.cast.org.pk):
             self.assertEqual(Letter.objects.get(pk=letter.pk).reference_language, "en")
+
+    def test_the_api_gives_each_versions_formula(self) -> None:
+        letter = self.imported(texts_of("tijuana-inm-constancias-devueltos"), "en")
+        self.secret = self.token_for(self.cast.caseworker)
+        got = self.call("get", f"/letters/{letter.uuid}").json()
+        formulas = {v["language"]: v["formula"] for v in got["versions"]}
+        self.assertEqual(formulas, {"es": "PRESENTES", "en": "PRESENT"})
+        self.assertEqual(got["reference_language"], "en")
