@@ -100,6 +100,121 @@ class Baseline:
         return [self.ids[index] for _name, _score, index in ranked[:PAGE]]
 
 
+# --- the ceiling: how far any search could go -------------------------------------------------
+
+# The kinds of search variation that drop or move part of the name (the others only misspell
+# it: typos, spellings by ear, accents, case, "Ma." for María, a nickname).
+SEARCH_LOSSES = (
+    "q_second_surname_missing",
+    "q_first_surname_missing",
+    "q_surnames_swapped",
+    "q_given_shortened",
+    "q_particle",
+)
+
+
+def held(names: tuple[str, str, str], kinds: tuple[str, ...], keep_last: bool) -> tuple[str, ...]:
+    """What a search with these kinds holds of folded names (given, first and second surname),
+    spelt right: the names reduced the way the search reduced them, as far as they allow it (a
+    person without a second surname loses none)."""
+    given, first, second = names
+    for kind in kinds:
+        if kind == "q_second_surname_missing" and first and second:
+            second = ""
+        elif kind == "q_first_surname_missing" and first and second:
+            first, second = second, ""
+        elif kind == "q_surnames_swapped" and first and second:
+            first, second = second, first
+        elif kind == "q_given_shortened" and len(words := given.split()) > 1:
+            given = words[-1] if keep_last else words[0]
+        elif kind == "q_particle":  # "de la Cruz" said as "Cruz" (or joined: "Delacruz")
+            first, second = (without_particle(first), without_particle(second))
+    return given, first, second
+
+
+def without_particle(surname: str) -> str:
+    return surname.split()[-1] if surname.startswith(("de ", "del ")) else surname
+
+
+def age_on(born: datetime.date, today: datetime.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def same_birth(
+    other: datetime.date | None,
+    truth: datetime.date | None,
+    searched: V.Birth | None,
+    today: datetime.date,
+) -> bool:
+    """Whether another person's date of birth agrees with the search as well as the true
+    person's does: the same year, date or age as the truth's, as far as the search gives one
+    (or, for a wrong date searched, exactly the date searched)."""
+    if searched is None:
+        return True
+    if other is None or truth is None:
+        return False
+    if searched.age is not None:
+        return age_on(other, today) == age_on(truth, today)
+    if searched.month is None:
+        return other.year == truth.year
+    return other in (truth, searched.as_date())
+
+
+def ceiling_ties(people: list[V.Identity], cases: list["Case"], today: datetime.date) -> list[int]:
+    """For each search, how many other registered people are exactly as consistent with what
+    it holds as the true person: their true names (as generated, decrypted here like the
+    baseline's), reduced the way the search reduced the truth's, fold to the same words, and
+    their date of birth agrees as well (`same_birth`). A perfect ranker can only draw among
+    them: it puts the person first with probability 1 / (ties + 1)."""
+    from rapidfuzz import fuzz
+
+    truths = {case.index: case.truth for case in cases}
+
+    def folded(index: int) -> tuple[str, str, str]:
+        p = truths.get(index, people[index])
+        return fold(p.given), fold(p.first), fold(p.second)
+
+    wanted: dict[tuple[str, str], list[int]] = {}  # (a given word, a surname word) -> searches
+    reduced: list[tuple[tuple[str, ...], bool]] = []
+    for n, case in enumerate(cases):
+        names = folded(case.index)
+        words = names[0].split()
+        said = fold(case.query.given)
+        keep_last = len(words) > 1 and fuzz.ratio(said, words[-1]) > fuzz.ratio(said, words[0])
+        truth = held(names, case.query.kinds, keep_last)
+        reduced.append((truth, keep_last))
+        key = ((truth[0].split() or [""])[0], (f"{truth[1]} {truth[2]}".split() or [""])[0])
+        wanted.setdefault(key, []).append(n)
+    # One pass over everyone: a person can tie only if one of their given names and one of
+    # their surnames are the first ones the search holds.
+    candidates: list[list[int]] = [[] for _ in cases]
+    givens = {g for g, _s in wanted}
+    for index in range(len(people)):
+        p = truths.get(index, people[index])
+        given_words = fold(p.given).split() or [""]
+        if not givens.intersection(given_words):
+            continue
+        surname_words = [*f"{fold(p.first)} {fold(p.second)}".split(), ""]
+        for g in given_words:
+            for s in surname_words:
+                for n in wanted.get((g, s), ()):
+                    candidates[n].append(index)
+    ties = []
+    for n, case in enumerate(cases):
+        truth, keep_last = reduced[n]
+        born = case.truth.born
+        ties.append(
+            sum(
+                1
+                for index in set(candidates[n])
+                if index != case.index
+                and held(folded(index), case.query.kinds, keep_last) == truth
+                and same_birth(truths.get(index, people[index]).born, born, case.query.birth, today)
+            )
+        )
+    return ties
+
+
 # --- the page's own search ---------------------------------------------------------------------
 
 
@@ -247,7 +362,19 @@ def summary(records: list[dict[str, Any]], systems: list[str]) -> dict[str, Any]
             "recall_at_1": rate([r[system]["rank"] == 1 for r in records]),
             "recall_at_page_1": rate([r[system]["rank"] is not None for r in records]),
         }
+    ties = [r["ceiling_ties"] for r in records if "ceiling_ties" in r]
+    if ties:
+        out["ceiling"] = {
+            "recall_at_1": mean([1 / (t + 1) for t in ties]),
+            "recall_at_page_1": mean([min(1.0, PAGE / (t + 1)) for t in ties]),
+            "share_ties_under_page": rate([t < PAGE for t in ties]),
+            "share_no_ties": rate([t == 0 for t in ties]),
+        }
     return out
+
+
+def mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
 
 
 def by_kind(records: list[dict[str, Any]], systems: list[str]) -> dict[str, Any]:
@@ -296,6 +423,9 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
     decrypt_seconds = time.monotonic() - started
     common.log(f"{db}: {len(ids):,} people decrypted in {decrypt_seconds:.1f} s")
     cases = draw_cases(ids, people, queries, today)
+    started = time.monotonic()
+    ties = ceiling_ties(people, cases, today)
+    ceiling_seconds = time.monotonic() - started
     baseline = Baseline(
         ids, [p.full for p in people], [p.born.year if p.born else None for p in people]
     )
@@ -327,7 +457,7 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
             with contextlib.suppress(OperationalError), transaction.atomic():
                 with organization_scope(org_id), time_limit(QUERY_LIMIT_S):
                     search(user, case.query)
-        for case in cases:
+        for case, tied in zip(cases, ties, strict=True):
             record: dict[str, Any] = {
                 "person": case.person_id,
                 "truth": case.truth.full,
@@ -336,6 +466,7 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
                 "query_birth": dataclasses.asdict(case.query.birth) if case.query.birth else None,
                 "kinds": [*case.registered.kinds, *case.query.kinds],
                 "namesakes": namesake_band(case.namesakes),
+                "ceiling_ties": tied,
             }
             try:
                 # A savepoint each: a search stopped by the time limit leaves the others be.
@@ -374,6 +505,7 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
         "timed_out": timed_out,
         "decrypt_all_seconds": round(decrypt_seconds, 1),
         "register_seconds": round(register_seconds, 1),
+        "ceiling_seconds": round(ceiling_seconds, 1),
         **summary(records, systems),
     }
     for system in systems:
@@ -429,6 +561,9 @@ def table(scale: int, results: dict[str, Any]) -> str:
     row("page: people on page 1 (mean)", lambda r: str(r["page"]["mean_shown"]))
     row("page: p50 (ms)", lambda r: str(r["page"]["p50_ms"]))
     row("page: p95 (ms)", lambda r: str(r["page"]["p95_ms"]))
+    row("ceiling: recall@1", lambda r: percent(r["ceiling"]["recall_at_1"]))
+    row("ceiling: recall@page-1", lambda r: percent(r["ceiling"]["recall_at_page_1"]))
+    row("ceiling: searches with no tie", lambda r: percent(r["ceiling"]["share_no_ties"]))
     for scorer in results[dbs[0]]["baseline_scorers"]:
         key = f"baseline_{scorer}"
         row(f"{scorer}: recall@1", lambda r, k=key: percent(r[k]["recall_at_1"]))
@@ -442,7 +577,7 @@ def table(scale: int, results: dict[str, Any]) -> str:
         lines.append("")
         lines.append(
             f"{db}: by kind of variation{'':<10}{'n':>6} {'page@1':>8} {'page-1':>8} "
-            f"{short + '@1':>7} {short + '@20':>7} {'of misses@1':>12}"
+            f"{short + '@1':>7} {short + '@20':>7} {'ceil@1':>7} {'of misses@1':>12}"
         )
         for kind, figures in sorted(
             kinds.items(), key=lambda kv: kv[1]["page"]["recall_at_1"] or 0
@@ -452,6 +587,7 @@ def table(scale: int, results: dict[str, Any]) -> str:
                 f"  {kind:<40}{figures['queries']:>6} {percent(figures['page']['recall_at_1']):>8} "
                 f"{percent(figures['page']['recall_at_page_1']):>8} "
                 f"{percent(wr['recall_at_1']):>7} {percent(wr['recall_at_page_1']):>7} "
+                f"{percent(figures['ceiling']['recall_at_1']):>7} "
                 f"{percent(figures['share_of_misses_at_1']):>12}"
             )
         lines.append(f"{db}: by namesakes (others with the same given name and first surname)")
@@ -462,7 +598,8 @@ def table(scale: int, results: dict[str, Any]) -> str:
             lines.append(
                 f"  {band:<40}{figures['queries']:>6} {percent(figures['page']['recall_at_1']):>8} "
                 f"{percent(figures['page']['recall_at_page_1']):>8} "
-                f"{percent(wr['recall_at_1']):>7} {percent(wr['recall_at_page_1']):>7}"
+                f"{percent(wr['recall_at_1']):>7} {percent(wr['recall_at_page_1']):>7} "
+                f"{percent(figures['ceiling']['recall_at_1']):>7}"
             )
     return "\n".join(lines)
 
