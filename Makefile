@@ -43,12 +43,16 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) manage.py check_translations
 
+# On PostgreSQL too when TEST_DATABASE_URL is set: everything but the browser tests, then the
+# reception flow in the browser, its app server on a database of its own on that server.
 pytest: $(VENV)/.installed-dev
 	@$(PY) manage.py compilemessages -v0 --ignore='.venv'
 	$(PY) -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- PostgreSQL ($$TEST_DATABASE_URL) ---"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m "not browser"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m "not browser" && \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m browser \
+			tests/browser/test_reception_flow.py; \
 	fi
 
 test: lint pytest

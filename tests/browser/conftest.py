@@ -1,13 +1,18 @@
 """Browser tests: the real app in a subprocess, driven through Debian's Chromium by Playwright.
 
-One server (own temporary directory, own SQLite database, demo network seeded) serves the whole
-session; each test gets a fresh browser context, so cookies and storage never leak between tests.
+One server (own temporary directory, own database, demo network seeded) serves the whole session;
+each test gets a fresh browser context, so cookies and storage never leak between tests. The
+database is a SQLite file of its own, or, when the run's DATABASE_URL names a PostgreSQL server,
+a fresh database on that server (`browser_<random>`), migrated and seeded by its owner and served
+as the application's role, both plain roles (no superuser, no BYPASSRLS) as in production, so
+row-level security applies; the database and the roles are dropped at the end.
 Second-factor codes come from `manage.py demo_code`. A code is accepted once per 30 s step, so
 each test signs in with its own demo account.
 """
 
 import http.server
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -17,7 +22,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -91,15 +97,14 @@ def quick_exit_url() -> Iterator[str]:
 # --- The app, as a user runs it ---------------------------------------------------------------
 
 
-def _server_env(var_dir: Path, quick_exit_url: str) -> dict[str, str]:
+def _server_env(var_dir: Path, quick_exit_url: str, database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "TASKS_BACKEND"):
         env.pop(name, None)
     env.update(
         SALVAGUARDA_ENV="development",
         SALVAGUARDA_VAR_DIR=str(var_dir),
-        # Always SQLite, whatever database the rest of the test run uses.
-        DATABASE_URL=f"sqlite:///{var_dir / 'db.sqlite3'}",
+        DATABASE_URL=database_url,
         QUICK_EXIT_URL=quick_exit_url,
         # The most talkative level: the canary test checks that nothing identifying is logged.
         LOG_LEVEL="DEBUG",
@@ -124,20 +129,91 @@ def _wait_until_up(server: AppServer) -> None:
     raise RuntimeError(f"The server did not answer in {START_TIMEOUT} s:\n{server.log_text()}")
 
 
+def _postgresql_server() -> str | None:
+    """The run's DATABASE_URL when it names a PostgreSQL server, else None (SQLite)."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if urlsplit(url).scheme in {"postgres", "postgresql", "pgsql"} else None
+
+
+def _with(url: str, *, database: str, user: str | None = None, password: str = "") -> str:
+    """The same server's URL for another database (and, given, another role)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if user is not None:
+        netloc = f"{user}:{password}@{netloc.rsplit('@', 1)[-1]}"
+    return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
+
+
+def _postgresql(server_url: str, *statements: str) -> None:
+    """Run statements on the server's maintenance database, outside any transaction."""
+    import psycopg
+
+    with psycopg.connect(_with(server_url, database="postgres"), autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)  # type: ignore[arg-type]  # names made here
+
+
+class PostgresDatabase(NamedTuple):
+    """The app server's own PostgreSQL database, by the roles that reach it."""
+
+    owner_url: str  # a plain role that owns it: migrates and seeds
+    app_url: str  # the application's plain role (`grant_app_role`): the app and its commands
+    admin_url: str  # the run's own role (a superuser): for the tests' dumps only
+
+
+@pytest.fixture(scope="session")
+def app_database() -> Iterator[PostgresDatabase | None]:
+    """On PostgreSQL, a fresh database and two plain roles, as in production (docs/operations.md);
+    None means a SQLite file."""
+    server_url = _postgresql_server()
+    if server_url is None:
+        yield None
+        return
+    name = f"browser_{secrets.token_hex(4)}"
+    owner, app = f"{name}_owner", f"{name}_app"
+    passwords = {owner: secrets.token_hex(16), app: secrets.token_hex(16)}
+    plain = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+    _postgresql(
+        server_url,
+        *(f"CREATE ROLE {role} {plain} PASSWORD '{word}'" for role, word in passwords.items()),
+        f"CREATE DATABASE {name} OWNER {owner}",
+    )
+    try:
+        yield PostgresDatabase(
+            owner_url=_with(server_url, database=name, user=owner, password=passwords[owner]),
+            app_url=_with(server_url, database=name, user=app, password=passwords[app]),
+            admin_url=_with(server_url, database=name),
+        )
+    finally:
+        _postgresql(
+            server_url,
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+            *(f"DROP ROLE IF EXISTS {role}" for role in passwords),
+        )
+
+
 @pytest.fixture(scope="session")
 def app_server(
-    chromium_path: Path, quick_exit_url: str, tmp_path_factory: pytest.TempPathFactory
+    chromium_path: Path,
+    quick_exit_url: str,
+    app_database: PostgresDatabase | None,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[AppServer]:
     var_dir = tmp_path_factory.mktemp("salvaguarda")
+    database_url = app_database.owner_url if app_database else f"sqlite:///{var_dir / 'db.sqlite3'}"
     port = _free_port()
     server = AppServer(
         url=f"http://{LOCAL_HOST}:{port}",
         var_dir=var_dir,
-        env=_server_env(var_dir, quick_exit_url),
+        env=_server_env(var_dir, quick_exit_url, database_url),
         quick_exit_url=quick_exit_url,
     )
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_demo", "--if-empty")
+    if app_database is not None:
+        server.manage("grant_app_role", urlsplit(app_database.app_url).username or "")
+        server.env["DATABASE_URL"] = app_database.app_url
+        server.postgresql_url = app_database.admin_url
     first_line = (var_dir / "demo-logins.txt").read_text(encoding="utf-8").splitlines()[0]
     server.password = first_line.split(":", 1)[1].strip()
     with server.log_path.open("wb") as log:

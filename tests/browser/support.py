@@ -18,6 +18,8 @@ LOCAL_HOST = "127.0.0.1"
 LOCAL_NAMES = frozenset({LOCAL_HOST, "localhost"})
 DEMO_DOMAIN = "demo.example.org"
 SPANISH_CATALOG = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.mo"
+# A small phone: every page must be usable at this width.
+PHONE = {"width": 360, "height": 740}
 
 # What this origin keeps in the browser, read from a page of the app.
 STORAGE_STATE_JS = """async () => ({
@@ -54,6 +56,8 @@ class AppServer:
     quick_exit_url: str
     password: str = ""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    # On PostgreSQL, its database as the run's own role (for dumps); empty on SQLite.
+    postgresql_url: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         # E-mail goes to files the tests read (`mails`), with links to this server.
@@ -82,6 +86,23 @@ class AppServer:
     @property
     def db_path(self) -> Path:
         return self.var_dir / "db.sqlite3"
+
+    def database_contents(self) -> dict[str, bytes]:
+        """What the database keeps, as stored: the SQLite file and its write-ahead log, or a
+        data-only dump of the PostgreSQL database."""
+        if self.postgresql_url:
+            dump = subprocess.run(
+                ["pg_dump", "--data-only", "--dbname", self.postgresql_url],
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            return {"database": dump.stdout}
+        wal = self.db_path.with_name(self.db_path.name + "-wal")
+        return {
+            "database": self.db_path.read_bytes(),
+            "write-ahead log": wal.read_bytes() if wal.exists() else b"",
+        }
 
     @property
     def log_path(self) -> Path:
@@ -167,3 +188,24 @@ def submit(page: Any, button: str = "main form button[type=submit]") -> Any:
         f"POST {page.url} was refused (403): the CSRF check failed in a real browser."
     )
     return response
+
+
+def assert_fits(page: Any) -> None:
+    """The page does not scroll sideways on a phone."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways ({scroll_width} px)"
+
+
+def fill_member(page: Any, index: int, fields: dict[str, str]) -> None:
+    """Fill one member row of the registration form (`member-<index>-<field>`)."""
+    for name, value in fields.items():
+        locator = page.locator(f"#id_member-{index}-{name}")
+        if name in ("relationship", "sex", "nationality", "birth_precision"):
+            locator.select_option(value)
+        else:
+            locator.fill(value)
+
+
+def unfold(page: Any, part: str) -> None:
+    """Open a folded part of a form (its summary, by test id), as a person does."""
+    page.get_by_test_id(part).locator("summary").first.click()

@@ -28,11 +28,10 @@ from salvaguarda.core.access import Policy
 from salvaguarda.core.tests.test_url_isolation import Route, routes
 from tests.browser import every_page_data
 from tests.browser.conftest import _unavailable
-from tests.browser.support import AppServer, submit
+from tests.browser.support import PHONE, AppServer, submit
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
 NARROWEST_WRAP_CHARACTERS = 12
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"critical", "serious"}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image
 
-from tests.browser.support import Session, demo_email, submit
+from tests.browser.support import Session, demo_email, submit, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,6 @@ def photo_with_location() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 60, 30)).save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
-
-
-def unfold(page: Any, part: str) -> None:
-    """Open a folded part of the form (its summary), as a person does."""
-    page.get_by_test_id(part).locator("summary").first.click()
 
 
 def test_a_kidnapping_with_extortion_and_a_photo_is_documented_and_found(
