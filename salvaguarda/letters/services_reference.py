@@ -21,9 +21,11 @@ def reference_change(*, by: User, letter: Letter, language: str) -> None:
     """Make the version in `language` the reference. Its entries that stood for no signatory
     become signatories; a signatory's name (and a person's title and affiliation) becomes the
     new reference's spelling unless an editor changed it by hand; the signatories follow its
-    order (one it does not list stays after the one it followed: signatures may count through
-    it, and the drifts say which version lacks it). The other versions keep their entries'
-    ties and are tied again where they had none."""
+    order. One read from the old reference that the new one does not list is taken off (as an
+    import with the new reference would not have it; the drifts show it); one added by hand or
+    through the signing page stays after the one it followed. The other versions keep their
+    entries' ties and are tied again where they had none: the result is the letter as if it
+    had been imported with the new reference, and the hand-made changes kept."""
     versions = {v.language: v for v in letter.versions.all()}
     if language not in versions:
         raise ValidationError(
@@ -40,16 +42,28 @@ def reference_change(*, by: User, letter: Letter, language: str) -> None:
     old = versions.get(letter.reference_language)
     new = versions[language]
     lists = copy.deepcopy(new.signatory_lists or {})
+    dropped: set[str] = set()
     if lists:
-        _signatories_follow(by, letter, lists, old.signatory_lists if old else {})
+        dropped = _signatories_follow(by, letter, lists, old.signatory_lists if old else {})
         update(new, by=by, values={"signatory_lists": lists})
     update(letter, by=by, values={"reference_language": language})
     if not lists:
         return  # it lists the letter's signatories: the others stay tied to them
     for version in versions.values():
         if version.pk != new.pk and version.signatory_lists:
-            realigned = signatory_lists.realigned(version.signatory_lists, lists)
+            loose = _untied(version.signatory_lists, dropped)
+            realigned = signatory_lists.realigned(loose, lists)
             update(version, by=by, values={"signatory_lists": realigned})
+
+
+def _untied(lists: dict[str, Any], rows: set[str]) -> dict[str, Any]:
+    """`lists` with its entries that stood for one of `rows` (gone) standing for none."""
+    out = copy.deepcopy(lists)
+    for item in (*out.get("organizations", []), *out.get("individuals", [])):
+        for one in (item, *item.get("members", [])):
+            if one.get("row") in rows:
+                one["row"] = None
+    return out
 
 
 def _written_names(lists: dict[str, Any]) -> dict[str, str]:
@@ -63,9 +77,12 @@ def _written_names(lists: dict[str, Any]) -> dict[str, str]:
 
 def _signatories_follow(
     by: User, letter: Letter, lists: dict[str, Any], old_lists: dict[str, Any]
-) -> None:
+) -> set[str]:
     """The letter's signatories as `lists` (the new reference's) writes them; `lists` gets a
-    row for each of its entries."""
+    row for each of its entries. A signatory read from the old reference that the new one
+    does not list is taken off, as an import with the new reference would not have it (its
+    signatures wait for an editor again; the drifts show it listed in the old reference
+    only); one added by hand or through the signing page stays. Returns the rows taken off."""
     rows = {str(row.uuid): row for row in letter.signatories.all()}
     written = _written_names(old_lists)
     order: list[str] = []
@@ -111,5 +128,18 @@ def _signatories_follow(
     for n, row in enumerate(sorted(rows.values(), key=lambda r: (r.position, r.pk))):
         last = float(rank[str(row.uuid)]) if str(row.uuid) in rank else last + 1e-6
         keyed.append((last, n, row))
-    for position, (_rank, _n, row) in enumerate(sorted(keyed, key=lambda k: k[:2]), start=1):
+    # services imports this module: its removal is reached at call time.
+    from salvaguarda.letters.services import signatory_remove, signatures_follow
+
+    dropped = {uuid for uuid in written if uuid in rows and uuid not in rank}
+    gone = [rows[uuid] for uuid in dropped]
+    gone_ids = {row.pk for row in gone}
+    for row in sorted(gone, key=lambda r: r.coalition_id is None):  # members first
+        if row.coalition_id not in gone_ids:
+            signatory_remove(by=by, signatory=row)
+        else:  # it goes with its coalition
+            signatures_follow(row, by=by)
+    kept = [(r, n, row) for r, n, row in keyed if str(row.uuid) not in dropped]
+    for position, (_rank, _n, row) in enumerate(sorted(kept, key=lambda k: k[:2]), start=1):
         update(row, by=by, values={"position": position})
+    return dropped

@@ -92,3 +92,26 @@ class ReferenceChangeTests(ApiCalls, TestCase):
         formulas = {v["language"]: v["formula"] for v in got["versions"]}
         self.assertEqual(formulas, {"es": "PRESENTES", "en": "PRESENT"})
         self.assertEqual(got["reference_language"], "en")
+
+    def test_a_signatory_only_the_old_reference_lists_leaves_the_new_references_lists(
+        self,
+    ) -> None:
+        texts = texts_of("cidh-audiencia-quedate")  # the Texas project is only in English
+        texts = {"en": texts["en"], "es": texts["es"], "pt": texts["pt"]}
+        changed = self.imported(texts, "en")
+        with organization_scope(self.cast.org.pk):
+            by_hand = services.signatory_add(
+                by=self.cast.caseworker,
+                letter=changed,
+                data={"kind": "organization", "name": "Colectivo Sembradoras del Valle"},
+            )
+            services.letter_update(
+                by=self.cast.caseworker, letter=changed, data={"reference_language": "es"}
+            )
+            self.assertTrue(changed.signatories.filter(pk=by_hand.pk).exists())
+            services.signatory_remove(by=self.cast.caseworker, signatory=by_hand)
+        direct = self.imported(texts, "es")
+        self.assertEqual(self.state(changed), self.state(direct))
+        drifts, listed = self.state(changed)
+        self.assertTrue(any("Texas Border" in detail for _kind, detail in drifts))
+        self.assertEqual([lang for lang, line in listed if "Texas Border" in line], ["en"])
