@@ -294,7 +294,10 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             continue
         label = (
             marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries)
-        ) or (not marked and _capital_label(text) and not (entries and entries[-1].open))
+        ) or (
+            not (entries and entries[-1].open) and (_capital_label(text) and not marked)
+            or (kind == "organization" and _place_label(text))
+        )
         if label:  # a label over part of the list ("Academia", "NATIONAL ORGANIZATIONS")
             message = _("Line %(line)s: “%(text)s” was read as a label over part of the list.")
             problems.append(
@@ -352,7 +355,7 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
     return [entry for entry in out if _kept(entry, problems)]
 
 
-FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s)")
+FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s|\[\d{1,2}\]\s)")
 
 
 def _footnote(line: Line) -> Problem:
@@ -373,6 +376,13 @@ def _capital_label(text: str) -> bool:
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     letters = [c for c in bare if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters) and len(bare.split()) >= 2
+
+
+def _place_label(text: str) -> bool:
+    """ "Arizona", "Texas:", "Chiapas", "**Brasil**": a country or a state alone on its line
+    groups the organizations under it by place; no organization is named only so."""
+    bare = _MARKUP.sub("", text).strip().rstrip(":")
+    return fold(bare) in COUNTRIES or fold(bare) in REGIONS
 
 
 def _kept(entry: Signatory, problems: list[Problem]) -> bool:
@@ -554,6 +564,29 @@ COUNTRIES = frozenset(
     + ["El Salvador", "Costa Rica", "Estados Unidos", "United States", "États-Unis", "Reino Unido"]
     + ["United Kingdom", "Royaume-Uni", "República Dominicana", "Dominican Republic", "Puerto Rico"]
     + ["Países Bajos", "Estados Unidos de América", "United States of America", "EE. UU."]
+)
+
+
+# States of the countries the network's letters group their signatories by (Mexico, the
+# United States, Brazil), as written in their own language.
+REGIONS = frozenset(
+    fold(r)
+    for r in (
+        "Aguascalientes|Baja California|Baja California Sur|Campeche|Chiapas|Chihuahua|Coahuila|"
+        "Colima|Ciudad de México|CDMX|Durango|Guanajuato|Guerrero|Hidalgo|Jalisco|"
+        "Estado de México|Michoacán|Morelos|Nayarit|Nuevo León|Oaxaca|Puebla|Querétaro|"
+        "Quintana Roo|San Luis Potosí|Sinaloa|Sonora|Tabasco|Tamaulipas|Tlaxcala|Veracruz|"
+        "Yucatán|Zacatecas|Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|"
+        "Delaware|District of Columbia|Washington, D.C.|Florida|Georgia|Hawaii|Idaho|Illinois|"
+        "Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+        "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|"
+        "New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|"
+        "South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
+        "West Virginia|Wisconsin|Wyoming|Acre|Alagoas|Amapá|Amazonas|Bahia|Ceará|"
+        "Distrito Federal|Espírito Santo|Goiás|Maranhão|Mato Grosso|Mato Grosso do Sul|"
+        "Minas Gerais|Pará|Paraíba|Paraná|Pernambuco|Piauí|Rio de Janeiro|Rio Grande do Norte|"
+        "Rio Grande do Sul|Rondônia|Roraima|Santa Catarina|São Paulo|Sergipe|Tocantins"
+    ).split("|")
 )
 
 

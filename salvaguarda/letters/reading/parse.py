@@ -57,6 +57,17 @@ _SUBJECT = re.compile(
     _I,
 )
 _TITLE = re.compile(r"^#\s+(?P<v>.+)$")
+# Copy lines ("cc:", "c.c.:", "c.c.p.", "Copia:") name recipients of a copy, not addressees.
+_COPY = re.compile(r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|copia|copie|copy|com\s+c[oó]pia)\s*[:.\-–]", _I)
+# A document's title in the letter's genre, on its first line: a pronouncement, a public
+# note, an open letter, a statement. It and its headline are not addressees.
+_GENRE = re.compile(
+    r"^[#*_\s]*(?:nota\s+p[uú]blica|pronunciamiento|posicionamiento|comunicado|manifiesto|"
+    r"declaraci[oó]n|carta\s+(?:abierta|aberta|p[uú]blica)|open\s+letter|public\s+statement|"
+    r"joint\s+statement|statement|lettre\s+ouverte|d[ée]claration|communiqu[ée]|tribune|"
+    r"manifesto|nota\s+de\s+rep[uú]dio)\b[^.]{0,40}$",
+    _I,
+)
 _BOLD_TITLE = re.compile(r"^(?:\*\*|__)(?P<v>[^*_].+)(?:\*\*|__)$")  # on the first line
 
 _MONTHS = (
@@ -298,6 +309,10 @@ def _first_long_block(lines: list[Line], end: int) -> int:
     for block in _blocks(lines[:end]):
         joined = " ".join(line.text for line in block)
         if _SUBJECT.match(joined):
+            # The body may start on the line right under a one-line subject.
+            body = next((line for line in block[1:] if _prose(line.text)), None)
+            if body is not None:
+                return body.no - 1
             continue
         words = len(joined.split())
         wrapped = any(re.match(r"[a-zà-ÿ]", line.text) for line in block[1:])
@@ -309,6 +324,13 @@ def _first_long_block(lines: list[Line], end: int) -> int:
     return end
 
 
+def _prose(text: str) -> bool:
+    """A line that reads as a sentence of the body, not a title: 20 words or more, or 12 or
+    more ending a sentence."""
+    words = len(text.split())
+    return words >= 20 or (words >= 12 and bool(re.search(r"[.!?]\W*$", text)))
+
+
 def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     """Place and date, addressees and the subject (its label's lines, or a Markdown title)."""
     title: Line | None = None
@@ -316,6 +338,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     before_date: list[Line] = []
     subject: list[str] | None = None  # the subject's lines while they go on
     date_at = -1
+    document_title = False
     for n, line in enumerate(lines):
         if not line.text:
             subject = None
@@ -325,6 +348,15 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             if _PRESENTE.match(text) and not version.formula:
                 version.formula = text.strip(" *_")
             subject = None
+            continue
+        if _COPY.match(text):
+            version.problems.append(unplaced(line))  # a copy's recipient is not an addressee
+            subject = None
+            continue
+        if not candidates and not version.date_text and _GENRE.match(text):
+            document_title = True  # "NOTA PÚBLICA": the lines under it until the date are its
+        if document_title and not version.date_text:
+            version.problems.append(unplaced(line))
             continue
         label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
         date = _DATE.match(text) if len(text) <= 160 else None

@@ -9,7 +9,9 @@ import unicodedata
 def fold(text: str) -> str:
     """Lower case without accents or dots, for comparing words."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(".", "").strip()
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Inclusive writing joins endings with a middle dot: "défenseur·e·s" is "défenseures".
+    return re.sub(r"[.·⋅•]", "", kept).strip()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -22,7 +24,7 @@ SIGNING = _words(
     "signatories signatory signatures signers undersigned signed signing endorsers endorsing "
     "endorsed co-signers cosigners signataires signataire signent signé signés "
     "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
-    "assinaturas firmas adhieren"
+    "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión"
 )
 # Words that name who signs: a line made only of these (and the filler below) is a heading.
 WHO = _words(
@@ -135,7 +137,10 @@ def heading_kind(text: str) -> str:
     who = [w for w in words if w in WHO or w in PEOPLE]
     other = [w for w in words if w not in _KNOWN]
     opens = next((w for w in words if w not in FILLER), "") in WHO
-    if not (signing or who) or (other and not (opens and signing and len(words) <= 10)):
+    # "Adhesiones recibidas después de la difusión": a short line that opens with the
+    # signatures themselves, whatever it says of them.
+    late = words[0] in SIGNING and len(words) <= 7
+    if not (signing or who) or (other and not ((opens and signing and len(words) <= 10) or late)):
         return ""
     first = next((w for w in words if w in WHO), "")
     people = first in PEOPLE if first else any(w in PEOPLE | {"titulo", "titre"} for w in words)

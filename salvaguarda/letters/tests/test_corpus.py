@@ -192,11 +192,12 @@ def _score_version(
     every_name += [name_fold(f"{n}, {a}") for n, a in affiliations]
     extra = [n for n in stored if n not in every_name]
     junk = [n for n in extra if _junk(n, every_name)]
-    score.count("junk", len(junk), 0)
+    score.count("junk", len(extra), 0)
     if junk:
         score.failures.append(f"{lang} headings or fragments stored as signatories: {junk}")
     if len(extra) > len(junk):
-        score.notes.append(f"{lang} signatories not expected: {sorted(set(extra) - set(junk))}")
+        unexpected = sorted(set(extra) - set(junk))
+        score.failures.append(f"{lang} signatories not expected: {unexpected}")
 
     got_people = [name_fold(e.name) for e in individuals]
     want_people = [name_fold(n) for n in want.get("individuals", [])]
