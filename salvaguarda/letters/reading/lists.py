@@ -295,7 +295,8 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
         label = (
             marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries)
         ) or (
-            not (entries and entries[-1].open) and (_capital_label(text) and not marked)
+            not (entries and entries[-1].open)
+            and (_capital_label(text) and not marked)
             or (kind == "organization" and _place_label(text))
         )
         if label:  # a label over part of the list ("Academia", "NATIONAL ORGANIZATIONS")

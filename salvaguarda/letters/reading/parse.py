@@ -58,7 +58,9 @@ _SUBJECT = re.compile(
 )
 _TITLE = re.compile(r"^#\s+(?P<v>.+)$")
 # Copy lines ("cc:", "c.c.:", "c.c.p.", "Copia:") name recipients of a copy, not addressees.
-_COPY = re.compile(r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|copia|copie|copy|com\s+c[oó]pia)\s*[:.\-–]", _I)
+_COPY = re.compile(
+    r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|copia|copie|copy|com\s+c[oó]pia)\s*[:.\-–]", _I
+)
 # A document's title in the letter's genre, on its first line: a pronouncement, a public
 # note, an open letter, a statement. It and its headline are not addressees.
 _GENRE = re.compile(
@@ -353,13 +355,13 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             version.problems.append(unplaced(line))  # a copy's recipient is not an addressee
             subject = None
             continue
+        date = _DATE.match(text) if len(text) <= 160 else None
         if not candidates and not version.date_text and _GENRE.match(text):
             document_title = True  # "NOTA PÚBLICA": the lines under it until the date are its
-        if document_title and not version.date_text:
+        if document_title and not version.date_text and not date:
             version.problems.append(unplaced(line))
             continue
         label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
-        date = _DATE.match(text) if len(text) <= 160 else None
         if label and not version.subject:
             subject = [plain(label["v"])] if label["v"].strip(" *_") else []
             version.subject = " ".join(subject)

@@ -1,0 +1,189 @@
+"""Shapes of real letters that the held-out corpus letters showed: copy lines, a document's
+title, the body right under the subject, inclusive writing in a heading, a late list of
+adhesions, places as labels inside a list, bracketed footnotes."""
+
+from salvaguarda.letters.document import ParsedVersion
+from salvaguarda.letters.reading import parse_version
+
+BODY_ES = (
+    "Las organizaciones que firmamos esta carta pedimos que se revise la situación de las "
+    "familias que esperan en la frontera desde hace meses sin acceso a un abogado."
+)
+
+
+def _names(version: ParsedVersion, kind: str = "organizations") -> list[str]:
+    return [s.name for s in getattr(version, kind)]
+
+
+def test_copy_lines_under_the_addressees_are_reported_not_read_as_addressees() -> None:
+    text = f"""\
+Monterrey, Nuevo León, 2 de marzo de 2026
+
+Lic. Renata Ibarguen Solís
+Titular de la Unidad de Política Migratoria
+PRESENTE
+
+c.c.p. Mtro. Aurelio Camarena, Visitador General
+C.c.: Oficina de la Defensoría del Pueblo
+
+Estimada Titular:
+
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Casa Nicolás de Monterrey
+2. Red Norte de Acogida
+"""
+    version = parse_version(text, language="es")
+    assert [a.name for a in version.addressees] == ["Lic. Renata Ibarguen Solís"]
+    copies = [p for p in version.problems if p.code == "unplaced_line"]
+    assert [p.line for p in copies] == [7, 8]
+
+
+def test_a_documents_title_and_headline_are_not_addressees() -> None:
+    text = f"""\
+COMUNICADO CONJUNTO
+
+Redes de acogida piden un alto a las devoluciones en Coahuila
+
+Saltillo, Coahuila, 14 de julio de 2026
+
+{BODY_ES}
+
+Firman:
+
+• Frontera con Justicia
+• Casa del Peregrino Saltillo
+"""
+    version = parse_version(text, language="es")
+    assert version.addressees == []
+    assert not version.subject
+    assert version.place == "Saltillo, Coahuila"
+    assert version.paragraphs[0].startswith("Las organizaciones que firmamos")
+    assert {p.line for p in version.problems if p.code == "unplaced_line"} == {1, 3}
+
+
+def test_the_body_may_start_on_the_line_right_under_a_one_line_subject() -> None:
+    text = f"""\
+Oaxaca de Juárez, 5 de mayo de 2026
+
+Asunto: Falta de intérpretes en la estación migratoria
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Colectivo Ñu'u Savi
+"""
+    version = parse_version(text, language="es")
+    assert version.subject == "Falta de intérpretes en la estación migratoria"
+    assert version.paragraphs[0] == BODY_ES
+
+
+def test_a_subject_over_two_short_lines_is_still_one_subject() -> None:
+    text = f"""\
+Asunto: Falta de intérpretes
+en la estación migratoria de Oaxaca
+
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Colectivo Ñu'u Savi
+"""
+    version = parse_version(text, language="es")
+    assert version.subject == "Falta de intérpretes en la estación migratoria de Oaxaca"
+
+
+def test_a_french_heading_in_inclusive_writing_opens_the_list_of_individuals() -> None:
+    text = """\
+Paris, le 3 juin 2026
+
+Madame la Ministre,
+
+Nous vous écrivons au sujet des personnes exilées renvoyées vers le Mexique sans examen de \
+leur demande de protection, et nous vous demandons d'intervenir.
+
+Veuillez agréer, Madame la Ministre, l'expression de notre haute considération.
+
+Organisations signataires :
+- Collectif Accueil Exil Lyon
+
+Militant·e·s et chercheur·e·s signataires à titre individuel :
+- Amélie Castagnet
+- Youssouf Diarra
+"""
+    version = parse_version(text, language="fr")
+    assert _names(version) == ["Collectif Accueil Exil Lyon"]
+    assert _names(version, "individuals") == ["Amélie Castagnet", "Youssouf Diarra"]
+
+
+def test_a_late_list_of_adhesions_after_the_individuals_is_of_organizations() -> None:
+    text = """\
+To the Governor of Texas,
+
+We write to ask that the state stop the transfer of returned families to the border \
+without notice to the shelters that receive them every night.
+
+Sincerely,
+
+Organizations:
+1. Valley Welcome Center
+
+Individuals:
+1. Marcus Delgado-Hume
+2. Priya Raman
+
+Endorsements received after publication:
+1. Laredo Accompaniment Network
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == ["Valley Welcome Center", "Laredo Accompaniment Network"]
+    assert _names(version, "individuals") == ["Marcus Delgado-Hume", "Priya Raman"]
+
+
+def test_states_and_countries_alone_on_a_line_label_part_of_a_list() -> None:
+    text = """\
+To the Members of the Committee:
+
+We write to ask that the state stop the transfer of returned families to the border \
+without notice to the shelters that receive them every night.
+
+Sincerely,
+
+Signatory organizations
+Chiapas
+Red Fronteriza Sur
+Oaxaca:
+Comité Mixe de Acogida
+Guatemala
+Pastoral de Movilidad Humana Huehuetenango
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == [
+        "Red Fronteriza Sur",
+        "Comité Mixe de Acogida",
+        "Pastoral de Movilidad Humana Huehuetenango",
+    ]
+    labels = [p.line for p in version.problems if p.code == "list_label"]
+    assert labels[-3:] == [8, 10, 12]
+
+
+def test_a_bracketed_footnote_after_the_list_is_not_a_signatory() -> None:
+    text = f"""\
+{BODY_ES}
+
+Atentamente,
+
+Firman:
+• Frontera con Justicia
+• Casa del Peregrino Saltillo
+
+[1] Datos del registro de los albergues, 2026.
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == ["Frontera con Justicia", "Casa del Peregrino Saltillo"]
+    assert [p.line for p in version.problems if p.code == "footnote"] == [9]
