@@ -61,10 +61,11 @@ _TITLE = re.compile(r"^#\s+(?P<v>.+)$")
 _COPY = re.compile(
     r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|copia|copie|copy|com\s+c[oó]pia)\s*[:.\-–]", _I
 )
-# A document's title in the letter's genre, on its first line: a pronouncement, a public
-# note, an open letter, a statement. It and its headline are not addressees.
+# A document's title in the letter's genre, as plain text on its first line: a
+# pronouncement, a public note, an open letter, a statement. It and its headline are neither
+# addressees nor subject (a Markdown or bold title is the subject, as _TITLE reads it).
 _GENRE = re.compile(
-    r"^[#*_\s]*(?:nota\s+p[uú]blica|pronunciamiento|posicionamiento|comunicado|manifiesto|"
+    r"^(?:nota\s+p[uú]blica|pronunciamiento|posicionamiento|comunicado|manifiesto|"
     r"declaraci[oó]n|carta\s+(?:abierta|aberta|p[uú]blica)|open\s+letter|public\s+statement|"
     r"joint\s+statement|statement|lettre\s+ouverte|d[ée]claration|communiqu[ée]|tribune|"
     r"manifesto|nota\s+de\s+rep[uú]dio)\b[^.]{0,40}$",
@@ -356,7 +357,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             subject = None
             continue
         date = _DATE.match(text) if len(text) <= 160 else None
-        if not candidates and not version.date_text and _GENRE.match(text):
+        if not candidates and not version.date_text and _GENRE.match(line.text):
             document_title = True  # "NOTA PÚBLICA": the lines under it until the date are its
         if document_title and not version.date_text and not date:
             version.problems.append(unplaced(line))
