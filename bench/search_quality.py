@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import random
+import signal
 import sys
 import time
 import unicodedata
@@ -400,6 +401,21 @@ def namesake_band(count: int) -> str:
     return "100+"
 
 
+class Stop:
+    """SIGTERM during the searches stops them: the figures of those made are still written
+    (`stopped_early`), so a run cut short at a deadline says what it measured. Before the
+    searches, SIGTERM ends the process as usual."""
+
+    searching = False
+    asked = False
+
+    @classmethod
+    def handle(cls, signum: int, frame: Any) -> None:
+        if not cls.searching:
+            raise SystemExit(128 + signum)
+        cls.asked = True
+
+
 def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
     from django.db import OperationalError, reset_queries, transaction
     from django.utils import timezone
@@ -457,7 +473,11 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
             with contextlib.suppress(OperationalError), transaction.atomic():
                 with organization_scope(org_id), time_limit(QUERY_LIMIT_S):
                     search(user, case.query)
+        Stop.searching = True
         for case, tied in zip(cases, ties, strict=True):
+            if Stop.asked:
+                common.log(f"{db}: stopped after {len(records):,} searches (SIGTERM)")
+                break
             record: dict[str, Any] = {
                 "person": case.person_id,
                 "truth": case.truth.full,
@@ -496,10 +516,12 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
             if len(records) % 200 == 0:
                 common.log(f"{db}: {len(records):,}/{len(cases):,} searches")
             reset_queries()
+        Stop.searching = False
         transaction.set_rollback(True)  # the database as it was
     result: dict[str, Any] = {
         "people": len(ids),
         "queries": len(records),
+        "stopped_early": len(records) < len(cases),
         "birth_passed_to_page": takes_birth,
         "baseline_scorers": list(scorers),
         "timed_out": timed_out,
@@ -512,7 +534,9 @@ def measure(scale: int, db: str, queries: int) -> dict[str, Any]:
         result[system]["p50_ms"] = round(common.percentile(timings[system], 0.50), 1)
         result[system]["p95_ms"] = round(common.percentile(timings[system], 0.95), 1)
     result["page"]["in_others"] = rate([r["page"]["in_others"] for r in records])
-    result["page"]["mean_shown"] = round(sum(r["page"]["shown"] for r in records) / len(records), 1)
+    result["page"]["mean_shown"] = round(
+        sum(r["page"]["shown"] for r in records) / max(1, len(records)), 1
+    )
     result["page"]["not_found"] = rate(
         [r["page"]["rank"] is None and not r["page"]["in_others"] for r in records]
     )
@@ -552,7 +576,7 @@ def table(scale: int, results: dict[str, Any]) -> str:
     def row(title: str, show: Callable[[dict[str, Any]], str]) -> None:
         lines.append(f"{title:<34}" + "".join(f"{show(results[db]):>14}" for db in dbs))
 
-    row("queries", lambda r: f"{r['queries']:,}")
+    row("queries", lambda r: f"{r['queries']:,}" + (" (stopped)" if r.get("stopped_early") else ""))
     row("birth date passed to the page", lambda r: "yes" if r["birth_passed_to_page"] else "no")
     row("page: recall@1", lambda r: percent(r["page"]["recall_at_1"]))
     row("page: recall@page-1", lambda r: percent(r["page"]["recall_at_page_1"]))
@@ -680,6 +704,7 @@ def main(argv: list[str] | None = None) -> int:
         for scale in (int(s) for s in str(args.scale).split(",") if s.strip()):
             run_scale(scale, dbs, args.queries or queries_for(scale), args.fresh)
         return 0
+    signal.signal(signal.SIGTERM, Stop.handle)
     common.setup_django()
     if args.command == "grant":
         from django.db import connection
