@@ -296,8 +296,10 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries)
         ) or (
             not (entries and entries[-1].open)
-            and (_capital_label(text) and not marked)
-            or (kind == "organization" and _place_label(text))
+            and (
+                (_capital_label(text) and not marked)
+                or (kind == "organization" and _place_label(text))
+            )
         )
         if label:  # a label over part of the list ("Academia", "NATIONAL ORGANIZATIONS")
             message = _("Line %(line)s: “%(text)s” was read as a label over part of the list.")
