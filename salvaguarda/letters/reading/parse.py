@@ -106,7 +106,8 @@ _FORMULA = re.compile(
 # line, such as "Sr." or "Madame") only when the line ends with a comma or a colon.
 _SALUTATION = re.compile(
     r"^[*_]*(?:(?:estimad[oa]s?|querid[oa]s?|dear|to whom|prezad[oa]s?|a quien corresponda)\b|"
-    r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]ssim|madame|monsieur|mesdames|"
+    r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]s?sim[oa]s?|madame|monsieur|"
+    r"mesdames|"
     r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
     r".*[,:][*_]*$)",
     _I,
@@ -409,7 +410,23 @@ def _place_like(text: str) -> bool:
 
 _HONORIFIC = re.compile(
     r"^(?:mtr[oa]|lic|lcda|lcdo|dr|dra|ing|arq|c|sr|sra|srta|hon|mr|mrs|ms|prof|profa|"
-    r"sen|dip|excm[oa]|mme|m|me|dña|don|doña|s\.e)\.?\s",
+    r"sen|dip|excm[oa]|mme|m|me|dña|don|doña|s\.e|senhor|senhora|señor|señora|madame|"
+    r"monsieur|secretary|minister|ministra|ministro)\.?\s",
+    _I,
+)
+# An addressee on one line, "Lic. Rosaura Benítez Ocampo, Secretaria de Gobernación": a name
+# (an honorific, or two to six capitalised words with their particles) then a comma.
+_NAME_COMMA = re.compile(
+    r"^(?P<name>(?:[A-ZÀ-Ý][\w.'’-]*\.?\s+(?=\S))?"
+    r"(?:(?:[A-ZÀ-Ý][\w'’-]+|de|del|la|las|los|da|das|do|dos|du|van|der|von|y|e)\s*){2,6}?)"
+    r",\s+(?P<rest>\S.*)$"
+)
+# The formula before an honorific on the addressee's line: "Ao Excelentíssimo Senhor Dr. …",
+# "À Senhora Dra. …", "Al Señor Lic. …"; the name starts at the honorific.
+_LEADING_FORMULA = re.compile(
+    r"^(?:(?:a|ao|à|al|a\s+la|to\s+the)\s+)?(?:(?:excelent[ií]s?sim[oa]|il[uú]stre|"
+    r"ilustr[ií]ssim[oa]|honorable|distinguid[oa])\s+)?(?:senhor|senhora|señor|señora)\s+"
+    r"(?=(?:mtr[oa]|lic|dr|dra|ing|prof|profa|sr|sra)\.\s)",
     _I,
 )
 _INSTITUTION = re.compile(
@@ -425,15 +442,25 @@ def _group_addressees(lines: list[Line]) -> list[Addressee]:
     groups: list[list[str]] = []
     previous = -1
     for line in lines:
-        starts = _HONORIFIC.match(line.text) and groups and len(groups[-1]) >= 2
+        text = _LEADING_FORMULA.sub("", line.text)
+        # After a one-line "Name, Title", a line with an honorific or that shape is the next
+        # addressee, not the first one's title.
+        after_one_line = bool(groups) and bool(_NAME_COMMA.match(groups[-1][0]))
+        starts = groups and (
+            (_HONORIFIC.match(text) and (len(groups[-1]) >= 2 or after_one_line))
+            or (after_one_line and _NAME_COMMA.match(text))
+        )
         if line.no != previous + 1 or starts or not groups:
             groups.append([])
-        groups[-1].append(line.text)
+        groups[-1].append(text)
         previous = line.no
     addressees = []
     for group in groups:
+        one_line = _NAME_COMMA.match(group[0])
+        if one_line:
+            group = [one_line["name"].strip(), *one_line["rest"].split(", "), *group[1:]]
         name, rest = group[0], group[1:]
-        if len(rest) == 1 and _INSTITUTION.match(rest[0]):
+        if len(rest) == 1 and not one_line and _INSTITUTION.match(rest[0]):
             addressees.append(Addressee(name=name, institution=rest[0]))
         else:
             title = rest[0] if rest else ""

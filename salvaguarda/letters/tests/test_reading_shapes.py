@@ -187,3 +187,88 @@ Firman:
     version = parse_version(text, language="es")
     assert _names(version) == ["Frontera con Justicia", "Casa del Peregrino Saltillo"]
     assert [p.line for p in version.problems if p.code == "footnote"] == [9]
+
+
+def test_addressees_one_per_line_as_name_comma_title_are_each_an_addressee() -> None:
+    text = f"""\
+Tijuana, Baja California, 14 de abril de 2026
+
+Dra. Marisol Quintero Lagunas, Titular, Unidad de Política Migratoria
+Ing. Efraín Delgado Cuevas, Delegado Federal del INM en Baja California
+Graciela Ugalde Pineda, Visitadora General de la CNDH
+PRESENTES
+
+Estimadas señoras:
+
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Casa del Migrante en Tijuana
+2. Clínica Jurídica Alaíde Foppa
+"""
+    version = parse_version(text, language="es")
+    assert [(a.name, a.title, a.institution) for a in version.addressees] == [
+        ("Dra. Marisol Quintero Lagunas", "Titular", "Unidad de Política Migratoria"),
+        ("Ing. Efraín Delgado Cuevas", "Delegado Federal del INM en Baja California", ""),
+        ("Graciela Ugalde Pineda", "Visitadora General de la CNDH", ""),
+    ]
+    assert version.paragraphs[0] == "Estimadas señoras:"
+
+
+def test_a_formula_before_the_honorific_is_not_part_of_the_addressees_name() -> None:
+    body = (
+        "As entidades abaixo assinadas pedem a abertura imediata de vagas de abrigo para as "
+        "famílias que dormem na rodoviária desde janeiro."
+    )
+    text = f"""\
+Belém, 3 de março de 2026
+
+Ao Excelentíssimo Senhor Dr. Otávio Rezende Campos, Secretário Nacional de Justiça
+À Senhora Profa. Marta Leal Sobral, Coordenadora do Comitê Estadual para Refugiados
+
+Assunto: Pedido de abrigo para famílias na rodoviária
+
+Excelentíssimos Senhores,
+
+{body}
+
+Atenciosamente,
+
+Organizações signatárias:
+• Cáritas Arquidiocesana de Belém
+• Coletivo Abraço Migrante
+"""
+    version = parse_version(text, language="pt")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Dr. Otávio Rezende Campos", "Secretário Nacional de Justiça"),
+        ("Profa. Marta Leal Sobral", "Coordenadora do Comitê Estadual para Refugiados"),
+    ]
+    assert version.paragraphs[0] == "Excelentíssimos Senhores,"
+
+
+def test_a_french_salutation_ending_in_a_comma_is_not_an_addressee() -> None:
+    body = (
+        "Nous, associations signataires, vous demandons de garantir un hébergement d'urgence "
+        "aux familles qui dorment devant la gare Saint-Charles depuis le mois de décembre."
+    )
+    text = f"""\
+Marseille, le 9 février 2026
+
+Monsieur Lucien Ferrand, Préfet des Bouches-du-Rhône
+Madame Nadia Ouali, Directrice de l'Office français de l'immigration et de l'intégration
+
+Madame, Monsieur,
+
+{body}
+
+Veuillez agréer, Madame, Monsieur, nos salutations distinguées.
+
+Organisations signataires :
+- Cimade Marseille
+- Collectif Soutien Migrants 13
+"""
+    version = parse_version(text, language="fr")
+    assert [a.name for a in version.addressees] == ["Monsieur Lucien Ferrand", "Madame Nadia Ouali"]
+    assert version.paragraphs[0] == "Madame, Monsieur,"
