@@ -37,6 +37,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from salvaguarda.letters import inline
+
 PREFIX = "cifra"
 PREFIXES = ("cifra", "figure", "chiffre")  # the word as written, or as a tool translated it
 KEY_LENGTH = 40
@@ -113,8 +115,13 @@ def replaced(text: str, values: Mapping[str, str]) -> Replaced:
 
 
 def replaced_html(text: str, values: Mapping[str, str]) -> SafeString:
-    """`text` escaped for a page, each mark of a figure shown as its value highlighted, the
-    mark as its title (for the editors' side-by-side view)."""
+    """`text` as a page shows it (links and emphasis as `inline.line_html` writes them, the
+    rest escaped), each mark of a figure shown as its value highlighted, the mark as its title
+    (for the editors' side-by-side view)."""
+    return inline.line_html(text, part=lambda piece: _marked(piece, values))
+
+
+def _marked(text: str, values: Mapping[str, str]) -> SafeString:
     out, last = [], 0
     for m in MARK.finditer(text):
         out.append(escape(text[last : m.start()]))

@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import formats, translation
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 
-from salvaguarda.letters import figures, inline, queries_figures
+from salvaguarda.letters import figures, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
 from salvaguarda.letters.reading import dates
@@ -116,26 +114,6 @@ def markdown_of(letter: Letter, version: LetterVersion) -> str:
     if parts.individuals:
         out.append(f"## {parts.headings[1]}\n\n" + "\n".join(parts.individuals))
     return "\n\n".join(out) + "\n"
-
-
-def line_html(text: str) -> SafeString:
-    """A line of the letter as HTML: everything escaped; links (any safe target), emphasis and
-    footnote markers as `inline` reads them; line breaks kept."""
-    out = []
-    for span in inline.spans(text):
-        html = mark_safe("<br>".join(escape(part) for part in span.text.split("\n")))  # noqa: S308
-        if span.note:
-            html = format_html("<sup>{}</sup>", html)
-        if span.em:
-            html = format_html("<em>{}</em>", html)
-        if span.strong:
-            html = format_html("<strong>{}</strong>", html)
-        if span.target is not None:
-            html = format_html(
-                '<a href="{}" rel="noopener noreferrer">{}</a>', span.target or "#", html
-            )
-        out.append(html)
-    return mark_safe("".join(out))  # noqa: S308 - every part is escaped
 
 
 def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Iterator[str]:

@@ -341,9 +341,9 @@ def _line(row: Signatory) -> str:
 
 
 def _shown(paragraph: str, values: dict[str, str]) -> str:
-    """A paragraph as written; one that carries figures' marks, as HTML that shows each mark's
-    value highlighted (the mark in its title)."""
-    return figures.replaced_html(paragraph, values) if figures.keys_in(paragraph) else paragraph
+    """A paragraph as HTML: links and emphasis as every output writes them, each figure's mark
+    shown as its value highlighted (the mark in its title)."""
+    return figures.replaced_html(paragraph, values)
 
 
 def _changed_since(

@@ -22,6 +22,7 @@ from salvaguarda.core.access import (
 from salvaguarda.core.forms import saved
 from salvaguarda.letters import (
     documents,
+    inline,
     output,
     queries,
     queries_figures,
@@ -138,7 +139,7 @@ def letter_text(request: HttpRequest, letter_uuid: uuid.UUID, language: str) -> 
             "letter": letter,
             "version": version,
             "parts": parts,
-            "paragraphs": [output.line_html(p) for p in parts.paragraphs],
+            "paragraphs": [inline.line_html(p) for p in parts.paragraphs],
         },
     )
 

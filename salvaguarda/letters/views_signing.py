@@ -29,7 +29,7 @@ from salvaguarda.accounts.services import client_address
 from salvaguarda.core.access import Policy, active_role, policy, signed_in_user
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.letters import output, queries, queries_signing, services_signing
+from salvaguarda.letters import inline, queries, queries_signing, services_signing
 from salvaguarda.letters.models import ORGANIZATION_KINDS, Letter, Signatory, SignatureRequest
 from salvaguarda.letters.services_signing import MAX_CONTACT, MAX_EMAIL, RateLimited
 
@@ -148,7 +148,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
                     "token": token,
                     "shown": shown,
                     "parts": parts,
-                    "paragraphs": [output.line_html(p) for p in parts.paragraphs] if parts else [],
+                    "paragraphs": [inline.line_html(p) for p in parts.paragraphs] if parts else [],
                     "form": form,
                 },
             )

@@ -1,10 +1,10 @@
 """A letter's line as HTML in a template: `{{ line|letter_line }}` (links and emphasis as
-`output.line_html` writes them, everything else escaped)."""
+`inline.line_html` writes them, everything else escaped)."""
 
 from django import template
 from django.utils.safestring import SafeString
 
-from salvaguarda.letters.output import line_html
+from salvaguarda.letters.inline import line_html
 
 register = template.Library()
 

@@ -99,6 +99,23 @@ class LetterPageTests(TestCase):
         )
         self.assertIn(letter.subject, client.get(reverse("letters:list")).content.decode())
 
+    def test_the_side_by_side_table_shows_links_and_emphasis_not_raw_markdown(self) -> None:
+        client = sign_in(self.client_class(), self.cast.analyst)
+        spanish = SPANISH.replace("documentamos 71,071", "documentamos **71,071**")
+        english = ENGLISH.replace("71,701", "_71,701_")
+        client.post(reverse("letters:import"), {"es": spanish, "en": english})
+        letter = Letter.unscoped.get()
+        page = client.get(reverse("letters:detail", args=[letter.uuid])).content.decode()
+        table = page[page.index('class="list letter-versions"') : page.index("</table>")]
+        self.assertIn("<strong>71,071</strong>", table)
+        self.assertIn("<em>71,701</em>", table)
+        self.assertIn(
+            '<a href="https://example.org/puertos" rel="noopener noreferrer">port of entry</a>',
+            table,
+        )
+        self.assertNotIn("](https://", table)
+        self.assertNotIn("**", table)
+
     def test_a_bad_version_is_explained_and_the_text_kept(self) -> None:
         client = sign_in(self.client_class(), self.cast.caseworker)
         response = client.post(reverse("letters:import"), {"es": SPANISH, "en": "Solo una línea"})

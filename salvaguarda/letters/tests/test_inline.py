@@ -1,7 +1,6 @@
 """Links with any target and emphasis, read once for every output."""
 
-from salvaguarda.letters.inline import Span, plain, spans
-from salvaguarda.letters.output import line_html
+from salvaguarda.letters.inline import Span, line_html, plain, spans
 
 
 def test_links_with_any_target_and_emphasis_are_read() -> None:

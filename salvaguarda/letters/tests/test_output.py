@@ -9,7 +9,7 @@ from docx import Document
 
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
-from salvaguarda.letters import documents, output, services
+from salvaguarda.letters import documents, inline, services
 from salvaguarda.letters.reading import parse_version
 from salvaguarda.letters.tests.letters import ENGLISH, SPANISH
 
@@ -43,7 +43,7 @@ class OutputTests(TestCase):
         self.assertEqual(len(again.organizations), 3)
 
     def test_the_reading_page_keeps_links_and_escapes_everything_else(self) -> None:
-        html = output.line_html(
+        html = inline.line_html(
             "Ver [el informe](https://example.org/a?b=1&c=2) <script>x</script> "
             "[mal](javascript:alert(1))"
         )
