@@ -179,6 +179,14 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\w)"
     r"(\s?%|\s+(?:por\s+ciento|percent|per\s+cent|pour\s+cent|por\s+cento))?"
 )
+# A time of day, on a 24-hour clock or with a.m./p.m.: "22:00 horas", "10:00 p.m.", "22 h 30",
+# "10 pm" (a time has minutes or a.m./p.m.); read as the time it names, so "22:00" and
+# "10:00 p.m." are the same.
+_TIME = re.compile(
+    r"(?<![\w.,:])(\d{1,2})(?:\s?(?::|h)\s?(\d{2})(?!\d))?"
+    r"(?:\s?(?P<half>[ap])\.?\s?m\b\.?|\s?(?:horas|hrs?|heures|hours|h)\b)?",
+    re.IGNORECASE,
+)
 _ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,8}\b")
 _BOUNDARY = re.compile(r"([.!?…])[\"'»”’)\]*_]*\s+(?=[¿¡\"'«“(\[*_]*[A-ZÁÉÍÓÚÑÜ0-9])")
 
@@ -249,6 +257,19 @@ def _number_key(digits: str, percent: str | None) -> str:
     return key + ("%" if percent else "")
 
 
+def _time_key(m: re.Match[str]) -> str | None:
+    """ "22:00": the time a match names on a 24-hour clock; None when it is not a time (no
+    minutes nor a.m./p.m., as in a duration, "72 horas"; an hour or minutes out of range)."""
+    hour, minutes, half = int(m.group(1)), m.group(2), (m["half"] or "").lower()
+    if minutes is None and not half:
+        return None
+    if half and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    elif half or hour > 24 or int(minutes or 0) > 59:
+        return None
+    return f"{hour % 24:02d}:{minutes or '00'}"
+
+
 def anchors(paragraph: str) -> Anchors:
     """The anchors of one paragraph (Markdown kept as written)."""
     text = paragraph
@@ -298,6 +319,10 @@ def anchors(paragraph: str) -> Anchors:
                 dates.setdefault(key, text[m.start() : m.end()].strip(" ,."))
                 text = _mask(text, m.start(), m.end())
     numbers: dict[str, str] = {}
+    for m in _TIME.finditer(text):
+        if (key := _time_key(m)) is not None:
+            numbers.setdefault(key, m.group().strip())
+            text = _mask(text, m.start(), m.end())
     for start, end, value in numbers_in_words.spelled(text):
         numbers.setdefault(value, text[start:end])
         text = _mask(text, start, end)

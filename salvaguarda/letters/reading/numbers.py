@@ -109,13 +109,16 @@ def spelled(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _DIGITS_TIMES.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue  # the remainder of the number before it ("2 millones 300 mil")
         digits = m.group(1).replace(",", ".")
         try:
             value = Decimal(digits) * _multiplier(m.group(2))
         except InvalidOperation:
             continue
-        out.append((m.start(), m.end(), _digits(value)))
-        taken.append((m.start(), m.end()))
+        rest, end = _remainder(text, m.end(), _multiplier(m.group(2)))
+        out.append((m.start(), end, _digits(value + rest)))
+        taken.append((m.start(), end))
     words = [w for w in _WORD.finditer(text) if not any(a <= w.start() < b for a, b in taken)]
     i = 0
     while i < len(words):
@@ -129,6 +132,31 @@ def spelled(text: str) -> list[tuple[int, int, str]]:
         else:
             i += 1
     return sorted(out)
+
+
+def _remainder(text: str, at: int, times: int) -> tuple[int, int]:
+    """What goes on a number written with a multiplier right after it (value, end): "12 mil
+    500" and "12 mil quinientos" are 12,500, "2 millones 300 mil" is 2,300,000. Only a smaller
+    part counts; anything else (a comma between, a year) ends the number at `at`."""
+    after = _DIGITS_TIMES.match(text, at + len(text[at:]) - len(text[at:].lstrip(" ")))
+    if after and text[at : after.start()] == " " and (times_after := _multiplier(after[2])) < times:
+        try:
+            value = Decimal(after[1].replace(",", ".")) * times_after
+        except InvalidOperation:
+            return 0, at
+        if value == value.to_integral_value() and value < times:
+            rest, end = _remainder(text, after.end(), times_after)
+            return int(value) + rest, end
+        return 0, at
+    digits = re.match(r" (\d{1,3})(?![\w%]|[.,:/]\d| ?%)", text[at:])
+    if digits and int(digits[1]) < times:
+        return int(digits[1]), at + digits.end()
+    words = list(_WORD.finditer(text, at))
+    if words and text[at : words[0].start()] == " ":
+        number, end, j = _read(words, 0, text)
+        if j and number is not None and 0 < number < min(times, 1000):
+            return number, end
+    return 0, at
 
 
 def _read(words: list[re.Match[str]], i: int, text: str) -> tuple[int | None, int, int]:

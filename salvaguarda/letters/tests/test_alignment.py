@@ -195,3 +195,36 @@ def test_changed_since_reports_only_changes_made_in_one_language() -> None:
 
     en_removed = EN[:3] + EN[4:]
     assert changed_since(confirmed, {"es": ES, "en": en_removed}) == [("en", 3)]
+
+
+def test_a_number_with_mil_and_a_remainder_is_one_number() -> None:
+    versions = {
+        "es": [
+            "En Reynosa contamos 8 mil 340 personas en espera y en Matamoros 3 mil doscientas, "
+            "frente a 1 millón 200 mil solicitudes pendientes en el país."
+        ],
+        "en": [
+            "In Reynosa we counted 8,340 people waiting and in Matamoros 3,200, against "
+            "1,200,000 pending claims in the country."
+        ],
+    }
+    assert drifts(versions, align(versions)) == []
+    assert set(anchors(versions["es"][0]).numbers) == {"8340", "3200", "1200000"}
+
+
+def test_a_time_on_a_24_hour_clock_equals_the_same_time_with_am_or_pm() -> None:
+    versions = {
+        "es": ["Los traslados fueron entre las 23:30 horas y las 5:15 horas del día siguiente."],
+        "en": ["The transfers were between 11:30 p.m. and 5:15 a.m. the next day."],
+    }
+    assert drifts(versions, align(versions)) == []
+    other = {
+        "es": ["Los traslados fueron entre las 23:30 horas y las 5:15 horas del día siguiente."],
+        "en": ["The transfers were between 10:30 p.m. and 5:15 a.m. the next day."],
+    }
+    found = drifts(other, align(other))
+    assert [d.detail for d in found] == ["23:30 horas ≠ 10:30 p.m."]
+
+
+def test_a_duration_in_hours_is_a_number_not_a_time() -> None:
+    assert set(anchors("Permanecieron 72 horas en la estación migratoria.").numbers) == {"72"}
