@@ -48,7 +48,7 @@ from salvaguarda.letters.reading.lists import (
     read_section,
     unplaced,
 )
-from salvaguarda.letters.reading.words import heading_kind
+from salvaguarda.letters.reading.words import heading_kind, plain_heading
 
 _I = re.IGNORECASE
 _SUBJECT = re.compile(
@@ -183,6 +183,37 @@ def _wrapped(lines: list[Line], i: int) -> bool:
     return last in _CONNECTORS or bool(re.match(r"[a-zà-ÿ]", following))
 
 
+# Words a clause starts with, not a signatory's name: "que se respete…", "that the…", "to…".
+_CLAUSE_START = frozenset("que qu that para pour afin to we nous nos nós".split())
+
+
+def _clause(text: str) -> bool:
+    """Text that reads as the rest of a sentence, not as names: it starts with a small
+    letter or with a word that opens a clause ("Que el Estado…", "To restore…")."""
+    text = re.sub(r"^(?:\d{1,3}[.)]|[a-z][.)]|[-*•+–—])\s+", "", text.strip())
+    text = text.lstrip("*_“”\"'«» ")
+    first = re.split(r"[\s'’,]", text, maxsplit=1)[0].casefold()
+    return bool(re.match(r"[a-zà-ÿ]", text)) or first in _CLAUSE_START
+
+
+def _lead_in(lines: list[Line], i: int) -> bool:
+    """A sentence of the body that starts as a heading would ("Las organizaciones firmantes
+    le pedimos: que…", "The organizations signing this letter urge you to:"), not a list's
+    heading: what follows its colon reads as a clause; or, when it says more than who signs
+    (a verb, an object), the closing formula still comes after it, or the line under it
+    reads as a clause. A heading of heading words alone ("Organizaciones firmantes:") always
+    opens its list."""
+    head, rest = _inline_heading(lines[i].text)
+    if rest and _clause(rest):
+        return True
+    if plain_heading(_bare(head)):
+        return False
+    if any(_CLOSING.match(line.text) for line in lines[i + 1 :]):
+        return True
+    following = next((line.text for line in lines[i + 1 :] if line.text), "")
+    return not rest and _clause(following)
+
+
 def _inline_heading(text: str) -> tuple[str, str]:
     """ "Organisations signataires : A, B (C, D)" is a heading and its list on one line."""
     head, colon, rest = text.partition(":")
@@ -234,6 +265,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
         and (salutation is None or i > salutation)
         and not _wrapped(lines, i)
         and (kind := _heading(line))
+        and not _lead_in(lines, i)
     ]
     end = headings[0][0] if headings else len(lines)
     if salutation is not None and salutation >= end:

@@ -129,8 +129,7 @@ def heading_kind(text: str) -> str:
     that they sign ("Personas defensoras que solicitan la medida y firman"). A note in
     parentheses is left out."""
     text = re.sub(r"\([^)]*\)", " ", text).strip()
-    words = [fold(w.strip('*_:,;()[]"“”')) for w in text.split()]
-    words = [w for w in words if w]
+    words = _heading_words(text)
     if not words or len(words) > 14 or len(text) > 110 or re.search(r"[.!?]$", text):
         return ""
     signing = [w for w in words if w in SIGNING]
@@ -145,3 +144,17 @@ def heading_kind(text: str) -> str:
     first = next((w for w in words if w in WHO), "")
     people = first in PEOPLE if first else any(w in PEOPLE | {"titulo", "titre"} for w in words)
     return "individual" if people else "organization"
+
+
+def _heading_words(text: str) -> list[str]:
+    words = [fold(w.strip('*_:,;()[]"“”')) for w in text.split()]
+    return [w for w in words if w]
+
+
+def plain_heading(text: str) -> bool:
+    """A heading made only of the words above ("Las organizaciones firmantes", "Signataires à
+    titre individuel"), a note in parentheses left out: it says nothing but who signs. A line
+    with any other word ("Las organizaciones firmantes le pedimos…") may be a sentence."""
+    text = re.sub(r"\([^)]*\)", " ", text).strip()
+    words = _heading_words(text)
+    return bool(heading_kind(text)) and all(w in _KNOWN for w in words)

@@ -272,3 +272,127 @@ Organisations signataires :
     version = parse_version(text, language="fr")
     assert [a.name for a in version.addressees] == ["Monsieur Lucien Ferrand", "Madame Nadia Ouali"]
     assert version.paragraphs[0] == "Madame, Monsieur,"
+
+
+def test_a_body_sentence_that_starts_like_a_heading_and_holds_a_colon_stays_in_the_body() -> None:
+    text = """\
+Oaxaca de Juárez, 4 de mayo de 2026
+
+Mtra. Leonor Bautista Cruz
+Delegada del Instituto Nacional de Migración en Oaxaca
+
+Las organizaciones firmantes acompañamos desde enero a las familias que esperan en la
+estación de Matías Romero sin saber cuándo serán trasladadas.
+
+Las organizaciones firmantes le pedimos dos cosas: que se informe a cada familia de su \
+situación y que se permita la entrada de los albergues a la estación.
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Hermanos en el Camino de Ixtepec
+2. Consultorio Jurídico Guelatao, A.C.
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == [
+        "Hermanos en el Camino de Ixtepec",
+        "Consultorio Jurídico Guelatao, A.C.",
+    ]
+    assert version.paragraphs[1].startswith(
+        "Las organizaciones firmantes le pedimos dos cosas: que"
+    )
+    assert version.paragraphs[-1] == "Atentamente,"
+    assert version.headings == {"organization": "Organizaciones firmantes"}
+
+
+def test_a_lead_in_to_the_requests_is_not_a_heading_even_on_a_line_of_its_own() -> None:
+    text = """\
+Washington, D.C., June 2, 2026
+
+Dear Secretary Albright-Moreno:
+
+We write about the families held for weeks at the Nogales processing center, where lawyers
+have been denied entry since March and children sleep on the floor.
+
+The organizations signing this letter urge you to:
+
+1. Restore in-person legal visits at every processing center.
+2. Publish the number of children held longer than 72 hours.
+
+Sincerely,
+
+Signatory organizations
+1. Kino Border Legal Project
+2. Sonoran Families Network
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == ["Kino Border Legal Project", "Sonoran Families Network"]
+    assert "The organizations signing this letter urge you to:" in version.paragraphs
+    assert any(p.startswith("2. Publish the number") for p in version.paragraphs)
+
+
+def test_a_heading_like_sentence_in_a_letter_without_a_closing_formula_stays_in_the_body() -> None:
+    pt = """\
+Manaus, 8 de abril de 2026
+
+As organizações signatárias denunciam: desde fevereiro, as famílias warao vivem sem água \
+potável no abrigo da Avenida Torquato Tapajós, e nenhuma resposta foi dada.
+
+Organizações signatárias:
+- Pastoral do Migrante de Manaus
+- Coletivo Rios Sem Fronteira
+"""
+    fr = """\
+Cayenne, le 8 avril 2026
+
+Les organisations signataires demandent :
+- que les familles hébergées au gymnase soient relogées avant la saison des pluies ;
+- qu'un interprète soit présent à chaque rendez-vous de la préfecture.
+
+Organisations signataires :
+- Comité de soutien aux exilés de Cayenne
+- Réseau Entraide Oyapock
+"""
+    for text, language, names in (
+        (pt, "pt", ["Pastoral do Migrante de Manaus", "Coletivo Rios Sem Fronteira"]),
+        (fr, "fr", ["Comité de soutien aux exilés de Cayenne", "Réseau Entraide Oyapock"]),
+    ):
+        version = parse_version(text, language=language)
+        assert _names(version) == names, language
+        assert version.paragraphs[0].startswith(("As organizações", "Les organisations")), language
+
+
+def test_a_heading_alone_on_its_line_still_opens_the_list_inside_or_after_the_body() -> None:
+    text = f"""\
+{BODY_ES}
+
+Las organizaciones firmantes:
+1. Red Jesuita con Migrantes del Sureste
+2. Casa de la Mujer Ixchel, A.C.
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == [
+        "Red Jesuita con Migrantes del Sureste",
+        "Casa de la Mujer Ixchel, A.C.",
+    ]
+    inline = parse_version(
+        f"{BODY_ES}\n\nAtentamente,\n\nOrganizaciones firmantes: Casa Tochan, Red Sin Fronteras\n",
+        language="es",
+    )
+    assert _names(inline) == ["Casa Tochan", "Red Sin Fronteras"]
+
+
+def test_a_sentence_that_lists_after_its_colon_before_the_closing_stays_in_the_body() -> None:
+    text = f"""\
+{BODY_ES}
+
+Las organizaciones firmantes hemos documentado tres casos: Tenosique, Palenque y Tapachula.
+
+Atentamente,
+
+Organizaciones firmantes:
+1. La 72, Hogar-Refugio para Personas Migrantes
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == ["La 72, Hogar-Refugio para Personas Migrantes"]
+    assert version.paragraphs[1].startswith("Las organizaciones firmantes hemos documentado")
