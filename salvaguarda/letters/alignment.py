@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 from salvaguarda.letters import figures as cited
 from salvaguarda.letters.reading import numbers as numbers_in_words
+from salvaguarda.letters.reading.words import courtesy
 
 MATCH_THRESHOLD = 0.35
 
@@ -533,9 +534,11 @@ def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
 
 
 def _formula(paragraph: str) -> bool:
-    """A salutation or a closing ("Estimada Secretaria:", "Atentamente,"): one version may
-    have it and another not, and that is no drift."""
-    return len(paragraph.split()) <= 12 and paragraph.rstrip(" *_").endswith((":", ",", "."))
+    """A salutation or a closing ("Estimada Secretaria:", "Atentamente,", "Nous vous prions
+    d'agréer, Monsieur le Rapporteur spécial, l'expression de notre haute considération."):
+    one version may have it and another not, and that is no drift."""
+    short = len(paragraph.split()) <= 12 and paragraph.rstrip(" *_").endswith((":", ",", "."))
+    return short or courtesy(paragraph)
 
 
 def _excerpt(text: str, size: int = 160) -> str:

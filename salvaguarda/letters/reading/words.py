@@ -158,3 +158,42 @@ def plain_heading(text: str) -> bool:
     text = re.sub(r"\([^)]*\)", " ", text).strip()
     words = _heading_words(text)
     return bool(heading_kind(text)) and all(w in _KNOWN for w in words)
+
+
+# The courtesy sentences that close a letter before (or as) its formula, in the four languages:
+# "Sin otro particular, le enviamos un cordial saludo.", "Agradecemos su atención.", "Thank you
+# for your attention to this matter.", "Sem mais para o momento.", "Veuillez agréer…". A request
+# ("Nous vous prions de bien vouloir adresser…", "Agradecemos que el INM…") is not one.
+_COURTESY = re.compile(
+    r"^(?:sin\s+(?:otro\s+particular|m[aá]s\s+(?:por\s+el\s+momento|por\s+ahora|que\s+agregar))|"
+    r"agradec(?:emos|iendo|eremos)\s+(?:de\s+antemano\s+|anticipadamente\s+|desde\s+ya\s+|"
+    r"mucho\s+)?(?:su|sus|la|vuestra)\s+(?:atenci[oó]n|amable|atenta|valiosa|pronta|"
+    r"consideraci[oó]n|tiempo)|"
+    r"quedamos\s+(?:atent[oa]s|a\s+la\s+espera|en\s+espera|pendientes|a\s+sus?\s+"
+    r"(?:[oó]rdenes|disposici[oó]n))|en\s+espera\s+de\s+su|"
+    r"reciba(?:n)?,?\s+(?:[^.]{0,60}\s)?(?:un\s+(?:cordial\s+)?saludo|saludos|las\s+muestras|"
+    r"nuestr[oa]s?\s+(?:m[aá]s\s+)?(?:atent|cordial|distinguid|alta))|"
+    r"les?\s+(?:reiteramos|enviamos\s+un)|aprovechamos\s+(?:la|esta)\s+(?:ocasi[oó]n|oportunidad)|"
+    r"thank(?:s|\s+you|ing\s+you)\s+(?:(?:very\s+much|in\s+advance)\s+)?for\s+(?:your|considering|"
+    r"taking)|we\s+(?:look\s+forward\s+to|await|thank\s+you|appreciate\s+your|remain\s+at)|"
+    r"please\s+accept|"
+    r"sem\s+mais(?:\s+para\s+o\s+momento)?|(?:desde\s+j[aá]\s+)?agradecemos\s+(?:desde\s+j[aá]\s+|"
+    r"antecipadamente\s+)?(?:a\s+|pela\s+)?(?:sua|vossa|aten[cç][aã]o)|no\s+aguardo|"
+    r"aguardamos\s+(?:a\s+|sua\s+|vossa\s+|um\s+)?(?:resposta|retorno|manifesta[cç][aã]o)|"
+    r"colocamo-nos\s+[àa]\s+disposi[cç][aã]o|reiteramos\s+(?:nossos|os)\s+(?:votos|protestos)|"
+    r"dans\s+l['’]attente|nous\s+vous\s+remercions|veuillez\s+(?:agr[ée]er|recevoir)|"
+    r"en\s+vous\s+remerciant|(?:nous\s+)?rest(?:ant|ons)\s+[àa]\s+votre\s+disposition|"
+    r"(?:nous\s+vous|je\s+vous)\s+prions\s+d['’]\s*(?:agr[ée]er|croire|recevoir)|"
+    r"(?:nous\s+vous|je\s+vous)\s+prions\s+de\s+(?:bien\s+vouloir\s+agr[ée]er|croire|recevoir))",
+    re.IGNORECASE,
+)
+
+
+def courtesy(paragraph: str) -> bool:
+    """A paragraph made only of courtesy sentences (see above), forty words at most: part of
+    the letter's closing, not of its body."""
+    text = re.sub(r"[*_]", "", " ".join(paragraph.split()))
+    if not text or len(text.split()) > 40:
+        return False
+    parts = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý¡¿])", text) if s.strip()]
+    return all(_COURTESY.match(s.lstrip('¡¿"“«( ')) for s in parts)

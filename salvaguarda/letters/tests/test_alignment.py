@@ -228,3 +228,17 @@ def test_a_time_on_a_24_hour_clock_equals_the_same_time_with_am_or_pm() -> None:
 
 def test_a_duration_in_hours_is_a_number_not_a_time() -> None:
     assert set(anchors("Permanecieron 72 horas en la estación migratoria.").numbers) == {"72"}
+
+
+def test_a_long_courtesy_closing_in_one_version_only_is_no_drift() -> None:
+    fr = [
+        "Les organisations soussignées expriment leur profonde préoccupation quant à la "
+        "situation des personnes demandeuses d'asile à la frontière nord.",
+        "Nous vous prions d'agréer, Madame la Rapporteuse spéciale, l'expression de notre plus "
+        "haute et respectueuse considération.",
+    ]
+    request = "Nous vous prions de bien vouloir demander des informations aux autorités du pays."
+    for extra, expected in ((fr[1], []), (request, [("missing_paragraph", 1, ("es",))])):
+        versions = {"fr": [fr[0], extra], "es": ES[:1]}
+        rows = align(versions)
+        assert kinds(drifts(versions, rows)) == expected

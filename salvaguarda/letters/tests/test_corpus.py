@@ -26,6 +26,7 @@ from salvaguarda.core.tests.helpers import Cast
 from salvaguarda.letters import queries, services
 from salvaguarda.letters.models import Letter
 from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading.words import courtesy
 
 CORPUS = Path(__file__).parent / "corpus"
 LETTERS = sorted(p.parent.name for p in CORPUS.glob("*/expected.json"))
@@ -70,6 +71,23 @@ def six_words(paragraph: str) -> str:
     """The first six words, a list item's marker ("1.", "a)", "•") left out as Markdown is."""
     paragraph = re.sub(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*•+])\s+", "", paragraph)
     return " ".join(fold(paragraph).split()[:6]).strip(" .;,:")
+
+
+def _starts(got: str, want: str) -> bool:
+    return got.split()[: len(want.split())] == want.split()
+
+
+def _without_courtesy(
+    raw: list[str], got: list[str], want: list[str]
+) -> tuple[list[str], list[str]]:
+    """The body without the courtesy paragraphs that end it, on both sides: an expected entry
+    goes with the reader's paragraph it starts."""
+    got, want = list(got), list(want)
+    while raw and courtesy(raw[-1]):
+        if want and got and _starts(got[-1], want[-1]):
+            want.pop()
+        raw, got = raw[:-1], got[:-1]
+    return got, want
 
 
 @dataclass
@@ -148,17 +166,20 @@ def _score_version(
         score.failures.append(f"{lang} subject {subject!r} != {want_subject!r}")
 
     # The version keeps the salutation and the closing formula as its first and last
-    # paragraphs; the expected body is what lies between them.
+    # paragraphs; the expected body is what lies between them. A courtesy paragraph right
+    # before the closing ("Sin otro particular…", "Thank you for your attention…") belongs to
+    # the closing (corpus README, "Reading conventions"): it is left out on both sides, on the
+    # expected side where the reader's paragraph it starts is one.
     got_paragraphs = [six_words(p) for p in version.paragraphs]
     want_paragraphs = [six_words(p) for p in want.get("paragraphs", [])]
-    bodies = [got_paragraphs[a : len(got_paragraphs) - b] for a in (0, 1) for b in (0, 1)]
+    raw = list(version.paragraphs)
+    bodies = [
+        _without_courtesy(raw[a : len(raw) - b], got_paragraphs[a : len(raw) - b], want_paragraphs)
+        for a in (0, 1)
+        for b in (0, 1)
+    ]
     same = any(
-        len(body) == len(want_paragraphs)
-        and all(
-            g.split()[: len(w.split())] == w.split()
-            for g, w in zip(body, want_paragraphs, strict=True)
-        )
-        for body in bodies
+        len(body) == len(wanted) and all(map(_starts, body, wanted)) for body, wanted in bodies
     )  # an expected entry of fewer than six words is read as the start of the paragraph
     score.count("paragraphs", int(same), 1)
     if not same:

@@ -4,6 +4,7 @@ adhesions, places as labels inside a list, bracketed footnotes."""
 
 from salvaguarda.letters.document import ParsedVersion
 from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading.words import courtesy
 
 BODY_ES = (
     "Las organizaciones que firmamos esta carta pedimos que se revise la situación de las "
@@ -396,3 +397,24 @@ Organizaciones firmantes:
     version = parse_version(text, language="es")
     assert _names(version) == ["La 72, Hogar-Refugio para Personas Migrantes"]
     assert version.paragraphs[1].startswith("Las organizaciones firmantes hemos documentado")
+
+
+def test_courtesy_paragraphs_that_close_a_letter_are_told_from_requests() -> None:
+    closing = [
+        "Sin otro particular por ahora, les enviamos un saludo solidario.",
+        "Agradecemos de antemano su atención.",
+        "Reciban, señoras Comisionadas, las muestras de nuestra más alta consideración.",
+        "Thank you in advance for considering this request.",
+        "We look forward to your prompt response.",
+        "Sem mais para o momento, agradecemos a atenção.",
+        "Dans l'attente de votre réponse, nous vous prions d'agréer nos salutations.",
+        "Nous vous prions de croire, Madame la Ministre, à notre haute considération.",
+    ]
+    body = [
+        "Agradecemos que la Defensoría haya abierto una oficina en Reynosa.",
+        "Nous vous prions de bien vouloir saisir le ministère de l'Intérieur.",
+        "Thank you for meeting us in May. Since then, 40 families were returned to Reynosa.",
+        "We urge you to publish the monthly figures.",
+    ]
+    assert [courtesy(p) for p in closing] == [True] * len(closing)
+    assert [courtesy(p) for p in body] == [False] * len(body)
