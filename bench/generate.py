@@ -14,7 +14,7 @@ which `bulk_create` calls. Households are generated in the order of their first 
 references and creation dates grow together as in a real deployment.
 
 A database already generated at this scale is reused (a marker file records it) unless
-`--fresh`; its name tokens are rebuilt when `salvaguarda/people/search/` changed since.
+`--fresh`; its name tokens are rebuilt when `salvaguarda/people/search/terms.py` changed since.
 """
 
 import argparse
@@ -1057,7 +1057,8 @@ def search_fingerprint() -> str:
     """Of the code that makes name tokens: when it changes, the tokens are made again."""
     digest = hashlib.sha256()
     root = common.ROOT / "salvaguarda"
-    parts = sorted((root / "people" / "search").glob("*.py"))
+    # Only the module that makes the tokens (the query, candidates and ranking read them).
+    parts = [root / "people" / "search" / "terms.py"]
     parts += [root / "people" / "vocabularies" / "nicknames.csv"]
     for path in [*parts, root / "lib" / "phonetics.py", root / "lib" / "normalize.py"]:
         if path.exists():
