@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -175,6 +176,10 @@ def _input_message(error: dict[str, Any]) -> str:
         return _("Enter a number of at least %(limit)s.") % {
             "limit": context.get("ge", context.get("gt"))
         }
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a number of at most %(limit)s.") % {
+            "limit": context.get("le", context.get("lt"))
+        }
     if kind == "extra_forbidden":
         return _("This field is not part of the API.")
     if kind == "json_invalid":
@@ -208,7 +213,36 @@ def rule_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 # --- The API ----------------------------------------------------------------------------------
 
-api = NinjaAPI(
+
+class _OpenAPIDocument(OpenAPISchema):
+    """The OpenAPI document, refusing two different schemas under one name.
+
+    ninja builds each operation's schemas separately and files them by their class's name, so
+    two classes of one name (a `Kind` of hearings and one of contacts) would silently share one
+    entry, and the document would describe one of them wrongly. Name them apart instead
+    (`type HearingKind = Hearing.Kind`, or a class name of their own).
+    """
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, schema in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != schema:
+                raise ImproperlyConfigured(
+                    f"Two different schemas are named {name!r} in the OpenAPI document."
+                )
+        super().add_schema_definitions(definitions)
+
+
+class _API(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _OpenAPIDocument(self, path_prefix)
+
+
+api = _API(
     title="Salvaguarda",
     version="1",
     description=(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, policy, signed_in_user
 from salvaguarda.core.forms import saved
+from salvaguarda.core.paging import page_number
 from salvaguarda.court import queries, services
 from salvaguarda.court.forms import (
     AttendanceForm,
@@ -271,8 +272,7 @@ def _filters(request: HttpRequest) -> tuple[HearingFilterForm, queries.HearingFi
 
 
 def _page(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() else 1
+    return page_number(request)
 
 
 @policy(Policy.CASE_DATA)

@@ -21,6 +21,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.core.paging import Page
 from salvaguarda.incidents import exports, queries, services
 from salvaguarda.incidents.models import (
     Act,
@@ -77,7 +78,7 @@ class PerpetratorPatchIn(Input):
     identifying_details: str | None = None
 
 
-class ConsentIn(Input):
+class IncidentConsentIn(Input):
     purpose: str
     recipient: str = ""
     given_on: datetime.date
@@ -132,7 +133,7 @@ class IncidentIn(IncidentFields):
     acts: list[ActIn]
     victims: list[VictimIn]
     perpetrators: list[PerpetratorIn] = []
-    consents: list[ConsentIn] = []
+    consents: list[IncidentConsentIn] = []
 
 
 class IncidentPatchIn(Input):
@@ -167,7 +168,7 @@ class FiltersIn(Schema):
     end: datetime.date | None = None
     use: str = ""
     gbv_type: str = ""
-    page: int = 1
+    page: Page = 1
 
 
 class ActOut(Schema):
@@ -193,7 +194,7 @@ class PerpetratorOut(Schema):
     identifying_details: str | None
 
 
-class ConsentOut(Schema):
+class IncidentConsentOut(Schema):
     uuid: UUID
     purpose: str
     recipient: str
@@ -264,7 +265,7 @@ class IncidentFileOut(IncidentOut):
     acts: list[ActOut]
     victims: list[VictimOut]
     perpetrators: list[PerpetratorOut]
-    consents: list[ConsentOut]
+    consents: list[IncidentConsentOut]
     complaints: list[ComplaintOut]
     files: list[FileOut]
 
@@ -489,9 +490,9 @@ def perpetrator_delete(request: HttpRequest, perpetrator_uuid: UUID) -> Any:
     return Status(204, None)
 
 
-@router.post(INCIDENT + "/consents", response={201: ConsentOut, **REFUSALS})
+@router.post(INCIDENT + "/consents", response={201: IncidentConsentOut, **REFUSALS})
 @policy(Policy.CASE_DATA)
-def consent_create(request: HttpRequest, incident_uuid: UUID, payload: ConsentIn) -> Any:
+def consent_create(request: HttpRequest, incident_uuid: UUID, payload: IncidentConsentIn) -> Any:
     incident = queries.incident_get_for(signed_in_user(request), incident_uuid)
     return Status(
         201,
@@ -503,7 +504,7 @@ def consent_create(request: HttpRequest, incident_uuid: UUID, payload: ConsentIn
 
 @router.post(
     "/incident-consents/{uuid:incident_consent_uuid}/revoke",
-    response={200: ConsentOut, **REFUSALS},
+    response={200: IncidentConsentOut, **REFUSALS},
 )
 @policy(Policy.CASE_DATA)
 def consent_revoke(request: HttpRequest, incident_consent_uuid: UUID) -> Any:

@@ -640,9 +640,15 @@ def evidence_kind(evidence: EvidenceFile) -> sniff.FileKind:
 
 
 def evidence_without_location(evidence: EvidenceFile) -> bytes:
-    """A photo's bytes without its metadata (location included), pixels untouched."""
+    """A photo's bytes without its metadata (location included), pixels untouched.
+
+    A photo whose structure cannot be walked is refused on `file` (ValidationError), with the
+    message of the image code: the kept file stays as it is."""
     data = b"".join(evidence_chunks(evidence))
-    return images.without_metadata(io.BytesIO(data), _PHOTO_KINDS[evidence.media_type])
+    try:
+        return images.without_metadata(io.BytesIO(data), _PHOTO_KINDS[evidence.media_type])
+    except sniff.RefusedFile as refused:
+        raise ValidationError({"file": [ValidationError(refused.message)]}) from None
 
 
 @transaction.atomic

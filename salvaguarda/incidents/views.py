@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Role
 from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.core.paging import page_number
 from salvaguarda.incidents import queries, services
 from salvaguarda.incidents.forms import (
     AnonymousVictimFormSet,
@@ -242,10 +243,7 @@ def _uuid_or_404(value: str | None) -> uuid.UUID:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
+    return page_number(request)
 
 
 urlpatterns = [

@@ -275,7 +275,12 @@ def file_share_copy(request: HttpRequest, evidence_uuid: uuid.UUID) -> HttpRespo
     evidence = queries.evidence_download_for(request.user, evidence_uuid, copy="to_share")
     if evidence.category != EvidenceFile.Category.PHOTO:
         return attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
-    return attachment(services.evidence_without_location(evidence), evidence)  # type: ignore[return-value]
+    try:
+        clean = services.evidence_without_location(evidence)
+    except ValidationError as exc:  # a photo the image code cannot walk: say so, keep it
+        messages.error(request, " ".join(exc.messages))
+        return _to_incident(evidence.incident)
+    return attachment(clean, evidence)  # type: ignore[return-value]
 
 
 @policy(Policy.CASE_DATA)

@@ -15,15 +15,17 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from salvaguarda.accounts.models import User
 from salvaguarda.core.access import Policy, policy, signed_in_user
+from salvaguarda.core.paging import Page
 from salvaguarda.people import queries, queries_records, queries_screening, validation, vocab
 from salvaguarda.people.models import (
     Consent,
@@ -307,6 +309,17 @@ REFUSALS: dict[int, Any] = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422:
 # --- Input ------------------------------------------------------------------------------------
 
 
+def choices_schema(choices: type[models.Choices]) -> WithJsonSchema:
+    """The OpenAPI schema of a model's choices, written out where a `type` alias names them:
+    models' choices often share a class name (`Kind`), which would otherwise share one entry
+    of the document."""
+    return WithJsonSchema({"type": "string", "enum": list(choices.values)})
+
+
+# A contact channel's kinds, named after it in the OpenAPI document (other models have a `Kind`).
+type ContactKind = Annotated[ContactChannel.Kind, choices_schema(ContactChannel.Kind)]
+
+
 class PersonFiltersIn(Input):
     """Filters of the list. None of them identifies a person alone."""
 
@@ -322,7 +335,7 @@ class PersonFiltersIn(Input):
     priority: Annotated[
         str, AfterValidator(_rule(lambda p: validation.in_vocabulary(p, _Priorities())))
     ] = ""
-    page: int = Field(1, ge=1)
+    page: Page = 1
 
 
 class _AgeBands:
@@ -345,7 +358,7 @@ class PersonSearchIn(PersonFiltersIn):
 
 
 class ContactIn(Input):
-    kind: ContactChannel.Kind
+    kind: ContactKind
     number: Phone
     is_preferred: bool = False
 

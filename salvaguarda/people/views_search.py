@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from salvaguarda.core.access import Policy, policy
+from salvaguarda.core.paging import page_number
 from salvaguarda.people import queries, saved_searches
 from salvaguarda.people.forms_search import PersonSearchForm
 
@@ -31,10 +32,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("pagina", "1")), 1)
-    except ValueError:
-        return 1
+    return page_number(request, "pagina")
 
 
 @policy(Policy.CASE_DATA)

@@ -12,7 +12,7 @@ from ninja import Query
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.court import figures
 from salvaguarda.court.api.base import REFUSALS, router
-from salvaguarda.court.api.schemas import FiguresOut, PeriodIn
+from salvaguarda.court.api.schemas import CourtFiguresOut, PeriodIn
 from salvaguarda.court.views_figures import EARLIEST, LATEST
 
 # The key of counts whose code is empty in the models ("not recorded", "not known yet").
@@ -26,7 +26,7 @@ def _counts(counts: Mapping[str, int]) -> dict[str, int]:
 # --- Figures -----------------------------------------------------------------------------------
 
 
-@router.get("/court/figures", response={200: FiguresOut, **REFUSALS})
+@router.get("/court/figures", response={200: CourtFiguresOut, **REFUSALS})
 @policy(Policy.MEMBER)
 def court_figures_get(request: HttpRequest, filters: Query[PeriodIn]) -> Any:
     """The organization's figures over [start, end] (both included, its days; default: this

@@ -16,6 +16,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from salvaguarda.core.paging import Page
 from salvaguarda.court import validation as court_rules
 from salvaguarda.court.models import (
     Hearing,
@@ -25,7 +26,7 @@ from salvaguarda.court.models import (
     Representation,
 )
 from salvaguarda.people import vocab as people_vocab
-from salvaguarda.people.api import ANumber, ErrorsOut, Text
+from salvaguarda.people.api import ANumber, ErrorsOut, Text, choices_schema
 from salvaguarda.people.api import Input as PeopleInput
 
 MAX_DAYS = 31
@@ -99,7 +100,6 @@ ClockTime = Annotated[datetime.time, AfterValidator(_court_clock)]
 ShortText = Annotated[str, Field(max_length=160)]
 ReasonText = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=4000)]
-Page = Annotated[int, Field(ge=1)]
 
 
 def _form_name(value: str) -> str:
@@ -109,6 +109,12 @@ def _form_name(value: str) -> str:
 
 
 FormFiled = Annotated[str, AfterValidator(_form_name)]
+
+# The models' choices named after their model in the OpenAPI document: each model's `Kind` is
+# its own list of values (one shared `Kind` would document one list for all of them).
+type HearingKind = Annotated[Hearing.Kind, choices_schema(Hearing.Kind)]
+type RepresentationKind = Annotated[Representation.Kind, choices_schema(Representation.Kind)]
+type ReminderKind = Annotated[ReminderText.Kind, choices_schema(ReminderText.Kind)]
 
 
 class Input(PeopleInput):
@@ -264,7 +270,7 @@ class UnrepresentedPageOut(Schema):
     results: list[UnrepresentedOut]
 
 
-class FiguresOut(Schema):
+class CourtFiguresOut(Schema):
     start: datetime.date
     end: datetime.date
     cases_open: int
@@ -378,7 +384,7 @@ class InterviewIn(Input):
 
 
 class RepresentationIn(Input):
-    kind: Representation.Kind
+    kind: RepresentationKind
     representative: ShortText
     firm: ShortText = ""
     forms_filed: list[FormFiled] = []
@@ -389,7 +395,7 @@ class RepresentationIn(Input):
 class RepresentationPatchIn(Input):
     """Only the fields sent are changed; giving `until` ends the representation."""
 
-    kind: Representation.Kind | None = None
+    kind: RepresentationKind | None = None
     representative: ShortText | None = None
     firm: ShortText | None = None
     forms_filed: list[FormFiled] | None = None
@@ -403,7 +409,7 @@ class HearingIn(Input):
     court: Court = ""
     date: datetime.date
     time: ClockTime
-    kind: Hearing.Kind
+    kind: HearingKind
     mode: Hearing.Mode = Hearing.Mode.IN_PERSON
     port: Port = ""
     report_date: datetime.date | None = None
@@ -421,7 +427,7 @@ class HearingPatchIn(Input):
     court: Court | None = None
     date: datetime.date | None = None
     time: ClockTime | None = None
-    kind: Hearing.Kind | None = None
+    kind: HearingKind | None = None
     mode: Hearing.Mode | None = None
     port: Port | None = None
     report_date: datetime.date | None = None
@@ -470,7 +476,7 @@ class ReminderTextIn(Input):
     """`text` empty or null goes back to the default text of the language."""
 
     language: Annotated[str, Field(max_length=8)]
-    kind: ReminderText.Kind
+    kind: ReminderKind
     text: Annotated[str, Field(max_length=2000)] | None = None
 
 
