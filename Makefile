@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench bench-search backup bench-pages
+.PHONY: run test lint pytest demo-code messages bench bench-search backup bench-pages prod-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -32,6 +32,18 @@ run: $(VENV)/.installed
 # An encrypted backup of the database and the evidence files into var/backups (docs/operations.md).
 backup: $(VENV)/.installed
 	@$(PY) manage.py backup
+
+# The production stack of deploy/ (gunicorn and the worker as the app's database role, every
+# timer's job, nginx in front) started here and smoke-tested, then stopped and dropped
+# (deploy/prod_check.py). Needs nginx and PostgreSQL at postgres://postgres@127.0.0.1:5432
+# (PROD_CHECK_ADMIN_URL); about a minute.
+$(VENV)/.installed-production: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[production]'
+	touch $@ $(VENV)/.installed
+
+prod-check: $(VENV)/.installed-production
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "prod-check needs nginx: apt-get install nginx-light"; exit 1; }
+	$(PY) deploy/prod_check.py
 
 demo-code: $(VENV)/.installed
 	@$(PY) manage.py demo_code
