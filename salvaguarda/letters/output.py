@@ -16,6 +16,7 @@ from salvaguarda.letters import figures, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
 from salvaguarda.letters.reading import dates
+from salvaguarda.letters.reading.lists import organization
 
 HEADINGS = {
     "es": ("Organizaciones firmantes", "Personas firmantes"),
@@ -116,6 +117,19 @@ def markdown_of(letter: Letter, version: LetterVersion) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def _name_parts(entry: Entry) -> tuple[str, str, str]:
+    """An organization's name, acronym and country, each in its own column: read from the
+    entry as the version writes it ("Centro X, A.C. (CX)", "Asylum Access México – AAMX"),
+    the row's acronym and country where the version writes none."""
+    read = organization(entry.written)
+    row = entry.row
+    return (
+        read.name,
+        read.acronym or (row.acronym if row is not None else ""),
+        read.country or (row.country if row is not None else ""),
+    )
+
+
 def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Iterator[str]:
     """number, kind, name, acronym, country, coalition, title, affiliation: one row each, as
     the version lists them (its own numbers and spelling; the reference version's when none
@@ -133,16 +147,13 @@ def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Ite
         writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in values])
         return buffer.getvalue()
 
-    def details(entry: Entry) -> tuple[str, str]:
-        row = entry.row
-        return (row.acronym, row.country) if row is not None else ("", "")
-
     yield "\ufeff" + line(
         ["number", "kind", "name", "acronym", "country", "coalition", "title", "affiliation"]
     )
     for item in organizations:
-        yield line([item.number, item.kind, item.written, *details(item), "", "", ""])
+        name, acronym, country = _name_parts(item)
+        yield line([item.number, item.kind, name, acronym, country, "", "", ""])
         for member in item.members:
-            yield line([item.number, member.kind, member.written, "", "", item.written, "", ""])
+            yield line([item.number, member.kind, *_name_parts(member), name, "", ""])
     for item in individuals:
         yield line([item.number, item.kind, item.name, "", "", "", item.title, item.affiliation])

@@ -58,14 +58,27 @@ class OutputTests(TestCase):
         response = self.client.get(reverse("letters:signatories_csv", args=[self.letter.uuid]))
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(
-            [(r["number"], r["name"], r["coalition"]) for r in rows[:3]],
+            [(r["number"], r["kind"], r["name"], r["coalition"]) for r in rows[:3]],
             [
-                ("1", "Red Frontera (Coalición)", ""),
-                ("1", "Casa del Migrante Saltillo", "Red Frontera (Coalición)"),
-                ("1", "Centro Prodh", "Red Frontera (Coalición)"),
+                ("1", "coalition", "Red Frontera", ""),
+                ("1", "organization", "Casa del Migrante Saltillo", "Red Frontera"),
+                ("1", "organization", "Centro Prodh", "Red Frontera"),
             ],
         )
         self.assertEqual(rows[-1]["kind"], "individual")
+
+    def test_the_csv_gives_name_acronym_and_country_their_own_columns(self) -> None:
+        for language, expected in (
+            ("es", ("Centro de Derechos Humanos Miguel Agustín Pro Juárez", "Centro Prodh")),
+            ("es", ("Asylum Access México", "AAMX")),
+            ("en", ("Asylum Access Mexico", "AAMX")),
+        ):
+            url = reverse("letters:signatories_csv", args=[self.letter.uuid])
+            response = self.client.get(f"{url}?idioma={language}")
+            rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+            named = [(r["name"], r["acronym"]) for r in rows if r["kind"] != "individual"]
+            self.assertIn(expected, named)
+            self.assertEqual([n for n, a in named if a and a in n], [], language)
 
 
 class DocumentTests(TestCase):
