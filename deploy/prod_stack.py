@@ -435,7 +435,7 @@ def nginx_start(stage: Stage, web_socket: Path, static_root: str) -> tuple[int, 
         (f"/etc/letsencrypt/live/{HOST}/privkey.pem", str(key)),
         ("unix:/run/salvaguarda-web.sock", f"unix:{web_socket}"),
         (f"{APP_DIR}/staticfiles/", static_root.rstrip("/") + "/"),
-        ("/var/www/letsencrypt", str(folder / "acme")),
+        ("root /var/www/html;", f"root {folder / 'acme'};"),
     ]:
         site = replaced(site, old, new, "nginx example")
     (folder / "salvaguarda.conf").write_text(site, encoding="utf-8")

@@ -7,7 +7,8 @@
 #
 # Steps: the Python packages (with the production server), the translations, the static files,
 # the migrations (as the tables' owner), the application role's privileges, Django's deployment
-# checks, then a restart of the worker and a graceful reload of the web app.
+# checks, then the systemd units copied again, a restart of the worker and a graceful reload of
+# the web app.
 # --no-install skips the packages and --no-restart the services (make prod-check uses both).
 # docs/operations.md, "Deployment".
 set -eu
@@ -52,7 +53,9 @@ fi
 step "deployment checks"
 manage check --deploy --database default --fail-level WARNING
 if [ "$restart" = yes ]; then
-    step "restart"
+    step "systemd units, restart"
+    # The units of this version (your own changes, made with `systemctl edit`, stay apart).
+    install -m 644 "$APP_DIR"/deploy/systemd/salvaguarda-* /etc/systemd/system/
     systemctl daemon-reload
     systemctl try-restart salvaguarda-worker.service
     systemctl try-reload-or-restart salvaguarda-web.service
