@@ -26,7 +26,6 @@ from salvaguarda.incidents import exports, queries, services
 from salvaguarda.incidents.models import (
     Act,
     Complaint,
-    EvidenceFile,
     Incident,
     IncidentConsent,
     Victim,
@@ -224,6 +223,10 @@ class FileOut(Schema):
     description: str | None
     had_location: bool
     location_removed_at: datetime.datetime | None
+    # What the file carries besides what it shows, found at upload: pdf_javascript,
+    # pdf_launch, pdf_submit_form, pdf_embedded_file, pdf_rich_media, pdf_unreadable,
+    # image_trailing_data. The copy to share leaves it out.
+    hidden_content: list[str]
 
 
 class IncidentBriefOut(Schema):
@@ -560,12 +563,14 @@ def files_create(
 @router.get("/evidence-files/{uuid:evidence_uuid}/content", response={200: None, **REFUSALS})
 @policy(Policy.CASE_DATA)
 def file_content(request: HttpRequest, evidence_uuid: UUID, shared_copy: bool = False) -> Any:
-    """The file's bytes, as an attachment. `shared_copy=true` gives a photo without any
-    metadata (location included), the same pixels. Audited as a read of the content."""
+    """The file's bytes, as an attachment. `shared_copy=true` gives the copy to share: a photo
+    without any metadata (location included) nor what follows its end, the same pixels; a PDF
+    without its active content (`hidden_content`); a recording or video as kept. A copy that
+    cannot be made is refused (422). Audited as a read of the content."""
     copy = "to_share" if shared_copy else "kept"
     evidence = queries.evidence_download_for(signed_in_user(request), evidence_uuid, copy=copy)
-    if shared_copy and evidence.category == EvidenceFile.Category.PHOTO:
-        return attachment(services.evidence_without_location(evidence), evidence)
+    if shared_copy:
+        return attachment(services.evidence_shared_copy(evidence), evidence)
     return attachment(services.evidence_chunks(evidence), evidence)
 
 

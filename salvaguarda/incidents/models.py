@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.fields import EncryptedJSONField, EncryptedTextField
 from salvaguarda.core.models import OrgScopedModel
+from salvaguarda.incidents.files import hidden
 from salvaguarda.people.models import Answer, Person, ReturnEvent
 
 COARSE_DIGITS = 1
@@ -343,6 +344,10 @@ class EvidenceFile(OrgScopedModel):
         related_name="+",
         verbose_name=_("location data removed by"),
     )
+    # What the file carries besides what it shows, found at upload (codes of
+    # files/hidden.py: active content in a PDF, data after a photo's end); the copy to
+    # share leaves it out.
+    hidden_content = models.JSONField(_("hidden content found"), default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -351,3 +356,10 @@ class EvidenceFile(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.media_type
+
+    def hidden_content_explained(self) -> list[str]:
+        """Each finding of `hidden_content`, explained in the interface's language."""
+        return [hidden.explanation(code) for code in self.hidden_content]
+
+    def hidden_content_note(self) -> str:
+        return hidden.shared_copy_note(list(self.hidden_content))

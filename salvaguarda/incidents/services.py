@@ -28,7 +28,7 @@ from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core.writes import Errors, checked, create, prepared, remove, update
 from salvaguarda.incidents import validation as rules
 from salvaguarda.incidents import vocab
-from salvaguarda.incidents.files import images, sealed, sniff
+from salvaguarda.incidents.files import hidden, images, sealed, sniff
 from salvaguarda.incidents.models import (
     Act,
     Complaint,
@@ -582,6 +582,7 @@ def _store_files(
         for upload, kind in uploads:
             row_uuid = uuid.uuid4()
             had_location = kind.category == "photo" and images.has_location(upload.source, kind)
+            hidden_content = hidden.hidden_content(upload.source, kind)
             stored = sealed.seal_to(
                 directory,
                 upload.source,
@@ -605,6 +606,7 @@ def _store_files(
                     original_name=upload.name[:255],
                     description=upload.description.strip(),
                     had_location=had_location,
+                    hidden_content=hidden_content,
                 )
             )
     except BaseException:
@@ -649,6 +651,27 @@ def evidence_without_location(evidence: EvidenceFile) -> bytes:
         return images.without_metadata(io.BytesIO(data), _PHOTO_KINDS[evidence.media_type])
     except sniff.RefusedFile as refused:
         raise ValidationError({"file": [ValidationError(refused.message)]}) from None
+
+
+def evidence_shared_copy(evidence: EvidenceFile) -> bytes | Iterable[bytes]:
+    """The copy to share: a photo without its metadata and what follows its end, a PDF
+    without its active content (files/hidden.py); recordings and videos as kept. A copy that
+    cannot be made (a damaged photo, an unreadable PDF) is refused on `file` (ValidationError)
+    with the reason: the kept file stays as it is."""
+    if evidence.category not in (EvidenceFile.Category.PHOTO, EvidenceFile.Category.DOCUMENT):
+        return evidence_chunks(evidence)
+    data = b"".join(evidence_chunks(evidence))
+    try:
+        copy = hidden.shared_copy(io.BytesIO(data), _kind_of(evidence))
+    except sniff.RefusedFile as refused:
+        raise ValidationError({"file": [ValidationError(refused.message)]}) from None
+    return data if copy is None else copy
+
+
+def _kind_of(evidence: EvidenceFile) -> sniff.FileKind:
+    return _PHOTO_KINDS.get(evidence.media_type) or sniff.FileKind(
+        media_type=evidence.media_type, extension="", category=evidence.category
+    )
 
 
 @transaction.atomic

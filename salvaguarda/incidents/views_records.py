@@ -271,16 +271,15 @@ def file_download(request: HttpRequest, evidence_uuid: uuid.UUID) -> HttpRespons
 
 @policy(Policy.CASE_DATA)
 def file_share_copy(request: HttpRequest, evidence_uuid: uuid.UUID) -> HttpResponse:
-    """A photo to share: the same pixels without any metadata (location included)."""
+    """The copy to share: a photo without any metadata (the same pixels), a PDF without its
+    active content; a recording or video as kept."""
     evidence = queries.evidence_download_for(request.user, evidence_uuid, copy="to_share")
-    if evidence.category != EvidenceFile.Category.PHOTO:
-        return attachment(services.evidence_chunks(evidence), evidence)  # type: ignore[return-value]
     try:
-        clean = services.evidence_without_location(evidence)
-    except ValidationError as exc:  # a photo the image code cannot walk: say so, keep it
+        copy = services.evidence_shared_copy(evidence)
+    except ValidationError as exc:  # a photo or PDF that cannot be read: say so, keep it
         messages.error(request, " ".join(exc.messages))
         return _to_incident(evidence.incident)
-    return attachment(clean, evidence)  # type: ignore[return-value]
+    return attachment(copy, evidence)  # type: ignore[return-value]
 
 
 @policy(Policy.CASE_DATA)

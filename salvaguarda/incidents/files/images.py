@@ -69,7 +69,7 @@ def has_location(source: BinaryIO, kind: FileKind) -> bool:
             if ExifTags.Base.GPSInfo in exif or exif.get_ifd(ExifTags.IFD.GPSInfo):
                 return True
         source.seek(0)
-        _kept, removed = _walk(kind, source.read())
+        _kept, removed, _trailing = _walk(kind, source.read())
         return any(_piece_has_location(piece) for piece in removed)
     except Exception:  # unreadable metadata: assume the worst
         return True
@@ -87,7 +87,7 @@ def without_metadata(source: BinaryIO, kind: FileKind) -> bytes:
         raise ValueError(f"Only photos can be stripped, not {kind.media_type}.")
     source.seek(0)
     try:
-        kept, _removed = _walk(kind, source.read())
+        kept, _removed, _trailing = _walk(kind, source.read())
     except _Malformed as exc:
         raise RefusedFile(
             _(
@@ -101,8 +101,33 @@ def without_metadata(source: BinaryIO, kind: FileKind) -> bytes:
     return kept
 
 
-def _walk(kind: FileKind, data: bytes) -> tuple[bytes, list[bytes]]:
-    """Split DATA into the photo to keep and the list of pieces removed from it."""
+def trailing_data(source: BinaryIO, kind: FileKind) -> int:
+    """How many bytes follow the end of the photo in SOURCE (after a JPEG's end-of-image
+    marker, a PNG's IEND chunk, a WebP's RIFF size), not counting zero bytes of padding.
+
+    Phones put extra pictures or a short video there; it is also where a web page or a program
+    can be hidden behind a photo that opens normally. `without_metadata` leaves them out. A
+    photo whose structure cannot be walked answers 0 (`without_metadata` refuses it). SOURCE is
+    left rewound to its start.
+    """
+    if kind.category != PHOTO:
+        return 0
+    source.seek(0)
+    try:
+        _kept, _removed, trailing = _walk(kind, source.read())
+    except _Malformed:
+        return 0
+    finally:
+        source.seek(0)
+    return 0 if not trailing.strip(b"\x00") else len(trailing)
+
+
+_Walked = tuple[bytes, list[bytes], bytes]
+
+
+def _walk(kind: FileKind, data: bytes) -> _Walked:
+    """Split DATA into the photo to keep, the list of pieces removed from it, and what
+    follows the end of the image (also in that list)."""
     if kind == JPEG:
         return _walk_jpeg(data)
     if kind == PNG:
@@ -140,7 +165,7 @@ COM = 0xFE
 STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # TEM and the restart markers
 
 
-def _walk_jpeg(data: bytes) -> tuple[bytes, list[bytes]]:
+def _walk_jpeg(data: bytes) -> _Walked:
     if not data.startswith(SOI):
         raise _Malformed("no start of image")
     kept = [SOI]
@@ -158,7 +183,7 @@ def _walk_jpeg(data: bytes) -> tuple[bytes, list[bytes]]:
         if marker == 0xD9:
             kept.append(EOI)
             removed.append(data[pos:])  # anything after the end of the image
-            return b"".join(kept), removed
+            return b"".join(kept), removed, data[pos:]
         if marker in STANDALONE:
             kept.append(bytes((0xFF, marker)))
             continue
@@ -240,7 +265,7 @@ PNG_KEPT = frozenset(
 )
 
 
-def _walk_png(data: bytes) -> tuple[bytes, list[bytes]]:
+def _walk_png(data: bytes) -> _Walked:
     if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
         raise _Malformed("not a PNG")
     kept = [PNG_SIGNATURE]
@@ -258,7 +283,7 @@ def _walk_png(data: bytes) -> tuple[bytes, list[bytes]]:
         pos = end
         if chunk_type == b"IEND":
             removed.append(data[pos:])
-            return b"".join(kept), removed
+            return b"".join(kept), removed, data[pos:]
 
 
 # --- WebP -----------------------------------------------------------------------------------
@@ -268,7 +293,7 @@ VP8X_EXIF = 0x08
 VP8X_XMP = 0x04
 
 
-def _walk_webp(data: bytes) -> tuple[bytes, list[bytes]]:
+def _walk_webp(data: bytes) -> _Walked:
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
         raise _Malformed("not a WebP")
     (riff_size,) = struct.unpack("<I", data[4:8])
@@ -293,4 +318,4 @@ def _walk_webp(data: bytes) -> tuple[bytes, list[bytes]]:
         (kept if fourcc in WEBP_KEPT else removed).append(chunk)
         pos = chunk_end
     body = b"".join(kept)
-    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body, removed
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body, removed, data[end:]

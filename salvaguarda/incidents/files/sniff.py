@@ -513,8 +513,9 @@ def _check_image(source: BinaryIO, kind: FileKind, max_pixels: int) -> None:
 def _too_many_pixels(max_pixels: int) -> RefusedFile:
     return RefusedFile(
         _(
-            "This image has more than %(limit)s million pixels, the most that is accepted. "
-            "Export a smaller copy and upload that one."
+            "This image is too large in pixels: it has more than %(limit)s million, the most "
+            "that is accepted (a phone's photo has 12 to 50 million). Export a smaller copy and "
+            "upload that one."
         )
         % {"limit": f"{max_pixels / 1_000_000:g}"},
         "image_too_large",
