@@ -276,6 +276,21 @@ def check_worker(report: Report, stage: Stage) -> None:
     report.check(
         "the worker runs it (SUCCESSFUL)", status == "SUCCESSFUL", f"{status} {error}".strip()
     )
+    # gunicorn's workers and the worker keep their connections (DB_CONN_MAX_AGE): whose are they?
+    with psycopg.connect(stage.url("owner"), autocommit=True) as connection:
+        users = {
+            row[0]
+            for row in connection.execute(
+                "SELECT usename FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                "pg_backend_pid()",
+                [stage.database],
+            )
+        }
+    report.check(
+        "the web app and the worker are connected as the application role only",
+        users == {stage.roles["app"][0]},
+        ", ".join(sorted(users)) or "no connection",
+    )
 
 
 def check_jobs(report: Report, stage: Stage) -> None:

@@ -25,7 +25,8 @@ for option in "$@"; do
     esac
 done
 manage() { "$APP_DIR/deploy/manage.sh" "$@"; }
-step() { echo "--- $*"; }
+begun=$(date +%s)
+step() { echo "--- $* (at $(($(date +%s) - begun)) s)"; }
 
 cd "$APP_DIR"
 umask 022
