@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench bench-search backup bench-pages prod-check
+.PHONY: run test lint pytest demo-code messages bench bench-clean bench-search backup bench-pages prod-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -36,7 +36,7 @@ backup: $(VENV)/.installed
 # The production stack of deploy/ (gunicorn and the worker as the app's database role, every
 # timer's job, nginx in front) started here and smoke-tested, then stopped and dropped
 # (deploy/prod_check.py). Needs nginx and PostgreSQL at postgres://postgres@127.0.0.1:5432
-# (PROD_CHECK_ADMIN_URL); about a minute.
+# (PROD_CHECK_ADMIN_URL); two to three minutes, most of it the migrations.
 $(VENV)/.installed-production: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[production]'
 	touch $@ $(VENV)/.installed
@@ -83,7 +83,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	$(PY) -m bench.run --scale $(SCALE) --db $(BENCH_DB) $(if $(FRESH),--fresh)
+	$(PY) -m bench.run --scale $(SCALE) --db $(BENCH_DB) $(if $(FRESH),--fresh) $(if $(SAVE),--save)
+
+# Drop the benchmark's PostgreSQL databases and roles and remove var/bench/ (bench/results/
+# stays); `make bench-clean SCALE=10000` for one scale only.
+bench-clean: $(VENV)/.installed
+	$(PY) -m bench.clean $(if $(filter command line,$(origin SCALE)),--scale $(SCALE))
 
 # The search's quality alone (recall@1, page 1, p95, beside a plain-text fuzzy baseline):
 # `make bench-search SCALE=10000` in a few minutes; QUERIES=300 for fewer searches.

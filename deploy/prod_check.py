@@ -18,6 +18,7 @@ Then the checks below, then everything stopped and dropped. Exit status 1 on any
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import gzip
 import json
@@ -222,6 +223,39 @@ def check_web(report: Report, https: int, plain: int, cert: Path, web_socket: Pa
     )
 
 
+def check_client_address(report: Report, https: int, cert: Path, web_socket: Path) -> None:
+    """The app counts a visitor by the address nginx saw, whatever headers the visitor sends:
+    the API's per-address limit (API_RATE_PER_ADDRESS=5 in this run) shows which it used."""
+    print("the visitor's address (nginx's header, TRUSTED_PROXIES)", flush=True)
+    statuses = []
+    for n in range(6):
+        forged = f"198.51.100.{n + 1}"
+        answer = https_request(
+            https,
+            cert,
+            "GET",
+            "/api/v1/people",
+            headers={"X-Real-IP": forged, "X-Forwarded-For": forged},
+        )
+        statuses.append(answer.status)
+    report.check(
+        "six API requests with forged address headers through nginx: the sixth gets 429",
+        statuses[:5] == [401] * 5 and statuses[5] == 429,
+        f"statuses {statuses}",
+    )
+    other = send(
+        UnixConnection(web_socket),
+        "GET",
+        "/api/v1/people",
+        headers={"X-Forwarded-Proto": "https", "X-Real-IP": "192.0.2.44"},
+    )
+    report.check(
+        "another address in nginx's header has its own count (not 429)",
+        other.status == 401,
+        f"status {other.status}",
+    )
+
+
 def check_static(report: Report, https: int, cert: Path, static_root: str) -> None:
     print("static files (nginx)", flush=True)
     manifest = json.loads((Path(static_root) / "staticfiles.json").read_text())
@@ -294,11 +328,17 @@ def check_worker(report: Report, stage: Stage) -> None:
 
 
 def check_jobs(report: Report, stage: Stage) -> None:
-    print("timers' jobs (each unit's ExecStart once)", flush=True)
-    for job in JOBS:
-        unit = unit_read(f"salvaguarda-{job}.service")
+    """Each timer's job once, all at the same time (as they may meet on a server)."""
+    print("timers' jobs (each unit's ExecStart once, together)", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(len(JOBS)) as pool:
+        futures = {
+            job: pool.submit(run, stage, f"job-{job}", unit_command(unit), unit_env(stage, unit))
+            for job in JOBS
+            for unit in [unit_read(f"salvaguarda-{job}.service")]
+        }
+    for job, future in futures.items():
         try:
-            output = run(stage, f"job-{job}", unit_command(unit), unit_env(stage, unit))
+            output = future.result()
         except CheckFailed as failure:
             report.check(f"salvaguarda-{job}.service runs", False, str(failure))
             continue
@@ -366,6 +406,7 @@ def main() -> int:
             https, plain, cert = nginx_start(stage, web, settings["STATIC_ROOT"])
             report.check("nginx -t accepts the example, and serves", True)
             check_web(report, https, plain, cert, web)
+            check_client_address(report, https, cert, web)
             check_static(report, https, cert, settings["STATIC_ROOT"])
             check_worker(report, stage)
             check_jobs(report, stage)

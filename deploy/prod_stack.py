@@ -221,8 +221,9 @@ def etc_write(stage: Stage) -> dict[str, str]:
     }
     for name, value in moved.items():
         text = replaced(text, f"{name}={settings[name]}\n", f"{name}={value}\n", "env example")
-    # Not in the example (they have good defaults there): this run's own folders.
-    text += f"\n# make prod-check\nSTATIC_ROOT={stage.tmp / 'static'}\n"
+    # This run's own folders, and a small API limit per address that shows which address the
+    # app counts (prod_check.check_client_address).
+    text += f"\n# make prod-check\nSTATIC_ROOT={stage.tmp / 'static'}\nAPI_RATE_PER_ADDRESS=5\n"
     (stage.tmp / "var").mkdir(mode=0o700)
     (stage.tmp / "backups").mkdir(mode=0o700)
     path = stage.etc / "salvaguarda.env"
