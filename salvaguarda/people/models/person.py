@@ -229,6 +229,7 @@ class NameToken(models.Model):
         PHONETIC = 2, _("Phonetic key")
         ALIAS = 3, _("Full name of a nickname")
         BIRTH = 4, _("Birth date")
+        PAIR = 5, _("Two words, or a word and the birth year")
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"

@@ -6,6 +6,7 @@ how many words they match, then by the sum of those scores, then newest first. T
 hundred are then ranked finely (`ranking`), from their own tokens.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,11 +53,50 @@ class ListInfo:
     size: int  # WINDOW_ROWS + 1 for a longer list
     newest: int  # the highest person id in a longer list
     edge: int | None  # the person id WINDOW_ROWS rows down a longer list
+    rows: int | None = None  # how many rows a longer list has (`_list_rows`)
 
     def estimate(self) -> float:
+        """How many rows the list has: counted, never worked out from person ids (which
+        depend on everything created before, in any organization)."""
         if self.edge is None:
             return self.size
-        return WINDOW_ROWS * self.newest / max(self.newest - self.edge, 1)
+        return self.rows if self.rows is not None else self.size
+
+
+# The row count of a longer list, by (organization, hash, newest person id in it): counted
+# again as soon as someone newer joins the list, or after LIST_COUNT_SECONDS.
+_list_counts: dict[tuple[int, int, int], tuple[float, int]] = {}
+LIST_COUNT_SECONDS = 3600
+LIST_COUNT_ENTRIES = 20000
+
+
+def _list_rows(organization_id: int, lists: dict[int, int]) -> dict[int, int]:
+    """Rows of each longer list ({hash: newest person id in it}), counted in the index once
+    and then reused (a common name has ~100,000 rows at a million people)."""
+    now = time.monotonic()
+    found: dict[int, int] = {}
+    missing: list[int] = []
+    for token, newest in lists.items():
+        cached = _list_counts.get((organization_id, token, newest))
+        if cached is not None and cached[0] > now:
+            found[token] = cached[1]
+        else:
+            missing.append(token)
+    if not missing:
+        return found
+    if len(_list_counts) > LIST_COUNT_ENTRIES:
+        _list_counts.clear()
+    marks = ", ".join(["%s"] * len(missing))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT token, COUNT(*) FROM people_nametoken"  # noqa: S608
+            f" WHERE organization_id = %s AND token IN ({marks}) GROUP BY token",
+            [organization_id, *missing],
+        )
+        for token, count in cursor.fetchall():
+            found[token] = count
+            _list_counts[(organization_id, token, lists[token])] = (now + LIST_COUNT_SECONDS, count)
+    return found
 
 
 PLAN_SQL = """
@@ -89,12 +129,17 @@ def _plan(organization_id: int, hashes: list[int]) -> dict[int, ListInfo]:
     with connection.cursor() as cursor:
         cursor.execute(PLAN_SQL.format(values=values), params)
         rows = cursor.fetchall()
-    return {
+    plan = {
         token: ListInfo(WINDOW_ROWS + 1, newest, edge)
         if edge is not None
         else ListInfo(size, 0, None)
         for token, edge, size, newest in rows
     }
+    longer = {token: info.newest for token, info in plan.items() if info.edge is not None}
+    if longer:
+        for token, count in _list_rows(organization_id, longer).items():
+            plan[token].rows = count
+    return plan
 
 
 class _Sql:
@@ -380,6 +425,56 @@ def _scan(
             sql.add(") AS s")
         else:
             sql.add("ORDER BY t0.person_id DESC LIMIT %s) AS s", max(min(limit, 200), FULL_MATCHES))
+
+
+# --- pairs ---------------------------------------------------------------------------------
+#
+# A person who matches two of the query's words (or a word and the year searched) is in the
+# list of that pair: a few thousand rows at a million people even for "María Hernández",
+# where each word alone has ~100,000. People are brought by how many of the query's pairs they
+# are in (weighted: the year searched counts more than a year next to it), newest first
+# among equals. Each list is read newest first, up to PAIR_LIST_ROWS rows.
+
+PAIR_LIST_ROWS = 3000
+PAIR_CANDIDATES = 120
+
+PAIR_LIST_SQL = (
+    "SELECT person_id, token FROM (SELECT t.person_id AS person_id, t.token AS token"
+    " FROM people_nametoken t WHERE t.organization_id = %s AND t.token = %s"
+    " ORDER BY t.person_id DESC LIMIT %s) AS l{n}"
+)
+
+
+def pair_candidates(organization_id: int, query: Query, limit: int = PAIR_CANDIDATES) -> list[int]:
+    """The people in most of the query's pair lists, best first (soft-deleted ones too)."""
+    if not query.pairs:
+        return []
+    sql = _Sql()
+    rows = ", ".join(["(CAST(%s AS BIGINT), %s, %s)"] * len(query.pairs))
+    sql.add(f"WITH q(token, grp, w) AS (VALUES {rows}),", *(v for row in query.pairs for v in row))
+    tokens = sorted({token for token, _, _ in query.pairs})
+    lists = []
+    for n, token in enumerate(tokens):
+        lists.append(PAIR_LIST_SQL.format(n=n))
+        sql.params.extend([organization_id, token, PAIR_LIST_ROWS])
+    sql.add("r AS (" + " UNION ALL ".join(lists) + ")")
+    sql.add(
+        "SELECT person_id FROM (SELECT DISTINCT r.person_id AS person_id, q.grp AS grp,"
+        " q.w AS w FROM r JOIN q ON q.token = r.token) AS d"
+        " GROUP BY person_id ORDER BY SUM(w) DESC, person_id DESC LIMIT %s",
+        limit,
+    )
+    return sql.fetch_ids()
+
+
+def pair_candidate_ids(
+    organization_id: int, query: Query, candidates: QuerySet[Person] | None
+) -> list[int]:
+    """`pair_candidates` among `candidates` (already scoped and filtered) when given, never
+    soft-deleted people."""
+    ids = pair_candidates(organization_id, query)
+    filtered = None if candidates is None else candidates.filter(organization_id=organization_id)
+    return _alive_among(ids, filtered, organization_id)
 
 
 def plan_for(organization_id: int, query: Query) -> dict[int, ListInfo]:

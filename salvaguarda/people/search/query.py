@@ -8,6 +8,7 @@ these 3, 2, 1 and 2; the ranking then grades them finely (see `ranking`).
 """
 
 import datetime
+import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,6 +141,9 @@ class Query:
     birth: BirthQuery | None = None
     # Typo neighbours of short keys, looked for only for words found nowhere (`SHORT_KEY`).
     spare: list[tuple[int, int, int]] = field(default_factory=list)
+    # Pair hashes (see `terms`): (hash, group, weight); a group is two query words, or a word
+    # and the birth year searched.
+    pairs: list[tuple[int, int, int]] = field(default_factory=list)
 
     def single_terms(self) -> list[QueryTerm]:
         """The terms of one word each (not two words or particles joined)."""
@@ -167,7 +171,8 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
     positions: dict[str, int] = {}
     terms: list[QueryTerm] = []
     spare: list[tuple[int, int, int]] = []
-    for term in t.terms_of(text, positions=positions):
+    said = t.terms_of(text, positions=positions)
+    for term in said:
         exact = t.exact_hash(base, term.text)
         add([exact], term.words, EXACT_SCORE)
         key = spanish_key(term.text) if len(term.text) > 1 else ""
@@ -209,4 +214,31 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
     if tokens and birth is not None:
         for value, _agrees, score in birth.keys():
             tokens.append((t.birth_hash(base, value), BIRTH_WORD, score))
-    return Query(tokens, covered_by, terms, len(positions), birth, spare)
+    pairs = pair_hashes(base, t.word_keys(said), birth)
+    return Query(tokens, covered_by, terms, len(positions), birth, spare, pairs)
+
+
+PAIR_WEIGHT = 2  # two words, or a word and the year searched
+NEAR_YEAR_WEIGHT = 1  # a word and a year next to it
+
+
+def pair_hashes(
+    base: "hmac.HMAC", keys: dict[tuple[int, ...], set[str]], birth: BirthQuery | None
+) -> list[tuple[int, int, int]]:
+    """The pair hashes of a query (`terms.key_pairs`): every two of its words (two words
+    written together count as one), and each word with the year searched and those next to
+    it. A group is the set of query words covered, as bits (the year: bit BIRTH_WORD)."""
+    found: dict[tuple[int, int], int] = {}
+    for one, other, a, b in t.key_pairs(keys):
+        group = sum(1 << w for w in {*one, *other})
+        found[(t.pair_hash(base, a, b), group)] = PAIR_WEIGHT
+    if birth is not None:
+        slack = 2 if birth.approximate else 1
+        for positions, words in keys.items():
+            group = sum(1 << w for w in positions) | 1 << BIRTH_WORD
+            for key in words:
+                for year in range(birth.year - slack, birth.year + slack + 1):
+                    weight = PAIR_WEIGHT if year == birth.year else NEAR_YEAR_WEIGHT
+                    token = t.pair_hash(base, key, f"y:{year:04d}")
+                    found[(token, group)] = max(found.get((token, group), 0), weight)
+    return [(token, group, weight) for (token, group), weight in found.items()]

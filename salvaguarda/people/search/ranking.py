@@ -288,6 +288,9 @@ def search_persons(
         query.tokens += spare
         plan |= c.plan_for(organization_id, Query(spare, {}))
     ids = c.candidate_ids(organization_id, query, plan, candidates, pool)
+    known = set(ids)
+    paired = c.pair_candidate_ids(organization_id, query, candidates)
+    ids += [pk for pk in paired if pk not in known]
     if not ids:
         return Ranking([], [])
     weights = _weights(query, plan, _people_count(organization_id))

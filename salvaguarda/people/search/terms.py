@@ -12,6 +12,11 @@ Each term gives, per person, rows of these kinds (`NameToken.Kind`), each a keye
 - and, for the person, BIRTH: the year of birth ("y:1985", also kept in clear for the lists),
   the date ("d:1985-03-12") and the day of the year ("dm:03-12") when the date is exact, and
   the month ("m:1985-03") when the month is known.
+- PAIR: two of the person's words together, by sound (the phonetic keys of any two of the
+  person's words, in either order: "María … López" gives MR+LPS), and each word's key with
+  the year of birth (MR+y:1985); a nickname's full names count as the word's keys. A search
+  for a common name reads the short list of the pair instead of the long lists of each word
+  (`candidates.pair_candidates`).
 Each row says which of the person's words it stands for (`word_mask`, one bit per word), and
 the EXACT row of a word carries `grams`: 64 bits, one set per letter pair of the word (a keyed
 bit position), so that two spellings can be compared letter by letter without the letters.
@@ -22,7 +27,7 @@ import functools
 import hashlib
 import hmac
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +53,7 @@ _PHONETIC = b"phonetic:"
 _ALIAS = b"alias:"
 _BIRTH = b"birth:"
 _GRAM = b"gram:"
+_PAIR = b"pair:"
 BATCH_SIZE = 500
 
 NICKNAMES_CSV = Path(__file__).resolve().parent.parent / "vocabularies" / "nicknames.csv"
@@ -160,6 +166,40 @@ def birth_hash(base: "hmac.HMAC", value: str) -> int:
     return keyed_hash(base, _BIRTH, value)
 
 
+def pair_hash(base: "hmac.HMAC", one: str, other: str) -> int:
+    """Two phonetic keys, or a key and a year ("y:1985"), in either order."""
+    low, high = sorted((one, other))
+    return keyed_hash(base, _PAIR, f"{low}|{high}")
+
+
+def word_keys(terms: list[Term]) -> dict[tuple[int, ...], set[str]]:
+    """The phonetic keys each word stands for, by the positions of its words: a word's own
+    key, that of the word with its particles ("delacruz"), those of the full names a nickname
+    stands for, and the key of two words written together ("mariajose": positions (0, 1))."""
+    found: dict[tuple[int, ...], set[str]] = {}
+    for term in terms:
+        if len(term.text) < 2:
+            continue
+        names = [] if term.joined else sorted(full_names_of(term.text))
+        for text in [term.text, *names]:
+            if key := spanish_key(text):
+                found.setdefault(term.words, set()).add(key)
+    return found
+
+
+def key_pairs(
+    keys: dict[tuple[int, ...], set[str]],
+) -> Iterator[tuple[tuple[int, ...], tuple[int, ...], str, str]]:
+    """Every two keys of words with no position in common: (positions, positions, key, key)."""
+    places = sorted(keys)
+    for n, one in enumerate(places):
+        for other in places[n + 1 :]:
+            if set(one).isdisjoint(other):
+                for a in sorted(keys[one]):
+                    for b in sorted(keys[other]):
+                        yield one, other, a, b
+
+
 def near_hashes(base: "hmac.HMAC", key: str) -> frozenset[int]:
     """The phonetic hashes of every key at edit distance 1 from `key` (typo neighbours)."""
     return _near_hashes(base, _gram_key(base), key)
@@ -234,15 +274,39 @@ def _birth_rows(base: "hmac.HMAC", person: Person) -> set[Row]:
     return {(NameToken.Kind.BIRTH, birth_hash(base, value), 0, None) for value in values}
 
 
+def _mask(positions: Iterable[int]) -> int:
+    mask = 0
+    for position in positions:
+        mask |= 1 << position
+    return mask
+
+
+def _pair_rows(base: "hmac.HMAC", person: Person, terms: list[Term]) -> set[Row]:
+    """Two words together, and each word with the year of birth (see PAIR above)."""
+    keys = word_keys(terms)
+    found: set[Row] = set()
+    for one, other, a, b in key_pairs(keys):
+        found.add((NameToken.Kind.PAIR, pair_hash(base, a, b), _mask(one + other), None))
+    born = person.date_of_birth
+    if born and hasattr(born, "year"):
+        for positions, words in keys.items():
+            for key in words:
+                token = pair_hash(base, key, f"y:{born:%Y}")
+                found.add((NameToken.Kind.PAIR, token, _mask(positions), None))
+    return found
+
+
 def person_rows(base: "hmac.HMAC", person: Person) -> set[Row]:
     """The person's rows: (kind, token, word_mask, grams)."""
     found: set[Row] = set()
     number = 0
+    every: list[Term] = []
     for field in NAME_FIELDS:
         value = getattr(person, field)
         if not value:
             continue
         terms = terms_of(str(value), first=number)
+        every += terms
         for term in terms:
             mask = 0
             for word in term.words:
@@ -256,7 +320,7 @@ def person_rows(base: "hmac.HMAC", person: Person) -> set[Row]:
                 for name in full_names_of(term.text):
                     found.add((NameToken.Kind.ALIAS, alias_hash(base, name), mask, None))
         number = max([number, *(w + 1 for term in terms for w in term.words)])
-    return found | _birth_rows(base, person)
+    return found | _birth_rows(base, person) | _pair_rows(base, person, every)
 
 
 def name_token_rows(person: Person) -> list[NameToken]:

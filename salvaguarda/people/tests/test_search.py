@@ -136,11 +136,16 @@ def exact_ranking() -> Iterator[None]:
 
 
 def create_person(
-    organization: Organization, user: User, number: int, names: tuple[str, str, str]
+    organization: Organization,
+    user: User,
+    number: int,
+    names: tuple[str, str, str],
+    pk: int | None = None,
 ) -> Person:
     given, first, second = names
     with organization_scope(organization.pk):
         person = Person.objects.create(
+            id=pk,
             organization=organization,
             created_by=user,
             modified_by=user,
@@ -153,26 +158,9 @@ def create_person(
     return person
 
 
-def restart_person_ids() -> None:
-    """Number people from just above the highest id, as SQLite does after a rolled-back test.
-
-    PostgreSQL's sequences ignore rollbacks, so ids there depend on every test run before. The
-    size estimate of a list read in part (`ListInfo.estimate`) scales with the person ids
-    themselves, and the pruned budgets below make every list one read in part: without this,
-    the ranking of this class would depend on the tests run before it.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('people_person', 'id'),"
-                " COALESCE((SELECT MAX(id) FROM people_person), 0) + 1, false)"
-            )
-
-
 class NameSearchTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        restart_person_ids()
         cls.cast = Cast.build()
         cls.org = cls.cast.org
         user = cls.cast.caseworker
@@ -349,7 +337,12 @@ class NameSearchTest(TestCase):
             self.assertTrue(all(value is None or isinstance(value, int) for value in row), row)
         self.assertEqual(
             set(NameToken.objects.values_list("kind", flat=True)),
-            {NameToken.Kind.EXACT, NameToken.Kind.PHONETIC, NameToken.Kind.ALIAS},
+            {
+                NameToken.Kind.EXACT,
+                NameToken.Kind.PHONETIC,
+                NameToken.Kind.ALIAS,
+                NameToken.Kind.PAIR,
+            },
         )
 
     def test_rows_are_distinct_and_the_same_name_differs_between_organizations(self) -> None:
@@ -361,8 +354,11 @@ class NameSearchTest(TestCase):
         theirs = set(NameToken.objects.filter(person=twin).values_list("token"))
         self.assertEqual(len(mine), len(theirs))
         self.assertFalse(mine & theirs)
-        # guillermo, sanchez, ortiz: an exact and a phonetic token each, nothing else.
-        self.assertEqual(NameToken.objects.filter(person=twin).count(), 6)
+        # guillermo, sanchez, ortiz: an exact and a phonetic token each, and the three pairs of
+        # their keys; nothing else.
+        kinds = list(NameToken.objects.filter(person=twin).values_list("kind", flat=True))
+        self.assertEqual(len(kinds), 9)
+        self.assertEqual(kinds.count(NameToken.Kind.PAIR), 3)
 
     def test_unsaved_rows_for_a_person(self) -> None:
         person = Person(organization=self.org, given_names="María José", first_surname="de la Cruz")
@@ -375,6 +371,11 @@ class NameSearchTest(TestCase):
         self.assertEqual(kinds.count(NameToken.Kind.PHONETIC), 5)
         # The French forms a Haitian "María" or "José" may stand for (nicknames.csv).
         self.assertEqual(kinds.count(NameToken.Kind.ALIAS), 2)
+        # Pairs of the words' keys: maria (MR, and MR for "marie"), jose (JS, and JSF for
+        # "joseph"), cruz (KRS, and DLKRS with its particles), mariajose (MRJS) with cruz:
+        # MR+JS, MR+JSF, MR+KRS, MR+DLKRS, JS+KRS, JS+DLKRS, JSF+KRS, JSF+DLKRS, MRJS+KRS,
+        # MRJS+DLKRS; no year, no date of birth.
+        self.assertEqual(kinds.count(NameToken.Kind.PAIR), 10)
         # Letter pairs for single words only; joined terms stand for two words.
         with_grams = {row.word_mask for row in rows if row.grams is not None}
         self.assertEqual(with_grams, {0b1, 0b10, 0b100})
@@ -427,6 +428,64 @@ class NameSearchUnderRowLevelSecurityTest(TestCase):
 
     def test_another_organization_s_tokens_are_out_of_reach(self) -> None:
         self.assertEqual(self.rank_as_app(self.cast.org.pk, self.cast.other_org.pk), [])
+
+
+class IdGapTest(TestCase):
+    """A list's size, and so a word's weight, is counted, never worked out from person ids:
+    people created after a large gap in the ids (ids are shared by every organization, and
+    PostgreSQL's sequences skip what rolled back) rank as the same people would without it."""
+
+    NAMES = [
+        ("Ana", "López", "García"),
+        ("Ana María", "López", "Ruiz"),
+        ("Luis", "López", ""),
+        ("Ana", "Soto", "Pérez"),
+        ("Rosa", "García", "Soto"),
+        ("Pedro", "Ruiz", "López"),
+        ("Ana", "Pérez", ""),
+        ("Marta", "Soto", "García"),
+        ("Ana", "García", "López"),
+        ("José", "López", "Soto"),
+    ]
+    QUERIES = ["Ana Lopez", "Lopez Garcia", "Ana Maria Lopez", "Soto", "Ana Perez Soto"]
+    GAP = 10**9
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cast = Cast.build()
+        cls.near, cls.far = cast.org, cast.other_org
+        cls.people: dict[int, list[int]] = {}
+        for org, user, first in [(cls.near, cast.caseworker, None), (cls.far, cast.outsider, 1)]:
+            cls.people[org.pk] = [
+                create_person(org, user, n, names, cls.GAP + n if first else None).pk
+                for n, names in enumerate(cls.NAMES, start=1)
+            ]
+
+    def weights_and_ranking(self, org: Organization, text: str) -> tuple[list[float], list[int]]:
+        """The query words' weights, and the ranking as positions in NAMES."""
+        with organization_scope(org.pk):
+            query = search.parse_query(org.pk, text)
+            plan = search_candidates.plan_for(org.pk, query)
+            weights = ranking._weights(query, plan, len(self.NAMES))
+            found = rank_persons(organization_id=org.pk, text=text)
+        return weights, [self.people[org.pk].index(pk) for pk in found]
+
+    def test_people_after_an_id_gap_rank_the_same(self) -> None:
+        for text in self.QUERIES:
+            with exact_ranking():  # every list read whole and counted
+                exact = self.weights_and_ranking(self.near, text)
+            with (
+                self.subTest(text=text),
+                mock.patch.object(search_candidates, "NAIVE_ROWS", 0),
+                mock.patch.object(search_candidates, "WINDOW_ROWS", 1),
+                mock.patch.object(search_candidates, "ANCHOR_ROWS", 1),
+            ):
+                self.assertEqual(self.weights_and_ranking(self.far, text)[0], exact[0])
+                self.assertEqual(self.weights_and_ranking(self.near, text)[0], exact[0])
+                self.assertEqual(
+                    self.weights_and_ranking(self.far, text)[1],
+                    self.weights_and_ranking(self.near, text)[1],
+                )
 
 
 class BirthDateRankingTest(TestCase):
