@@ -1,7 +1,49 @@
 """A sign-on letter as read from a text, before it is stored: the shapes the parser gives and
 the drift and duplicate checks read. No models here."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, override
+
+
+def _render(template: str, params: Mapping[str, Any] | None) -> str:
+    text = gettext(template)
+    if params is None:
+        return text
+    return text % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+
+
+class Said(str):
+    """A message of the reader, as text in the language active when it was made, that says
+    itself again in the language active when ``str()`` is called: the import report keeps it
+    in each interface language, so that it is read in the reader's. ``Said("Line %(line)s…") %
+    {"line": 3}`` works as with a translated string (``Said`` is the reader's ``_``)."""
+
+    template: str
+    params: Mapping[str, Any] | None
+
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> "Said":
+        said = super().__new__(cls, _render(template, params))
+        said.template, said.params = template, params
+        return said
+
+    def __mod__(self, params: Any) -> "Said":
+        return Said(self.template, params)
+
+    def __str__(self) -> str:
+        return _render(self.template, self.params)
+
+    def in_language(self, language: str) -> str:
+        with override(language):
+            return str(self)
+
+
+def in_language(message: str, language: str) -> str:
+    """A problem's message in an interface language (a plain string as it is)."""
+    return message.in_language(language) if isinstance(message, Said) else str.__str__(message)
 
 
 @dataclass(frozen=True)

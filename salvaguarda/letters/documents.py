@@ -34,6 +34,8 @@ LINK_BLUE = "#1a4f8b"
 
 
 def _cp1252(text: str) -> str:
+    # Windows-1252 has the no-break space, not the narrow one French puts before ";?!".
+    text = text.replace("\u202f", "\u00a0")
     return text.encode("cp1252", errors="replace").decode("cp1252")
 
 
@@ -102,7 +104,7 @@ def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> 
         story.append(Paragraph(text, style["addressee"]))
     if parts.formula:
         story.append(Paragraph(_pdf_text(parts.formula), style["addressee"]))
-    subject = f"<b>{_escaped(parts.subject_label)}:</b> {_pdf_text(parts.subject)}"
+    subject = f"<b>{_escaped(parts.subject_label)}</b> {_pdf_text(parts.subject)}"
     story.append(Paragraph(subject, style["subject"]))
     story += [Paragraph(_pdf_text(p), style["body"]) for p in parts.paragraphs]
     if parts.organizations:
@@ -194,7 +196,7 @@ def _word_parts(document: object, parts: Parts) -> None:
     if parts.formula:
         _word_line(add(), parts.formula)
     subject = add()
-    subject.add_run(f"{parts.subject_label}: ").bold = True
+    subject.add_run(f"{parts.subject_label} ").bold = True
     _word_line(subject, parts.subject)
     for text in parts.paragraphs:
         _word_line(body := add(), text)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.core.widgets import DateInput
+from salvaguarda.letters import languages as languages_named
 from salvaguarda.letters.models import ORGANIZATION_KINDS, Letter, LetterVersion, Signatory
 
 
@@ -25,10 +26,7 @@ class ImportForm(RuleForm):
         required=False,
         choices=[
             ("", _("The first one filled")),
-            ("es", _("Spanish")),
-            ("en", _("English")),
-            ("pt", _("Portuguese")),
-            ("fr", _("French")),
+            *languages_named.NAMES.items(),
         ],
         help_text=_(
             "The letter's signatories are read from it; the other versions are compared with it."
@@ -48,12 +46,7 @@ class ParagraphForm(RuleForm):
 class NewVersionForm(RuleForm):
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[
-            ("es", _("Spanish")),
-            ("en", _("English")),
-            ("pt", _("Portuguese")),
-            ("fr", _("French")),
-        ],
+        choices=list(languages_named.NAMES.items()),
     )
     text = forms.CharField(
         label=_("The letter in this language"),
@@ -67,14 +60,6 @@ class NewVersionForm(RuleForm):
 
 def network_organizations() -> Any:
     return Organization.objects.filter(is_active=True).order_by("name")
-
-
-LANGUAGE_NAMES = {
-    "es": _("Spanish"),
-    "en": _("English"),
-    "pt": _("Portuguese"),
-    "fr": _("French"),
-}
 
 
 class LetterForm(RuleForm):
@@ -118,7 +103,7 @@ class LetterForm(RuleForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reference_language"].choices = [  # type: ignore[attr-defined]
-            (code, LANGUAGE_NAMES.get(code, code)) for code in languages
+            (code, languages_named.NAMES.get(code, code)) for code in languages
         ]
         self.fields["lead_organizations"].queryset = network_organizations()  # type: ignore[attr-defined]
         self.fields["editors"].queryset = User.objects.filter(  # type: ignore[attr-defined]

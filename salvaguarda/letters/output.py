@@ -7,6 +7,7 @@ interface's), so they are data here rather than translated messages.
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ class Parts:
     """A version as every output lays it out, in order."""
 
     subject: str
-    subject_label: str  # "Asunto", "Subject", "Assunto", "Objet": the version's language
+    subject_label: str  # "Asunto:", "Subject:", "Objet :": the version's language, its colon
     date_line: str
     addressees: list[list[str]]  # the lines of each addressee
     formula: str  # the line under the addressees as the version writes it ("Presente"), or ""
@@ -41,6 +42,52 @@ class Parts:
     headings: tuple[str, str]  # of the organizations and of the individuals, in its language
     organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
     individuals: list[str]  # "1. Name, title, affiliation"
+
+
+def typography(text: str, language: str) -> str:
+    """A label the app writes, with its language's spacing before punctuation: French puts a
+    no-break space before ":" and a narrow no-break space before ";", "?" and "!" ("Objet :");
+    the other languages none. For labels only (a link's "?" is not punctuation)."""
+    if language != "fr":
+        return text
+    text = re.sub(r"[ \u00a0\u202f]*:(?=\s|$)", "\u00a0:", text)
+    return re.sub(r"[ \u00a0\u202f]*([;?!])(?=\s|$)", "\u202f\\1", text)
+
+
+def labelled(label: str, language: str) -> str:
+    """ "Asunto:", "Subject:", "Objet :": a label and its colon, as its language writes them."""
+    return typography(f"{label}:", language)
+
+
+@dataclass
+class Heading:
+    """What a version says before its body: place and date, its addressees (each its lines:
+    name, title, institution), the formula under them ("PRESENTES"), its subject."""
+
+    language: str
+    date_line: str
+    addressees: list[list[str]]
+    formula: str
+    subject_label: str  # with its colon, in the version's typography ("Objet :")
+    subject: str
+
+
+def addressee_lines(version: LetterVersion) -> list[list[str]]:
+    return [
+        [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
+        for a in version.addressees
+    ]
+
+
+def heading_of(letter: Letter, version: LetterVersion) -> Heading:
+    return Heading(
+        language=version.language,
+        date_line=date_line(letter, version),
+        addressees=addressee_lines(version),
+        formula=version.formula,
+        subject_label=labelled(SUBJECT_LABELS.get(version.language, "Subject"), version.language),
+        subject=version.subject or letter.subject,
+    )
 
 
 def parts_of(
@@ -56,12 +103,9 @@ def parts_of(
     values = queries_figures.values_of(letter)
     return Parts(
         subject=version.subject or letter.subject,
-        subject_label=SUBJECT_LABELS.get(version.language, SUBJECT_LABELS["en"]),
+        subject_label=labelled(SUBJECT_LABELS.get(version.language, "Subject"), version.language),
         date_line=date_line(letter, version),
-        addressees=[
-            [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
-            for a in version.addressees
-        ],
+        addressees=addressee_lines(version),
         formula=version.formula,
         paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
         headings=headings_of(version),
@@ -104,7 +148,7 @@ def markdown_of(letter: Letter, version: LetterVersion) -> str:
     out.extend("  \n".join(lines) for lines in parts.addressees)
     if parts.formula:
         out.append(parts.formula)
-    out.append(f"**{parts.subject_label}:** {parts.subject}")
+    out.append(f"**{parts.subject_label}** {parts.subject}")
     out.extend(parts.paragraphs)
     if parts.organizations:
         lines = []

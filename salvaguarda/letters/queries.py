@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from salvaguarda.accounts.models import Role
 from salvaguarda.core import audit
@@ -106,9 +107,25 @@ class LetterFile:
         return _reference_entries({}, self.organizations, self.individuals)
 
     @property
+    def problems(self) -> list[tuple[str, int, str]]:
+        """What the import (and versions added later) could not read, as (language, line,
+        message), each message in the interface's language when the report keeps it so."""
+        shown = translation.get_language() or ""
+        return [
+            (language, problem.get("line", 0), _message(problem, shown))
+            for language, found in self.letter.import_report.get("problems", {}).items()
+            for problem in found
+        ]
+
+    @property
     def problem_count(self) -> int:
         """How many lines the import (and versions added later) could not read."""
         return sum(len(found) for found in self.letter.import_report.get("problems", {}).values())
+
+
+def _message(problem: dict[str, Any], language: str) -> str:
+    messages = problem.get("messages") or {}
+    return str(messages.get(language) or messages.get(language[:2]) or problem.get("message", ""))
 
 
 def numbered(signatories: list[Signatory]) -> tuple[list[Numbered], list[Numbered]]:

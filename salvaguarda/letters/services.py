@@ -5,10 +5,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Membership, Organization, User
@@ -23,7 +24,7 @@ from salvaguarda.core.writes import (
     update,
 )
 from salvaguarda.letters import alignment, services_reference, signatory_lists
-from salvaguarda.letters.document import ParsedVersion, Signatory
+from salvaguarda.letters.document import ParsedVersion, Problem, Signatory, in_language
 from salvaguarda.letters.models import Letter, LetterVersion, SignatureRequest
 from salvaguarda.letters.models import Signatory as SignatoryRow
 from salvaguarda.letters.reading import dates, parse_version
@@ -40,10 +41,23 @@ def import_report(versions: Mapping[str, ParsedVersion]) -> dict[str, Any]:
     reference = next(iter(versions.values()))
     return {
         "problems": {
-            language: [asdict(problem) for problem in parsed.problems]
+            language: [reported(problem) for problem in parsed.problems]
             for language, parsed in versions.items()
         },
         "organizations_read": len(reference.organizations),
+    }
+
+
+def reported(problem: Problem) -> dict[str, Any]:
+    """A problem as the import report keeps it: its message as made, and in each interface
+    language (``messages``), so that each reader reads it in theirs."""
+    return {
+        "line": problem.line,
+        "code": problem.code,
+        "message": in_language(problem.message, translation.get_language() or "es"),
+        "messages": {
+            code: in_language(problem.message, code) for code, _name in settings.LANGUAGES
+        },
     }
 
 
@@ -232,7 +246,7 @@ def version_add(*, by: User, letter: Letter, language: str, text: str) -> Letter
     report = dict(letter.import_report)
     report["problems"] = {
         **report.get("problems", {}),
-        language: [asdict(p) for p in parsed.problems if p.code != "not_a_letter"],
+        language: [reported(p) for p in parsed.problems if p.code != "not_a_letter"],
     }
     update(letter, by=by, values={"import_report": report})
     return create(

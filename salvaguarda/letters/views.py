@@ -67,6 +67,7 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
         "letter": file.letter,
         "may_edit": queries.may_edit(active_role(request), request.user, file.letter),
         "cited_figures": queries_figures.figures_of(file.letter, file.versions),
+        "headings": [output.heading_of(file.letter, version) for version in file.versions],
         "signing": queries_signing.signing_for(request.user, active_role(request), file.letter),
     }
     return render(request, "letters/letter_detail.html", context)

@@ -74,7 +74,16 @@ def test_a_three_language_letter_with_english_as_reference_is_put_in_step_and_do
     drifts = page.get_by_test_id("drifts")
     order = drifts.locator("li[data-kind=signatory_order]", has_text="Monseñor Ramírez")
     assert order.count() == 1
-    assert "en, pt" in order.inner_text()  # English is the reference, compared with pt
+    # English is the reference, compared with Portuguese: named in the interface's language.
+    assert "Inglés, Portugués" in order.inner_text()
+    assert page.get_by_test_id("reference-language").inner_text() == "Inglés"
+    # Each version's addressees are on the page, with their titles.
+    english = page.get_by_test_id("heading-en").get_by_test_id("addressee")
+    assert english.count() == 2
+    assert english.first.inner_text().splitlines() == [
+        "Commissioner Lucía Arredondo Beltrán",
+        "President, Inter-American Commission on Human Rights",
+    ]
 
     # The order drift: the Portuguese list follows the English order.
     submit(page, "li[data-kind=signatory_order] [data-testid=follow-order]")

@@ -21,9 +21,8 @@ their line.
 import re
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from salvaguarda.letters.document import Problem, Signatory
+from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.words import (
     COALITION_WORDS,
     MEMBERS_INLINE,

@@ -35,10 +35,9 @@ Problem codes:
 import re
 from collections.abc import Iterable
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-
+from salvaguarda.letters import languages
 from salvaguarda.letters.document import Addressee, ParsedVersion, Problem
+from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.lists import (
     BULLET,
     NUMBER,
@@ -133,16 +132,6 @@ _STOP_SETS = {k: set(v.split()) for k, v in _STOP.items()}
 _UNIQUE = {
     k: v - set().union(*(o for j, o in _STOP_SETS.items() if j != k)) for k, v in _STOP_SETS.items()
 }
-
-
-def _language_name(code: str) -> str:
-    names = {  # a context of their own: lower case inside a sentence in Spanish
-        "es": pgettext("language in a sentence", "Spanish"),
-        "en": pgettext("language in a sentence", "English"),
-        "pt": pgettext("language in a sentence", "Portuguese"),
-        "fr": pgettext("language in a sentence", "French"),
-    }
-    return names.get(code, code)
 
 
 def _split_lines(text: str) -> list[Line]:
@@ -580,8 +569,8 @@ def _read_body(lines: list[Line], version: ParsedVersion) -> None:
                 )
                 params = {
                     "line": first,
-                    "found": _language_name(found),
-                    "expected": _language_name(version.language),
+                    "found": languages.in_a_sentence(found),
+                    "expected": languages.in_a_sentence(version.language),
                 }
                 version.problems.append(Problem(first, "other_language", message % params))
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - letters are written as they circulate, one paragraph a line
 """Each version's PDF and Word document as a letter in its own language: its own headings and
 signatories (never another version's), coalition members under their coalition, links as
 links and emphasis as emphasis. The text of the PDFs is read back from ReportLab's own output,
@@ -12,7 +13,7 @@ from docx import Document
 
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast
-from salvaguarda.letters import documents, services
+from salvaguarda.letters import documents, output, services
 
 CORPUS = Path(__file__).parent / "corpus"
 LETTER = "sre-segob-reanudacion-43"  # 43 organizations, two coalitions, es and en
@@ -116,3 +117,65 @@ class VersionDocumentTests(TestCase):
         self.assertTrue(members)
         self.assertTrue(all(p.paragraph_format.left_indent for p in members))
         self.assertFalse(any("**" in p.text for p in paragraphs))
+
+
+FRENCH = """Paris, le 4 mai 2026
+
+Madame Hélène Vasseur, Directrice générale de l'Office français de protection des réfugiés
+
+Objet: Délais d'enregistrement des demandes d'asile à Mayotte
+
+Madame la Directrice générale,
+
+Nous, associations signataires, constatons que les délais d'enregistrement dépassent désormais six semaines à Mamoudzou, ce qui laisse des familles sans hébergement ni allocation.
+
+Veuillez agréer, Madame la Directrice générale, l'expression de notre considération.
+
+Organisations signataires :
+- Cimade Mayotte
+- Réseau Éducation Sans Frontières Mayotte
+"""
+
+
+class FrenchTypographyTests(TestCase):
+    """The labels the app writes in a French version take French spacing: "Objet :", with a
+    no-break space (Windows-1252 has no narrow one for the PDF)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        with organization_scope(cls.cast.org.pk):
+            cls.letter = services.letter_import(
+                by=cls.cast.caseworker,
+                organization=cls.cast.org,
+                texts={"fr": FRENCH, "es": (CORPUS / LETTER / "es.md").read_text()},
+            )
+
+    def test_the_french_pdf_word_and_markdown_print_objet_with_a_no_break_space(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            french = self.letter.versions.get(language="fr")
+            spanish = self.letter.versions.get(language="es")
+            pdf = pdf_text(documents.pdf_of(self.letter, french, compress=False))
+            word = [
+                p.text
+                for p in Document(io.BytesIO(documents.docx_of(self.letter, french))).paragraphs
+            ]
+            markdown = output.markdown_of(self.letter, french)
+            spanish_pdf = pdf_text(documents.pdf_of(self.letter, spanish, compress=False))
+        # ReportLab keeps "Objet :" one word (one string drawn, never broken at the space) and
+        # draws the no-break space with the space's glyph.
+        self.assertIn("Objet :", pdf.replace("\u00a0", " ").splitlines())
+        self.assertNotIn("Objet:", pdf)
+        self.assertTrue(any(t.startswith("Objet\u00a0: Délais") for t in word), word)
+        self.assertIn("**Objet\u00a0:** Délais", markdown)
+        self.assertIn("Asunto:", spanish_pdf)
+        self.assertNotIn("Asunto\u00a0:", spanish_pdf)
+
+    def test_french_spacing_applies_to_labels_only_in_french(self) -> None:
+        self.assertEqual(output.labelled("Objet", "fr"), "Objet\u00a0:")
+        self.assertEqual(output.labelled("Subject", "en"), "Subject:")
+        self.assertEqual(
+            output.typography("Pourquoi ? Voir ; Attention!", "fr"),
+            "Pourquoi\u202f? Voir\u202f; Attention\u202f!",
+        )
+        self.assertEqual(output.typography("https://a.org/?q=1", "fr"), "https://a.org/?q=1")
