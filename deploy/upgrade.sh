@@ -34,7 +34,14 @@ if [ "$install" = yes ]; then
     step "Python packages"
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet --upgrade ".[production]"
+    if [ -f requirements/production.txt ]; then
+        # The lock: every package at the version tested, checked against its hashes.
+        .venv/bin/python -m pip install --quiet --require-hashes --no-deps \
+            -r requirements/production.txt
+        .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+    else
+        .venv/bin/python -m pip install --quiet --upgrade ".[production]"
+    fi
 fi
 step "translations"
 manage --here compilemessages -v0 --ignore='.venv'
