@@ -81,7 +81,7 @@ class FlaggedEvidenceTests(ApiCalls, TestCase):
         with pikepdf.open(io.BytesIO(copy)) as reopened:
             self.assertNotIn("/OpenAction", reopened.Root)
         self.assertNotIn(b"<html", self.shared(png))
-        with self.assertRaises(ValidationError) as refused:
+        with translation.override("en"), self.assertRaises(ValidationError) as refused:
             self.shared(broken)
         self.assertIn("password", str(refused.exception.message_dict["file"]))
 
@@ -110,7 +110,11 @@ class FlaggedEvidenceTests(ApiCalls, TestCase):
         self.assertEqual(pdfs.active_content(io.BytesIO(response.content)), [])
         audit = AuditEvent.objects.filter(object_uuid=pdf.uuid, actor=self.cast.caseworker)
         self.assertTrue(audit.exists())
-        refused = client.get(reverse("incidents:file_share", args=[broken.uuid]), follow=True)
+        refused = client.get(
+            reverse("incidents:file_share", args=[broken.uuid]),
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         self.assertContains(refused, "password")
         self.assertEqual(self.kept(broken), UNREADABLE_PDF)
 

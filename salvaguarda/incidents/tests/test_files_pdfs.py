@@ -6,6 +6,7 @@ import io
 
 import pikepdf
 import pytest
+from django.utils import translation
 from pikepdf import Array, Dictionary, Name, String
 
 from salvaguarda.incidents.files import pdfs, sniff
@@ -209,7 +210,7 @@ class TestSharedCopy:
         assert codes(shared(saved(document(pages=3)))) == []
 
     def test_an_unreadable_file_gets_no_copy(self) -> None:
-        with pytest.raises(RefusedFile) as refused:
+        with translation.override("en"), pytest.raises(RefusedFile) as refused:
             pdfs.without_active_content(io.BytesIO(b"%PDF-1.7\n" + b"\x00garbage" * 50))
         assert refused.value.code == pdfs.UNREADABLE
         assert "password" in refused.value.message
