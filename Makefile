@@ -7,20 +7,40 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint pytest demo-code messages bench bench-clean bench-search backup bench-pages prod-check
+.PHONY: run test lint lock audit pytest demo-code messages bench bench-clean bench-search backup bench-pages prod-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e .
+# Every package comes from the lock (requirements/*.txt, written by `make lock`): pip installs
+# exactly the pinned versions, each file checked against its hashes, then the project itself
+# without resolving or fetching anything more. When a lock file changes, the next make
+# reinstalls from it and removes what no lock names any more, so the venv is what the lock says.
+LOCKED_INSTALL = $(PY) -m pip install -q --require-hashes --no-deps -r
+SELF_INSTALL = $(PY) -m pip install -q --no-deps --no-build-isolation -e . && $(PY) requirements/lock.py --prune
+
+$(VENV)/.installed: requirements/runtime.txt pyproject.toml | $(PY)
+	$(LOCKED_INSTALL) requirements/runtime.txt
+	$(SELF_INSTALL)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(PY)
+	$(LOCKED_INSTALL) requirements/dev.txt
+	$(SELF_INSTALL)
 	touch $@ $(VENV)/.installed
+
+# Writes requirements/*.txt from pyproject.toml (requirements/lock.py, with uv), keeping the
+# versions locked today where they still fit; UPGRADE=1 takes the newest allowed. Then review
+# the diff, `make test`, commit (docs/operations.md, "Upgrading dependencies").
+lock: $(VENV)/.installed-dev
+	$(PY) requirements/lock.py $(if $(UPGRADE),--upgrade)
+
+# Known vulnerabilities in the locked packages (requirements/audit.py): fails on one that is not
+# accepted in requirements/audit-allow.txt; says so and goes on when the advisory database
+# cannot be reached.
+audit: $(VENV)/.installed-dev
+	$(PY) requirements/audit.py
 
 run: $(VENV)/.installed
 	@$(PY) manage.py compilemessages -v0 --ignore='.venv'
@@ -37,8 +57,9 @@ backup: $(VENV)/.installed
 # timer's job, nginx in front) started here and smoke-tested, then stopped and dropped
 # (deploy/prod_check.py). Needs nginx and PostgreSQL at postgres://postgres@127.0.0.1:5432
 # (PROD_CHECK_ADMIN_URL); two to three minutes, most of it the migrations.
-$(VENV)/.installed-production: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[production]'
+$(VENV)/.installed-production: requirements/production.txt pyproject.toml | $(PY)
+	$(LOCKED_INSTALL) requirements/production.txt
+	$(SELF_INSTALL)
 	touch $@ $(VENV)/.installed
 
 prod-check: $(VENV)/.installed-production
@@ -49,6 +70,7 @@ demo-code: $(VENV)/.installed
 	@$(PY) manage.py demo_code
 
 lint: $(VENV)/.installed-dev
+	$(PY) requirements/lock.py --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy salvaguarda
@@ -67,7 +89,7 @@ pytest: $(VENV)/.installed-dev
 			tests/browser/test_reception_flow.py; \
 	fi
 
-test: lint pytest
+test: lint audit pytest
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l es -l en --no-location --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='*/tests/*'
@@ -77,8 +99,9 @@ messages: $(VENV)/.installed-dev
 SCALE ?= 100000,1000000
 BENCH_DB ?= both
 
-$(VENV)/.installed-bench: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[bench]'
+$(VENV)/.installed-bench: requirements/bench.txt pyproject.toml | $(PY)
+	$(LOCKED_INSTALL) requirements/bench.txt
+	$(SELF_INSTALL)
 	touch $@ $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
