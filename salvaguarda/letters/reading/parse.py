@@ -185,7 +185,7 @@ def _clause(text: str) -> bool:
     return bool(re.match(r"[a-zà-ÿ]", text)) or first in _CLAUSE_START
 
 
-def _lead_in(lines: list[Line], i: int) -> bool:
+def _lead_in(lines: list[Line], i: int, last_closing: int) -> bool:
     """A sentence of the body that starts as a heading would ("Las organizaciones firmantes
     le pedimos: que…", "The organizations signing this letter urge you to:"), not a list's
     heading: what follows its colon reads as a clause; or, when it says more than who signs
@@ -197,7 +197,7 @@ def _lead_in(lines: list[Line], i: int) -> bool:
         return True
     if plain_heading(_bare(head)):
         return False
-    if any(_CLOSING.match(line.text) for line in lines[i + 1 :]):
+    if last_closing > i:  # the closing formula still comes after it
         return True
     following = next((line.text for line in lines[i + 1 :] if line.text), "")
     return not rest and _clause(following)
@@ -247,6 +247,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
         ),
         None,
     )
+    last_closing = max((i for i, line in enumerate(lines) if _CLOSING.match(line.text)), default=-1)
     headings = [
         (i, kind)
         for i, line in enumerate(lines)
@@ -254,7 +255,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
         and (salutation is None or i > salutation)
         and not _wrapped(lines, i)
         and (kind := _heading(line))
-        and not _lead_in(lines, i)
+        and not _lead_in(lines, i, last_closing)
     ]
     end = headings[0][0] if headings else len(lines)
     if salutation is not None and salutation >= end:
