@@ -32,6 +32,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -214,6 +215,27 @@ def rule_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 # --- The API ----------------------------------------------------------------------------------
 
 
+# The answer past a rate limit (accounts/api_limits.py), before any operation runs.
+TOO_MANY_REQUESTS = {
+    "description": "Too Many Requests: past a rate limit of the API (per token or per address).",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before sending more requests.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
 class _OpenAPIDocument(OpenAPISchema):
     """The OpenAPI document, refusing two different schemas under one name.
 
@@ -231,6 +253,12 @@ class _OpenAPIDocument(OpenAPISchema):
                     f"Two different schemas are named {name!r} in the OpenAPI document."
                 )
         super().add_schema_definitions(definitions)
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        """The operation's answers, and the rate limits' 429 that any of them may get."""
+        found = super().responses(operation)
+        found.setdefault(429, TOO_MANY_REQUESTS)
+        return found
 
 
 class _API(NinjaAPI):

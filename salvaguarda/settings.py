@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "salvaguarda.accounts.api_limits.ApiRateLimitMiddleware",
     "salvaguarda.accounts.middleware.ApiTokenMiddleware",
     "salvaguarda.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -344,7 +345,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-# Behind a reverse proxy, the request header that carries the client address (e.g. X-Real-IP).
+# Behind reverse proxies, the request header that carries the client address (X-Real-IP or
+# X-Forwarded-For) and how many proxies stand in front of the app: the client is the rightmost
+# address of the header that none of them is (salvaguarda/accounts/addresses.py).
 SALVAGUARDA_CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
+SALVAGUARDA_TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
+
+# --- Rate limits of the API (429 with Retry-After past them; 0 turns one off) ---------------
+SALVAGUARDA_API_RATE_PER_TOKEN = env_int("API_RATE_PER_TOKEN", 300)
+SALVAGUARDA_API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 600)
+SALVAGUARDA_API_RATE_WINDOW_SECONDS = max(1, env_int("API_RATE_WINDOW_SECONDS", 60))
+# Counted in the database, or in Redis when RATE_LIMIT_REDIS_URL is set (needs the redis package).
+_RATE_LIMIT_REDIS_URL = env_secret("RATE_LIMIT_REDIS_URL")
+if _RATE_LIMIT_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "rate-limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _RATE_LIMIT_REDIS_URL,
+        },
+    }
+SALVAGUARDA_RATE_LIMIT_CACHE = "rate-limits" if _RATE_LIMIT_REDIS_URL else ""
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 WHITENOISE_AUTOREFRESH = DEVELOPMENT

@@ -251,3 +251,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token {self.prefix}… of {self.user}"
+
+
+class RateCount(models.Model):
+    """How many requests one key (a hash of an API token or of a client address) made in one
+    window of time: counted by an atomic upsert, so every worker process shares the count
+    (`salvaguarda.accounts.rate_limits`). Rows of past windows are deleted as new ones start."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="rate_count_key_window")
+        ]
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self) -> str:
+        return f"{self.count} requests from {self.window}"

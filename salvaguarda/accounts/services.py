@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts import mfa, queries, throttle
+from salvaguarda.accounts.addresses import client_address as client_address
 from salvaguarda.accounts.models import (
     Invitation,
     Membership,
@@ -38,15 +39,6 @@ SIGNED_IN_AT_KEY = "salvaguarda_signed_in_at"
 PENDING_SECONDS = 300
 
 
-def client_address(request: HttpRequest) -> str:
-    header = settings.SALVAGUARDA_CLIENT_ADDRESS_HEADER
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        if request.META.get(meta_key):
-            return str(request.META[meta_key]).split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 class LoginError(Exception):
     pass
 
@@ -54,16 +46,16 @@ class LoginError(Exception):
 def password_step(request: HttpRequest, email: str, password: str) -> User:
     """First step: check the password. The user is not signed in until the second factor."""
     address = client_address(request)
-    if throttle.is_blocked(email, address):
+    attempt = throttle.attempt(email, address)  # counted before the password is checked
+    if attempt.blocked:
         raise LoginError(_("Too many failed attempts. Wait a few minutes and try again."))
     user = auth.authenticate(request, username=email.strip().lower(), password=password)
     if user is None:
-        throttle.record_failure(email, address)
         known = User.objects.filter(email=email.strip().lower()).first()
         audit.record(action=audit.Action.LOGIN_FAILED, actor=known, detail={"step": "password"})
         # Same answer whether or not the account exists.
         raise LoginError(_("The e-mail or the password is not correct."))
-    throttle.clear(email, address)
+    throttle.clear(email, address, attempt)
     request.session.cycle_key()
     request.session[PENDING_USER_KEY] = str(user.uuid)
     request.session[PENDING_AT_KEY] = timezone.now().timestamp()

@@ -5,6 +5,7 @@ that person out from anywhere. Guessing one account from many addresses is bound
 second factor, which has its own lock (see `mfa.verify`).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,24 +41,40 @@ def _window_start() -> datetime:
     return timezone.now() - timedelta(minutes=settings.SALVAGUARDA_LOGIN_WINDOW_MINUTES)
 
 
-def is_blocked(email: str, address: str) -> bool:
-    since = _window_start()
-    limits = _limits()
-    for scope, key in _keys(email, address).items():
-        if (
-            LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count()
-            >= limits[scope]
-        ):
-            return True
-    return False
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt, counted before its password is checked."""
+
+    blocked: bool
+    rows: tuple[int, ...]  # its LoginFailure rows, deleted if the password is right
 
 
-def record_failure(email: str, address: str) -> None:
+def attempt(email: str, address: str) -> Attempt:
+    """Count a sign-in attempt, then say whether it is over a limit.
+
+    The attempt is written first (one row per scope, each committed on its own) and the rows
+    of the window counted after, its own included: of any number of attempts made at once,
+    only those among the first `limit` written can pass, so parallel guesses cannot check
+    more passwords than the limit. A refused attempt is not kept (it checked no password);
+    one whose password is right is taken back by `clear`.
+    """
     now = timezone.now()
-    LoginFailure.objects.filter(at__lt=_window_start()).delete()
-    LoginFailure.objects.bulk_create(
-        LoginFailure(scope=scope, key=key, at=now) for scope, key in _keys(email, address).items()
+    since = _window_start()
+    LoginFailure.objects.filter(at__lt=since).delete()
+    keys = _keys(email, address)
+    rows = LoginFailure.objects.bulk_create(
+        LoginFailure(scope=scope, key=key, at=now) for scope, key in keys.items()
     )
+    limits = _limits()
+    blocked = any(
+        LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count() > limits[scope]
+        for scope, key in keys.items()
+    )
+    own = tuple(row.pk for row in rows)
+    if blocked:
+        LoginFailure.objects.filter(pk__in=own).delete()
+        return Attempt(blocked=True, rows=())
+    return Attempt(blocked=False, rows=own)
 
 
 def confirmation_blocked(email: str) -> bool:
@@ -80,8 +97,11 @@ def record_confirmation_failure(email: str) -> None:
     )
 
 
-def clear(email: str, address: str) -> None:
+def clear(email: str, address: str, passed: Attempt) -> None:
+    """A right password: the account's failures from this address are forgotten, and the
+    attempt does not count against the address."""
     keys = _keys(email, address)
     LoginFailure.objects.filter(
         scope=Scope.ACCOUNT_AND_ADDRESS, key=keys[Scope.ACCOUNT_AND_ADDRESS]
     ).delete()
+    LoginFailure.objects.filter(pk__in=passed.rows).delete()
