@@ -182,6 +182,8 @@ def _clause(text: str) -> bool:
     text = re.sub(r"^(?:\d{1,3}[.)]|[a-z][.)]|[-*•+–—])\s+", "", text.strip())
     text = text.lstrip("*_“”\"'«» ")
     first = re.split(r"[\s'’,]", text, maxsplit=1)[0].casefold()
+    if re.match(r"(?:la|el|los|las|le|les|the|o|a|os|as|l['’])\s*[A-ZÀ-Ý]", text):
+        return False  # "la Red Jesuita…, el Centro Prodh": names after their article
     return bool(re.match(r"[a-zà-ÿ]", text)) or first in _CLAUSE_START
 
 

@@ -381,6 +381,11 @@ Las organizaciones firmantes:
         language="es",
     )
     assert _names(inline) == ["Casa Tochan", "Red Sin Fronteras"]
+    articles = parse_version(
+        f"{BODY_ES}\n\nAtentamente,\n\nSuscriben: la Red Jesuita con Migrantes, el Centro Prodh\n",
+        language="es",
+    )
+    assert len(articles.organizations) == 2
 
 
 def test_a_sentence_that_lists_after_its_colon_before_the_closing_stays_in_the_body() -> None:
