@@ -20,6 +20,10 @@ def pytest_configure(config: pytest.Config) -> None:
     evidence = Path(tempfile.mkdtemp(prefix="salvaguarda-evidence-"))
     settings.SALVAGUARDA_EVIDENCE_DIR = evidence
     atexit.register(shutil.rmtree, evidence, ignore_errors=True)
+    # No audit anchors (core.anchors) unless a test gives its own file: an anchor outlives the
+    # test's database, and would not match the next test's chains.
+    settings.SALVAGUARDA_AUDIT_ANCHOR_FILE = ""
+    settings.SALVAGUARDA_AUDIT_ANCHOR_SYSLOG = ""
 
 
 @pytest.fixture(autouse=True)

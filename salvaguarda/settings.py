@@ -46,6 +46,10 @@ SECRET_KEY = _secret("SECRET_KEY", lambda: secrets.token_urlsafe(48))
 SALVAGUARDA_MASTER_KEY = _secret("SALVAGUARDA_MASTER_KEY", lambda: encode_key(new_key()))
 # Former master keys, kept only until `manage.py rotate_keys` has re-wrapped everything.
 SALVAGUARDA_PREVIOUS_MASTER_KEYS = env_list("SALVAGUARDA_PREVIOUS_MASTER_KEYS")
+# The audit key makes each audit entry's hash an HMAC that no one with only the database can
+# recompute (core/audit_seal.py). Never a master key; former ones only verify old entries.
+SALVAGUARDA_AUDIT_KEY = _secret("SALVAGUARDA_AUDIT_KEY", lambda: encode_key(new_key()))
+SALVAGUARDA_PREVIOUS_AUDIT_KEYS = env_list("SALVAGUARDA_PREVIOUS_AUDIT_KEYS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -308,6 +312,17 @@ EMAIL_BACKEND_PATH = env_str(
     "django.core.mail.backends.console.EmailBackend"
     if DEVELOPMENT
     else "django.core.mail.backends.smtp.EmailBackend",
+# --- Audit anchors (core/anchors.py, docs/operations.md) --------------------------------------
+# The audit chains' heads, appended to a file outside the database (put it on another disk)
+# and, optionally, sent to syslog. "off" writes no file.
+_anchor_file = env_str("AUDIT_ANCHOR_FILE") or str(VAR_DIR / "anchors" / "audit-anchors.jsonl")
+SALVAGUARDA_AUDIT_ANCHOR_FILE = "" if _anchor_file == "off" else _anchor_file
+if SALVAGUARDA_AUDIT_ANCHOR_FILE and not Path(SALVAGUARDA_AUDIT_ANCHOR_FILE).is_absolute():
+    raise ImproperlyConfigured("AUDIT_ANCHOR_FILE must be an absolute path or 'off'.")
+# A syslog socket (/dev/log) or host:port (UDP); empty sends nothing.
+SALVAGUARDA_AUDIT_ANCHOR_SYSLOG = env_str("AUDIT_ANCHOR_SYSLOG")
+SALVAGUARDA_AUDIT_ANCHOR_EVERY_MINUTES = env_int("AUDIT_ANCHOR_EVERY_MINUTES", 60)
+
 )
 MAILERS = {
     "default": {

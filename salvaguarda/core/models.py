@@ -66,6 +66,8 @@ class OrganizationKey(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Set when the organization was crypto-shredded: `wrapped_key` is emptied at that moment.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -115,6 +117,10 @@ class AuditEvent(models.Model):
         KEYS_ROTATED = "keys_rotated", _("Rotated encryption keys")
         API_TOKEN_CREATED = "api_token_created", _("Created an API token")
         API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+        AUDIT_SEALED = "audit_sealed", _("Sealed the audit trail with its key")
+        SHRED_REQUESTED = "shred_requested", _("Asked to destroy an organization's keys")
+        SHRED_CANCELLED = "shred_cancelled", _("Withdrew a request to destroy keys")
+        ORGANIZATION_SHREDDED = "organization_shredded", _("Destroyed an organization's keys")
 
     chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveBigIntegerField()
@@ -132,6 +138,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which audit key made `hash` (an HMAC, see core.audit_seal); empty for the entries written
+    # before the trail was keyed (plain SHA-256), which a keyed entry after them seals.
+    key_id = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -144,3 +153,37 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain_id}#{self.sequence} {self.action}"
+
+
+class OrganizationShredding(models.Model):
+    """A request to destroy an organization's data keys, and its confirmation by a second
+    network administrator (`manage.py shred_organization`, core.shredding)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shredded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="one_open_or_done_shredding_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"shredding of organization {self.organization_id}"

@@ -38,6 +38,7 @@ class ProductionSettingsTest(SimpleTestCase):
             "SALVAGUARDA_ENV": "production",
             "SECRET_KEY": "x" * 10 + encode_key(new_key()),
             "SALVAGUARDA_MASTER_KEY": encode_key(new_key()),
+            "SALVAGUARDA_AUDIT_KEY": encode_key(new_key()),
             "ALLOWED_HOSTS": "salvaguarda.example.org",
         }
 
@@ -65,7 +66,13 @@ class ProductionSettingsTest(SimpleTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         secret_files = sorted(p.name for p in (self.tmp / "secrets").iterdir())
         self.assertEqual(
-            secret_files, ["salvaguarda_backup_key", "salvaguarda_master_key", "secret_key"]
+            secret_files,
+            [
+                "salvaguarda_audit_key",
+                "salvaguarda_backup_key",
+                "salvaguarda_master_key",
+                "secret_key",
+            ],
         )
         secrets = self.tmp / "secrets"
         self.assertNotEqual(

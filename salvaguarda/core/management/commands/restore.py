@@ -52,6 +52,8 @@ class Command(BaseCommand):
             f"{report.files_restored:,} evidence files; decrypted {report.values_decrypted:,} "
             f"values and {report.files_checked:,} evidence files as a sample."
         )
+        for note in report.notes:
+            self.stdout.write(note)
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(problem)
