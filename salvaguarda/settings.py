@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "salvaguarda.core.middleware.NoStoreMiddleware",
     "salvaguarda.core.middleware.OrganizationScopeMiddleware",
     "salvaguarda.core.middleware.AccessPolicyMiddleware",
+    # The organization's data keys: locked first by a request that may write (no deadlock
+    # with a rotation), and a clear 410 when they were destroyed (core/keys_middleware.py).
+    "salvaguarda.core.keys_middleware.OrganizationKeysMiddleware",
 ]
 
 ROOT_URLCONF = "salvaguarda.urls"

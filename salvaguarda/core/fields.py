@@ -108,7 +108,7 @@ class EncryptedField(models.TextField[Any, Any]):
         return self.encrypt(model_instance, value)
 
     def encrypt(self, instance: models.Model, value: Any) -> str:
-        key = keys.active_key(instance.organization_id)  # type: ignore[attr-defined]
+        key = keys.active_key(instance.organization_id, for_write=True)  # type: ignore[attr-defined]
         context = _associated_data(instance, self)
         blob = crypto.seal(key.material, self.encode(value), context)
         return f"{PREFIX}.{key.key_id}.{crypto.to_text(blob)}"
@@ -165,13 +165,19 @@ NORMALIZERS: dict[str, Callable[[str], str]] = {"text": fold_text, "identifier":
 
 
 def blind_index(
-    organization_id: int, table: str, source: str, value: Any, normalizer: str
+    organization_id: int,
+    table: str,
+    source: str,
+    value: Any,
+    normalizer: str,
+    *,
+    for_write: bool = False,
 ) -> str | None:
-    """The keyed hash stored for `value`; compute the same for a lookup."""
+    """The keyed hash stored for `value` (FOR_WRITE); compute the same for a lookup."""
     normalized = NORMALIZERS[normalizer](str(value)) if value not in (None, "") else ""
     if not normalized:
         return None
-    key = keys.active_key(organization_id)
+    key = keys.active_key(organization_id, for_write=for_write)
     index_key = crypto.derive_key(key.material, f"blind-index:{table}.{source}")
     return crypto.keyed_hash(index_key, normalized)
 
@@ -202,6 +208,7 @@ class BlindIndexField(models.CharField[Any, Any]):
             self.source,
             getattr(model_instance, self.source),
             self.normalizer,
+            for_write=True,
         )
         setattr(model_instance, self.attname, value)
         return value

@@ -9,9 +9,15 @@ Each organization is rotated in its own transaction and scope: a new data key is
 is re-encrypted under it and every blind index is recomputed with it. Rows are written with
 `update()`, so `modified_at` and `modified_by` keep describing the last human change.
 
-Run it while the application is stopped: a running process keeps a data key cached for up to
-`keys.CACHE_SECONDS`, and a record it writes in that time would carry blind indexes computed
-with the former key (searchable again only after the next rotation).
+It runs while the application serves. Each organization's rotation first takes the lock of
+its keys (`keys.lock_for_change`): on PostgreSQL it waits for that organization's writes in
+progress, and the writes that start meanwhile wait until it commits and then seal and index
+under the new key (every process asks the database which key is active once per scope, see
+core.keys); reading goes on, under the former key until the commit. On SQLite the rotation's
+write transaction holds the database's write lock, which every write waits for. So no value is
+sealed, and no blind index computed, under the former key once the rotation has moved past it.
+An organization's writes wait for as long as its rotation takes (docs/operations.md).
+A destroyed (shredded) organization has no key to rotate: it is skipped.
 """
 
 from collections.abc import Callable
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 
 from salvaguarda.accounts import mfa
 from salvaguarda.accounts.models import Organization, TOTPDevice
@@ -31,7 +37,7 @@ from salvaguarda.core.fields import (
     blind_index_fields,
     encrypted_fields,
 )
-from salvaguarda.core.models import OrganizationKey
+from salvaguarda.core.models import OrganizationKey, OrganizationShredding
 from salvaguarda.core.scoping import organization_scope
 
 BATCH_SIZE = 500
@@ -95,10 +101,23 @@ def _reencrypt_rows(spec: EncryptedModel, organization_id: int) -> int:
         last_pk = batch[-1].pk
 
 
-def rotate_organization_key(organization_id: int) -> int:
-    """Give the organization a new data key and move all its data to it. Returns rows written."""
+def rotate_organization_key(organization_id: int, *, attempts: int = 3) -> int:
+    """Give the organization a new data key and move all its data to it. Returns rows written.
+    A deadlock (PostgreSQL chose this transaction to end one, e.g. with a task that took the
+    audit chain before the key lock) is retried: nothing of the failed attempt stays."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _rotate_organization_key(organization_id)
+        except OperationalError as error:
+            if "deadlock" not in str(error) or attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _rotate_organization_key(organization_id: int) -> int:
     try:
         with organization_scope(organization_id):
+            keys.lock_for_change(organization_id)
             new_key = keys.create_data_key(organization_id)
             count = sum(_reencrypt_rows(spec, organization_id) for spec in encrypted_models())
             for hook in AFTER_ORGANIZATION_ROTATION:
@@ -131,7 +150,12 @@ def rotate_keys() -> RotationReport:
     """The whole rotation: master key wrapping, organization data keys, second factors."""
     with transaction.atomic():
         rewrapped = keys.rewrap_all()
-    organizations = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    shredded = OrganizationShredding.objects.filter(shredded_at__isnull=False)
+    organizations = list(
+        Organization.objects.exclude(pk__in=shredded.values("organization_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     records = sum(rotate_organization_key(organization_id) for organization_id in organizations)
     second_factors = reseal_second_factors()
     keys.forget_cached_keys()

@@ -11,12 +11,22 @@ Every request (and every task or command that touches case data) runs inside
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import connection, transaction
 
 _current_org: ContextVar[int | None] = ContextVar("salvaguarda_organization", default=None)
 
 RLS_SETTING = "salvaguarda.organization_id"
+
+# State that lives as long as the innermost scope (its transaction): `core.keys` keeps there
+# which data key it checked for the organization, so that it asks the database once per scope.
+_scope_state: ContextVar[dict[str, Any] | None] = ContextVar("salvaguarda_scope", default=None)
+
+
+def scope_state() -> dict[str, Any] | None:
+    """The innermost scope's state (None outside any scope)."""
+    return _scope_state.get()
 
 
 def current_organization_id() -> int | None:
@@ -34,6 +44,7 @@ def organization_scope(org_id: int) -> Iterator[None]:
     """Run the block in one transaction that can see only `org_id`'s case data."""
     previous = _current_org.get()
     token = _current_org.set(org_id)
+    state_token = _scope_state.set({})
     # Nested in an outer transaction, the setting would outlive the block (it lasts until the
     # transaction ends): restore the previous one on the way out. A block that fails or is
     # marked for rollback is rolled back to its savepoint, which reverts the setting too.
@@ -45,4 +56,5 @@ def organization_scope(org_id: int) -> Iterator[None]:
             if nested and previous != org_id and not transaction.get_rollback():
                 _set_database_scope(previous)
     finally:
+        _scope_state.reset(state_token)
         _current_org.reset(token)
