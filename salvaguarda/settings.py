@@ -309,12 +309,6 @@ SALVAGUARDA_BACKUP_PG_BIN_DIR = env_str("BACKUP_PG_BIN_DIR")
 SALVAGUARDA_BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 SALVAGUARDA_BACKUP_EVERY_HOURS = env_int("BACKUP_EVERY_HOURS", 0)
 
-# --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND_PATH = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEVELOPMENT
-    else "django.core.mail.backends.smtp.EmailBackend",
 # --- Audit anchors (core/anchors.py, docs/operations.md) --------------------------------------
 # The audit chains' heads, appended to a file outside the database (put it on another disk)
 # and, optionally, sent to syslog. "off" writes no file.
@@ -326,6 +320,12 @@ if SALVAGUARDA_AUDIT_ANCHOR_FILE and not Path(SALVAGUARDA_AUDIT_ANCHOR_FILE).is_
 SALVAGUARDA_AUDIT_ANCHOR_SYSLOG = env_str("AUDIT_ANCHOR_SYSLOG")
 SALVAGUARDA_AUDIT_ANCHOR_EVERY_MINUTES = env_int("AUDIT_ANCHOR_EVERY_MINUTES", 60)
 
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEVELOPMENT
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {
     "default": {
