@@ -221,3 +221,24 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertLessEqual(len(checked), 5)
         self.assertGreaterEqual(len(checked), 1)
         self.assertEqual(LoginFailure.objects.filter(scope="account_address").count(), len(checked))
+
+
+@override_settings(
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "rate-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    },
+    SALVAGUARDA_RATE_LIMIT_CACHE="rate-limits",
+)
+class CacheCountTests(TestCase):
+    """With RATE_LIMIT_REDIS_URL the counts go to that cache (here one in memory, whose add and
+    incr are atomic like Redis's): nothing is written to the database."""
+
+    def test_counts_go_to_the_cache_and_start_again_each_window(self) -> None:
+        key = rate_limits.key_of("test", "cached")
+        first = rate_limits.Window.current(60, now=NOW.timestamp())
+        counts = [rate_limits.hit([key], first)[0] for _ in range(3)]
+        self.assertEqual(counts, [1, 2, 3])
+        after = rate_limits.Window.current(60, now=NOW.timestamp() + 60)
+        self.assertEqual(rate_limits.hit([key], after), [1])
+        self.assertFalse(RateCount.objects.exists())
