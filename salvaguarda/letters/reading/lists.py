@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from salvaguarda.letters.document import Problem, Signatory
 from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.words import (
+    CLOSING,
     COALITION_WORDS,
     MEMBERS_INLINE,
     MEMBERS_OPEN,
@@ -290,6 +291,9 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
         text = line.text
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
+            continue
+        if CLOSING.match(text) and not (entries and entries[-1].open):
+            problems.append(unplaced(line))  # "Fraternalmente," after the lists
             continue
         label = (
             marked and not marks[at] and _group_label(text, marks[at + 1 : at + 2], entries)

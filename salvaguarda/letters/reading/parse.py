@@ -47,6 +47,7 @@ from salvaguarda.letters.reading.lists import (
     read_section,
     unplaced,
 )
+from salvaguarda.letters.reading.words import CLOSING as _CLOSING
 from salvaguarda.letters.reading.words import heading_kind, plain_heading
 
 _I = re.IGNORECASE
@@ -109,16 +110,6 @@ _SALUTATION = re.compile(
     r"mesdames|"
     r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
     r".*[,:][*_]*$)",
-    _I,
-)
-_CLOSING = re.compile(
-    r"^[*_]*(?:muy\s+atentamente|a\s*t\s*e\s*n\s*t\s*a\s*m\s*e\s*n\s*t\s*e|"
-    r"un\s+saludo\s+cordial|saludos(?:\s+cordiales)?|con\s+respeto|respetuosamente|"
-    r"sinceramente|cordialmente|fraternalmente|solidariamente|en\s+solidaridad|"
-    r"sincerely(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|"
-    r"kind regards|best regards|in solidarity|atenciosamente|respeitosamente|"
-    r"cordialement|bien cordialement|respectueusement|fraternellement|solidairement)"
-    r"[\s.,;:!*_]*$",
     _I,
 )
 _STOP = {
@@ -187,19 +178,20 @@ def _clause(text: str) -> bool:
     return bool(re.match(r"[a-zà-ÿ]", text)) or first in _CLAUSE_START
 
 
-def _lead_in(lines: list[Line], i: int, last_closing: int) -> bool:
+def _lead_in(lines: list[Line], i: int, last_closing: int, listed_after: bool) -> bool:
     """A sentence of the body that starts as a heading would ("Las organizaciones firmantes
     le pedimos: que…", "The organizations signing this letter urge you to:"), not a list's
     heading: what follows its colon reads as a clause; or, when it says more than who signs
-    (a verb, an object), the closing formula still comes after it, or the line under it
-    reads as a clause. A heading of heading words alone ("Organizaciones firmantes:") always
-    opens its list."""
+    (a verb, an object), the line under it reads as a clause, or the closing formula still
+    comes after it with a list's heading after that (`listed_after`). A heading of heading
+    words alone ("Organizaciones firmantes:") always opens its list, and so does a longer one
+    over names when the letter closes only after its lists."""
     head, rest = _inline_heading(lines[i].text)
     if rest and _clause(rest):
         return True
     if plain_heading(_bare(head)):
         return False
-    if last_closing > i:  # the closing formula still comes after it
+    if last_closing > i and listed_after:
         return True
     following = next((line.text for line in lines[i + 1 :] if line.text), "")
     return not rest and _clause(following)
@@ -250,14 +242,17 @@ def _parse(text: str, language: str) -> ParsedVersion:
         None,
     )
     last_closing = max((i for i, line in enumerate(lines) if _CLOSING.match(line.text)), default=-1)
-    headings = [
+    candidates = [
         (i, kind)
         for i, line in enumerate(lines)
         if line.text
         and (salutation is None or i > salutation)
         and not _wrapped(lines, i)
         and (kind := _heading(line))
-        and not _lead_in(lines, i, last_closing)
+    ]
+    listed_after = any(i > last_closing for i, _kind in candidates)
+    headings = [
+        (i, kind) for i, kind in candidates if not _lead_in(lines, i, last_closing, listed_after)
     ]
     end = headings[0][0] if headings else len(lines)
     if salutation is not None and salutation >= end:

@@ -197,3 +197,16 @@ def courtesy(paragraph: str) -> bool:
         return False
     parts = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý¡¿])", text) if s.strip()]
     return all(_COURTESY.match(s.lstrip('¡¿"“«( ')) for s in parts)
+
+
+# The closing formula of a letter, alone on its line: "Atentamente", "Sincerely", "Cordialement".
+CLOSING = re.compile(
+    r"^[*_]*(?:muy\s+atentamente|a\s*t\s*e\s*n\s*t\s*a\s*m\s*e\s*n\s*t\s*e|"
+    r"un\s+saludo\s+cordial|saludos(?:\s+cordiales)?|con\s+respeto|respetuosamente|"
+    r"sinceramente|cordialmente|fraternalmente|solidariamente|en\s+solidaridad|"
+    r"sincerely(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|"
+    r"kind regards|best regards|in solidarity|atenciosamente|respeitosamente|"
+    r"cordialement|bien cordialement|respectueusement|fraternellement|solidairement)"
+    r"[\s.,;:!*_]*$",
+    re.IGNORECASE,
+)

@@ -423,3 +423,20 @@ def test_courtesy_paragraphs_that_close_a_letter_are_told_from_requests() -> Non
     ]
     assert [courtesy(p) for p in closing] == [True] * len(closing)
     assert [courtesy(p) for p in body] == [False] * len(body)
+
+
+def test_a_longer_heading_over_names_stays_a_heading_when_the_letter_closes_after_its_lists() -> (
+    None
+):
+    text = f"""\
+{BODY_ES}
+
+Organizaciones firmantes al 15 de mayo:
+1. Casa del Migrante de Saltillo
+2. Frontera con Justicia, A.C.
+
+Fraternalmente,
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == ["Casa del Migrante de Saltillo", "Frontera con Justicia, A.C."]
+    assert [p.line for p in version.problems if p.code == "unplaced_line"] == [7]
