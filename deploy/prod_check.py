@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,8 @@ from prod_stack import (
     size_bytes,
     start,
     stop_all,
+    syslog_listen,
+    syslog_read,
     tail,
     unit_command,
     unit_env,
@@ -102,9 +105,11 @@ def check_files(report: Report, settings: dict[str, str]) -> None:
     for name in sorted(p.name for p in UNITS.glob("*.service")):
         unit = unit_read(name)
         writable = [Path(p) for p in unit.read_write_paths]
-        needed = ["SALVAGUARDA_VAR_DIR", "EVIDENCE_DIR"] + (
-            ["BACKUP_DIR"] if "backup" in name else []
-        )
+        needed = ["SALVAGUARDA_VAR_DIR", "EVIDENCE_DIR"]
+        if name in {"salvaguarda-backup.service", "salvaguarda-worker.service"}:
+            needed.append("AUDIT_ANCHOR_FILE")
+        if name == "salvaguarda-backup.service":
+            needed.append("BACKUP_DIR")
         missing = [
             n for n in needed if not any(Path(example[n]).is_relative_to(w) for w in writable)
         ]
@@ -277,7 +282,10 @@ def check_static(report: Report, https: int, cert: Path, static_root: str) -> No
 
 
 def check_worker(report: Report, stage: Stage) -> None:
+    """Two tasks queued by hand for the worker: the database upkeep, and the audit anchor (the
+    chains' heads written outside the database, checked by check_anchors)."""
     print("task worker", flush=True)
+    tasks = ("database_upkeep", "audit_anchor")
     output = run(
         stage,
         "enqueue",
@@ -285,30 +293,37 @@ def check_worker(report: Report, stage: Stage) -> None:
             str(DEPLOY / "manage.sh"),
             "shell",
             "-c",
-            "from salvaguarda.core.tasks import database_upkeep; "
-            "print('task', database_upkeep.enqueue().id)",
+            "from salvaguarda.core import tasks; "
+            + "; ".join(f"print('task', tasks.{name}.enqueue().id)" for name in tasks),
         ],
         scripts_env(stage),
     )
-    found = re.search(r"^task (\S+)$", output, re.M)
-    if not report.check("a task is queued (manage.sh shell, as the app role)", bool(found)):
+    ids = re.findall(r"^task (\S+)$", output, re.M)
+    if not report.check(
+        f"tasks are queued ({', '.join(tasks)}; manage.sh shell, as the app role)",
+        len(ids) == len(tasks),
+        tail(output),
+    ):
         return
-    task_id = found[1]  # type: ignore[index]
-    status, error = "", ""
+    statuses: dict[str, str] = {}
     deadline = time.monotonic() + WAIT
     with psycopg.connect(stage.url("owner"), autocommit=True) as connection:
         while time.monotonic() < deadline:
-            row = connection.execute(
-                "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
-                "WHERE id = %s",
-                [task_id],
-            ).fetchone()
-            status, error = (row[0], row[1]) if row else ("missing", "")
-            if status in {"SUCCESSFUL", "FAILED"}:
+            rows = connection.execute(
+                "SELECT id::text, status, exception_class_path "
+                "FROM django_tasks_database_dbtaskresult WHERE id::text = ANY(%s)",
+                [ids],
+            ).fetchall()
+            statuses = {row[0]: f"{row[1]} {row[2]}".strip() for row in rows}
+            if len(statuses) == len(ids) and all(
+                value.startswith(("SUCCESSFUL", "FAILED")) for value in statuses.values()
+            ):
                 break
             time.sleep(0.5)
     report.check(
-        "the worker runs it (SUCCESSFUL)", status == "SUCCESSFUL", f"{status} {error}".strip()
+        "the worker runs them (SUCCESSFUL)",
+        len(statuses) == len(ids) and all(v == "SUCCESSFUL" for v in statuses.values()),
+        ", ".join(statuses.values()) or "not found",
     )
     # gunicorn's workers and the worker keep their connections (DB_CONN_MAX_AGE): whose are they?
     with psycopg.connect(stage.url("owner"), autocommit=True) as connection:
@@ -348,6 +363,25 @@ def check_jobs(report: Report, stage: Stage) -> None:
             report.check("the backup file is written", len(made) == 1, output.strip()[-200:])
 
 
+def check_anchors(report: Report, stage: Stage, syslog: socket.socket) -> None:
+    """The worker's anchor task wrote the audit chains' heads outside the database: in the
+    anchor file (the units' LogsDirectory=) and to syslog (/dev/log on a server)."""
+    print("audit anchors", flush=True)
+    path = Path(env_file(stage.etc / "salvaguarda.env")["AUDIT_ANCHOR_FILE"])
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    report.check(
+        "the audit heads are appended to AUDIT_ANCHOR_FILE",
+        any("salvaguarda-audit-anchor" in line for line in lines),
+        f"{len(lines)} lines in {path.name}",
+    )
+    messages = syslog_read(syslog)
+    report.check(
+        "and sent to syslog (AUDIT_ANCHOR_SYSLOG)",
+        any("anchor" in message for message in messages),
+        f"{len(messages)} messages",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -382,6 +416,8 @@ def main() -> int:
             database_create(stage)
             cleanup.callback(database_drop, stage)
             cleanup.callback(stop_all, stage, report)
+            syslog = syslog_listen(stage)
+            cleanup.callback(syslog.close)
             settings = etc_write(stage)
             check_files(report, settings)
             print("deploy/upgrade.sh --no-install --no-restart", flush=True)
@@ -410,6 +446,7 @@ def main() -> int:
             check_static(report, https, cert, settings["STATIC_ROOT"])
             check_worker(report, stage)
             check_jobs(report, stage)
+            check_anchors(report, stage, syslog)
             print("stopping", flush=True)
     except (CheckFailed, OSError, psycopg.Error, subprocess.SubprocessError) as error:
         report.check("the stack runs", False, str(error))

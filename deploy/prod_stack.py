@@ -113,8 +113,8 @@ def unit_read(name: str) -> Unit:
             credentials[credential] = source
         elif key == "EnvironmentFile":
             environment_file = value.lstrip("-")
-        elif key in {"ReadWritePaths", "StateDirectory"}:
-            prefix = "/var/lib/" if key == "StateDirectory" else ""
+        elif key in {"ReadWritePaths", "StateDirectory", "LogsDirectory"}:
+            prefix = {"StateDirectory": "/var/lib/", "LogsDirectory": "/var/log/"}.get(key, "")
             paths += [prefix + item.lstrip("-") for item in value.split()]
     return Unit(name, exec_start, environment, credentials, environment_file, paths)
 
@@ -148,6 +148,11 @@ class Stage:
     @property
     def etc(self) -> Path:
         return self.tmp / "etc"
+
+    @property
+    def syslog(self) -> Path:
+        """Where this run's syslog listens (AUDIT_ANCHOR_SYSLOG), as /dev/log on a server."""
+        return self.tmp / "syslog.sock"
 
     def url(self, kind: str, database: str | None = None) -> str:
         role, password = self.roles[kind]
@@ -218,6 +223,8 @@ def etc_write(stage: Stage) -> dict[str, str]:
         "SALVAGUARDA_VAR_DIR": str(stage.tmp / "var"),
         "EVIDENCE_DIR": str(stage.tmp / "var" / "evidence"),
         "BACKUP_DIR": str(stage.tmp / "backups"),
+        "AUDIT_ANCHOR_FILE": str(stage.tmp / "log" / "audit-anchors.jsonl"),
+        "AUDIT_ANCHOR_SYSLOG": str(stage.syslog),
     }
     for name, value in moved.items():
         text = replaced(text, f"{name}={settings[name]}\n", f"{name}={value}\n", "env example")
@@ -226,10 +233,27 @@ def etc_write(stage: Stage) -> dict[str, str]:
     text += f"\n# make prod-check\nSTATIC_ROOT={stage.tmp / 'static'}\nAPI_RATE_PER_ADDRESS=5\n"
     (stage.tmp / "var").mkdir(mode=0o700)
     (stage.tmp / "backups").mkdir(mode=0o700)
+    (stage.tmp / "log").mkdir(mode=0o700)  # systemd's LogsDirectory=
     path = stage.etc / "salvaguarda.env"
     path.write_text(text, encoding="utf-8")
     path.chmod(0o600)
     return env_file(path)
+
+
+def syslog_listen(stage: Stage) -> socket.socket:
+    """A datagram socket standing for /dev/log: what the app sends to syslog arrives here."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(stage.syslog))
+    listener.setblocking(False)
+    return listener
+
+
+def syslog_read(listener: socket.socket) -> list[str]:
+    messages = []
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            messages.append(listener.recv(65536).decode(errors="replace"))
+    return messages
 
 
 def scripts_env(stage: Stage) -> dict[str, str]:
