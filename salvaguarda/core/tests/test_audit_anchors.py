@@ -11,18 +11,22 @@ import json
 import socket
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase, override_settings
 
 from salvaguarda.core import anchors, audit, audit_seal
+from salvaguarda.core.backup.restore import backup_restore
 from salvaguarda.core.models import AuditChain, AuditEvent
 from salvaguarda.core.tests.helpers import Cast
 from salvaguarda.core.tests.test_audit import allow_changes_to_the_audit_trail
+from salvaguarda.core.tests.test_backup import BACKUP_KEY, BackupCase
 from salvaguarda.lib import crypto
 
 T0 = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
@@ -350,3 +354,71 @@ class UnkeyedEntriesTest(TestCase):
             _, err = verify()
             self.assertIn("entry 1: made with audit key", err)
             self.assertIn("which is not configured", err)
+
+
+class RestoreAgainstAnchorsTest(BackupCase):
+    """A real backup restored into a fresh database, judged against anchors newer than it."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.file = self.folder / "anchors" / "audit-anchors.jsonl"
+        self.enterContext(override_settings(SALVAGUARDA_AUDIT_ANCHOR_FILE=str(self.file)))
+        self.chain = f"org:{self.cast.org.pk}"
+
+    def record(self, n: int) -> None:
+        for _ in range(n):
+            audit.record(
+                action=audit.Action.VIEW,
+                actor=self.cast.caseworker,
+                organization_id=self.cast.org.pk,
+                object_type="people.person",
+                object_uuid=uuid.uuid4(),
+            )
+
+    def test_an_older_backup_restores_and_the_chains_go_on_from_it(self) -> None:
+        anchors.anchor_write()
+        made = self.make()
+        self.record(3)
+        anchors.anchor_write()  # after the backup: its last entries are not in the backup
+        with self.restored():
+            report = backup_restore(made.path, key=BACKUP_KEY, sample=5)
+            self.assertEqual(report.problems, [])
+            self.assertTrue(
+                any("written after the backup" in note for note in report.notes), report.notes
+            )
+            self.assertEqual(anchors.last_written().kind, "restored")  # type: ignore[union-attr]
+            self.record(2)
+            out, err = verify()
+            self.assertEqual(err, "")
+            self.assertIn("hold entries lost with that restore", out)
+
+    def test_a_backup_of_a_rewritten_trail_is_reported(self) -> None:
+        self.record(2)
+        anchors.anchor_write()
+        with enabled_again_after():
+            allow_changes_to_the_audit_trail("update")
+            key_id, key = next(iter(audit_seal.keys_for("chain").items()))
+            rewrite(self.chain, 1, key=key, key_id=key_id, change=lambda e: e.detail.update(x=1))
+        made = self.make()
+        with self.restored():
+            report = backup_restore(made.path, key=BACKUP_KEY, sample=5)
+            self.assertTrue(
+                any("the trail was rewritten after that anchor" in p for p in report.problems),
+                report.problems,
+            )
+            last = anchors.last_written()
+            self.assertEqual(last.kind if last else None, "manual", "no restored anchor")
+
+
+@contextmanager
+def enabled_again_after() -> Iterator[None]:
+    """The tests' PostgreSQL database is shared by the tests after this one: the trigger a
+    test disabled is enabled again (SQLite's is in the test's own copy of the file)."""
+    try:
+        yield
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only"
+                )
