@@ -168,10 +168,11 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
                 if best.get((token, word), 0) < score:
                     best[(token, word)] = score
 
-    positions: dict[str, int] = {}
     terms: list[QueryTerm] = []
     spare: list[tuple[int, int, int]] = []
-    said = t.terms_of(text, positions=positions)
+    # Numbered as a person's words are: a word said twice ("Hernández Hernández") stands for
+    # two of the person's words, not one.
+    said = [term for term in t.terms_of(text) if max(term.words) < t.MAX_QUERY_WORDS]
     for term in said:
         exact = t.exact_hash(base, term.text)
         add([exact], term.words, EXACT_SCORE)
@@ -215,7 +216,8 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
         for value, _agrees, score in birth.keys():
             tokens.append((t.birth_hash(base, value), BIRTH_WORD, score))
     pairs = pair_hashes(base, t.word_keys(said), birth)
-    return Query(tokens, covered_by, terms, len(positions), birth, spare, pairs)
+    words = 1 + max((w for term in said for w in term.words), default=-1)
+    return Query(tokens, covered_by, terms, words, birth, spare, pairs)
 
 
 PAIR_WEIGHT = 2  # two words, or a word and the year searched

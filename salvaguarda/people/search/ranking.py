@@ -97,16 +97,17 @@ class _Person:
 
 
 def _people(organization_id: int, ids: list[int]) -> dict[int, _Person]:
-    """The candidates' tokens and birth precision, in two statements of plain SQL (through the
-    ORM, a thousand parameters cost more than the reading)."""
+    """The candidates' tokens (not their pairs, which only bring candidates) and birth
+    precision, in two statements of plain SQL (through the ORM, a thousand parameters cost
+    more than the reading)."""
     people = {pk: _Person() for pk in ids}
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         # Through the index on person ("+" keeps SQLite off the organization's index).
         cursor.execute(
             "SELECT person_id, kind, token, word_mask, grams FROM people_nametoken"  # noqa: S608
-            f" WHERE person_id IN ({marks}) AND +organization_id = %s",
-            [*ids, organization_id],
+            f" WHERE person_id IN ({marks}) AND +organization_id = %s AND kind <> %s",
+            [*ids, organization_id, NameToken.Kind.PAIR],
         )
         rows = cursor.fetchall()
         cursor.execute(

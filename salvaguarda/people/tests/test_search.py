@@ -610,3 +610,28 @@ class WordWeightTest(TestCase):
         with organization_scope(self.org.pk):
             found = rank_persons(organization_id=self.org.pk, text="Jayden Luis Gomez Rodriguez")
         self.assertEqual(found[0], self.people[1].pk)  # not "Luis" ~ "López", one sound away
+
+
+class RepeatedWordTest(TestCase):
+    """A word said twice stands for two of the person's words: "Hernández Hernández" is not
+    "Hernández" said once more."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cast = Cast.build()
+        cls.org = cast.org
+        names = [
+            ("Dylan", "Hernández", "Hernández"),
+            ("Dylan", "Hernández", ""),  # newer: wins every tie
+        ]
+        cls.people = [
+            create_person(cls.org, cast.caseworker, number, person)
+            for number, person in enumerate(names, start=1)
+        ]
+
+    def test_a_surname_said_twice_finds_the_person_who_has_it_twice(self) -> None:
+        with organization_scope(self.org.pk):
+            twice = rank_persons(organization_id=self.org.pk, text="Dylan Hernandez Hernandez")
+            once = rank_persons(organization_id=self.org.pk, text="Dylan Hernandez")
+        self.assertEqual(twice[0], self.people[0].pk)
+        self.assertEqual(once[0], self.people[1].pk)
