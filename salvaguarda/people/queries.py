@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
@@ -23,8 +24,14 @@ from salvaguarda.people.models import (
     Screening,
     SpecificNeed,
 )
-from salvaguarda.people.queries_records import documents_expiring, safeguard_status
-from salvaguarda.people.queries_screening import needs_of
+from salvaguarda.people.prepared import UUID_MARK, Prepared
+from salvaguarda.people.queries_records import (
+    documents_expiring,
+    migration_document_among,
+    safeguard_checks,
+    safeguard_lines,
+)
+from salvaguarda.people.queries_screening import most_pressing_first
 from salvaguarda.people.search import BirthQuery
 from salvaguarda.people.search import ranking as search_ranking
 
@@ -236,7 +243,20 @@ def _search_page(
 
 def person_get_for(user: Any, person_uuid: uuid.UUID) -> Person:
     """One person of the active organization, audited; 404 if it is not there (or not ours)."""
-    person = Person.objects.filter(uuid=person_uuid).first()
+    return _audited_view(user, Person.objects.filter(uuid=person_uuid).first())
+
+
+# The person of the file, with the name of who registered them (`recorded_by`).
+_PERSON = Prepared(
+    lambda person_uuid: Person.objects.filter(uuid=person_uuid).annotate(
+        recorded_by=F("created_by__full_name")
+    ),
+    mark=UUID_MARK,
+)
+
+
+def _audited_view(user: Any, person: Person | None) -> Person:
+    """The person found, its view audited; 404 when none was (or not in our organization)."""
     if person is None:
         raise Http404
     audit.record(
@@ -248,12 +268,31 @@ def person_get_for(user: Any, person_uuid: uuid.UUID) -> Person:
     return person
 
 
+# The timeline's lines, by kind of entry: translated when shown (a sentence each, built here
+# rather than by a template included once per line).
+TIMELINE_SENTENCES = {
+    "registered": gettext_noop("Registered by %(by)s"),
+    "return": gettext_noop("Returned to Mexico (%(what)s)"),
+    "document": gettext_noop("Document recorded: %(what)s, by %(by)s"),
+    "screening": gettext_noop("Screened by %(by)s"),
+    "location": gettext_noop("Staying in %(what)s"),
+    "consent": gettext_noop("Consent given: %(what)s (recorded by %(by)s)"),
+    "consent_revoked": gettext_noop("Consent revoked: %(what)s (recorded by %(by)s)"),
+    "safeguard": gettext_noop("Safeguard done: %(what)s, by %(by)s"),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     day: datetime.date
     kind: str
     what: str
     by: str
+
+    @property
+    def sentence(self) -> str:
+        """The line in the active language (plain text: the page escapes it)."""
+        return gettext(TIMELINE_SENTENCES[self.kind]) % {"what": self.what, "by": self.by}
 
 
 @dataclass
@@ -280,7 +319,7 @@ class PersonFile:
 
 def _timeline(file: PersonFile) -> list[TimelineEntry]:
     def who(row: Any) -> str:
-        return row.created_by.full_name
+        return row.recorded_by  # type: ignore[no-any-return]
 
     def local(moment: datetime.datetime) -> datetime.date:
         return timezone.localdate(moment)
@@ -305,7 +344,7 @@ def _timeline(file: PersonFile) -> list[TimelineEntry]:
         purpose = str(Consent.Purpose(consent.purpose).label)
         entries.append(TimelineEntry(local(consent.given_at), "consent", purpose, who(consent)))
         if consent.revoked_at:
-            revoked_by = consent.revoked_by.full_name if consent.revoked_by else ""
+            revoked_by = consent.revoked_by_name or ""
             entries.append(
                 TimelineEntry(local(consent.revoked_at), "consent_revoked", purpose, revoked_by)
             )
@@ -317,28 +356,69 @@ def _timeline(file: PersonFile) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.day, reverse=True)
 
 
+# The family as the file (and the API's summary of each member) shows it.
+FAMILY_COLUMNS = (
+    "id", "uuid", "organization_id", "household_id", "reference", "relationship",
+    "child_status", "given_names", "first_surname", "second_surname", "sex", "birth_year",
+    "nationality", "current_city", "priority", "created_at",
+)  # fmt: skip
+
+
+def _of_person(model: Any) -> Prepared:
+    """A person's rows of `model` in its usual order, with the name of who recorded each."""
+    return Prepared(
+        lambda person_id: model.objects.filter(person_id=person_id).annotate(
+            recorded_by=F("created_by__full_name")
+        )
+    )
+
+
+# The file's reads, their SQL built once per process (prepared.py): on a page this small,
+# building a query costs more than running it.
+_FAMILY = Prepared(
+    lambda household_id: (
+        Person.objects.filter(household_id=household_id).only(*FAMILY_COLUMNS).order_by("id")
+    )
+)
+_CONTACTS = Prepared(lambda person_id: ContactChannel.objects.filter(person_id=person_id))
+_LOCATIONS = _of_person(PersonLocation)
+_RETURNS = _of_person(ReturnEvent)
+_DOCUMENTS = _of_person(IdentityDocument)
+_SCREENINGS = _of_person(Screening)
+_NEEDS = Prepared(
+    lambda person_id: SpecificNeed.objects.filter(person_id=person_id, resolved_on__isnull=True)
+)
+_CONSENTS = Prepared(
+    lambda person_id: Consent.objects.filter(person_id=person_id).annotate(
+        recorded_by=F("created_by__full_name"), revoked_by_name=F("revoked_by__full_name")
+    )
+)
+_SAFEGUARDS = Prepared(safeguard_checks)
+
+
 def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
-    """The whole file of a person: audited as one view of the person."""
-    person = person_get_for(user, person_uuid)
-    family: list[Person] = []
-    if person.household_id is not None:
-        family = list(Person.objects.filter(household_id=person.household_id).order_by("id"))
+    """The whole file of a person: audited as one view of the person.
 
-    def rows(model: Any, *related: str) -> list[Any]:
-        return list(model.objects.filter(person=person).select_related("created_by", *related))
-
-    documents = rows(IdentityDocument)
+    One query per kind of record, each built once per process; of the staff who recorded a
+    row, the name only (`recorded_by`); the safeguards are worked out from the documents and
+    returns read here."""
+    person = _audited_view(user, next(iter(_PERSON.rows(person_uuid)), None))
+    family = _FAMILY.rows(person.household_id) if person.household_id is not None else []
+    documents = _DOCUMENTS.rows(person.pk)
+    returns = _RETURNS.rows(person.pk)
     file = PersonFile(
         person=person,
         family=family,
-        contacts=rows(ContactChannel),
-        locations=rows(PersonLocation),
-        returns=rows(ReturnEvent),
+        contacts=_CONTACTS.rows(person.pk),
+        locations=_LOCATIONS.rows(person.pk),
+        returns=returns,
         documents=documents_expiring(documents, timezone.localdate()),
-        screenings=rows(Screening),
-        needs=needs_of(person),
-        consents=rows(Consent, "revoked_by"),
-        safeguards=safeguard_status(person),
+        screenings=_SCREENINGS.rows(person.pk),
+        needs=most_pressing_first(_NEEDS.rows(person.pk)),
+        consents=_CONSENTS.rows(person.pk),
+        safeguards=safeguard_lines(
+            _SAFEGUARDS.rows(person.pk), migration_document_among(documents, returns)
+        ),
         document_rows=documents,
     )
     file.timeline = _timeline(file)

@@ -224,24 +224,53 @@ def _migration_document_record(person: Person) -> IdentityDocument | ReturnEvent
     return _migration_document_returns().filter(person=person).order_by("returned_on").first()
 
 
+def safeguard_checks(person_id: int) -> QuerySet[SafeguardCheck]:
+    """The safeguards recorded for a person, with the names of who recorded and last changed
+    each (`recorded_by`, `changed_by`)."""
+    return SafeguardCheck.objects.filter(person_id=person_id).annotate(
+        recorded_by=F("created_by__full_name"), changed_by=F("modified_by__full_name")
+    )
+
+
 def safeguard_status(person: Person) -> list[SafeguardLine]:
     """All five safeguards in the order of the ruling's checklist (DOMAIN.md 5)."""
-    done = {
-        check.item: check
-        for check in SafeguardCheck.objects.filter(person=person).select_related(
-            "created_by", "modified_by"
-        )
-    }
+    return safeguard_lines(safeguard_checks(person.pk), _migration_document_record(person))
+
+
+def safeguard_lines(
+    checks: Iterable[SafeguardCheck], migration_record: IdentityDocument | ReturnEvent | None
+) -> list[SafeguardLine]:
+    """The checklist from the checks recorded and the record, if any, that shows a migration
+    document was issued."""
+    done = {check.item: check for check in checks}
     migration = SafeguardCheck.Item.MIGRATION_DOCUMENT
     return [
         SafeguardLine(
             item=item.value,
             label=str(item.label),
             check=done.get(item.value),
-            record=_migration_document_record(person) if item == migration else None,
+            record=migration_record if item == migration else None,
         )
         for item in SafeguardCheck.Item
     ]
+
+
+def migration_document_among(
+    documents: list[IdentityDocument], returns: list[ReturnEvent]
+) -> IdentityDocument | ReturnEvent | None:
+    """`_migration_document_record` over records already read: the same choice, no query."""
+    issued = [d for d in documents if d.doc_type in MIGRATION_DOCUMENT_TYPES]
+    if issued:
+        return min(
+            issued,
+            key=lambda d: (d.issued_on is None, d.issued_on or datetime.date.min, d.created_at),
+        )
+    given = [
+        r
+        for r in returns
+        if any(code in (r.reception_documents or []) for code in MIGRATION_RECEPTION_DOCUMENTS)
+    ]
+    return min(given, key=lambda r: r.returned_on) if given else None
 
 
 def omission_counts(persons: QuerySet[Person] | None = None) -> dict[str, int]:

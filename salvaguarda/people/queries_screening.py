@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
@@ -42,5 +43,9 @@ def needs_of(person: Person, *, screening: Screening | None = None) -> list[Spec
     queryset = SpecificNeed.objects.filter(person=person, resolved_on__isnull=True)
     if screening is not None:
         queryset = queryset.filter(screening=screening)
+    return most_pressing_first(queryset)
+
+
+def most_pressing_first(needs: Iterable[SpecificNeed]) -> list[SpecificNeed]:
     rank = PRIORITY_RANK
-    return sorted(queryset, key=lambda n: (rank.get(n.priority, len(rank)), n.code, n.subcode))
+    return sorted(needs, key=lambda n: (rank.get(n.priority, len(rank)), n.code, n.subcode))
