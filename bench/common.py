@@ -7,17 +7,26 @@ loads Django is started with `env_for(db, scale)`, since settings read DATABASE_
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+# BENCH_NAME keeps one run's data apart from another's on a shared machine: var/bench/<name>/,
+# the PostgreSQL databases bench_<name>_<scale>. Empty by default.
+NAME = os.environ.get("BENCH_NAME", "")
+if not re.fullmatch(r"[a-z0-9]{0,16}", NAME):
+    raise SystemExit("BENCH_NAME: up to 16 lower-case letters and digits.")
+BENCH_DIR = ROOT / "var" / "bench" / NAME if NAME else ROOT / "var" / "bench"
+RESULTS_DIR = ROOT / "bench" / "results"
 PYTHON = sys.executable
 DATABASES = ("sqlite", "postgresql")
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 # The web server connects as a plain role, as in production: row-level security applies to it.
+# Roles belong to the whole PostgreSQL cluster: one per scale (`salvaguarda_bench_app_<scale>`),
+# dropped at the end of the run that made it (`drop_app_role`) and by `make bench-clean`.
 PG_APP_ROLE = "salvaguarda_bench_app"
 
 
@@ -25,8 +34,13 @@ def sqlite_path(scale: int) -> Path:
     return BENCH_DIR / f"bench-{scale}.sqlite3"
 
 
-def pg_name(scale: int) -> str:
-    return f"bench_{scale}"
+def pg_name(scale: int | str) -> str:
+    """The PostgreSQL database of a scale (or of a part, "letters")."""
+    return f"bench_{NAME}_{scale}" if NAME else f"bench_{scale}"
+
+
+def app_role_name(scale: int) -> str:
+    return f"{PG_APP_ROLE}_{NAME}_{scale}" if NAME else f"{PG_APP_ROLE}_{scale}"
 
 
 def database_url(db: str, scale: int, *, app_role: bool = False) -> str:
@@ -34,8 +48,35 @@ def database_url(db: str, scale: int, *, app_role: bool = False) -> str:
         return f"sqlite:///{sqlite_path(scale)}"
     if app_role:
         host = PG_SERVER.split("@", 1)[1]
-        return f"postgres://{PG_APP_ROLE}@{host}/{pg_name(scale)}"
+        return f"postgres://{app_role_name(scale)}@{host}/{pg_name(scale)}"
     return f"{PG_SERVER}/{pg_name(scale)}"
+
+
+def drop_app_role(role: str, databases: list[str]) -> str:
+    """Drop a benchmark role (its privileges in `databases` first). Left, with the reason
+    returned, while a process is still connected as it (another run)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone() is None:
+            return ""
+        busy = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = %s", [role]
+        ).fetchone()
+        if busy and busy[0]:
+            return f"role {role} left: {busy[0]} connection(s) still use it"
+        present = {
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname = ANY(%s)", [databases]
+            )
+        }
+    for name in sorted(present):
+        with psycopg.connect(f"{PG_SERVER}/{name}", autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{role}"')
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+    return f"role {role} dropped"
 
 
 def env_for(db: str, scale: int, *, app_role: bool = False, **extra: str) -> dict[str, str]:

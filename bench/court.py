@@ -951,7 +951,7 @@ def reusable_state(
         and exists
     ):
         common.log(f"{db}: reusing the {what} of scale {scale:,}")
-        return dict(state)
+        return {**state, "reused": True}  # its timings are the generation's, not this run's
     if exists or state is not None:
         common.log(f"{db}: {what} of another generation: making it again")
         delete_tables(tables)

@@ -21,6 +21,7 @@ from typing import Any
 from bench import common
 
 SAMPLES = 20
+SIGNATORIES = 2000  # organizations listed (make bench uses this)
 
 
 def letter_text(language: str, organizations: int) -> str:
@@ -94,10 +95,11 @@ def prepare(db: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
+    name = common.pg_name("letters")
     with psycopg.connect(f"{common.PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "bench_letters" WITH (FORCE)')
-        conn.execute('CREATE DATABASE "bench_letters"')
-    return f"{common.PG_SERVER}/bench_letters"
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{common.PG_SERVER}/{name}"
 
 
 def measure(signatories: int) -> dict[str, Any]:
@@ -229,7 +231,7 @@ def table(signatories: int, results: dict[str, dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--signatories", type=int, default=2000)
+    parser.add_argument("--signatories", type=int, default=SIGNATORIES)
     parser.add_argument("--db", choices=[*common.DATABASES, "both"], default="both")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -65,6 +65,12 @@ def make_sessions(org: Any) -> tuple[list[str], str]:
     secret = _get_new_csrf_string()
     keys = []
     now = timezone.now()
+    # The sessions of an earlier run are ended, so that runs do not pile them up.
+    earlier = UserSession.objects.filter(user__email__endswith="@bench.invalid")
+    SessionStore.get_model_class().objects.filter(
+        session_key__in=earlier.values("session_key")
+    ).delete()
+    earlier.delete()
     for n in range(1, CLIENTS + 1):
         user, _ = User.objects.get_or_create(
             email=f"client{n}@bench.invalid", defaults={"full_name": f"Benchmark client {n}"}
@@ -179,16 +185,17 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
 
 
 def app_role(connection: Any) -> None:
-    """The role the server connects as: may log in, owns nothing, row-level security applies."""
+    """The role the server connects as: may log in, owns nothing, row-level security applies.
+    One per benchmark database (`common.app_role_name`), dropped at the end of the run."""
     from django.core.management import call_command
 
+    scale = int(str(connection.settings_dict["NAME"]).rsplit("_", 1)[1])
+    role = common.app_role_name(scale)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [common.PG_APP_ROLE])
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
-            cursor.execute(
-                f"CREATE ROLE {common.PG_APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB"
-            )
-    call_command("grant_app_role", common.PG_APP_ROLE, verbosity=0)
+            cursor.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB")
+    call_command("grant_app_role", role, verbosity=0)
 
 
 # --- serve and load (no Django here) --------------------------------------------------------
