@@ -1,6 +1,7 @@
 """The backup as the commands and the scheduled task run it, with its settings."""
 
 import datetime
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,13 @@ import dj_database_url
 from django.conf import settings
 from django.utils import timezone
 
-from salvaguarda.core import audit, keys
+from salvaguarda.core import anchors, audit, keys
 from salvaguarda.core.backup import keyfile
 from salvaguarda.core.backup.archive import Made, backup_make, backups_prune
 from salvaguarda.core.backup.stream import BackupError
 from salvaguarda.lib import crypto
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,12 @@ def backup_run(*, directory: Path | None = None, keep: int | None = None) -> Run
             "evidence_files": made.manifest["evidence"]["files_stored"],
         },
     )
+    # The chains' heads as the backup left them, outside the database (core.anchors): a backup
+    # restored later is judged against them. A failure to write it does not undo the backup.
+    try:
+        anchors.anchor_write("backup", detail={"backup": made.path.name})
+    except (OSError, anchors.AnchorError):
+        log.exception("The audit anchor after backup %s could not be written.", made.path.name)
     removed = backups_prune(folder, keep) if keep else []
     return Run(made=made, removed=removed)
 

@@ -392,6 +392,15 @@ class RestoreAgainstAnchorsTest(BackupCase):
             self.assertEqual(err, "")
             self.assertIn("hold entries lost with that restore", out)
 
+    def test_each_backup_is_anchored(self) -> None:
+        from salvaguarda.core.backup.service import backup_run
+
+        run = backup_run(directory=self.folder / "backups")
+        last = anchors.last_written()
+        assert last is not None
+        self.assertEqual((last.kind, last.detail), ("backup", {"backup": run.made.path.name}))
+        self.assertEqual(last.heads, anchors.current_heads())
+
     def test_a_backup_of_a_rewritten_trail_is_reported(self) -> None:
         self.record(2)
         anchors.anchor_write()
