@@ -127,6 +127,33 @@ class TestFinding:
         link(pdf, Dictionary(S=Name.Named, N=Name.NextPage, Next=script))
         assert codes(saved(pdf)) == [pdfs.JAVASCRIPT]
 
+    @pytest.mark.parametrize(
+        ("action", "code"),
+        [
+            ("/GoToR", pdfs.LAUNCH),
+            ("/GoToE", pdfs.LAUNCH),
+            ("/ImportData", pdfs.LAUNCH),
+            ("/SubmitForm", pdfs.SUBMIT_FORM),
+            ("/Rendition", pdfs.RICH_MEDIA),
+        ],
+    )
+    def test_other_actions_that_reach_outside(self, action: str, code: str) -> None:
+        pdf = document()
+        link(pdf, Dictionary(S=Name(action), F=String("\\\\server\\share\\x.pdf")))
+        assert codes(saved(pdf)) == [code]
+        assert codes(shared(saved(pdf))) == []
+
+    def test_opening_at_a_page_and_moving_within_the_document_are_not_active(self) -> None:
+        pdf = document()
+        pdf.Root.OpenAction = Array([pdf.pages[1].obj, Name.Fit])
+        link(pdf, Dictionary(S=Name.GoTo, D=Array([pdf.pages[1].obj, Name.Fit])))
+        link(pdf, Dictionary(S=Name.Named, N=Name.NextPage))
+        data = saved(pdf)
+        assert codes(data) == []
+        with pikepdf.open(io.BytesIO(shared(data))) as copy:
+            assert "/OpenAction" in copy.Root
+            assert [str(a.A.S) for a in copy.pages[0].obj.Annots] == ["/GoTo", "/Named"]
+
     def test_web_and_email_links_are_not_active_but_other_links_are(self) -> None:
         pdf = document()
         link(pdf, Dictionary(S=Name.URI, URI=String("https://www.example.org/informe")))
