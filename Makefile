@@ -32,7 +32,7 @@ $(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(PY)
 
 # Writes requirements/*.txt from pyproject.toml (requirements/lock.py, with uv), keeping the
 # versions locked today where they still fit; UPGRADE=1 takes the newest allowed. Then review
-# the diff, `make test`, commit (docs/operations.md, "Upgrading dependencies").
+# the diff, `make test`, commit (docs/operations.md, "Upgrading the dependencies").
 lock: $(VENV)/.installed-dev
 	$(PY) requirements/lock.py $(if $(UPGRADE),--upgrade)
 

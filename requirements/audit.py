@@ -124,7 +124,7 @@ def speak(report: Report) -> int:
         for line in report.vulnerable:
             print(f"  {line}", file=sys.stderr)
         print(
-            "Upgrade them (docs/operations.md, 'Upgrading dependencies'), or accept one in "
+            "Upgrade them (docs/operations.md, 'Upgrading the dependencies'), or accept one in "
             "requirements/audit-allow.txt with the reason.",
             file=sys.stderr,
         )
