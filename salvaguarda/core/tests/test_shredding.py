@@ -186,7 +186,7 @@ class ShreddingTest(ApiCalls, TestCase):
         client = sign_in(Client(), self.cast.caseworker)
         page = client.get(f"/personas/{self.person.uuid}/")
         self.assertEqual(page.status_code, 410)
-        self.assertContains(page, "can no longer be read", status_code=410)
+        self.assertContains(page, "ya no se pueden leer", status_code=410)
         secret = self.token_for(self.cast.caseworker)
         response = self.call("get", f"/people/{self.person.uuid}", secret=secret)
         self.assertEqual(response.status_code, 410)
