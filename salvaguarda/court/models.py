@@ -4,6 +4,7 @@ DOMAIN.md section 1. Moments are stored in UTC and shown in the court's time zon
 `vocabularies/courts.csv`) and in the person's (from the city where they stay).
 """
 
+from typing import ClassVar
 from uuid import uuid4
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from salvaguarda.core.fields import EncryptedJSONField, EncryptedTextField
 from salvaguarda.core.models import OrgScopedModel
+from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.people.models import Person
 
 ALIVE = models.Q(deleted_at__isnull=True)
@@ -398,3 +400,78 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+class _OrganizationRows(models.Manager["HearingRisk"]):
+    """Rows of the current organization scope only (as `ScopedManager`, without soft deletion)."""
+
+    def get_queryset(self) -> models.QuerySet["HearingRisk"]:
+        org_id = current_organization_id()
+        if org_id is None:
+            return super().get_queryset().none()
+        return super().get_queryset().filter(organization_id=org_id)
+
+
+class HearingRisk(models.Model):
+    """Why a coming hearing may be missed, kept by the services that change its reasons
+    (`court/risk.py`) so that the at-risk list reads an index instead of scoring every hearing.
+
+    One row per scheduled hearing not yet held that was in the future when it was computed.
+    The reasons hold for the days from `valid_from` up to `valid_until` (excluded; none: until
+    something changes): a representation that ends or a move that stops being recent changes
+    them on a known day, and a row out of its days is scored again when read.
+    """
+
+    hearing = models.OneToOneField(
+        Hearing, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    starts_at = models.DateTimeField()
+    court = models.CharField(max_length=16)
+    port = models.CharField(max_length=8, blank=True)
+    # One bit per reason of `risk.Reason.ALL` (the plan's reason apart: it depends on the day).
+    reasons = models.PositiveSmallIntegerField()
+    plan_open = models.BooleanField()
+    score = models.PositiveSmallIntegerField()  # reasons, beyond the plan's days
+    near_score = models.PositiveSmallIntegerField()  # reasons, the plan's counted
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True)
+
+    objects: ClassVar[_OrganizationRows] = _OrganizationRows()
+    unscoped: ClassVar[models.Manager["HearingRisk"]] = models.Manager()
+
+    class Meta:
+        base_manager_name = "unscoped"
+        indexes = [
+            models.Index(fields=["organization", "starts_at"], name="hearing_risk_org_start"),
+            models.Index(
+                fields=["organization", "court", "starts_at"], name="hearing_risk_org_court"
+            ),
+            models.Index(
+                fields=["organization", "port", "starts_at"], name="hearing_risk_org_port"
+            ),
+            models.Index(
+                fields=["organization", "valid_until"],
+                condition=models.Q(valid_until__isnull=False),
+                name="hearing_risk_org_until",
+            ),
+            models.Index(fields=["organization", "valid_from"], name="hearing_risk_org_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"risk of hearing {self.hearing_id}: {self.score}"
+
+
+class HearingRiskRebuild(models.Model):
+    """An organization whose `HearingRisk` rows are not complete yet (hearings written before
+    the rows existed): its at-risk list scores every hearing until `risk.rebuild` has run."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"hearing risk to rebuild for {self.organization_id}"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
     IntegerField,
@@ -19,31 +18,32 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
+from salvaguarda.court import risk
 from salvaguarda.court.models import (
     Hearing,
     HearingChange,
+    HearingRisk,
     ImmigrationCase,
     NonRefoulementInterview,
     Reminder,
     Representation,
 )
-from salvaguarda.people.models import Consent, ContactChannel, Person, PersonLocation
+from salvaguarda.court.risk import Reason
+from salvaguarda.people.models import Person
 
 PAGE_SIZE = 50
 AT_RISK_HORIZON_DAYS = 30
-PLAN_NEEDED_DAYS = 7
-RECENT_MOVE_DAYS = 30
-REACHABLE_KINDS = (ContactChannel.Kind.PHONE, ContactChannel.Kind.WHATSAPP)
+PLAN_NEEDED_DAYS = risk.PLAN_NEEDED_DAYS
 
 
 def _org_id() -> int:
@@ -106,8 +106,7 @@ def is_represented(case: ImmigrationCase, today: datetime.date) -> bool:
     return Representation.objects.filter(case=case).filter(_active_on(today)).exists()
 
 
-def _active_on(today: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": today})
+_active_on = risk.represented_on
 
 
 @dataclass
@@ -233,29 +232,6 @@ def riders_count(hearings: list[Hearing]) -> dict[int, int]:
 # --- people at risk of missing a hearing ------------------------------------------------------
 
 
-class Reason:
-    """Why a person may miss their hearing, in the order the list shows them."""
-
-    NO_CHANNEL = "no_channel"
-    NO_CONSENT = "no_consent"
-    NO_LAWYER = "no_lawyer"
-    LOCATION = "location"
-    MISSED_BEFORE = "missed_before"
-    REMINDER_FAILED = "reminder_failed"
-    NO_PLAN = "no_plan"
-
-    LABELS = {
-        NO_CHANNEL: _("No way to contact them"),
-        NO_CONSENT: _("No consent to contact them"),
-        NO_LAWYER: _("No lawyer"),
-        LOCATION: _("Location unknown or changed recently"),
-        MISSED_BEFORE: _("Missed a hearing before"),
-        REMINDER_FAILED: _("A reminder failed"),
-        NO_PLAN: _("Hearing within 7 days with no confirmed plan"),
-    }
-    ALL = tuple(LABELS)
-
-
 @dataclass
 class RiskLine:
     hearing: Hearing
@@ -266,69 +242,27 @@ class RiskLine:
         return [str(Reason.LABELS[r]) for r in self.reasons]
 
 
-def _reason_flags(now: datetime.datetime) -> dict[str, Any]:
-    """Each reason as a boolean expression on a hearing (the cheapest first)."""
-    today = timezone.localdate(now)
-    person = OuterRef("case__person")
-    return {
-        Reason.NO_PLAN: Case(
-            When(
-                plan_confirmed=False,
-                starts_at__lt=now + datetime.timedelta(days=PLAN_NEEDED_DAYS),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        Reason.NO_LAWYER: ~Exists(
-            Representation.objects.filter(case=OuterRef("case")).filter(_active_on(today))
-        ),
-        Reason.NO_CONSENT: ~Exists(
-            Consent.objects.filter(
-                person=person, purpose=Consent.Purpose.REMINDERS, revoked_at__isnull=True
-            )
-        ),
-        Reason.NO_CHANNEL: ~Exists(
-            ContactChannel.objects.filter(person=person, kind__in=REACHABLE_KINDS)
-        ),
-        Reason.LOCATION: ~Exists(
-            PersonLocation.objects.filter(
-                person=person,
-                until__isnull=True,
-                since__lt=today - datetime.timedelta(days=RECENT_MOVE_DAYS),
-            )
-        ),
-        Reason.MISSED_BEFORE: Exists(
-            Hearing.objects.filter(case=OuterRef("case"), attendance=Hearing.Attendance.MISSED)
-        ),
-        Reason.REMINDER_FAILED: Exists(
-            Reminder.objects.filter(hearing=OuterRef("pk"), status=Reminder.Status.FAILED)
-        ),
-    }
+def _band_edges(now: datetime.datetime) -> list[datetime.datetime]:
+    """The urgency bands: within 2 days, within 7 (the plan's reason counts in both), the
+    rest of the 30 days."""
+    edges = [now + datetime.timedelta(days=d) for d in (0, 2, PLAN_NEEDED_DAYS)]
+    edges.append(now + datetime.timedelta(days=AT_RISK_HORIZON_DAYS))
+    return edges
 
 
-def _at_risk_pages(
+def _live_pages(
     now: datetime.datetime, filters: HearingFilters, offset: int, count: int
-) -> list[Hearing]:
-    """`count` hearings with at least one reason from `offset`, most urgent first: those
-    within 2 days, then within 7, then the rest of the 30 days; in each, the most reasons first.
-
-    Each urgency band is read on its own, nearest first, and only as far as the page needs:
-    the first page usually ends in the first band, so only its hearings are scored. A band
-    before the page is only counted. The filter is an OR of the reasons, which the databases
-    stop at the first true one (the cheap and frequent ones come first); which reasons apply
-    is read for the page's rows only (`_reasons_of`).
-    """
-    flags = _reason_flags(now)
+) -> list[RiskLine]:
+    """The page scored the old way, every reason a subquery on every hearing of the bands it
+    reads: for an organization whose rows are not built yet (`risk.needs_rebuild`)."""
+    flags = risk.reason_flags(now)
     score = sum((Cast(flag, IntegerField()) for flag in flags.values()), start=Value(0))
     any_reason = Q()
     for flag in flags.values():
         any_reason |= Q(flag)
     matching = _filtered(filters).filter(any_reason, attendance="")
-    edges = [now + datetime.timedelta(days=d) for d in (0, 2, PLAN_NEEDED_DAYS)]
-    edges.append(now + datetime.timedelta(days=AT_RISK_HORIZON_DAYS))
     found: list[Hearing] = []
-    for low, high in itertools.pairwise(edges):
+    for low, high in itertools.pairwise(_band_edges(now)):
         band = matching.filter(starts_at__gte=low, starts_at__lt=high)
         if offset:
             in_band = band.count()
@@ -341,14 +275,76 @@ def _at_risk_pages(
         offset = 0
         if len(found) >= count:
             break
+    reasons = risk.live_reasons([h.pk for h in found], now)
+    return [RiskLine(h, reasons.get(h.pk, [])) for h in found]
+
+
+def _stored_pages(
+    now: datetime.datetime, filters: HearingFilters, offset: int, count: int
+) -> list[RiskLine]:
+    """`count` lines from `offset`, read from the kept scores (`risk.py`): each band is one
+    indexed read, ordered by its score, joined to the hearing and person shown. Rows scored
+    for other days than today (the upkeep has not caught up) are scored the old way and
+    merged in."""
+    rows = HearingRisk.objects.filter(organization_id=_org_id())
+    if filters.court:
+        rows = rows.filter(court=filters.court)
+    if filters.port:
+        rows = rows.filter(port=filters.port)
+    edges = _band_edges(now)
+    stale = rows.filter(starts_at__gte=edges[0], starts_at__lt=edges[-1]).filter(
+        risk.stale_rows(timezone.localdate(now))
+    )
+    stale_reasons = risk.live_reasons(stale.values_list("hearing_id", flat=True), now)
+    fresh = rows.exclude(risk.stale_rows(timezone.localdate(now)))
+    found: list[RiskLine] = []
+    for band_number, (low, high) in enumerate(itertools.pairwise(edges)):
+        plan_counts = band_number < 2
+        key = "near_score" if plan_counts else "score"
+        band = fresh.filter(starts_at__gte=low, starts_at__lt=high, **{f"{key}__gt": 0})
+        extra = (
+            [
+                RiskLine(h, stale_reasons[h.pk])
+                for h in Hearing.objects.filter(
+                    pk__in=stale_reasons, starts_at__gte=low, starts_at__lt=high
+                ).select_related("case__person")
+                if stale_reasons[h.pk]
+            ]
+            if stale_reasons
+            else []
+        )
+        if offset:
+            in_band = band.count() + len(extra)
+            if in_band <= offset:
+                offset -= in_band
+                continue
+        wanted = count - len(found)
+        order = (f"-{key}", "starts_at", "hearing_id")
+        first = 0 if extra else offset
+        # The page's rows are chosen from the kept scores alone (an index scan and a short
+        # sort), then joined to their hearing and person: only those rows are.
+        page_ids = band.order_by(*order).values("hearing_id")[first : offset + wanted]
+        ordered = (
+            HearingRisk.objects.filter(hearing_id__in=Subquery(page_ids))
+            .select_related("hearing__case__person")
+            .order_by(*order)
+        )
+        if extra:
+            lines = [
+                RiskLine(row.hearing, risk.row_reasons(row, plan_counts=plan_counts))
+                for row in ordered
+            ] + extra
+            lines.sort(key=lambda x: (-len(x.reasons), x.hearing.starts_at, x.hearing.pk))
+            found += lines[offset : offset + wanted]
+        else:
+            found += [
+                RiskLine(row.hearing, risk.row_reasons(row, plan_counts=plan_counts))
+                for row in ordered
+            ]
+        offset = 0
+        if len(found) >= count:
+            break
     return found
-
-
-def _reasons_of(hearings: list[Hearing], now: datetime.datetime) -> dict[int, list[str]]:
-    flags = _reason_flags(now)
-    rows = Hearing.objects.filter(pk__in=[h.pk for h in hearings]).annotate(**flags)
-    found = rows.values_list("pk", *flags)
-    return {pk: [r for r, on in zip(flags, values, strict=True) if on] for pk, *values in found}
 
 
 def at_risk_for(
@@ -360,10 +356,9 @@ def at_risk_for(
     now = now or timezone.now()
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
-    rows = _at_risk_pages(now, filters, offset, PAGE_SIZE + 1)
-    shown = rows[:PAGE_SIZE]
-    reasons = _reasons_of(shown, now)
-    lines = [RiskLine(h, [r for r in Reason.ALL if r in reasons.get(h.pk, [])]) for h in shown]
+    pages = _live_pages if risk.needs_rebuild(_org_id()) else _stored_pages
+    rows = pages(now, filters, offset, PAGE_SIZE + 1)
+    lines = rows[:PAGE_SIZE]
     _audit_list(
         user,
         Hearing._meta.label_lower,

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id, organization_scope
-from salvaguarda.court import channels, reminder_texts, times
+from salvaguarda.court import channels, reminder_texts, risk, times
 from salvaguarda.court.models import Hearing, Reminder, ReminderPlan
 from salvaguarda.people.models import Consent, ContactChannel, Person
 from salvaguarda.people.services.records import has_consent
@@ -420,12 +420,17 @@ def _finish(
 ) -> None:
     """Record the outcome of our claim (even over a stale 'outcome unknown': we know better)."""
     now = timezone.now()
-    updated = Reminder.objects.filter(
-        pk=reminder_id, claimed_at=claimed_at, status__in=[Status.SENDING, Status.FAILED]
-    ).update(status=status, modified_at=now, **values)
+    ours = Reminder.objects.filter(pk=reminder_id, claimed_at=claimed_at)
+    updated = ours.filter(status=Status.SENDING).update(status=status, modified_at=now, **values)
+    was_failed = False
+    if not updated:
+        updated = ours.filter(status=Status.FAILED).update(status=status, modified_at=now, **values)
+        was_failed = bool(updated)
     if not updated:
         return
-    reminder = Reminder.objects.only("uuid", "organization_id").get(pk=reminder_id)
+    reminder = Reminder.objects.only("uuid", "organization_id", "hearing_id").get(pk=reminder_id)
+    if status == Status.FAILED or was_failed:  # "a reminder failed" is a reason for concern
+        risk.refresh([reminder.hearing_id])
     audit.record(
         action=audit.Action.UPDATE,
         organization_id=reminder.organization_id,
@@ -505,8 +510,10 @@ def reminder_send(
 def _fail_stale(organization_id: int, now: datetime.datetime) -> int:
     """Reminders a stopped worker left in `sending`: failed, never sent again."""
     stale = Reminder.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    hearing_ids = list(stale.values_list("hearing_id", flat=True))
     count = stale.update(status=Status.FAILED, error=OUTCOME_UNKNOWN, modified_at=now)
     if count:
+        risk.refresh(hearing_ids)  # "a reminder failed" is a reason for concern
         audit.record(
             action=audit.Action.UPDATE,
             organization_id=organization_id,

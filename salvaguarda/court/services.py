@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import User
 from salvaguarda.core.writes import checked, create, prepared, same_value, update
-from salvaguarda.court import reminders, vocab
+from salvaguarda.court import reminders, risk, vocab
 from salvaguarda.court import validation as rules
 from salvaguarda.court.models import (
     Hearing,
@@ -198,7 +198,9 @@ def representation_record(
 ) -> Representation:
     """An attorney or accredited representative on the case (keys: `REPRESENTATION_FIELDS`)."""
     values = _representation_values(case, data, None)
-    return create(Representation, by=by, org_id=case.organization_id, case=case, **values)
+    representation = create(Representation, by=by, org_id=case.organization_id, case=case, **values)
+    risk.refresh_case(case.pk)
+    return representation
 
 
 @transaction.atomic
@@ -208,6 +210,7 @@ def representation_update(
     """Change a representation; giving `until` ends it."""
     values = _representation_values(representation.case, data, representation)
     update(representation, by=by, values=values)
+    risk.refresh_case(representation.case_id)
     return representation
 
 
@@ -261,6 +264,7 @@ def hearing_schedule(*, by: User, case: ImmigrationCase, data: Mapping[str, Any]
     hearing = create(Hearing, by=by, org_id=case.organization_id, case=case, **values)
     _history(by, hearing, HearingChange.Change.SCHEDULED)
     reminders.reminders_schedule(hearing, by=by)
+    risk.refresh_case(case.pk, hearing.pk)
     return hearing
 
 
@@ -294,6 +298,7 @@ def hearing_update(
     else:
         _history(by, hearing, HearingChange.Change.EDITED, fields=changed, reason=reason)
     reminders.reminders_schedule(hearing, by=by)
+    risk.refresh_case(hearing.case_id, hearing.pk)
     return hearing
 
 
@@ -305,6 +310,7 @@ def hearing_cancel(*, by: User, hearing: Hearing, reason: str = "") -> Hearing:
     update(hearing, by=by, values={"status": Hearing.Status.CANCELLED})
     _history(by, hearing, HearingChange.Change.CANCELLED, fields=["status"], reason=reason)
     reminders.reminders_schedule(hearing, by=by)
+    risk.refresh_case(hearing.case_id, hearing.pk)
     return hearing
 
 

@@ -99,14 +99,15 @@ class AtRiskTest(InOrganizationScope, TestCase):
     def test_a_page_takes_the_same_queries_however_many_rows_and_is_audited(self) -> None:
         for _ in range(3):
             make_hearing(make_case(self.cast.org, self.cast.legal), self.cast.legal, days(5))
-        # One query per urgency band, the page's reasons; then the audit entry (chain head,
-        # entry, chain head again).
-        with self.assertNumQueries(7):
+        # Whether the kept scores are built, which of them are out of their days, one query per
+        # urgency band (kept score, hearing and person at once); then the audit entry (chain
+        # head, entry, chain head again).
+        with self.assertNumQueries(8):
             lines, _more = queries.at_risk_for(self.cast.caseworker, HearingFilters())
             self.assertEqual(len(lines), 3)
         for _ in range(3):
             make_hearing(make_case(self.cast.org, self.cast.legal), self.cast.legal, days(1))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             lines, _more = queries.at_risk_for(self.cast.caseworker, HearingFilters())
             self.assertEqual(len(lines), 6)
         entry = AuditEvent.objects.filter(action="list", object_type="court.hearing").latest("id")

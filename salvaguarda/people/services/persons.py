@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
-from salvaguarda.people import validation, vocab
+from salvaguarda.people import dependents, validation, vocab
 from salvaguarda.people.models import (
     Consent,
     ContactChannel,
@@ -471,6 +471,7 @@ def person_move(
         until=since - datetime.timedelta(days=1)
     )
     location = _add_location(person, by=by, city=city, shelter=shelter, since=since)
+    dependents.person_changed(person)
     audit.record(
         action=audit.Action.CREATE,
         actor=by,
@@ -494,6 +495,7 @@ def contact_add(*, by: Any, person: Person, contact: Contact) -> ContactChannel:
         created_by=by,
         modified_by=by,
     )
+    dependents.person_changed(person)
     audit.record(
         action=audit.Action.CREATE,
         actor=by,

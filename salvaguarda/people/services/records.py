@@ -24,6 +24,7 @@ from salvaguarda.core import audit
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.core.writes import create, update
 from salvaguarda.lib.normalize import fold_text
+from salvaguarda.people import dependents
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people.models import (
     Consent,
@@ -377,7 +378,10 @@ def consent_record(
     existing = _active_consent(person, values["purpose"], values["recipient"])
     if existing is not None:
         return existing
-    return create(Consent, by=by, org_id=person.organization_id, person=person, **values)
+    consent = create(Consent, by=by, org_id=person.organization_id, person=person, **values)
+    if consent.purpose == Consent.Purpose.REMINDERS:
+        dependents.person_changed(person)
+    return consent
 
 
 @transaction.atomic
@@ -399,6 +403,8 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
             obj=consent,
             fields=["revoked_at", "revoked_by"],
         )
+        if consent.purpose == Consent.Purpose.REMINDERS:
+            dependents.person_changed(consent.person)
     return consent
 
 
