@@ -45,14 +45,17 @@ PAGES = (
 WARMUP = 5
 
 
-def requests_of(paths: list[Path], count: int, rng: random.Random) -> list[tuple[str, str, str]]:
-    """(method, path, body) lines of wrk request files, `count` of them drawn at random."""
-    lines: list[tuple[str, str, str]] = []
+def requests_of(
+    paths: list[Path], count: int, rng: random.Random
+) -> list[tuple[str, str, str, int]]:
+    """(method, path, body, line) of wrk request files, `count` of them drawn at random. A
+    line goes with the session wrk would send with it (line n: session n mod their count)."""
+    lines: list[tuple[str, str, str, int]] = []
     for path in paths:
-        for line in path.read_text().splitlines():
+        for n, line in enumerate(path.read_text().splitlines()):
             if line:
                 method, target, body = (line.split("\t") + ["", ""])[:3]
-                lines.append((method, target, body))
+                lines.append((method, target, body, n))
     if len(lines) >= count:
         return rng.sample(lines, count)
     return [lines[n % len(lines)] for n in range(count)]
@@ -184,12 +187,12 @@ def replay(statements: list[tuple[str, Any, bool]]) -> float:
 
 
 def measure_page(
-    handler: Any, requests: list[tuple[str, str, str]], cookies: list[str], seconds: float
+    handler: Any, requests: list[tuple[str, str, str, int]], cookies: list[str], seconds: float
 ) -> dict[str, Any]:
     from django.db import connection
 
-    for n, (method, target, body) in enumerate(requests[:WARMUP]):
-        call(handler, environ(method, target, body, cookies[n % len(cookies)]))
+    for method, target, body, line in requests[:WARMUP]:
+        call(handler, environ(method, target, body, cookies[line % len(cookies)]))
     pages: list[float] = []
     cpus: list[float] = []  # the process's own CPU: what the machine's load does not inflate
     floors: list[float] = []
@@ -197,10 +200,10 @@ def measure_page(
     counts: list[int] = []
     statuses: dict[int, int] = {}
     deadline = time.monotonic() + seconds
-    for n, (method, target, body) in enumerate(requests):
+    for method, target, body, line in requests:
         if time.monotonic() > deadline:
             break
-        cookie = cookies[n % len(cookies)]
+        cookie = cookies[line % len(cookies)]
         capture = Capture()
         with connection.execute_wrapper(capture):
             call(handler, environ(method, target, body, cookie))

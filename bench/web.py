@@ -3,8 +3,9 @@
 `python -m bench.web prepare --scale N --db sqlite` (a Django process on the bench database)
 creates 8 benchmark caseworkers with signed-in sessions (what a full sign-in leaves: the
 session keys, a UserSession row, a CSRF secret in the session, since CSRF_USE_SESSIONS) and
-writes the request files: person pages (GET) over many people, the list page (POST) over
-filter combinations, and the list page searching by name. On PostgreSQL it also creates the
+writes the request files: person pages (GET) over many people, the list page over filter
+combinations, and the list page searching by name (the form's searches saved as if posted:
+the results pages they redirect to, GET). On PostgreSQL it also creates the
 application role the server connects as (no superuser, no BYPASSRLS: row-level security
 applies, as in production).
 
@@ -149,10 +150,35 @@ def search_bodies(rng: random.Random, secret: str, people: list[Any]) -> list[st
     return bodies
 
 
+def results_pages(bodies: list[str], clients: list[Any]) -> str:
+    """The list's form is posted, kept on the server and answered with a redirect to its results
+    page (post, redirect, get): each body is saved here as its author would have saved it, and
+    the request file holds the results pages (GET). Line n is the search of client n mod 8,
+    whose session wrk sends with it (rotate.lua pairs them so when 8 divides the line count:
+    the last few bodies are left out for that)."""
+    from django.http import QueryDict
+
+    from salvaguarda.people import saved_searches
+    from salvaguarda.people.forms_search import PersonSearchForm
+
+    bodies = bodies[: len(bodies) - len(bodies) % len(clients)]
+    lines = []
+    for n, body in enumerate(bodies):
+        data = QueryDict(body)
+        form = PersonSearchForm(data)
+        if not form.is_valid():
+            raise SystemExit(f"The list's form refuses {body!r}: {form.errors.as_json()}")
+        saved = saved_searches.saved_search_create(by=clients[n % len(clients)], data=form.typed())
+        page = data.get("page", "1")
+        suffix = f"?pagina={page}" if page != "1" else ""
+        lines.append(f"GET\t/personas/busqueda/{saved.uuid}/{suffix}\t\n")
+    return "".join(lines)
+
+
 def prepare(scale: int, db: str) -> dict[str, Any]:
     from django.db import connection
 
-    from salvaguarda.accounts.models import Organization
+    from salvaguarda.accounts.models import Organization, User
     from salvaguarda.core.scoping import organization_scope
     from salvaguarda.people.models import Person
 
@@ -170,17 +196,22 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
     paths = files(scale, db)
     paths["sessions"].write_text("\n".join(f"{SESSION_COOKIE}={key}" for key in sessions) + "\n")
     paths["person"].write_text("".join(f"GET\t/personas/{u}/\t\n" for u in uuids))
-    paths["list"].write_text(
-        "".join(f"POST\t/personas/\t{body}\n" for body in list_bodies(rng, secret, 2000))
-    )
-    paths["search"].write_text(
-        "".join(f"POST\t/personas/\t{body}\n" for body in search_bodies(rng, secret, searched))
-    )
+    clients = [User.objects.get(email=f"client{n}@bench.invalid") for n in range(1, CLIENTS + 1)]
+    with organization_scope(org.pk):
+        paths["list"].write_text(results_pages(list_bodies(rng, secret, 2000), clients))
+        paths["search"].write_text(results_pages(search_bodies(rng, secret, searched), clients))
+        # For the check by hand: a search that finds people, by the first client.
+        check_list = results_pages(["city=tijuana"] * CLIENTS, clients).split("\t", 2)[1]
     if connection.vendor == "postgresql":
         app_role(connection)
     return {
         "files": {k: str(v) for k, v in paths.items()},
-        "check": {"person": uuids[0], "csrf": secret, "cookie": f"{SESSION_COOKIE}={sessions[0]}"},
+        "check": {
+            "person": uuids[0],
+            "list": check_list,
+            "csrf": secret,
+            "cookie": f"{SESSION_COOKIE}={sessions[0]}",
+        },
     }
 
 
@@ -265,13 +296,8 @@ def check(port: int, prepared: dict[str, Any]) -> None:
     opener = urllib.request.build_opener(NoRedirect)
     requests = [
         urllib.request.Request(f"{base}/personas/{info['person']}/", headers=headers),
-        urllib.request.Request(
-            f"{base}/personas/",
-            data=urllib.parse.urlencode(
-                {"csrfmiddlewaretoken": info["csrf"], "city": "tijuana"}
-            ).encode(),
-            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
-        ),
+        # The first client's first search's results (the list page after its redirect).
+        urllib.request.Request(f"{base}{info['list']}", headers=headers),
     ]
     for request in requests:
         try:
