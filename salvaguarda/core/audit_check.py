@@ -1,8 +1,8 @@
 """Verifying the audit trail: every chain recomputed, then held against every anchor.
 
 Per entry: its position, its link to the entry before, and its hash (an HMAC under the audit
-key that made it; plain SHA-256 for the entries written before the trail was keyed, which must
-all come before the first keyed entry of their chain, and a chain must end with a keyed one).
+key that made it; plain SHA-256 for an entry written without the key — before the trail was
+keyed, or by a bulk loader — which a keyed entry after it must seal: a chain must end keyed).
 
 Per anchor (core.anchors): the entry at the anchored length must carry the anchored hash. A
 rewritten entry contradicts every anchor written after it: the earliest is named. A chain that
@@ -98,7 +98,10 @@ def _check_entries(report: Report, chain: AuditChain, expected: list[_Expected])
     for item in expected:
         wanted[item.length].append(item)
     contradicted: list[tuple[_Expected, str]] = []
-    previous, expected_sequence, keyed, last_key_id = audit_seal.GENESIS, 1, False, ""
+    previous, expected_sequence = audit_seal.GENESIS, 1
+    # The first of the unkeyed entries since the last keyed one (0: none). An unkeyed entry is
+    # safe once a keyed entry follows it: that entry's HMAC covers the hash before it.
+    unsealed_from = 0
     unknown_keys: set[str] = set()
     queryset = AuditEvent.objects.filter(chain=chain).order_by("sequence")
     for event in queryset.iterator(chunk_size=5000):
@@ -111,20 +114,13 @@ def _check_entries(report: Report, chain: AuditChain, expected: list[_Expected])
             problems.append(ChainProblem(chain.key, event.sequence, "broken link"))
         payload = audit_seal.payload_of(event)
         if not event.key_id:
-            if keyed:
-                problems.append(
-                    ChainProblem(
-                        chain.key,
-                        event.sequence,
-                        "unkeyed entry after keyed ones (written without the audit key)",
-                    )
-                )
+            unsealed_from = unsealed_from or event.sequence
             digest = audit_seal.legacy_digest(event.previous_hash, payload)
         elif event.key_id in chain_keys:
-            keyed = True
+            unsealed_from = 0
             digest = audit_seal.keyed_digest(chain_keys[event.key_id], event.previous_hash, payload)
         else:
-            keyed = True
+            unsealed_from = 0
             digest = event.hash
             if event.key_id not in unknown_keys:
                 unknown_keys.add(event.key_id)
@@ -141,12 +137,17 @@ def _check_entries(report: Report, chain: AuditChain, expected: list[_Expected])
         for item in wanted.get(event.sequence, ()):
             if item.hash != event.hash:
                 contradicted.append((item, event.hash))
-        previous, last_key_id = event.hash, event.key_id
+        previous = event.hash
         expected_sequence += 1
     last = expected_sequence - 1
-    if last and not last_key_id:
+    if unsealed_from:
         report.problems.append(
-            ChainProblem(chain.key, last, "the chain ends with entries not sealed by the audit key")
+            ChainProblem(
+                chain.key,
+                unsealed_from,
+                f"entries {unsealed_from} to {last}, at the end of the chain, are not sealed by "
+                "the audit key (written or rewritten without it)",
+            )
         )
     if chain.length != last or chain.last_hash != previous:
         report.problems.append(ChainProblem(chain.key, last, "entries removed at the end"))

@@ -9,8 +9,9 @@ Entries written before the trail was keyed have an empty `key_id` and a plain SH
 They stay verifiable as they were; the first keyed entry after them covers their last hash, so
 they cannot be recomputed without breaking that entry. Migration 0005 appends such a keyed
 "sealed" entry to every chain that ends with unkeyed entries (and `seal_open_chains` does the
-same for data loaded in bulk, e.g. by the benchmark's generator). Verification then refuses an
-unkeyed entry after a keyed one, and a chain that ends unkeyed.
+same for data loaded in bulk, e.g. by the benchmark's generator). Verification then refuses a
+chain that ends with unkeyed entries: an unkeyed entry followed by a keyed one cannot be changed
+without breaking that keyed entry, but one at the end could be rewritten without the key.
 """
 
 import functools
