@@ -399,6 +399,6 @@ def table(
         lines.append(line.rstrip())
     lines.append(
         "(value ±half its runs' spread; results: bench/results/, committed; Δ: this run against "
-        "it. A target is judged only at its scale.)"
+        "it. A target is judged only at its scale; met?: each database judged, in column order.)"
     )
     return "\n".join(lines)
