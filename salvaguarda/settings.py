@@ -128,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# SQLite: pages that only read run in deferred transactions, side by side; their audit entries
+# follow in a short immediate one (salvaguarda/core/sqlite_reads.py).
+SQLITE_DEFERRED_READS = env_bool("SQLITE_DEFERRED_READS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ------------------------------------------------------------------

@@ -63,6 +63,27 @@ def deferred() -> Iterator[None]:
         _deferred.reset(token)
 
 
+@contextmanager
+def collected() -> Iterator[list[AuditEvent]]:
+    """As `deferred`, but the entries are left to the caller, who appends them (`append`)
+    after the transaction: a read-only page on SQLite (`core/sqlite_reads.py`)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("audit.collected() needs a transaction.")
+    pending = _Deferred(block=connection.atomic_blocks[-1])
+    token = _deferred.set(pending)
+    try:
+        yield pending.events
+    finally:
+        _deferred.reset(token)
+
+
+def append(events: list[AuditEvent]) -> None:
+    """Chain and insert entries gathered by `collected` (in the caller's transaction)."""
+    if events:
+        _append(events)
+
+
 def record(
     *,
     action: str,

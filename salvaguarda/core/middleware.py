@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from salvaguarda.accounts.queries import active_membership
-from salvaguarda.core import audit
+from salvaguarda.core import audit, sqlite_reads
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.scoping import organization_scope
 
@@ -49,6 +49,10 @@ class OrganizationScopeMiddleware:
             return self.get_response(request)
         timezone.activate(ZoneInfo(membership.organization.time_zone))
         try:
+            if sqlite_reads.applies(request):  # reads side by side on SQLite (see the module)
+                return sqlite_reads.read_request(
+                    membership.organization_id, lambda: self.get_response(request)
+                )
             with organization_scope(membership.organization_id), audit.deferred():
                 response = self.get_response(request)
                 if response.status_code >= 500:
