@@ -10,10 +10,15 @@ likely an agreement is for the person sought than for anyone else of the organiz
   person's words still free: exactly 1; a nickname or the full name of one 0.85; by sound
   0.55-0.95 and as a typo neighbour 0.35-0.75, by how many letter pairs the two spellings
   share (the keyed `grams`; a neighbour sharing under 30 % is no match: "Luis" is one sound
-  away from "López"); by letter pairs alone, from 45 % shared ("Garkia" ~ "García", "Reys" ~
-  "Reyes"); an initial 0.4. A query term written together counts for every word it joins.
+  away from "López"); by letter pairs alone, from 60 % shared ("Garkia" ~ "García", "Reys" ~
+  "Reyes"; under it, unrelated words meet through collisions of the 64 bits: "Lopez" and
+  "Gloria" may seem to share 45 %); an initial 0.4. A query term written together counts
+  for every word it joins.
 - each of the person's words that no query word matched costs `UNMATCHED_WORD` (the person
-  sought has no word the caseworker did not say; a namesake often has);
+  sought has no word the caseworker did not say; a namesake often has); two or more words
+  matched in the order typed add `IN_ORDER`, and each two typed one after the other that
+  follow each other in the person's name `ADJACENT` (a surname left out is most often the
+  second one);
 - a birth date given in the search adds, when both dates are exact: the same date 8; day and
   month the other way round, or the same day with the year one off, 6; the same month 3; the
   same year 1; more than a year off -2.5. When a month is the most both know: the same month
@@ -46,13 +51,16 @@ POOL = 120  # candidates ranked finely
 CUT_OFF = 0.6
 WEAK_SHOWN = 20
 UNMATCHED_WORD = 0.6
+IN_ORDER = 0.5  # the words matched come in the order typed ("García Martínez" is not
+# "Martínez García": surnames are swapped in a few searches only)
+ADJACENT = 0.3  # two words typed one after the other follow each other in the person's name
 MIN_WEIGHT = 0.5  # a word everybody has still counts a little
 PEOPLE_COUNT_SECONDS = 600  # how long an organization's head count is reused
 
 EXACT = 1.0
 ALIAS = 0.85
 INITIAL = 0.4
-MIN_SHARED = 0.45  # share of letter pairs below which two spellings do not match
+MIN_SHARED = 0.6  # share of letter pairs below which two spellings do not match
 NEAR_SHARED = 0.3  # a typo neighbour by sound must share this much too ("Luis" is not "López")
 
 # Birth-date agreement (log-odds). Two exact dates:
@@ -194,12 +202,24 @@ def _name_score(query: Query, weights: list[float], person: _Person) -> tuple[fl
     used_words: set[int] = set()
     used_mask = 0
     score = 0.0
+    chosen: list[tuple[int, int]] = []  # (first query word, the person's word mask)
     for value, words, mask in found:
         if used_words.intersection(words) or used_mask & mask:
             continue
         used_words.update(words)
         used_mask |= mask
         score += value
+        chosen.append((min(words), mask))
+    if len(chosen) > 1:
+        chosen.sort()
+        lowest = [mask & -mask for _word, mask in chosen]
+        if all(a < b for a, b in zip(lowest, lowest[1:], strict=False)):
+            score += IN_ORDER
+        # Words typed one after the other that follow each other in the person's name too
+        # ("Kevin Machado" for Kevin Machado Cruz rather than Kevin Lobo Machado).
+        for (word, mask), (next_word, next_mask) in zip(chosen, chosen[1:], strict=False):
+            if next_word == word + 1 and next_mask & -next_mask == (mask & -mask) << 1:
+                score += ADJACENT
     return score, (person.words & ~used_mask).bit_count()
 
 

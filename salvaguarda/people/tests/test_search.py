@@ -461,31 +461,38 @@ class IdGapTest(TestCase):
                 for n, names in enumerate(cls.NAMES, start=1)
             ]
 
-    def weights_and_ranking(self, org: Organization, text: str) -> tuple[list[float], list[int]]:
-        """The query words' weights, and the ranking as positions in NAMES."""
+    def weights_and_scores(
+        self, org: Organization, text: str
+    ) -> tuple[list[float], dict[int, float]]:
+        """The query words' weights, and each person's score by position in NAMES."""
         with organization_scope(org.pk):
             query = search.parse_query(org.pk, text)
             plan = search_candidates.plan_for(org.pk, query)
             weights = ranking._weights(query, plan, len(self.NAMES))
-            found = rank_persons(organization_id=org.pk, text=text)
-        return weights, [self.people[org.pk].index(pk) for pk in found]
+            found = ranking.search_persons(organization_id=org.pk, text=text)
+        positions = self.people[org.pk]
+        return weights, {positions.index(pk): score for pk, score in found.scores.items()}
 
     def test_people_after_an_id_gap_rank_the_same(self) -> None:
         for text in self.QUERIES:
             with exact_ranking():  # every list read whole and counted
-                exact = self.weights_and_ranking(self.near, text)
+                exact = self.weights_and_scores(self.near, text)
+                far_exact = self.weights_and_scores(self.far, text)
             with (
                 self.subTest(text=text),
                 mock.patch.object(search_candidates, "NAIVE_ROWS", 0),
                 mock.patch.object(search_candidates, "WINDOW_ROWS", 1),
                 mock.patch.object(search_candidates, "ANCHOR_ROWS", 1),
             ):
-                self.assertEqual(self.weights_and_ranking(self.far, text)[0], exact[0])
-                self.assertEqual(self.weights_and_ranking(self.near, text)[0], exact[0])
-                self.assertEqual(
-                    self.weights_and_ranking(self.far, text)[1],
-                    self.weights_and_ranking(self.near, text)[1],
-                )
+                near_weights, _ = self.weights_and_scores(self.near, text)
+                far_weights, far_scores = self.weights_and_scores(self.far, text)
+                self.assertEqual(near_weights, exact[0])
+                self.assertEqual(far_weights, exact[0])
+                self.assertEqual(far_exact[0], exact[0])
+                # The same people score the same with every list read in part: their words
+                # weigh what they weigh when read whole.
+                for position, score in far_scores.items():
+                    self.assertAlmostEqual(score, far_exact[1][position])
 
 
 class BirthDateRankingTest(TestCase):
