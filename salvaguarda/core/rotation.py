@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import OperationalError, models, transaction
+from django.db import OperationalError, connection, models, transaction
 
 from salvaguarda.accounts import mfa
 from salvaguarda.accounts.models import Organization, TOTPDevice
 from salvaguarda.core import audit, keys
 from salvaguarda.core.fields import (
     BlindIndexField,
-    Ciphertext,
     EncryptedField,
     blind_index_fields,
     encrypted_fields,
@@ -82,21 +81,31 @@ def _reencrypt_rows(spec: EncryptedModel, organization_id: int) -> int:
     loaded |= {field.attname for field in spec.encrypted}
     loaded |= {index.source for index in spec.blind_indexes}
     rows = manager.filter(organization_id=organization_id).only(*loaded).order_by("pk")
+    quote = connection.ops.quote_name
+    columns = [f.column for f in spec.encrypted] + [i.column for i in spec.blind_indexes]
+    statement = (
+        f"UPDATE {quote(spec.model._meta.db_table)} SET "  # noqa: S608 - names from the models
+        + ", ".join(f"{quote(column)} = %s" for column in columns)
+        + f" WHERE {quote(spec.model._meta.pk.column)} = %s"
+    )
     count = 0
     last_pk: Any = None
     while True:
         batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:BATCH_SIZE])
         if not batch:
             return count
+        written = []
         for instance in batch:
-            values: dict[str, Any] = {}
+            values: list[Any] = []
             for field in spec.encrypted:
                 # Reading decrypts with the former key; pre_save seals under the active one.
-                token = field.pre_save(instance, False)
-                values[field.attname] = None if token is None else Ciphertext(token)
+                values.append(field.pre_save(instance, False))
             for index in spec.blind_indexes:
-                values[index.attname] = index.pre_save(instance, False)
-            manager.filter(pk=instance.pk).update(**values)
+                values.append(index.pre_save(instance, False))
+            written.append((*values, instance.pk))
+        with connection.cursor() as cursor:
+            # One statement for the batch (the ORM's update() per row took most of the time).
+            cursor.executemany(statement, written)
         count += len(batch)
         last_pk = batch[-1].pk
 
