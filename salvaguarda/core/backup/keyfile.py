@@ -1,7 +1,8 @@
 """The master key, wrapped under a passphrase for an offline holder (`backup --export-master-key`).
 
 The master key is never inside a backup: a stolen backup and its backup key still give no
-identifying value. It is exported only on request, to a small text file that is useless without
+identifying value. It is exported only on request (with the audit key, which a restored audit
+trail needs to be verified), to a small text file that is useless without
 its passphrase: scrypt (N=2^17, r=8, p=1: about 128 MiB and a second per guess) turns the
 passphrase into a key that seals the master key (and any former master keys still configured)
 with AES-256-GCM; the file's parameters are authenticated with it. Print it on paper or keep it
@@ -56,9 +57,17 @@ def _associated(document: dict[str, Any]) -> bytes:
 
 
 def wrap_master_keys(
-    current: str, previous: list[str], passphrase: str, *, key_ids: list[str], created_at: str
+    current: str,
+    previous: list[str],
+    passphrase: str,
+    *,
+    key_ids: list[str],
+    created_at: str,
+    audit: dict[str, Any] | None = None,
 ) -> str:
-    """The text of a key file holding CURRENT (and PREVIOUS) master keys, as configured."""
+    """The text of a key file holding CURRENT (and PREVIOUS) master keys, as configured, and
+    the audit keys (AUDIT: {"current": key, "previous": [keys]}), without which a restored
+    audit trail cannot be verified."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise KeyFileError(
             f"The passphrase must have at least {MIN_PASSPHRASE} characters (several words)."
@@ -73,7 +82,10 @@ def wrap_master_keys(
         "created_at": created_at,
     }
     nonce = os.urandom(12)
-    secret = json.dumps({"current": current, "previous": previous}).encode()
+    held: dict[str, Any] = {"current": current, "previous": previous}
+    if audit is not None:
+        held["audit"] = audit
+    secret = json.dumps(held).encode()
     wrapping = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     sealed = AESGCM(wrapping).encrypt(nonce, secret, _associated(document))
     document["nonce"] = _b64(nonce)
@@ -82,7 +94,8 @@ def wrap_master_keys(
 
 
 def unwrap_master_keys(text: str, passphrase: str) -> dict[str, Any]:
-    """{"current": key, "previous": [keys]} from a key file's text, or KeyFileError."""
+    """{"current": key, "previous": [keys], "audit": {...}} from a key file's text (files
+    written before the audit key have no "audit"), or KeyFileError."""
     try:
         document = json.loads(text)
         if document.get("format") != FORMAT or document.get("version") != VERSION:
@@ -116,6 +129,11 @@ def main(arguments: list[str]) -> int:
     print(f"SALVAGUARDA_MASTER_KEY={keys['current']}")
     if keys["previous"]:
         print(f"SALVAGUARDA_PREVIOUS_MASTER_KEYS={','.join(keys['previous'])}")
+    audit = keys.get("audit")
+    if audit:
+        print(f"SALVAGUARDA_AUDIT_KEY={audit['current']}")
+        if audit["previous"]:
+            print(f"SALVAGUARDA_PREVIOUS_AUDIT_KEYS={','.join(audit['previous'])}")
     return 0
 
 

@@ -92,7 +92,15 @@ def master_key_export(path: Path, passphrase: str) -> list[str]:
     now = timezone.now().astimezone(datetime.UTC).isoformat()
     try:
         text = keyfile.wrap_master_keys(
-            current, previous, passphrase, key_ids=key_ids, created_at=now
+            current,
+            previous,
+            passphrase,
+            key_ids=key_ids,
+            created_at=now,
+            audit={
+                "current": settings.SALVAGUARDA_AUDIT_KEY,
+                "previous": list(settings.SALVAGUARDA_PREVIOUS_AUDIT_KEYS),
+            },
         )
     except keyfile.KeyFileError as error:
         raise BackupError(str(error)) from error

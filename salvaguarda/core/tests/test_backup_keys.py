@@ -18,10 +18,16 @@ from salvaguarda.lib import crypto
 
 MASTER = crypto.encode_key(crypto.new_key())
 FORMER = crypto.encode_key(crypto.new_key())
+AUDIT = crypto.encode_key(crypto.new_key())
 PASSPHRASE = "caballo correcto grapa batería"
 
 
-@override_settings(SALVAGUARDA_MASTER_KEY=MASTER, SALVAGUARDA_PREVIOUS_MASTER_KEYS=[FORMER])
+@override_settings(
+    SALVAGUARDA_MASTER_KEY=MASTER,
+    SALVAGUARDA_PREVIOUS_MASTER_KEYS=[FORMER],
+    SALVAGUARDA_AUDIT_KEY=AUDIT,
+    SALVAGUARDA_PREVIOUS_AUDIT_KEYS=[],
+)
 class MasterKeyExportTests(SimpleTestCase):
     def setUp(self) -> None:
         self.folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
@@ -41,8 +47,10 @@ class MasterKeyExportTests(SimpleTestCase):
         text = self.export().read_text()
         self.assertNotIn(MASTER, text)
         self.assertNotIn(FORMER, text)
+        self.assertNotIn(AUDIT, text)
         self.assertEqual(
-            keyfile.unwrap_master_keys(text, PASSPHRASE), {"current": MASTER, "previous": [FORMER]}
+            keyfile.unwrap_master_keys(text, PASSPHRASE),
+            {"current": MASTER, "previous": [FORMER], "audit": {"current": AUDIT, "previous": []}},
         )
         with self.assertRaisesMessage(keyfile.KeyFileError, "Wrong passphrase"):
             keyfile.unwrap_master_keys(text, PASSPHRASE.replace("grapa", "grapas"))
@@ -77,6 +85,7 @@ class MasterKeyExportTests(SimpleTestCase):
             self.assertEqual(keyfile.main([str(path)]), 0)
         self.assertIn(f"SALVAGUARDA_MASTER_KEY={MASTER}", out.getvalue())
         self.assertIn(f"SALVAGUARDA_PREVIOUS_MASTER_KEYS={FORMER}", out.getvalue())
+        self.assertIn(f"SALVAGUARDA_AUDIT_KEY={AUDIT}", out.getvalue())
 
 
 @override_settings(SALVAGUARDA_MASTER_KEY=MASTER, SALVAGUARDA_PREVIOUS_MASTER_KEYS=[FORMER])
