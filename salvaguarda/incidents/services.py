@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization, User
+from salvaguarda.core import audit
 from salvaguarda.core.writes import Errors, checked, create, prepared, remove, update
 from salvaguarda.incidents import validation as rules
 from salvaguarda.incidents import vocab
@@ -38,6 +39,7 @@ from salvaguarda.incidents.models import (
     Perpetrator,
     Victim,
 )
+from salvaguarda.lib import crypto
 from salvaguarda.lib.normalize import fold_text
 from salvaguarda.people.models import Person, ReturnEvent
 
@@ -666,6 +668,36 @@ def evidence_shared_copy(evidence: EvidenceFile) -> bytes | Iterable[bytes]:
     except sniff.RefusedFile as refused:
         raise ValidationError({"file": [ValidationError(refused.message)]}) from None
     return data if copy is None else copy
+
+
+def evidence_check_hidden(organization_id: int) -> tuple[int, int]:
+    """Look again at what each photo and PDF of the organization carries besides what it shows
+    (files uploaded before the check existed have no finding saved), save the findings that
+    changed, and audit the reading of their content as one system entry. Returns (files read,
+    files flagged). Call it inside the organization's scope."""
+    files = EvidenceFile.objects.filter(
+        organization_id=organization_id,
+        category__in=[EvidenceFile.Category.PHOTO, EvidenceFile.Category.DOCUMENT],
+    )
+    read = flagged = 0
+    for evidence in files.iterator():
+        try:
+            data = b"".join(evidence_chunks(evidence))
+        except (Http404, crypto.DecryptionError):  # missing from its folder, or unreadable
+            continue
+        read += 1
+        found = hidden.hidden_content(io.BytesIO(data), _kind_of(evidence))
+        flagged += bool(found)
+        if found != evidence.hidden_content:
+            EvidenceFile.objects.filter(pk=evidence.pk).update(hidden_content=found)
+    audit.record(
+        action=audit.Action.UPDATE,
+        organization_id=organization_id,
+        object_type=EvidenceFile._meta.label_lower,
+        fields=["content", "hidden_content"],
+        detail={"files_read": read, "flagged": flagged},
+    )
+    return read, flagged
 
 
 def _kind_of(evidence: EvidenceFile) -> sniff.FileKind:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pikepdf
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +23,7 @@ from salvaguarda.incidents.tests.test_files_sniff import bilevel_png
 from salvaguarda.incidents.tests.test_files_trailing import PAGE, photo
 
 UNREADABLE_PDF = b"%PDF-1.7\n" + b"\x00garbage" * 50
+PAGE_PNG = photo("PNG") + PAGE
 
 
 def upload(data: bytes, name: str) -> services.Upload:
@@ -167,3 +169,41 @@ class PixelLimitTests(ApiCalls, TestCase):
         )
         self.assertContains(page, "too large in pixels")
         self.assertNotContains(page, "not accepted")
+
+
+class CheckAgainTests(TestCase):
+    """Files uploaded before the check existed are flagged by `evidence_check_hidden`."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        make_incident(
+            cls.cast.org,
+            cls.cast.caseworker,
+            uploads=[upload(javascript_open_action(), "a.pdf"), upload(photo("JPEG"), "b.jpg")],
+        )
+        make_incident(cls.cast.other_org, cls.cast.outsider, uploads=[upload(PAGE_PNG, "c.png")])
+        EvidenceFile.unscoped.update(hidden_content=[])  # as uploaded before the check
+
+    def test_it_flags_them_again_and_audits_the_reading(self) -> None:
+        out = io.StringIO()
+        call_command("evidence_check_hidden", stdout=out)
+        found = dict(EvidenceFile.unscoped.values_list("media_type", "hidden_content"))
+        self.assertEqual(
+            found,
+            {
+                "application/pdf": [pdfs.JAVASCRIPT],
+                "image/jpeg": [],
+                "image/png": [hidden.IMAGE_TRAILING_DATA],
+            },
+        )
+        self.assertIn(f"{self.cast.org.short_name}: 2 files read, 1 flagged.", out.getvalue())
+        entry = AuditEvent.objects.filter(
+            organization_id=self.cast.org.pk, object_type="incidents.evidencefile"
+        ).get(detail__files_read=2)
+        self.assertEqual(entry.fields, ["content", "hidden_content"])
+
+    def test_one_organization_only(self) -> None:
+        call_command("evidence_check_hidden", organization=self.cast.org.short_name, stdout=None)
+        png = EvidenceFile.unscoped.get(media_type="image/png")
+        self.assertEqual(png.hidden_content, [])
