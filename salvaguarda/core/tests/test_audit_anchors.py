@@ -257,6 +257,19 @@ class AnchoredTrailTest(TestCase):
         [line] = self.file.read_text().splitlines()
         self.assertIn(self.chain, json.loads(line)["heads"])
 
+    def test_the_periodic_anchor_is_queued_once_for_later(self) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        database_queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        with override_settings(TASKS=database_queue, SALVAGUARDA_AUDIT_ANCHOR_EVERY_MINUTES=15):
+            when = anchors.anchor_schedule()
+            self.assertEqual(when, T0 + datetime.timedelta(minutes=15))
+            self.assertIsNone(anchors.anchor_schedule(), "one run waits already")
+            queued = DBTaskResult.objects.get(task_path=anchors.TASK_PATH)
+            self.assertEqual(queued.run_after, when)
+            with override_settings(SALVAGUARDA_AUDIT_ANCHOR_EVERY_MINUTES=0):
+                self.assertIsNone(anchors.anchor_every())
+
     def test_anchors_sent_to_syslog_are_checked_from_an_export(self) -> None:
         folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
         address = str(folder / "log.sock")
