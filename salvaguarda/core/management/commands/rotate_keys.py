@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Re-wrap every data key under the current master key, give every organization a new "
         "data key (re-encrypting its data and blind indexes) and re-seal second factors. "
         "To rotate the master key, move the old one into SALVAGUARDA_PREVIOUS_MASTER_KEYS and "
-        "set a new SALVAGUARDA_MASTER_KEY first. Run it while the application is stopped."
+        "set a new SALVAGUARDA_MASTER_KEY first (for every service). It runs while the "
+        "application serves: an organization's saves wait while its data is re-encrypted."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
