@@ -11,7 +11,7 @@ name is a POST with the name in the body.
 
 import datetime
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -94,9 +94,21 @@ Text = Annotated[str, BeforeValidator(_blank_if_none)]
 Phone = Annotated[str, Field(max_length=32), AfterValidator(_rule(validation.phone_number))]
 ANumber = Annotated[str, Field(max_length=16), AfterValidator(_rule(validation.a_number))]
 LanguageCode = Annotated[str, Field(max_length=8), AfterValidator(_rule(validation.language_code))]
-ListedLanguage = Annotated[str, AfterValidator(_in(vocab.LANGUAGES))]
-Country = Annotated[str, AfterValidator(_in(vocab.COUNTRIES))]
-City = Annotated[str, AfterValidator(_in(vocab.CITIES))]
+
+
+def codes_schema(codes: Iterable[str]) -> WithJsonSchema:
+    """The OpenAPI schema of a value taken from a list of codes: the document lists them (and
+    the empty value, which the filters take for "any" and the services judge on their own)."""
+    return WithJsonSchema({"type": "string", "enum": ["", *(code for code in codes if code)]})
+
+
+ListedLanguage = Annotated[
+    str, AfterValidator(_in(vocab.LANGUAGES)), codes_schema(vocab.LANGUAGES.codes())
+]
+Country = Annotated[
+    str, AfterValidator(_in(vocab.COUNTRIES)), codes_schema(vocab.COUNTRIES.codes())
+]
+City = Annotated[str, AfterValidator(_in(vocab.CITIES)), codes_schema(vocab.CITIES.codes())]
 PastDate = Annotated[
     datetime.date,
     AfterValidator(_rule(lambda day: validation.not_future(day, timezone.localdate()))),
@@ -323,17 +335,29 @@ type ContactKind = Annotated[ContactChannel.Kind, choices_schema(ContactChannel.
 class PersonFiltersIn(Input):
     """Filters of the list. None of them identifies a person alone."""
 
-    city: Annotated[str, AfterValidator(_in(vocab.CITIES))] = ""
+    city: City = ""
     returned_from: datetime.date | None = None
     returned_to: datetime.date | None = None
-    program_phase: Annotated[str, AfterValidator(_in(vocab.PROGRAM_PHASES))] = ""
-    need: Annotated[str, AfterValidator(_in(vocab.SPECIFIC_NEEDS))] = ""
-    nationality: Annotated[str, AfterValidator(_in(vocab.COUNTRIES))] = ""
+    program_phase: Annotated[
+        str,
+        AfterValidator(_in(vocab.PROGRAM_PHASES)),
+        codes_schema(vocab.PROGRAM_PHASES.codes()),
+    ] = ""
+    need: Annotated[
+        str,
+        AfterValidator(_in(vocab.SPECIFIC_NEEDS)),
+        codes_schema(vocab.SPECIFIC_NEEDS.codes()),
+    ] = ""
+    nationality: Country = ""
     age_band: Annotated[
-        str, AfterValidator(_rule(lambda band: validation.in_vocabulary(band, _AgeBands())))
+        str,
+        AfterValidator(_rule(lambda band: validation.in_vocabulary(band, _AgeBands()))),
+        codes_schema(band for band, _young, _old in queries.AGE_BANDS),
     ] = ""
     priority: Annotated[
-        str, AfterValidator(_rule(lambda p: validation.in_vocabulary(p, _Priorities())))
+        str,
+        AfterValidator(_rule(lambda p: validation.in_vocabulary(p, _Priorities()))),
+        codes_schema(Person.Priority.values),
     ] = ""
     page: Page = 1
 
