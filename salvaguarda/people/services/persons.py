@@ -106,7 +106,20 @@ def _org_id() -> int:
     return org_id
 
 
+# Key of the PostgreSQL advisory lock that numbers an organization's references one at a time.
+REFERENCE_LOCK = 16_0001
+
+
 def _next_reference(model: type[models.Model], prefix: str, org_id: int) -> str:
+    """The organization's next reference. On PostgreSQL two registrations at once would both
+    read the same last one: a lock held until the transaction ends numbers them in turn
+    (SQLite's write transactions already run one at a time)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)", [REFERENCE_LOCK, org_id]
+            )
     last = (
         model._base_manager.filter(organization_id=org_id)
         .order_by("-id")
