@@ -13,11 +13,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from salvaguarda.core.paging import Page
 from salvaguarda.court import validation as court_rules
+from salvaguarda.court import vocab as court_vocab
 from salvaguarda.court.models import (
     Hearing,
     ImmigrationCase,
@@ -26,7 +27,7 @@ from salvaguarda.court.models import (
     Representation,
 )
 from salvaguarda.people import vocab as people_vocab
-from salvaguarda.people.api import ANumber, ErrorsOut, Text, choices_schema
+from salvaguarda.people.api import ANumber, ErrorsOut, Text, choices_schema, codes_schema
 from salvaguarda.people.api import Input as PeopleInput
 
 MAX_DAYS = 31
@@ -81,13 +82,19 @@ def _attended(value: str) -> str:
     return value
 
 
-Court = Annotated[str, Field(max_length=16), AfterValidator(_rule(_court_messages))]
+Court = Annotated[
+    str,
+    Field(max_length=16),
+    AfterValidator(_rule(_court_messages)),
+    codes_schema(court_vocab.COURTS.codes()),
+]
 Port = Annotated[
     str,
     Field(max_length=8),
     AfterValidator(
         _rule(_listed(people_vocab.RETURN_POINTS, gettext_lazy("Choose a port from the list.")))
     ),
+    codes_schema(people_vocab.RETURN_POINTS.codes()),
 ]
 Phase = Annotated[
     str,
@@ -95,6 +102,7 @@ Phase = Annotated[
     AfterValidator(
         _rule(_listed(people_vocab.PROGRAM_PHASES, gettext_lazy("Choose a program from the list.")))
     ),
+    codes_schema(people_vocab.PROGRAM_PHASES.codes()),
 ]
 ClockTime = Annotated[datetime.time, AfterValidator(_court_clock)]
 ShortText = Annotated[str, Field(max_length=160)]
@@ -455,7 +463,11 @@ class HearingFiltersIn(Input):
 
 class CalendarFiltersIn(HearingFiltersIn):
     first: datetime.date | None = None
-    days: Annotated[int, AfterValidator(_days)] = 7
+    days: Annotated[
+        int,
+        AfterValidator(_days),
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_DAYS, "default": 7}),
+    ] = 7
 
 
 class PageIn(Input):
