@@ -184,7 +184,15 @@ def _check_audit(report: Restored) -> None:
     report.notes += [
         line[6:] for line in output.getvalue().splitlines() if line.startswith("note: ")
     ]
-    anchors.anchor_write("restored", detail={"backup_created_at": report.manifest["created_at"]})
+    try:
+        anchors.anchor_write(
+            "restored", detail={"backup_created_at": report.manifest["created_at"]}
+        )
+    except (OSError, anchors.AnchorError) as error:
+        report.problems.append(
+            f"The audit anchor of this restore could not be written ({error}): until one is, "
+            "audit_verify reports the anchors written after the backup as entries removed."
+        )
 
 
 def _spread(rows: Any, sample: int) -> list[Any]:
