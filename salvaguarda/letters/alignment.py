@@ -104,6 +104,11 @@ BIA | Board of Immigration Appeals | Junta de Apelaciones de Inmigración
 family-court | juzgado familiar | juzgado de lo familiar | juez familiar | family court
     | tribunal de família | vara de família | juge aux affaires familiales
     | tribunal de la famille
+council-of-state | Conseil d'État | Conseil d’État | Consejo de Estado | Council of State
+    | Conselho de Estado
+inter-american-court | Corte Interamericana de Derechos Humanos | Corte Interamericana
+    | Inter-American Court of Human Rights | Inter-American Court
+    | Corte Interamericana de Direitos Humanos | Cour interaméricaine des droits de l'homme
 administrative-court | tribunal administratif | administrative court | tribunal administrativo
     | tribunal de lo contencioso administrativo
 national-guard | Guardia Nacional | National Guard | Guarda Nacional | Garde nationale
@@ -131,6 +136,10 @@ def _read_glossary(data: str) -> dict[str, tuple[str, ...]]:
 # Institutions: canonical key -> names and acronyms in es/en/pt/fr (matched accent- and
 # case-insensitively as whole words). Acronyms not listed are kept as written.
 GLOSSARY = _read_glossary(_GLOSSARY_DATA)
+
+# Countries are anchors for the alignment, not institutions: a translation often adds or drops
+# one ("advises U.S. citizens not to visit" / "recomienda no visitar"), and that is no drift.
+COUNTRY_KEYS = frozenset({"US"})
 
 # All-caps tokens that are not institutions.
 NOT_ACRONYMS = frozenset({"EE", "UU", "II", "III", "IV", "VI", "VII", "XX", "XXI", "OK", "NO"})
@@ -522,7 +531,7 @@ def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
                 out.append(Drift(kind, r, pair, detail))
             for kind, a, b in (
                 ("case_number_differs", base_anchors.cases, other.cases),
-                ("institution_differs", base_anchors.institutions, other.institutions),
+                ("institution_differs", _named(base_anchors), _named(other)),
                 ("missing_figure", base_anchors.figures, other.figures),
             ):
                 left, right = _compare(a, b)
@@ -531,6 +540,11 @@ def drifts(versions: dict[str, list[str]], rows: list[Row]) -> list[Drift]:
                     detail = f"{', '.join(left) or '—'} ≠ {', '.join(right) or '—'}"
                     out.append(Drift(kind, r, pair, detail))
     return out
+
+
+def _named(found: Anchors) -> dict[str, str]:
+    """The institutions a paragraph names, countries left out (see COUNTRY_KEYS)."""
+    return {k: v for k, v in found.institutions.items() if k not in COUNTRY_KEYS}
 
 
 def _formula(paragraph: str) -> bool:

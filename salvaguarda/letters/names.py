@@ -57,7 +57,9 @@ TITLES = frozenset(
     "dr dra mtro mtra lic licda lcdo lcda ing sr sra srta pbro hna hno ms mr mrs mx prof profa "
     "fr fray sor sister father padre madre rev don dona phd hno hna bro ir irma irmao frere "
     "soeur sr sœur br pe pbro rabbi rabina rabino rabbin dre pere père mere imam pastor pastora "
-    "pasteur reverend reverendo mons monsenor monseigneur".split()
+    "pasteur reverend reverendo mons monsenor monseigneur maitre me mme mlle doctor doctora "
+    "docteur licenciado licenciada profesor profesora professor professora hermana hermano "
+    "senator senador senadora".split()
 )
 STOPWORDS = frozenset("de del la las los el y e the of and for a en da do das dos".split())
 CONNECTORS = STOPWORDS | frozenset(

@@ -144,15 +144,22 @@ def _inline_list(text: str) -> bool:
 
 
 def _opens(text: str) -> bool:
-    """An entry whose member list goes on: it ends with ":", ",", ";" or "integrada por", or
-    leaves a parenthesis open."""
+    """An entry whose member list goes on: it ends with ":", ",", ";", "integrada por" or the
+    list's final "y" / "and" / "e" / "et", or leaves a parenthesis open."""
     bare = _MARKUP.sub("", text.strip())
     return bool(
         MEMBERS_OPEN.search(bare)
         or bare.endswith(":")
-        or re.search(r"[,;]$", bare)
+        or re.search(r"[,;]$|\s(?:y|and|e|et|&)$", bare)
         or bare.count("(") > bare.count(")")
     )
+
+
+def _legal_form(piece: str) -> bool:
+    """A piece that is only a legal form, perhaps with a role after it in parentheses:
+    "A.C.", "A.B.P. (secretaría técnica)"; it belongs to the name before it."""
+    bare = re.sub(r"\s*\([^()]*\)\.?$", "", piece).strip()
+    return bool(bare) and bool(_LEGAL.match(bare) or _LEGAL.match(bare.rstrip(".")))
 
 
 def inline_entries(line: Line, text: str) -> list[Line]:
@@ -172,7 +179,7 @@ def inline_entries(line: Line, text: str) -> list[Line]:
         piece = without_full_stop(re.sub(r"^(?:y|and|e|et)\s+", "", piece).strip())
         if not piece:
             continue
-        if entries and _LEGAL.match(piece):
+        if entries and _legal_form(piece):
             entries[-1] = f"{entries[-1]}, {piece}"
         else:
             entries.append(piece)
@@ -199,16 +206,13 @@ def split_members(text: str) -> list[str]:
     pieces.append(text[start:])
     if separator == ";":
         pieces = [part for piece in pieces for part in _two_names(piece)]
+        pieces = [part for piece in pieces for part in _comma_and(piece)]
     members: list[str] = []
     for piece in (p.strip() for p in pieces):
-        piece = re.sub(r"^(?:y|and|e|et|&)\s+", "", piece)
+        piece = re.sub(r"^(?:y|and|e|et|&)\s+|,?\s+(?:y|and|e|et|&)$", "", piece)
         if not piece:
             continue
-        if (
-            members
-            and separator == ","
-            and (_LEGAL.match(piece.rstrip(".")) or _LEGAL.match(piece))
-        ):
+        if members and separator == "," and _legal_form(piece):
             members[-1] = f"{members[-1]}, {piece}"
         else:
             members.append(piece)
@@ -223,6 +227,15 @@ def split_members(text: str) -> list[str]:
             if after[:1].isupper() and (listed or fold(after.split()[0]) in ORGANIZATION_STARTS):
                 members[-1:] = [before, after]
     return [plain(m) for m in members if plain(m)]
+
+
+def _comma_and(piece: str) -> list[str]:
+    """A piece of a ";" list where the last two members are joined by a comma and the final
+    conjunction ("Refugio B, A.C., y Observatorio C"): two members."""
+    found = list(re.finditer(r",\s+(?:y|and|e|et)\s+(?=[A-ZÀ-Ý])", piece))
+    if found and piece[: found[-1].start()].count("(") == piece[: found[-1].start()].count(")"):
+        return [piece[: found[-1].start()], piece[found[-1].end() :]]
+    return [piece]
 
 
 def _two_names(piece: str) -> list[str]:
@@ -385,10 +398,18 @@ def _capital_label(text: str) -> bool:
 
 
 def _place_label(text: str) -> bool:
-    """ "Arizona", "Texas:", "Chiapas", "**Brasil**": a country or a state alone on its line
-    groups the organizations under it by place; no organization is named only so."""
+    """ "Arizona", "Texas:", "Chiapas", "**Brasil**", "Nueva York", "Boa Vista": a country, a
+    state or a city alone on its line groups the organizations under it by place; no
+    organization is named only so."""
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     return fold(bare) in COUNTRIES or fold(bare) in REGIONS
+
+
+def _whole(entry: Signatory) -> str:
+    """An entry as written with any table cell it was given (title, affiliation)."""
+    text = entry.written or entry.name
+    extra = [part for part in (entry.title, entry.affiliation) if part and part not in text]
+    return ", ".join([text, *extra])
 
 
 def _kept(entry: Signatory, problems: list[Problem]) -> bool:
@@ -415,7 +436,7 @@ def _kept(entry: Signatory, problems: list[Problem]) -> bool:
                     "Line %(line)s: this does not read as a person's name; it was left out: "
                     "“%(text)s”."
                 )
-                % {"line": entry.line, "text": entry.written or entry.name},
+                % {"line": entry.line, "text": _whole(entry)},
             )
         )
         return False
@@ -530,6 +551,19 @@ def _list_like(text: str) -> bool:
     )
 
 
+def _top_level_comma(text: str) -> re.Match[str] | None:
+    """The first comma outside parentheses: "Ana Ruiz (cacica, Abrigo X)" has none."""
+    depth = 0
+    for m in re.finditer(r"[()]|,\s*", text):
+        if m.group() == "(":
+            depth += 1
+        elif m.group() == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return m
+    return None
+
+
 def individual(text: str) -> Signatory:
     """A person: "Name, title, affiliation", "Name – affiliation", "Name (affiliation)"."""
     written = plain(text)
@@ -537,7 +571,7 @@ def individual(text: str) -> Signatory:
     entry = Signatory(kind="individual", name=text, country=country, written=written)
     dash = re.search(r"\s+[–—]\s+|\s+-\s+|\s+\|\s+", text)
     paren = re.fullmatch(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)", text)
-    comma = re.search(r",\s*", text)
+    comma = _top_level_comma(text)
     if dash and (not comma or dash.start() < comma.start()):
         entry.name, rest = text[: dash.start()].strip(), text[dash.end() :].strip()
         if "," in rest:
@@ -573,8 +607,9 @@ COUNTRIES = frozenset(
 )
 
 
-# States of the countries the network's letters group their signatories by (Mexico, the
-# United States, Brazil), as written in their own language.
+# Places the network's letters group their signatories by: the states of Mexico, the United
+# States and Brazil (as written in their own language and as the other versions name them),
+# and the region's larger cities.
 REGIONS = frozenset(
     fold(r)
     for r in (
@@ -591,7 +626,37 @@ REGIONS = frozenset(
         "West Virginia|Wisconsin|Wyoming|Acre|Alagoas|Amapá|Amazonas|Bahia|Ceará|"
         "Distrito Federal|Espírito Santo|Goiás|Maranhão|Mato Grosso|Mato Grosso do Sul|"
         "Minas Gerais|Pará|Paraíba|Paraná|Pernambuco|Piauí|Rio de Janeiro|Rio Grande do Norte|"
-        "Rio Grande do Sul|Rondônia|Roraima|Santa Catarina|São Paulo|Sergipe|Tocantins"
+        "Rio Grande do Sul|Rondônia|Roraima|Santa Catarina|São Paulo|Sergipe|Tocantins|"
+        # U.S. states as Spanish, Portuguese and French versions name them.
+        "Nueva York|Nuevo México|Nueva Jersey|Nuevo Hampshire|Carolina del Norte|"
+        "Carolina del Sur|Dakota del Norte|Dakota del Sur|Pensilvania|Luisiana|Misisipi|"
+        "Misuri|Hawái|Virginia Occidental|Distrito de Columbia|Florida|Texas|Nova York|"
+        "Novo México|Nova Jersey|Carolina do Norte|Carolina do Sul|Pensilvânia|Luisiana|"
+        "Califórnia|Flórida|Havaí|Nouveau-Mexique|État de New York|Caroline du Nord|"
+        "Caroline du Sud|Pennsylvanie|Louisiane|Floride|Californie|Géorgie|Virginie|"
+        "Nouvelle-Jersey|Michoacán de Ocampo|Veracruz de Ignacio de la Llave|Edomex|"
+        # The cities such lists are grouped by: the state capitals and border cities of
+        # Mexico, Brazil's state capitals, the U.S. cities with the largest migrant
+        # communities, and the capitals of the region.
+        "Tijuana|Mexicali|Ciudad Juárez|Juárez|Nogales|Reynosa|Matamoros|Nuevo Laredo|"
+        "Piedras Negras|Ciudad Acuña|Monterrey|Saltillo|Hermosillo|Culiacán|Guadalajara|"
+        "Morelia|Toluca|Cuernavaca|Tlaxcala de Xicohténcatl|Pachuca|Xalapa|Villahermosa|"
+        "Tuxtla Gutiérrez|San Cristóbal de las Casas|Tapachula|Mérida|Cancún|Chetumal|"
+        "Oaxaca de Juárez|Acapulco|Chilpancingo|León|Irapuato|Celaya|Torreón|Durango|"
+        "Zacatecas|San Luis Potosí|Ciudad Victoria|Tepic|La Paz|Ensenada|Ciudad de México|"
+        "Manaus|Boa Vista|Belém|Macapá|Porto Velho|Rio Branco|Palmas|São Luís|Teresina|"
+        "Fortaleza|Natal|João Pessoa|Recife|Maceió|Aracaju|Salvador|Belo Horizonte|Vitória|"
+        "Rio de Janeiro|São Paulo|Curitiba|Florianópolis|Porto Alegre|Campo Grande|Cuiabá|"
+        "Goiânia|Brasília|Foz do Iguaçu|Corumbá|"
+        "New York City|NYC|Nueva York|Los Angeles|Los Ángeles|Chicago|Houston|Miami|"
+        "San Antonio|San Diego|El Paso|Phoenix|Tucson|Dallas|Atlanta|Boston|Denver|Seattle|"
+        "San Francisco|Oakland|Newark|Philadelphia|Filadelfia|Brownsville|McAllen|Laredo|"
+        "Washington, DC|Washington DC|Washington D.C.|Orlando|Charlotte|Nashville|Portland|"
+        "Guatemala City|Ciudad de Guatemala|Cidade da Guatemala|Tegucigalpa|San Pedro Sula|"
+        "San Salvador|Managua|San José|Ciudad de Panamá|Panama City|Bogotá|Caracas|Quito|"
+        "Lima|Puerto Príncipe|Port-au-Prince|Porto Príncipe|Santo Domingo|La Habana|Havana|"
+        "Cayenne|Pointe-à-Pitre|Fort-de-France|Montréal|Montreal|Toronto|Madrid|Paris|"
+        "Ginebra|Genève|Geneva|Genebra"
     ).split("|")
 )
 

@@ -57,9 +57,22 @@ _SUBJECT = re.compile(
     _I,
 )
 _TITLE = re.compile(r"^#\s+(?P<v>.+)$")
-# Copy lines ("cc:", "c.c.:", "c.c.p.", "Copia:") name recipients of a copy, not addressees.
+# Copy lines ("cc:", "c.c.:", "c.c.p.", "C/c:", "Copia:", "Con copia a:", "Copie à :",
+# "Com cópia para:", "Copy to:") name recipients of a copy, not addressees. A label alone on
+# its line heads a block of them (`v` is empty).
 _COPY = re.compile(
-    r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|copia|copie|copy|com\s+c[oó]pia)\s*[:.\-–]", _I
+    r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|c/c|cc/|(?:con\s+|com\s+)?c[oó]pias?(?:\s+(?:a|à|para))?|"
+    r"copies?(?:\s+(?:à|a|pour))?|cop(?:y|ies)(?:\s+to)?)\s*[:.\-–][*_]*\s*(?P<v>.*)$",
+    _I,
+)
+# An attention label before the addressees: "À l'attention de :", "A la atención de:",
+# "At.", "Attn:", "Aos cuidados de". The label is left out; what follows is one addressee or
+# several, separated by ";", each starting an addressee of its own.
+_ATTENTION = re.compile(
+    r"^[*_]*(?:(?:[àa]\s+l['’]\s*attention|[àa]\s+la\s+atenci[oó]n|[àa]\s+aten[cç][aã]o|"
+    r"aos\s+cuidados|to\s+the\s+attention|for\s+the\s+attention)\s+(?:de|of|do|da)\b\s*[:.\-–]?|"
+    r"(?:attention|atenci[oó]n|aten[cç][aã]o|attn|atn|at)\s*[.:]|a/c\b)[*_]*\s*(?P<v>\S.*)$",
+    _I,
 )
 # A document's title in the letter's genre, as plain text on its first line: a
 # pronouncement, a public note, an open letter, a statement. It and its headline are neither
@@ -262,14 +275,14 @@ def _parse(text: str, language: str) -> ParsedVersion:
     body_end = closing + 1 if closing is not None else end
     _read_header(lines[:start], version)
     _read_body(lines[start:body_end], version)
-    tail = lines[body_end:end]
+    tail = _dated(lines[body_end:end], version)
     if any(NUMBER.match(line.text) for line in tail):
         version.organizations.extend(read_section(tail, "organization", version.problems))
     else:
         version.problems.extend(unplaced(line) for line in tail if line.text)
     for n, (i, kind) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
-        section = lines[i + 1 : stop]
+        section = _dated(lines[i + 1 : stop], version)
         heading, inline = _inline_heading(lines[i].text)
         version.headings.setdefault(kind, plain(_bare(heading)))
         if inline:
@@ -277,6 +290,8 @@ def _parse(text: str, language: str) -> ParsedVersion:
         if any(line.text for line in section):
             target = version.organizations if kind == "organization" else version.individuals
             target.extend(read_section(section, kind, version.problems))
+        elif n + 1 < len(headings) and headings[n + 1][1] == kind:
+            continue  # "Liste des signataires" over "Associations et collectifs": one list
         else:
             message = _("Line %(line)s: the list “%(heading)s” has no entries.")
             params = {"line": lines[i].no, "heading": _bare(lines[i].text)}
@@ -304,6 +319,25 @@ def _parse(text: str, language: str) -> ParsedVersion:
     return version
 
 
+def _dated(lines: list[Line], version: ParsedVersion) -> list[Line]:
+    """A list's lines without a place-and-date line ("Boa Vista, 27 de outubro de 2026."):
+    a letter dated at its end. It gives the letter its date when the heading gave none, and
+    is reported otherwise; it is never a signatory."""
+    kept = []
+    for line in lines:
+        date = _DATE.match(plain(line.text)) if line.text and len(line.text) <= 160 else None
+        if date is None:
+            kept.append(line)
+            continue
+        kept.append(Line(line.no, "", line.indent))  # a blank in its place
+        if not version.date_text:
+            version.date_text = date["date"] or date["date2"]
+            version.place = (date["place"] or date["place2"] or "").strip(" ,–—-")
+        else:
+            version.problems.append(unplaced(line))
+    return kept
+
+
 def _line_after(lines: list[Line], i: int) -> int:
     """The number of the first line after `lines[i]` (the closing formula): where the list
     of signatories would start."""
@@ -322,6 +356,8 @@ def _salutation(text: str) -> bool:
         and not _PRESENTE.match(bare)
         and not heading_kind(bare.rstrip(":"))
         and not re.match(r"[*_]*(?:c\.?\s*c\.?\s*p|cc|anexo|annex)", bare, re.IGNORECASE)
+        and not _COPY.match(bare)
+        and not _ATTENTION.match(bare + " x")
     )
 
 
@@ -359,12 +395,14 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     title: Line | None = None
     candidates: list[Line] = []
     before_date: list[Line] = []
-    subject: list[str] | None = None  # the subject's lines while they go on
+    subject: list[str] | None = None  # the subject's lines while they go on, as written
     date_at = -1
     document_title = False
+    copying = False  # inside a block of copy recipients ("Copie à :" and the lines under it)
     for n, line in enumerate(lines):
         if not line.text:
             subject = None
+            copying = False
             continue
         text = plain(line.text) if not line.text.startswith("#") else line.text
         if _PRESENTE.match(text) or _FORMULA.match(text):
@@ -372,9 +410,11 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
                 version.formula = text.strip(" *_")
             subject = None
             continue
-        if _COPY.match(text):
+        copy = _COPY.match(text)
+        if copy or copying:
             version.problems.append(unplaced(line))  # a copy's recipient is not an addressee
             subject = None
+            copying = copying or (copy is not None and not copy["v"].strip(" *_"))
             continue
         date = _DATE.match(text) if len(text) <= 160 else None
         if not candidates and not version.date_text and _GENRE.match(line.text):
@@ -384,17 +424,18 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             continue
         label, heading = _SUBJECT.match(line.text), _TITLE.match(line.text)
         if label and not version.subject:
-            subject = [plain(label["v"])] if label["v"].strip(" *_") else []
-            version.subject = " ".join(subject)
+            subject = [label["v"]] if label["v"].strip(" *_") else []
+            version.subject = plain(" ".join(subject))
         elif subject is not None:
-            subject.append(text)
-            version.subject = " ".join(p for p in subject if p)
+            # The lines are joined as written, so a line's own ending (";", ",") stays.
+            subject.append(line.text)
+            version.subject = plain(" ".join(p for p in subject if p))
         elif (heading or (n == 0 and _BOLD_TITLE.match(line.text))) and title is None:
             title = line
 
         elif date and not version.date_text:
             version.date_text = date["date"] or date["date2"]
-            version.place = (date["place"] or date["place2"] or "").strip(" ,")
+            version.place = (date["place"] or date["place2"] or "").strip(" ,–—-")
             date_at = n
             if not version.place and candidates and candidates[-1].no == line.no - 1:
                 version.place = plain(candidates.pop().text)  # "Ciudad de México" above the date
@@ -402,6 +443,9 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             candidates.clear()
         elif date_at >= 0 and n == date_at + 1 and not version.place and _place_like(text):
             version.place = text  # the place under the date
+        elif attention := _ATTENTION.match(text):
+            # Each addressee after the label starts one of its own (indent -1 says so).
+            candidates.extend(Line(line.no, part, -1) for part in _top_level_split(attention["v"]))
         else:
             candidates.append(Line(line.no, text, line.indent))
     if title is not None:
@@ -418,6 +462,19 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     version.addressees.extend(_group_addressees(candidates))
 
 
+def _top_level_split(text: str, separator: str = ";") -> list[str]:
+    """`text` split at `separator` outside parentheses, the pieces stripped, empty ones left
+    out."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == separator and depth <= 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return [p.strip(" ,") for p in pieces if p.strip(" ,")]
+
+
 def _place_like(text: str) -> bool:
     return (
         len(text) <= 60
@@ -430,14 +487,20 @@ def _place_like(text: str) -> bool:
 _HONORIFIC = re.compile(
     r"^(?:mtr[oa]|lic|lcda|lcdo|dr|dra|ing|arq|c|sr|sra|srta|hon|mr|mrs|ms|prof|profa|"
     r"sen|dip|excm[oa]|mme|m|me|dña|don|doña|s\.e|senhor|senhora|señor|señora|madame|"
-    r"monsieur|secretary|minister|ministra|ministro)\.?\s",
+    r"monsieur|secretary|minister|ministra|ministro|senator|senador|senadora|senadores|"
+    r"representative|rep|congressman|congresswoman|congressmember|diputada|diputado|deputada|"
+    r"deputado|deputy|député|députée|sénateur|sénatrice|governor|gobernador|gobernadora|"
+    r"governador|governadora|mayor|judge|juez|jueza|ambassador|embajador|embajadora|"
+    r"embaixador|embaixadora|ambassadeur|ambassadrice|comisionada|comisionado|commissioner|"
+    r"maître|maitre|père|pere|padre|hna|hno|sor|sister|rev|pbro)\.?\s",
     _I,
 )
 # An addressee on one line, "Lic. Rosaura Benítez Ocampo, Secretaria de Gobernación": a name
 # (an honorific, or two to six capitalised words with their particles) then a comma.
 _NAME_COMMA = re.compile(
     r"^(?P<name>(?:[A-ZÀ-Ý][\w.'’-]*\.?\s+(?=\S))?"
-    r"(?:(?:[A-ZÀ-Ý][\w'’-]+|de|del|la|las|los|da|das|do|dos|du|van|der|von|y|e)\s*){2,6}?)"
+    r"(?:(?:[A-ZÀ-Ý][\w'’-]+|[A-ZÀ-Ý]\.|de|del|la|las|los|da|das|do|dos|du|van|der|von|y|e)\s*)"
+    r"{2,6}?)"
     r",\s+(?P<rest>\S.*)$"
 )
 # The formula before an honorific on the addressee's line: "Ao Excelentíssimo Senhor Dr. …",
@@ -469,7 +532,7 @@ def _group_addressees(lines: list[Line]) -> list[Addressee]:
             (_HONORIFIC.match(text) and (len(groups[-1]) >= 2 or after_one_line))
             or (after_one_line and _NAME_COMMA.match(text))
         )
-        if line.no != previous + 1 or starts or not groups:
+        if line.no != previous + 1 or starts or not groups or line.indent < 0:
             groups.append([])
         groups[-1].append(text)
         previous = line.no

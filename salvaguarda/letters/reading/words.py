@@ -39,7 +39,10 @@ WHO = _words(
     "articulations plataformas platforms plateformes colectivas asociaciones associations "
     "associações grupos groups groupes albergues shelters refugios abrigos iglesias churches "
     "églises igrejas congregaciones comunidades communities communautés madres padres "
-    "familiares mothers relatives families familias mães mères familles"
+    "familiares mothers relatives families familias mães mères familles "
+    # Adjectives that say who signs: "ORGANIZATIONAL SIGNERS", "Firmas institucionales".
+    "organizational organisational institutional institucionales institucionais "
+    "institutionnelles institutionnels organizacionales organizacionais"
 )
 # Words that, among WHO, say the heading is of individuals.
 PEOPLE = _words(
@@ -85,7 +88,12 @@ ORGANIZATION_STARTS = _words(
     "despacho legal clinic alianza alliance red rede network réseau coalición coalition "
     "colectivo collective coletivo collectif frente front plataforma platform plateforme "
     "articulación articulação movimiento movement movimento mouvement federación federation "
-    "federação fédération consejo council conselho conseil"
+    "federação fédération consejo council conselho conseil "
+    # Shelters, parishes and religious or mutual-aid bodies, as such names start.
+    "posada estancia dormitorio santuario capilla vicaría vicaria cáritas caritas "
+    "hermandad fraternidad fraternidade fraternité congregación congregação congrégation "
+    "patronato cofradía abrigo acolhida pastorale paróquia paroisse parish diocese "
+    "sociedad sociedade société society ligue liga league"
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.

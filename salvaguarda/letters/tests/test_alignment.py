@@ -242,3 +242,26 @@ def test_a_long_courtesy_closing_in_one_version_only_is_no_drift() -> None:
         versions = {"fr": [fr[0], extra], "es": ES[:1]}
         rows = align(versions)
         assert kinds(drifts(versions, rows)) == expected
+
+
+def test_a_country_said_in_one_version_only_is_no_institution_drift() -> None:
+    versions = {
+        "en": ["The Department of State itself advises U.S. citizens not to travel there."],
+        "es": ["El propio Departamento de Estado recomienda no viajar allí."],
+    }
+    rows = align(versions)
+    assert not [d for d in drifts(versions, rows) if d.kind == "institution_differs"]
+
+
+def test_a_court_named_otherwise_is_named_on_both_sides_of_the_drift() -> None:
+    versions = {
+        "fr": ["Le 4 mars, le tribunal administratif de Cayenne a suspendu le renvoi."],
+        "es": ["El 4 de marzo, el Consejo de Estado suspendió la expulsión."],
+        "pt": ["Em 4 de março, a Corte Interamericana suspendeu a expulsão."],
+    }
+    rows = align(versions)
+    found = [d.detail for d in drifts(versions, rows) if d.kind == "institution_differs"]
+    assert found == [
+        "tribunal administratif ≠ Consejo de Estado",
+        "tribunal administratif ≠ Corte Interamericana",
+    ]

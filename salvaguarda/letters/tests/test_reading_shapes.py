@@ -440,3 +440,313 @@ Fraternalmente,
     version = parse_version(text, language="es")
     assert _names(version) == ["Casa del Migrante de Saltillo", "Frontera con Justicia, A.C."]
     assert [p.line for p in version.problems if p.code == "unplaced_line"] == [7]
+
+
+# --- Shapes of the third held-out set, each on a letter of its own ---------------------------
+
+BODY_FR = (
+    "Nos associations ont appris que plusieurs familles seraient renvoyées avant la fin du mois "
+    "sans que leurs demandes de protection aient été examinées par un juge."
+)
+
+
+def test_an_attention_label_with_addressees_separated_by_semicolons_and_a_copy_block() -> None:
+    text = f"""\
+À l'attention de : Madame Odile Marchetti, préfète de la Martinique ; Monsieur Lucien \
+Ferrand, directeur de l'agence régionale de santé
+
+Copie à :
+Monsieur le maire de Fort-de-France
+Madame la présidente du conseil départemental
+
+Fort-de-France, le 3 mai 2026
+
+Objet : Accueil des familles exilées
+
+Madame la Préfète, Monsieur le Directeur,
+
+{BODY_FR}
+
+Veuillez agréer, Madame la Préfète, l'expression de notre haute considération.
+
+Organisations signataires
+- Collectif Accueil Caraïbe
+- Ligue martiniquaise pour l'entraide
+"""
+    version = parse_version(text, language="fr")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Madame Odile Marchetti", "préfète de la Martinique"),
+        ("Monsieur Lucien Ferrand", "directeur de l'agence régionale de santé"),
+    ]
+    copies = [p.line for p in version.problems if p.code == "unplaced_line"]
+    assert copies == [3, 4, 5]  # the copy's label and its two recipients
+    assert version.date_text == "3 mai 2026"
+
+
+def test_an_at_line_is_a_second_addressee_and_a_spanish_copy_block_is_not() -> None:
+    text = f"""\
+Con copia a:
+Presidencia de la Comisión Estatal de Derechos Humanos
+Visitaduría General
+
+Saltillo, Coahuila, 9 de junio de 2026
+
+Ing. Patricio Landa Ochoa
+Director de Atención a Migrantes
+At. Dra. Celia Barragán Nieto, Jefa del Departamento Jurídico
+Presente
+
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Casa del Peregrino Saltillo
+"""
+    version = parse_version(text, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Ing. Patricio Landa Ochoa", "Director de Atención a Migrantes"),
+        ("Dra. Celia Barragán Nieto", "Jefa del Departamento Jurídico"),
+    ]
+    assert [p.line for p in version.problems if p.code == "unplaced_line"] == [1, 2, 3]
+    assert version.date_text == "9 de junio de 2026"
+
+
+def test_a_portuguese_copy_line_with_a_slash_is_not_an_addressee() -> None:
+    text = """\
+Ao Senhor
+Dr. Caio Menezes Farias
+Defensor Público-Geral Federal
+
+C/c: Procuradoria Federal dos Direitos do Cidadão
+
+Senhor Defensor,
+
+As entidades abaixo assinadas pedem a abertura de um canal permanente de diálogo sobre a \
+situação das famílias que aguardam atendimento na fronteira.
+
+Atenciosamente,
+
+Organizações signatárias:
+1. Rede Acolhida Norte
+"""
+    version = parse_version(text, language="pt")
+    assert [a.name for a in version.addressees] == ["Dr. Caio Menezes Farias"]
+    assert [p.line for p in version.problems if p.code == "unplaced_line"] == [5]
+
+
+def test_addressees_with_a_legislators_title_and_no_blank_line_between_are_two() -> None:
+    text = """\
+Senadora Irene Castañeda Vela
+Presidenta de la Comisión de Asuntos Migratorios
+Senador Rubén Ocampo Lira
+Secretario de la Comisión de Asuntos Migratorios
+
+Estimada senadora, estimado senador:
+
+Las organizaciones que firmamos esta carta pedimos que la comisión cite a comparecer a las \
+autoridades responsables de las estaciones migratorias del país.
+
+Atentamente,
+
+Firman:
+1. Colectivo Frontera Norte
+"""
+    version = parse_version(text, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Senadora Irene Castañeda Vela", "Presidenta de la Comisión de Asuntos Migratorios"),
+        ("Senador Rubén Ocampo Lira", "Secretario de la Comisión de Asuntos Migratorios"),
+    ]
+
+
+def test_a_subject_over_three_lines_keeps_the_punctuation_at_its_line_ends() -> None:
+    text = f"""\
+Lic. Marta Uribe Salas
+Titular de la Fiscalía Especializada
+
+Asunto: Denuncia por las detenciones en Palenque, Chiapas,
+y petición de información;
+registro de las personas trasladadas
+
+{BODY_ES}
+
+Atentamente,
+
+Firman:
+1. Red Selva Norte
+"""
+    version = parse_version(text, language="es")
+    assert version.subject == (
+        "Denuncia por las detenciones en Palenque, Chiapas, y petición de información; "
+        "registro de las personas trasladadas"
+    )
+
+
+def test_coalition_members_joined_by_a_final_y_e_or_and_are_each_a_member() -> None:
+    text = f"""\
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Red Istmo Solidario: Casa Santa Marta de Juchitán; Colectivo Binnizá, A.C., y Posada \
+Migrante de Ixtepec
+2. Alianza Costa Sur: Comedor San Felipe, Centro Comunitario Arenal, A.B.P. (enlace), \
+Clínica Legal del Puerto y
+Refugio Luz del Mar
+3. Frente Serrano (Brigada Norte, Hogar de Tránsito Los Pinos, Albergue La Ceiba y Posada \
+del Caminante de Matías Romero)
+"""
+    version = parse_version(text, language="es")
+    assert [o.members for o in version.organizations] == [
+        ["Casa Santa Marta de Juchitán", "Colectivo Binnizá, A.C.", "Posada Migrante de Ixtepec"],
+        [
+            "Comedor San Felipe",
+            "Centro Comunitario Arenal, A.B.P. (enlace)",
+            "Clínica Legal del Puerto",
+            "Refugio Luz del Mar",
+        ],
+        [
+            "Brigada Norte",
+            "Hogar de Tránsito Los Pinos",
+            "Albergue La Ceiba",
+            "Posada del Caminante de Matías Romero",
+        ],
+    ]
+
+
+def test_an_individual_with_a_comma_inside_the_parenthesis_of_the_affiliation() -> None:
+    text = """\
+As entidades abaixo assinadas pedem a abertura de um canal permanente de diálogo sobre a \
+situação das famílias que aguardam atendimento na fronteira.
+
+Atenciosamente,
+
+Pessoas:
+• Ana Clara Viana (coordenadora, Casa de Passagem Sol Nascente)
+• Jorge Ruiz Brito (advogado)
+"""
+    version = parse_version(text, language="pt")
+    assert [(i.name, i.affiliation) for i in version.individuals] == [
+        ("Ana Clara Viana", "coordenadora, Casa de Passagem Sol Nascente"),
+        ("Jorge Ruiz Brito", "advogado"),
+    ]
+
+
+def test_cities_and_translated_state_names_alone_on_a_line_label_part_of_a_list() -> None:
+    text = """\
+We write to ask that the state stop the transfer of returned families to the border \
+without notice to the shelters that receive them every night.
+
+Sincerely,
+
+Signatory organizations
+Nueva Jersey
+Comité de Vecinos Unidos
+Manaus
+Casa de Acolhida Rio Negro
+San Pedro Sula
+Red Hondureña de Retorno Digno
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == [
+        "Comité de Vecinos Unidos",
+        "Casa de Acolhida Rio Negro",
+        "Red Hondureña de Retorno Digno",
+    ]
+    assert [p.line for p in version.problems if p.code == "list_label"] == [6, 8, 10]
+
+
+def test_a_place_and_date_line_after_the_lists_dates_the_letter_and_is_no_signatory() -> None:
+    text = """\
+As entidades abaixo assinadas pedem a abertura de um canal permanente de diálogo sobre a \
+situação das famílias que aguardam atendimento na fronteira.
+
+Atenciosamente,
+
+Assinam:
+• Rede Acolhida Norte
+• Pastoral do Migrante de Manaus
+
+Pessoas:
+• Júlia Farias Mota (assistente social)
+
+Manaus, 2 de dezembro de 2026.
+"""
+    version = parse_version(text, language="pt")
+    assert version.date_text == "2 de dezembro de 2026"
+    assert version.place == "Manaus"
+    assert [i.name for i in version.individuals] == ["Júlia Farias Mota"]
+
+
+def test_unnumbered_organizations_under_an_organizational_signers_heading() -> None:
+    text = """\
+Dear Senator Hollis:
+
+We write to ask the Subcommittee to examine the detention of families at the border and to \
+request monthly data on the length of custody of every child.
+
+Respectfully,
+
+ORGANIZATIONAL SIGNERS
+
+Prairie Immigrant Legal Aid
+Families Together Network (Prairie Immigrant Legal Aid, Northside Visitation Circle,
+
+and Midwest Asylum Clinic)
+Okoro & Lind LLP
+
+INSTITUTIONAL SUPPORTERS
+Lakeside Refugee Ministries
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == [
+        "Prairie Immigrant Legal Aid",
+        "Families Together Network",
+        "Okoro & Lind LLP",
+        "Lakeside Refugee Ministries",
+    ]
+    assert version.organizations[1].members == [
+        "Prairie Immigrant Legal Aid",
+        "Northside Visitation Circle",
+        "Midwest Asylum Clinic",
+    ]
+
+
+def test_a_general_heading_right_over_a_more_precise_one_is_not_an_empty_list() -> None:
+    text = f"""\
+{BODY_FR}
+
+Veuillez agréer, Madame la Préfète, l'expression de notre haute considération.
+
+Liste des signataires
+
+Associations et collectifs
+- Collectif Accueil Caraïbe
+"""
+    version = parse_version(text, language="fr")
+    assert _names(version) == ["Collectif Accueil Caraïbe"]
+    assert not [p for p in version.problems if p.code == "empty_list"]
+
+
+def test_a_markdown_table_of_individuals_with_an_empty_header_reads_down_each_column() -> None:
+    text = """\
+We write to ask the Subcommittee to examine the detention of families at the border and to \
+request monthly data on the length of custody of every child.
+
+Respectfully,
+
+Individual Signers
+
+| | |
+|---|---|
+| 1. Dr. Ada Kincaid | 3. Rev. Omar Haddad |
+| 2. Lena Voss, MSW | 4. Pedro Alarcón |
+"""
+    version = parse_version(text, language="en")
+    assert [i.name for i in version.individuals] == [
+        "Dr. Ada Kincaid",
+        "Lena Voss",
+        "Rev. Omar Haddad",
+        "Pedro Alarcón",
+    ]

@@ -64,3 +64,17 @@ def test_a_version_without_lists_of_its_own_lists_the_letters_signatories() -> N
     bare = version("en", [], [])
     assert lists_of(bare, reference, None) == {}
     assert list_drifts(reference, {}, ("es", "en")) == []
+
+
+def test_a_title_kept_in_one_version_and_dropped_in_another_is_no_spelling_drift() -> None:
+    rows = {"organizations": [], "members": [], "individuals": ["p1", "p2", "p3", "p4"]}
+    fr = version(
+        "fr",
+        [],
+        ["Maître Odile Sarrazin", "Me Paul Ndiaye", "Docteur Inès Morel", "Lucie Faure"],
+    )
+    es = version("es", [], ["Odile Sarrazin", "Lic. Paul Ndiaye", "Dra. Inès Morel", "Lucie Favre"])
+    reference = lists_of(fr, None, rows)
+    lists = lists_of(es, reference, None)
+    found = [(d.kind, d.detail) for d in list_drifts(reference, lists, ("fr", "es"))]
+    assert found == [("signatory_spelling", "“Lucie Faure” (fr) ≠ “Lucie Favre” (es)")]
