@@ -82,11 +82,11 @@ def _reencrypt_rows(spec: EncryptedModel, organization_id: int) -> int:
     loaded |= {index.source for index in spec.blind_indexes}
     rows = manager.filter(organization_id=organization_id).only(*loaded).order_by("pk")
     quote = connection.ops.quote_name
-    columns = [f.column for f in spec.encrypted] + [i.column for i in spec.blind_indexes]
+    columns = [str(f.column) for f in spec.encrypted] + [str(i.column) for i in spec.blind_indexes]
     statement = (
         f"UPDATE {quote(spec.model._meta.db_table)} SET "  # noqa: S608 - names from the models
         + ", ".join(f"{quote(column)} = %s" for column in columns)
-        + f" WHERE {quote(spec.model._meta.pk.column)} = %s"
+        + f" WHERE {quote(str(spec.model._meta.pk.column))} = %s"
     )
     count = 0
     last_pk: Any = None
