@@ -642,3 +642,36 @@ class RepeatedWordTest(TestCase):
             once = rank_persons(organization_id=self.org.pk, text="Dylan Hernandez")
         self.assertEqual(twice[0], self.people[0].pk)
         self.assertEqual(once[0], self.people[1].pk)
+
+
+class DateCandidateTest(TestCase):
+    """Whoever has the birth date searched is brought as a candidate, even when the name is
+    misspelt beyond its pairs and newer people share a word and the year."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cast = Cast.build()
+        cls.org = cast.org
+        people = [
+            (("Ana", "López", "García"), datetime.date(1990, 3, 12)),
+            (("Ana", "Pérez", "Soto"), datetime.date(1990, 7, 1)),  # newer: win every tie
+            (("Ana", "Ruiz", "Mora"), datetime.date(1990, 9, 23)),
+        ]
+        cls.people = []
+        for number, (names, born) in enumerate(people, start=1):
+            person = create_person(cls.org, cast.caseworker, number, names)
+            with organization_scope(cls.org.pk):
+                person.date_of_birth, person.birth_year = born, born.year
+                person.birth_precision = Person.BirthPrecision.EXACT
+                person.save()
+                name_tokens_refresh(person)
+            cls.people.append(person)
+
+    def test_the_date_searched_brings_its_person_first(self) -> None:
+        target = self.people[0].pk
+        for typed in ["12/03/1990", "03/12/1990"]:  # and day and month the other way round
+            with self.subTest(typed=typed), organization_scope(self.org.pk):
+                birth = parse_birth(typed, datetime.date(2026, 12, 7))
+                query = search.parse_query(self.org.pk, "Ana Lobez Carcia", birth)
+                found = search_candidates.pair_candidates(self.org.pk, query, limit=1)
+                self.assertEqual(found, [target])
