@@ -357,7 +357,15 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             if under or continues or wrapped:
                 current.add(content)
                 continue
-        if current is not None and kind == "individual" and numbered and content[:1].islower():
+        if (
+            current is not None
+            and kind == "individual"
+            and (
+                (numbered and content[:1].islower())
+                # "Ana Ruiz (coordinadora," broken before the rest of its parenthesis
+                or (current.text.count("(") > current.text.count(")") and not number)
+            )
+        ):
             current.text = f"{current.text} {content}"
             continue
         if numbered and not bullet:
@@ -386,6 +394,8 @@ def _group_label(text: str, following: list[bool], entries: list[_Entry]) -> boo
     """A short unmarked line over marked entries, not a member list's continuation."""
     if not following or not following[0] or (entries and entries[-1].open):
         return False
+    if entries and entries[-1].text.count("(") > entries[-1].text.count(")"):
+        return False  # the rest of the entry's parenthesis
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     return 0 < len(bare.split()) <= 6 and "," not in bare and len(bare) <= 60
 

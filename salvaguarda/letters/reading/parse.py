@@ -40,6 +40,7 @@ from salvaguarda.letters.document import Addressee, ParsedVersion, Problem
 from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.lists import (
     BULLET,
+    FOOTNOTE,
     NUMBER,
     Line,
     inline_entries,
@@ -71,7 +72,7 @@ _COPY = re.compile(
 _ATTENTION = re.compile(
     r"^[*_]*(?:(?:[àa]\s+l['’]\s*attention|[àa]\s+la\s+atenci[oó]n|[àa]\s+aten[cç][aã]o|"
     r"aos\s+cuidados|to\s+the\s+attention|for\s+the\s+attention)\s+(?:de|of|do|da)\b\s*[:.\-–]?|"
-    r"(?:attention|atenci[oó]n|aten[cç][aã]o|attn|atn|at)\s*[.:]|a/c\b)[*_]*\s*(?P<v>\S.*)$",
+    r"(?:attention|atenci[oó]n|aten[cç][aã]o|attn|atn|at)\s*[.:]|a/c\b)[*_]*\s*(?P<v>.*)$",
     _I,
 )
 # A document's title in the letter's genre, as plain text on its first line: a
@@ -320,12 +321,16 @@ def _parse(text: str, language: str) -> ParsedVersion:
 
 
 def _dated(lines: list[Line], version: ParsedVersion) -> list[Line]:
-    """A list's lines without a place-and-date line ("Boa Vista, 27 de outubro de 2026."):
-    a letter dated at its end. It gives the letter its date when the heading gave none, and
-    is reported otherwise; it is never a signatory."""
+    """A list's lines without the place-and-date line that ends it ("Boa Vista, 27 de outubro
+    de 2026.", only footnotes after it): a letter dated at its end. It gives the letter its
+    date when the heading gave none, and is reported otherwise; it is never a signatory. A
+    line that reads as a date amid the entries is left to the list."""
     kept = []
-    for line in lines:
-        date = _DATE.match(plain(line.text)) if line.text and len(line.text) <= 160 else None
+    for n, line in enumerate(lines):
+        last = all(not x.text or FOOTNOTE.match(x.text) for x in lines[n + 1 :])
+        date = (
+            _DATE.match(plain(line.text)) if line.text and len(line.text) <= 160 and last else None
+        )
         if date is None:
             kept.append(line)
             continue
@@ -399,6 +404,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     date_at = -1
     document_title = False
     copying = False  # inside a block of copy recipients ("Copie à :" and the lines under it)
+    fresh = False  # the next line starts an addressee (under an attention label alone)
     for n, line in enumerate(lines):
         if not line.text:
             subject = None
@@ -444,10 +450,14 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         elif date_at >= 0 and n == date_at + 1 and not version.place and _place_like(text):
             version.place = text  # the place under the date
         elif attention := _ATTENTION.match(text):
-            # Each addressee after the label starts one of its own (indent -1 says so).
-            candidates.extend(Line(line.no, part, -1) for part in _top_level_split(attention["v"]))
+            # Each addressee after the label starts one of its own (indent -1 says so); a
+            # label alone on its line has them on the lines under it.
+            parts = _top_level_split(attention["v"])
+            candidates.extend(Line(line.no, part, -1) for part in parts)
+            fresh = not parts
         else:
-            candidates.append(Line(line.no, text, line.indent))
+            candidates.append(Line(line.no, text, -1 if fresh else line.indent))
+            fresh = False
     if title is not None:
         if version.subject:
             version.problems.append(unplaced(title))
@@ -485,7 +495,7 @@ def _place_like(text: str) -> bool:
 
 
 _HONORIFIC = re.compile(
-    r"^(?:mtr[oa]|lic|lcda|lcdo|dr|dra|ing|arq|c|sr|sra|srta|hon|mr|mrs|ms|prof|profa|"
+    r"^(?:(?:the\s+)?honou?rable|mtr[oa]|lic|lcda|lcdo|dr|dra|ing|arq|c|sr|sra|srta|hon|mr|mrs|ms|prof|profa|"
     r"sen|dip|excm[oa]|mme|m|me|dña|don|doña|s\.e|senhor|senhora|señor|señora|madame|"
     r"monsieur|secretary|minister|ministra|ministro|senator|senador|senadora|senadores|"
     r"representative|rep|congressman|congresswoman|congressmember|diputada|diputado|deputada|"

@@ -750,3 +750,98 @@ Individual Signers
         "Rev. Omar Haddad",
         "Pedro Alarcón",
     ]
+
+
+def test_an_individuals_affiliation_broken_inside_its_parenthesis_is_one_entry() -> None:
+    text = """\
+As entidades abaixo assinadas pedem a abertura de um canal permanente de diálogo sobre a \
+situação das famílias que aguardam atendimento na fronteira.
+
+Atenciosamente,
+
+Pessoas:
+• Ana Clara Viana (coordenadora,
+Casa de Passagem Sol Nascente)
+• Jorge Ruiz Brito (advogado)
+"""
+    version = parse_version(text, language="pt")
+    assert [(i.name, i.affiliation) for i in version.individuals] == [
+        ("Ana Clara Viana", "coordenadora, Casa de Passagem Sol Nascente"),
+        ("Jorge Ruiz Brito", "advogado"),
+    ]
+
+
+def test_a_line_that_reads_as_a_date_amid_the_entries_stays_in_the_list() -> None:
+    text = """\
+Las organizaciones que firmamos esta carta pedimos que se revise la situación de las \
+familias que esperan en la frontera desde hace meses sin acceso a un abogado.
+
+Atentamente,
+
+Firman:
+Comité Pro Memoria 2 de octubre de 1968
+Casa del Peregrino Saltillo
+
+Saltillo, 3 de julio de 2026.
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == [
+        "Comité Pro Memoria 2 de octubre de 1968",
+        "Casa del Peregrino Saltillo",
+    ]
+    assert version.date_text == "3 de julio de 2026"
+
+
+def test_an_attention_label_alone_on_its_line_is_no_part_of_the_addressee_under_it() -> None:
+    text = f"""\
+Ing. Patricio Landa Ochoa
+Director de Atención a Migrantes
+A la atención de:
+Dra. Celia Barragán Nieto
+Jefa del Departamento Jurídico
+
+{BODY_ES}
+
+Atentamente,
+
+Firman:
+1. Casa del Peregrino Saltillo
+"""
+    version = parse_version(text, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Ing. Patricio Landa Ochoa", "Director de Atención a Migrantes"),
+        ("Dra. Celia Barragán Nieto", "Jefa del Departamento Jurídico"),
+    ]
+
+
+def test_honorable_blocks_with_street_addresses_and_no_blank_line_between_are_two() -> None:
+    text = """\
+October 2, 2026
+
+The Honorable Alicia Brandt
+Secretary
+U.S. Department of Labor
+200 Constitution Ave NW
+Washington, DC 20210
+The Honorable Peter Okafor
+Administrator
+Wage and Hour Division
+
+Dear Secretary Brandt and Administrator Okafor:
+
+We write on behalf of the undersigned organizations to ask that the Department protect the \
+wages of farmworkers who were returned from Mexico under the program last year.
+
+Sincerely,
+
+Signatory organizations
+- Farmworker Justice Alliance
+"""
+    version = parse_version(text, language="en")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("The Honorable Alicia Brandt", "Secretary"),
+        ("The Honorable Peter Okafor", "Administrator"),
+    ]
+    assert version.addressees[0].institution == (
+        "U.S. Department of Labor, 200 Constitution Ave NW, Washington, DC 20210"
+    )
