@@ -56,7 +56,14 @@ def date_of_birth(value: datetime.date, today: datetime.date) -> datetime.date:
     return value
 
 
+# No record of the people received starts before this: an older date is a typing slip (and
+# would overflow the date arithmetic of the services, such as "the day before").
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
 def not_future(value: datetime.date, today: datetime.date) -> datetime.date:
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("Enter a valid date."), code="too_old")
     if value > today:
         raise ValidationError(_("This date cannot be in the future."), code="future")
     return value

@@ -187,3 +187,26 @@ class DocumentTests(ApiCalls, TestCase):
         refused = self.call("patch", path, {"result_notes": "Se presentó."})
         self.assertEqual(refused.status_code, 422)
         self.assertIn("result_notes", refused.json()["errors"])
+
+
+class FoundByFuzzingTests(ApiCalls, TestCase):
+    """Server errors the fuzzing found, each answered 422 on its field now."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.person = make_person(cls.cast.org, cls.cast.caseworker)
+
+    def setUp(self) -> None:
+        self.secret = self.token_for(self.cast.caseworker)
+
+    def test_a_location_since_the_year_1_is_refused_on_its_field(self) -> None:
+        path = f"/people/{self.person.uuid}/locations"
+        for since in ("0001-01-01", "1899-12-31"):
+            with self.subTest(since=since):
+                body = {"city": "tijuana", "since": since}
+                response = self.call("post", path, body, HTTP_ACCEPT_LANGUAGE="en")
+                self.assertEqual(response.status_code, 422, response.content)
+                self.assertEqual(response.json()["errors"]["since"], ["Enter a valid date."])
+        moved = self.call("post", path, {"city": "tijuana", "since": "1900-01-01"})
+        self.assertEqual(moved.status_code, 201, moved.content)
