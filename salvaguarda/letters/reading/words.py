@@ -93,7 +93,7 @@ ORGANIZATION_STARTS = _words(
     "posada estancia dormitorio santuario capilla vicaría vicaria cáritas caritas "
     "hermandad fraternidad fraternidade fraternité congregación congregação congrégation "
     "patronato cofradía abrigo acolhida pastorale paróquia paroisse parish diocese "
-    "sociedad sociedade société society ligue liga league"
+    "sociedad sociedade société society ligue liga league missão missao mission missões"
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.

@@ -845,3 +845,23 @@ Signatory organizations
     assert version.addressees[0].institution == (
         "U.S. Department of Labor, 200 Constitution Ave NW, Washington, DC 20210"
     )
+
+
+def test_a_portuguese_member_list_ending_in_e_before_its_last_member() -> None:
+    text = """\
+As entidades abaixo assinadas pedem a abertura de um canal permanente de diálogo sobre a \
+situação das famílias que aguardam atendimento na fronteira.
+
+Atenciosamente,
+
+Organizações signatárias:
+• Fórum Amazônico de Acolhida: Cáritas Regional Norte, Rede Sol de Migrantes, Abrigo Nova \
+Esperança e Missão Paz Amazônia
+"""
+    version = parse_version(text, language="pt")
+    assert version.organizations[0].members == [
+        "Cáritas Regional Norte",
+        "Rede Sol de Migrantes",
+        "Abrigo Nova Esperança",
+        "Missão Paz Amazônia",
+    ]
