@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
@@ -326,6 +327,14 @@ api.add_router("/", incidents_router, tags=["incidents"])
 api.add_router("/", letters_router, tags=["letters"])
 api.add_router("/", figures_router, tags=["letters"])
 api.add_router("/", signing_router, tags=["sign-on"])
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404: an address under /api/ that no operation has (an index that is not a
+    number, a path part with a slash in it) is answered in JSON, as the API's own 404s are."""
+    if request.path_info.startswith("/api/"):
+        return api_refusal(404)
+    return page_not_found(request, exception)
 
 
 def api_root(request: HttpRequest) -> HttpResponse:

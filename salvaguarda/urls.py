@@ -12,3 +12,6 @@ urlpatterns = [
     path("firmar/", include("salvaguarda.letters.urls_signing")),
     path("api/v1/", api_urls),
 ]
+
+# Unknown addresses under /api/ are answered in JSON like the API's other refusals.
+handler404 = "salvaguarda.api.not_found"

@@ -9,13 +9,14 @@ signatories as CSV) are downloads. Same isolation and audit as the pages.
 """
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core.access import (
@@ -280,7 +281,11 @@ def letter_get(request: HttpRequest, letter_uuid: UUID) -> Any:
 )
 @policy(Policy.MEMBER)
 def paragraph_put(
-    request: HttpRequest, letter_uuid: UUID, language: str, index: int, payload: ParagraphIn
+    request: HttpRequest,
+    letter_uuid: UUID,
+    language: str,
+    index: Annotated[int, Field(ge=0)],  # the URL takes digits only: documented so
+    payload: ParagraphIn,
 ) -> Any:
     """Change one paragraph (an empty text removes it)."""
     letter = _editable(request, letter_uuid)

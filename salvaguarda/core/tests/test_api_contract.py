@@ -210,3 +210,15 @@ class FoundByFuzzingTests(ApiCalls, TestCase):
                 self.assertEqual(response.json()["errors"]["since"], ["Enter a valid date."])
         moved = self.call("post", path, {"city": "tijuana", "since": "1900-01-01"})
         self.assertEqual(moved.status_code, 201, moved.content)
+
+    def test_an_address_no_operation_has_is_a_json_404(self) -> None:
+        letter = "9a638d3f-3974-19cc-83c5-204980a0812e"
+        for path in (f"/letters/{letter}/versions/es/paragraphs/-3", "/nothing/here"):
+            with self.subTest(path=path):
+                response = self.call("put", path, {"text": ""})
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response["Content-Type"], "application/json")
+                self.assertIn("detail", response.json())
+        page = self.client.get("/no-such-page/")
+        self.assertEqual(page.status_code, 404)
+        self.assertTrue(page["Content-Type"].startswith("text/html"))
