@@ -107,6 +107,15 @@ def setup_django() -> None:
     django.setup()
 
 
+def seal_audit_chains() -> None:
+    """The generators write audit entries hashed the unkeyed way (as fast as a bulk load must
+    be); a keyed "sealed" entry then closes each chain, as the migration to the keyed chain
+    does (core.audit_seal), so that `audit_verify` accepts the trail. Idempotent."""
+    from salvaguarda.core import audit_seal
+
+    audit_seal.seal_open_chains()
+
+
 def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")

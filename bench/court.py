@@ -1006,6 +1006,7 @@ def generate_main(scale: int, db: str) -> int:
         scale=scale,
     )
     if reused is not None:
+        common.seal_audit_chains()
         print(json.dumps(reused))
         return 0
     now = timezone.now().replace(microsecond=0)
@@ -1060,6 +1061,7 @@ def generate_main(scale: int, db: str) -> int:
         f"{db}: generated {counts.get('cases', 0):,} cases and {counts.get('hearings', 0):,} "
         f"hearings in {generated:,.0f} s"
     )
+    common.seal_audit_chains()
     print(json.dumps(state))
     return 0
 

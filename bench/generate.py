@@ -1230,6 +1230,7 @@ def main(argv: list[str] | None = None) -> int:
         state["search_fingerprint"] = search_fingerprint()
         common.write_json(marker, state)
     # A reused database's timings are its generation's, not this run's: marked so.
+    common.seal_audit_chains()
     print(json.dumps({**state, "reused": reused}))
     return 0
 

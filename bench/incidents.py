@@ -366,6 +366,7 @@ def generate_main(scale: int, db: str) -> int:
         scale=scale,
     )
     if reused is not None:
+        common.seal_audit_chains()
         print(json.dumps(reused))
         return 0
     now = timezone.now().replace(microsecond=0)
@@ -399,6 +400,7 @@ def generate_main(scale: int, db: str) -> int:
     }
     common.write_json(marker, state)
     common.log(f"{db}: generated {counts.get('incidents', 0):,} incidents in {generated:,.0f} s")
+    common.seal_audit_chains()
     print(json.dumps(state))
     return 0
 

@@ -268,7 +268,11 @@ def load_test(scale: int, db: str, plan: dict[str, int]) -> dict[str, Any] | Non
     if run_mix is None:
         common.log("bench/load.py has no run_mix(scale, db, seconds, workers): left out")
         return None
-    result: dict[str, Any] = run_mix(scale, db, plan["load_seconds"], plan["workers"])
+    try:
+        result: dict[str, Any] = run_mix(scale, db, plan["load_seconds"], plan["workers"])
+    except (SystemExit, Exception) as exc:  # noqa: BLE001 - reported, the other parts go on
+        common.log(f"FAILED {db} load test: {str(exc)[-600:]}")
+        return {"failed": str(exc)[-2000:]}
     wrk = result["figures"]
     result["rps"] = wrk["rps"]
     result["p95_ms"] = wrk["latency_ms"]["p95"]
