@@ -376,7 +376,8 @@ SALVAGUARDA_TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
 SALVAGUARDA_API_RATE_PER_TOKEN = env_int("API_RATE_PER_TOKEN", 300)
 SALVAGUARDA_API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 600)
 SALVAGUARDA_API_RATE_WINDOW_SECONDS = max(1, env_int("API_RATE_WINDOW_SECONDS", 60))
-# Counted in the database, or in Redis when RATE_LIMIT_REDIS_URL is set (needs the redis package).
+# Counted in the database, or in Redis when RATE_LIMIT_REDIS_URL is set (needs the redis package;
+# the tests count against the server of TEST_REDIS_URL, redis://127.0.0.1:6379/15 by default).
 _RATE_LIMIT_REDIS_URL = env_secret("RATE_LIMIT_REDIS_URL")
 if _RATE_LIMIT_REDIS_URL:
     CACHES = {

@@ -1,15 +1,19 @@
 """Rate limits of the API, the client's address behind proxies, and sign-in attempts counted
 atomically (issue 16 §2)."""
 
+import os
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest import mock
+from unittest import mock, skipUnless
 
+import redis
 import time_machine
 from django.contrib import auth
+from django.core.cache import caches
 from django.db import connections
 from django.test import RequestFactory, TestCase, TransactionTestCase, override_settings
 
@@ -223,18 +227,38 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertEqual(LoginFailure.objects.filter(scope="account_address").count(), len(checked))
 
 
-@override_settings(
-    CACHES={
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "rate-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate-limits": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"salvaguarda-test-{uuid.uuid4().hex}",
     },
-    SALVAGUARDA_RATE_LIMIT_CACHE="rate-limits",
-)
-class CacheCountTests(TestCase):
-    """With RATE_LIMIT_REDIS_URL the counts go to that cache (here one in memory, whose add and
-    incr are atomic like Redis's): nothing is written to the database."""
+}
 
-    def test_counts_go_to_the_cache_and_start_again_each_window(self) -> None:
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":  # CI has the server: its absence is a failure
+            raise
+        return False
+
+
+@skipUnless(_redis_reachable(), f"no Redis server at {REDIS_URL} (TEST_REDIS_URL)")
+@override_settings(CACHES=REDIS_CACHES, SALVAGUARDA_RATE_LIMIT_CACHE="rate-limits")
+class RedisCountTests(TestCase):
+    """With RATE_LIMIT_REDIS_URL the counts go to a real Redis server (the one configured by
+    TEST_REDIS_URL, a database of its own): nothing is written to the database, and requests
+    counted at once from many threads each get a count of their own."""
+
+    def tearDown(self) -> None:
+        caches["rate-limits"].clear()
+        caches["rate-limits"].close()
+
+    def test_counts_go_to_redis_and_start_again_each_window(self) -> None:
         key = rate_limits.key_of("test", "cached")
         first = rate_limits.Window.current(60, now=NOW.timestamp())
         counts = [rate_limits.hit([key], first)[0] for _ in range(3)]
@@ -242,3 +266,24 @@ class CacheCountTests(TestCase):
         after = rate_limits.Window.current(60, now=NOW.timestamp() + 60)
         self.assertEqual(rate_limits.hit([key], after), [1])
         self.assertFalse(RateCount.objects.exists())
+
+    def test_parallel_requests_never_read_the_same_count(self) -> None:
+        key = rate_limits.key_of("test", "parallel")
+        window = rate_limits.Window.current(60, now=NOW.timestamp())
+        start = threading.Barrier(8)
+        seen: list[int] = []
+        lock = threading.Lock()
+
+        def work() -> None:
+            start.wait()
+            for _ in range(25):
+                (count,) = rate_limits.hit([key], window)
+                with lock:
+                    seen.append(count)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(seen), list(range(1, 201)))
