@@ -365,6 +365,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # pikepdf announces its C++ logger at INFO on every start of a command.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 # Behind reverse proxies, the request header that carries the client address (X-Real-IP or
 # X-Forwarded-For) and how many proxies stand in front of the app: the client is the rightmost
