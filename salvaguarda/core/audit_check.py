@@ -33,6 +33,9 @@ class ChainProblem:
     chain: str
     sequence: int
     reason: str
+    # True when the entry could not be checked because its audit key is not configured: a
+    # problem of the settings (a restore without the key file's audit key), not of the trail.
+    missing_key: bool = False
 
 
 @dataclass
@@ -130,6 +133,7 @@ def _check_entries(report: Report, chain: AuditChain, expected: list[_Expected])
                         event.sequence,
                         f"made with audit key {event.key_id}, which is not configured "
                         "(SALVAGUARDA_AUDIT_KEY / SALVAGUARDA_PREVIOUS_AUDIT_KEYS): not verified",
+                        missing_key=True,
                     )
                 )
         if digest != event.hash:

@@ -370,6 +370,9 @@ class UnkeyedEntriesTest(TestCase):
             _, err = verify()
             self.assertIn("entry 1: made with audit key", err)
             self.assertIn("which is not configured", err)
+            # A missing key is a problem of the settings, not a sign of tampering.
+            self.assertIn("cannot be verified", err)
+            self.assertNotIn("tampered", err)
 
 
 class RestoreAgainstAnchorsTest(BackupCase):

@@ -65,6 +65,18 @@ class Command(BaseCommand):
             return
         for problem in report.problems:
             self.stderr.write(f"chain {problem.chain}, entry {problem.sequence}: {problem.reason}")
+        unchecked = sum(problem.missing_key for problem in report.problems)
+        if unchecked == len(report.problems):
+            raise CommandError(
+                "The audit trail cannot be verified: it was written with audit keys that are not "
+                "configured. Set SALVAGUARDA_AUDIT_KEY (the master-key file gives it back) and "
+                "run audit_verify again."
+            )
         raise CommandError(
             f"The audit trail has been tampered with ({len(report.problems)} problems)."
+            + (
+                f" {unchecked} chains could not be checked: their audit keys are not configured."
+                if unchecked
+                else ""
+            )
         )
