@@ -358,6 +358,8 @@ SALVAGUARDA_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000" if DEVELOPMEN
 SALVAGUARDA_SIGN_ON_PER_ADDRESS_PER_HOUR = env_int("SIGN_ON_PER_ADDRESS_PER_HOUR", 10)
 SALVAGUARDA_SIGN_ON_PER_LETTER_PER_HOUR = env_int("SIGN_ON_PER_LETTER_PER_HOUR", 300)
 SALVAGUARDA_SIGN_ON_CONFIRM_DAYS = env_int("SIGN_ON_CONFIRM_DAYS", 7)
+# A folder holding the DejaVu Sans files letter PDFs embed; empty: the usual system folders.
+SALVAGUARDA_LETTERS_PDF_FONT_DIR = env_str("LETTERS_PDF_FONT_DIR", "")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

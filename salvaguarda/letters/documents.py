@@ -3,11 +3,11 @@ letter an organization sends: place and date, the addressees with their titles, 
 the body with its salutation and closing, then the numbered signatory organizations (each
 coalition's members indented under it) and the individuals, under the version's own headings.
 
-The PDF uses ReportLab's standard Helvetica (Windows-1252: the accents, ñ, ç, ã, curly quotes
-and dashes of Spanish, English, Portuguese and French); a character outside it is replaced by
-"?" rather than lost silently in an unreadable glyph. Links (any target) and emphasis are kept
-as links and emphasis in both (`inline`); a target a PDF cannot open (relative, "#", none) is
-shown as a link without an address.
+The PDF embeds DejaVu Sans (`fonts`), so a name in any Latin, Greek or Cyrillic script prints
+as written; only without that font does it fall back to Helvetica, where a character outside
+Windows-1252 is replaced by "?" rather than lost silently in an unreadable glyph. Links (any
+target) and emphasis are kept as links and emphasis in both (`inline`); a target a PDF
+cannot open (relative, "#", none) is shown as a link without an address.
 """
 
 import io
@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
 
-from salvaguarda.letters import inline
+from salvaguarda.letters import fonts, inline
 from salvaguarda.letters.models import Letter, LetterVersion
 from salvaguarda.letters.output import Parts, parts_of
 
@@ -34,6 +34,10 @@ LINK_BLUE = "#1a4f8b"
 
 
 def _cp1252(text: str) -> str:
+    """The text as the PDF's font can print it: all of it with DejaVu Sans; with Helvetica,
+    Windows-1252 ("?" for the rest)."""
+    if fonts.pdf_font().unicode:
+        return text
     # Windows-1252 has the no-break space, not the narrow one French puts before ";?!".
     text = text.replace("\u202f", "\u00a0")
     return text.encode("cp1252", errors="replace").decode("cp1252")
@@ -65,8 +69,14 @@ def _pdf_text(text: str) -> str:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
+    font = fonts.pdf_font()
     body = ParagraphStyle(
-        "LetterBody", parent=base["BodyText"], fontSize=10.5, leading=14.5, spaceBefore=0
+        "LetterBody",
+        parent=base["BodyText"],
+        fontName=font.regular,
+        fontSize=10.5,
+        leading=14.5,
+        spaceBefore=0,
     )
 
     return {
@@ -75,7 +85,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "subject": ParagraphStyle("LetterSubject", parent=body, spaceBefore=10, spaceAfter=14),
         "body": ParagraphStyle("LetterParagraph", parent=body, alignment=TA_JUSTIFY, spaceAfter=9),
         "heading": ParagraphStyle(
-            "LetterHeading", parent=body, fontName="Helvetica-Bold", spaceBefore=16, spaceAfter=8
+            "LetterHeading", parent=body, fontName=font.bold, spaceBefore=16, spaceAfter=8
         ),
         "signatory": ParagraphStyle(
             "LetterSignatory", parent=body, leftIndent=18, firstLineIndent=-18, spaceAfter=2

@@ -2,12 +2,13 @@
 """Each version's PDF and Word document as a letter in its own language: its own headings and
 signatories (never another version's), coalition members under their coalition, links as
 links and emphasis as emphasis. The text of the PDFs is read back from ReportLab's own output,
-written uncompressed, by reading its text operators (no outside tool)."""
+read with pikepdf through each font's ToUnicode map (no outside tool)."""
 
 import io
 import re
 from pathlib import Path
 
+import pikepdf
 from django.test import TestCase
 from docx import Document
 
@@ -21,39 +22,51 @@ HEADINGS = {
     "es": ["Organizaciones de la sociedad civil firmantes", "Firman a título individual"],
     "en": ["Signatory civil society organizations", "Human rights defenders and individuals"],
 }
-_STRING = re.compile(rb"\((?P<s>(?:\\.|[^\\)])*)\)\s*Tj|\[(?P<a>[^\]]*)\]\s*TJ", re.DOTALL)
-_PIECE = re.compile(rb"\((?P<s>(?:\\.|[^\\)])*)\)")
 
 
-def _decoded(raw: bytes) -> str:
-    """A PDF string's bytes: octal and character escapes, in WinAnsi (cp1252)."""
-    out = bytearray()
-    i = 0
-    while i < len(raw):
-        if raw[i : i + 1] == b"\\":
-            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
-            if octal:
-                out.append(int(octal.group(), 8))
-                i += 1 + len(octal.group())
-                continue
-            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(
-                raw[i + 1 : i + 2], raw[i + 1 : i + 2]
-            )
-            i += 2
-            continue
-        out.append(raw[i])
-        i += 1
-    return out.decode("cp1252")
+def _unicode_map(stream: pikepdf.Object) -> dict[bytes, str]:
+    """A font's ToUnicode CMap: each code's text (bfchar and bfrange entries)."""
+    data = stream.read_bytes()
+    out = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.DOTALL):
+        for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[bytes.fromhex(code.decode())] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.DOTALL):
+        for low, high, text in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
+            first, width = int(low, 16), len(low) // 2
+            for k in range(int(high, 16) - first + 1):
+                out[(first + k).to_bytes(width, "big")] = chr(int(text, 16) + k)
+    return out
 
 
 def pdf_text(data: bytes) -> str:
-    """The text drawn by the PDF's text operators (Tj, TJ), one string a line."""
+    """The text drawn by the PDF's text operators (Tj, TJ), one string a line: an embedded
+    font's codes read through its ToUnicode map, a standard font's as WinAnsi (cp1252)."""
     lines = []
-    for m in _STRING.finditer(data):
-        if m["s"] is not None:
-            lines.append(_decoded(m["s"]))
-        else:
-            lines.append("".join(_decoded(p["s"]) for p in _PIECE.finditer(m["a"])))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            fonts = page.Resources.get("/Font", {})
+            maps = {
+                str(name): _unicode_map(font.ToUnicode) if "/ToUnicode" in font else None
+                for name, font in fonts.items()
+            }
+            current: dict[bytes, str] | None = None
+
+            def decoded(raw: bytes, codes: dict[bytes, str] | None) -> str:
+                if codes is None:
+                    return raw.decode("cp1252")
+                return "".join(codes.get(bytes([c]), "\ufffd") for c in raw)
+
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tf":
+                    current = maps.get(str(operands[0]))
+                elif str(operator) == "Tj":
+                    lines.append(decoded(bytes(operands[0]), current))
+                elif str(operator) == "TJ":
+                    pieces = [p for p in operands[0] if isinstance(p, pikepdf.String)]
+                    lines.append("".join(decoded(bytes(p), current) for p in pieces))
     return "\n".join(lines)
 
 
