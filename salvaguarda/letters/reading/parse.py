@@ -33,6 +33,7 @@ Problem codes:
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from salvaguarda.letters import languages
@@ -70,7 +71,7 @@ _COPY = re.compile(
 # "At.", "Attn:", "Aos cuidados de". The label is left out; what follows is one addressee or
 # several, separated by ";", each starting an addressee of its own.
 _ATTENTION = re.compile(
-    r"^[*_]*(?:(?:[àa]\s+l['’]\s*attention|[àa]\s+la\s+atenci[oó]n|[àa]\s+aten[cç][aã]o|"
+    r"^[*_]*(?:(?:[àa]\s+l['’ʼ‘`´]\s*attention|[àa]\s+la\s+atenci[oó]n|[àa]\s+aten[cç][aã]o|"
     r"aos\s+cuidados|to\s+the\s+attention|for\s+the\s+attention)\s+(?:de|of|do|da)\b\s*[:.\-–]?|"
     r"(?:attention|atenci[oó]n|aten[cç][aã]o|attn|atn|at)\s*[.:]|a/c\b)[*_]*\s*(?P<v>.*)$",
     _I,
@@ -141,7 +142,9 @@ _UNIQUE = {
 
 def _split_lines(text: str) -> list[Line]:
     lines = []
-    for no, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), start=1):
+    # Composed characters (NFC): "é" typed as "e" and a combining accent reads as "é".
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    for no, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         clean = re.sub(r"[\u00a0\u2007\u202f\u200b\x00]", " ", raw)  # NUL cannot be stored
         body = clean.lstrip(" \t")
         indent = len(clean[: len(clean) - len(body)].expandtabs(4))
@@ -464,6 +467,9 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         else:
             found = _TITLE.match(title.text) or _BOLD_TITLE.match(title.text)
             version.subject = plain(found["v"]) if found else ""
+    # A line of punctuation only (the ":" of a label the reader did not take) is no addressee.
+    version.problems.extend(unplaced(c) for c in candidates if not re.search(r"\w", c.text))
+    candidates = [c for c in candidates if re.search(r"\w", c.text)]
     if candidates:
         # Lines above the date, when addressees follow it, are a letterhead.
         version.problems.extend(unplaced(c) for c in before_date)
