@@ -143,7 +143,7 @@ class DriftOut(Schema):
 class ListDriftOut(Schema):
     """What differs between a version's signatory lists and the reference version's."""
 
-    kind: str  # signatory_order, signatory_only_in, signatory_spelling
+    kind: str  # signatory_order, signatory_only_in, signatory_named, signatory_spelling
     languages: list[str]
     detail: str
 

@@ -20,6 +20,8 @@ Drifts between a version's lists and the reference's (``list_drifts``):
 
 * ``signatory_order``: the same signatories in another order (two swapped, or one moved);
 * ``signatory_only_in``: a signatory listed in one of the two versions only;
+* ``signatory_named``: an entry each version lists where the other does not, at the same
+  place (one drift, not two: most often a name translated);
 * ``signatory_spelling``: the same signatory's name spelled differently (not only accents or
   capitals, and not a translated title such as "Hno."/"Bro.").
 """
@@ -39,7 +41,7 @@ SPELLING = 0.8  # keys at least this alike (difflib ratio) are the same name spe
 
 @dataclass(frozen=True)
 class ListDrift:
-    kind: str  # "signatory_order" | "signatory_only_in" | "signatory_spelling"
+    kind: str  # "signatory_order" | "signatory_only_in" | "signatory_named" | "signatory_spelling"
     languages: tuple[str, ...]
     detail: str
 
@@ -296,21 +298,35 @@ def _compare(
     place = {e["row"]: n for n, e in enumerate(reference) if e.get("row")}
     out: list[ListDrift] = []
     prefix = f"{within}: " if within else ""
-    for entry in other:
-        if not entry.get("row") or entry["row"] not in place:
+    listed = {e["row"] for e in other if e.get("row")}
+    own = [n for n, e in enumerate(other) if not e.get("row") or e["row"] not in place]
+    missing = [r for r, e in enumerate(reference) if e.get("row") and e["row"] not in listed]
+    pairs = _same_place(reference, other, own, missing, place)
+    for n, r in pairs.items():
+        out.append(
+            ListDrift(
+                "signatory_named",
+                languages,
+                f"{prefix}“{_shown(reference[r])}” ({ref_lang}) / “{_shown(other[n])}” ({lang})",
+            )
+        )
+    paired = set(pairs.values())
+    for n in own:
+        if n not in pairs:
             out.append(
                 ListDrift(
-                    "signatory_only_in", (lang,), f"{prefix}“{_shown(entry)}” ({lang}) ∉ {ref_lang}"
+                    "signatory_only_in",
+                    (lang,),
+                    f"{prefix}“{_shown(other[n])}” ({lang}) ∉ {ref_lang}",
                 )
             )
-    listed = {e["row"] for e in other if e.get("row")}
-    for entry in reference:
-        if entry.get("row") and entry["row"] not in listed:
+    for r in missing:
+        if r not in paired:
             out.append(
                 ListDrift(
                     "signatory_only_in",
                     (ref_lang,),
-                    f"{prefix}“{_shown(entry)}” ({ref_lang}) ∉ {lang}",
+                    f"{prefix}“{_shown(reference[r])}” ({ref_lang}) ∉ {lang}",
                 )
             )
     tied = [(place[e["row"]], n, e) for n, e in enumerate(other) if e.get("row") in place]
@@ -326,6 +342,30 @@ def _compare(
             )
     out.extend(_order(reference, tied, languages, prefix))
     return out
+
+
+def _same_place(
+    reference: list[dict[str, Any]],
+    other: list[dict[str, Any]],
+    own: list[int],
+    missing: list[int],
+    place: dict[str, int],
+) -> dict[int, int]:
+    """The version's own entries each paired with a reference entry the version does not list
+    at the same place (most often one name translated: "Iniciativa Kino para la Frontera" /
+    "Kino Border Initiative"): the same number in the list, or right after the entries both
+    versions list in the same place. Each entry is paired once."""
+    pairs: dict[int, int] = {}
+    free = set(missing)
+    for n in own:
+        before = other[n - 1].get("row") if n > 0 else None
+        anchor = -1 if n == 0 else place.get(before) if before else None
+        for r in (n, None if anchor is None else anchor + 1):
+            if r is not None and r in free:
+                pairs[n] = r
+                free.discard(r)
+                break
+    return pairs
 
 
 def _order(

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - names are written as they circulate
 """Each version's own signatory lists tied to the reference's, and what differs between them."""
 
 from salvaguarda.letters.document import ParsedVersion, Signatory
@@ -40,8 +41,9 @@ def test_another_versions_entries_are_tied_to_the_reference_rows() -> None:
     assert [e["row"] for e in lists["individuals"]] == ["p1", "p2", "p3"]
     assert lists["absent"] == ["o4"]  # "Red Sur" is not in the English list
     found = {(d.kind, d.detail) for d in list_drifts(reference, lists, ("es", "en"))}
-    assert ("signatory_only_in", "“Texas Project” (en) ∉ es") in found
-    assert ("signatory_only_in", "“Red Sur” (es) ∉ en") in found
+    # Each missing in the other at the same place (4th): one drift, not two.
+    assert ("signatory_named", "“Red Sur” (es) / “Texas Project” (en)") in found
+    assert not {d for d in found if d[0] == "signatory_only_in"}
     assert (
         "signatory_order",
         "“Centro Prodh” ↔ “Asylum Access México (AAMX)”: 2 ↔ 3 (en)",
@@ -78,3 +80,37 @@ def test_a_title_kept_in_one_version_and_dropped_in_another_is_no_spelling_drift
     lists = lists_of(es, reference, None)
     found = [(d.kind, d.detail) for d in list_drifts(reference, lists, ("fr", "es"))]
     assert found == [("signatory_spelling", "“Lucie Faure” (fr) ≠ “Lucie Favre” (es)")]
+
+
+def test_a_name_translated_at_the_same_place_is_one_drift_and_far_apart_two() -> None:
+    es = version(
+        "es",
+        ["Casa Hogar Nazaret", "Red de Apoyo Jurídico del Valle", "Colectivo Huellas"],
+        [],
+    )
+    rows = {"organizations": ["a", "b", "c"], "members": [[], [], []], "individuals": []}
+    reference = lists_of(es, None, rows)
+    # The second translated: the same place in both lists.
+    en = version(
+        "en",
+        ["Casa Hogar Nazaret", "Valley Legal Support Network", "Colectivo Huellas"],
+        [],
+    )
+    found = [
+        (d.kind, d.detail)
+        for d in list_drifts(reference, lists_of(en, reference, None), ("es", "en"))
+    ]
+    assert found == [
+        (
+            "signatory_named",
+            "“Red de Apoyo Jurídico del Valle” (es) / “Valley Legal Support Network” (en)",
+        )
+    ]
+    # Listed at other places (first in one, last in the other): each is its own drift.
+    moved = version(
+        "en",
+        ["Casa Hogar Nazaret", "Colectivo Huellas", "Valley Legal Support Network"],
+        [],
+    )
+    kinds = [d.kind for d in list_drifts(reference, lists_of(moved, reference, None), ("es", "en"))]
+    assert sorted(kinds) == ["signatory_only_in", "signatory_only_in"]
