@@ -54,8 +54,9 @@ class Twice:
 
     kind: str
     reason: str
-    keep: Signatory
+    keep: Signatory  # the fuller of the two, kept by default
     remove: Signatory
+    number: str = ""  # an individual's number in the list (individual_represents)
 
 
 @dataclass
@@ -396,11 +397,27 @@ def _twice(organizations: list[Numbered], individuals: list[Numbered]) -> list[T
     found = []
     for duplicate in names.duplicates(listed(organizations), {}):
         keep = row(duplicate.keep)
-        other = duplicate.second if duplicate.keep == duplicate.first else duplicate.first
-        found.append(Twice(duplicate.kind, duplicate.reason, keep, row(other)))
+        other = row(duplicate.second if duplicate.keep == duplicate.first else duplicate.first)
+        if _fuller(other, keep):
+            keep, other = other, keep
+        found.append(Twice(duplicate.kind, duplicate.reason, keep, other))
     people = [item.signatory for item in individuals]
     persons = [Listed(kind="individual", name=person.name) for person in people]
     for duplicate in names.representatives(listed(organizations), persons):
-        person = people[duplicate.second[1]]
-        found.append(Twice(duplicate.kind, duplicate.reason, row(duplicate.first), person))
+        n = duplicate.second[1]
+        found.append(
+            Twice(
+                duplicate.kind,
+                duplicate.reason,
+                row(duplicate.first),
+                people[n],
+                number=individuals[n].number,
+            )
+        )
     return found
+
+
+def _fuller(a: Signatory, b: Signatory) -> bool:
+    """Whether `a` says more than `b`: its name is longer once the acronym is counted in
+    ("Centro de Derechos Humanos …" over "CDHFMC"; "Albergue X (Tijuana)" over "Albergue X")."""
+    return len(a.name) + len(a.acronym) > len(b.name) + len(b.acronym)

@@ -173,7 +173,12 @@ class EditingTests(TestCase):
         self.client.post(reverse("letters:merge", args=[self.letter.uuid]), body)
         file = self.file()
         self.assertEqual(file.twice, [])
-        self.assertEqual([o.number for o in file.organizations], ["1", "2"])
+        # The fuller entry is kept by default: the standalone full name, not the member.
+        self.assertEqual(twice[0].remove.name, "Centro Prodh")
+        self.assertEqual([o.number for o in file.organizations], ["1", "2", "3"])
+        self.assertEqual(
+            [m.name for m in file.organizations[0].members], ["Casa del Migrante Saltillo"]
+        )
 
     def test_a_paragraph_changed_after_marking_in_step_is_shown(self) -> None:
         self.client.post(reverse("letters:in_step", args=[self.letter.uuid]))
