@@ -678,15 +678,13 @@ def _country_like(text: str) -> bool:
 
 
 def _country(text: str) -> tuple[str, str]:
-    """Split a trailing known country, in parentheses or after a comma or a dash."""
-    match = re.fullmatch(
-        r"(?P<rest>.+?)\s*(?:\((?P<a>[^()]+)\)|,\s*(?P<b>[^,()]+)|\s[-–—]\s*(?P<c>[^-–—()]+))",
-        text,
-    )
-    if match:
-        country = (match["a"] or match["b"] or match["c"] or "").strip()
-        if fold(country) in COUNTRIES:
-            return match["rest"].strip(), country
+    """Split a trailing known country, in parentheses or after a comma or a dash. Each form is
+    tried on its own, so a comma earlier in the name ("…, A.C. – México") does not hide the
+    dash before the country."""
+    for form in (r"\((?P<c>[^()]+)\)", r",\s*(?P<c>[^,()]+)", r"\s[-–—]\s*(?P<c>[^-–—()]+)"):
+        match = re.fullmatch(r"(?P<rest>.+?)\s*" + form, text)
+        if match and fold(match["c"].strip()) in COUNTRIES:
+            return match["rest"].strip().rstrip(",").strip(), match["c"].strip()
     return text, ""
 
 
@@ -700,6 +698,7 @@ def _acronym_like(text: str) -> bool:
         and uppers >= 2
         and "://" not in text
         and fold(text) not in COUNTRIES
+        and fold(text) not in REGIONS  # "Missão Paz – São Paulo": a city, not an acronym
     )
 
 
