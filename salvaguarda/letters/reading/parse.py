@@ -417,6 +417,9 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
         if _PRESENTE.match(text) or _FORMULA.match(text):
             if _PRESENTE.match(text) and not version.formula:
                 version.formula = text.strip(" *_")
+            elif not _PRESENTE.match(text):
+                # "Excelentíssimo Senhor" above an addressee: not stored, so reported.
+                version.problems.append(unplaced(line))
             subject = None
             continue
         copy = _COPY.match(text)

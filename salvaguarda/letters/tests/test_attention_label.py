@@ -54,3 +54,29 @@ class AttentionLabelTests(SimpleTestCase):
         self.assertTrue(version.addressees)
         for addressee in version.addressees:
             self.assertRegex(addressee.name, r"\w")
+
+
+HONORIFIC = """Brasília, 7 de dezembro de 2026
+
+Excelentíssima Senhora
+Dra. Beatriz Moura Falcão
+Secretária Nacional de Justiça
+
+Assunto: Acolhimento em Roraima
+
+Senhora Secretária,
+
+As organizações abaixo assinadas solicitam uma reunião sobre o acolhimento de famílias que chegam pela fronteira norte do país.
+
+Atenciosamente,
+
+Organizações signatárias
+1. Associação Caminhos do Norte
+"""
+
+
+class HonorificLineTests(SimpleTestCase):
+    def test_an_honorific_line_above_an_addressee_is_reported_not_dropped(self) -> None:
+        version = parse_version(HONORIFIC, language="pt")
+        self.assertEqual([a.name for a in version.addressees], ["Dra. Beatriz Moura Falcão"])
+        self.assertIn(3, [p.line for p in version.problems])

@@ -532,7 +532,8 @@ Organizações signatárias:
 """
     version = parse_version(text, language="pt")
     assert [a.name for a in version.addressees] == ["Dr. Caio Menezes Farias"]
-    assert [p.line for p in version.problems if p.code == "unplaced_line"] == [5]
+    # "Ao Senhor" (line 1) is reported, not dropped silently; the copy line (5) is no addressee.
+    assert [p.line for p in version.problems if p.code == "unplaced_line"] == [1, 5]
 
 
 def test_addressees_with_a_legislators_title_and_no_blank_line_between_are_two() -> None:
