@@ -29,7 +29,8 @@ class ImportForm(RuleForm):
             *languages_named.NAMES.items(),
         ],
         help_text=_(
-            "The letter's signatories are read from it; the other versions are compared with it."
+            "Las demás versiones se comparan con ella. Cada versión conserva su propia lista de "
+            "firmantes, con sus números y su ortografía."
         ),
     )
 
