@@ -17,7 +17,7 @@ from salvaguarda.letters import figures, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
 from salvaguarda.letters.reading import dates
-from salvaguarda.letters.reading.lists import organization
+from salvaguarda.letters.reading.lists import member_role, organization
 
 HEADINGS = {
     "es": ("Organizaciones firmantes", "Personas firmantes"),
@@ -198,6 +198,11 @@ def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Ite
         name, acronym, country = _name_parts(item)
         yield line([item.number, item.kind, name, acronym, country, "", "", ""])
         for member in item.members:
-            yield line([item.number, member.kind, *_name_parts(member), name, "", ""])
+            member_name, member_acronym, member_country = _name_parts(member)
+            member_name, role = member_role(member_name)  # "(coordinación)": the role column
+            yield line(
+                [item.number, member.kind, member_name, member_acronym, member_country, name]
+                + [role, ""]
+            )
     for item in individuals:
         yield line([item.number, item.kind, item.name, "", "", "", item.title, item.affiliation])

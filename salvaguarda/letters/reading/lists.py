@@ -525,6 +525,27 @@ def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
     return entry
 
 
+_ROLE = re.compile(r"(?P<name>.+?)\s*\((?P<role>[^()]+)\)")
+# "Ana Ruiz Soto, directora": a name then a role in small letters ("El Paso, Texas" is a place).
+_PERSON_THEN_ROLE = re.compile(
+    r"(?:[A-ZÀ-Ý][\w'’.-]*\s+){1,5}[A-ZÀ-Ý][\w'’.-]*,\s*[^\W\d_A-ZÀ-Ý].*"
+)
+
+
+def member_role(text: str) -> tuple[str, str]:
+    """A member's name and the role or representative in its last parenthesis, as a list
+    writes it after the name: "Casa X, A.C. (coordinación)", "Centro Y (Ana Ruiz Soto,
+    directora)". A parenthesis that is a place, an acronym or a qualifier ("(Tijuana)",
+    "(CX)") is part of the name."""
+    match = _ROLE.fullmatch(text.strip())
+    if match is None:
+        return text, ""
+    role = match["role"].strip()
+    if role[:1].islower() or _PERSON_THEN_ROLE.fullmatch(role):
+        return match["name"].strip(), role
+    return text, ""
+
+
 def _coalition_word(text: str) -> bool:
     return any(fold(w) in COALITION_WORDS for w in text.split()[:3])
 
