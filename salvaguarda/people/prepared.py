@@ -56,4 +56,4 @@ class Prepared:
         values = list(params)
         for n in at:
             values[n] = value if isinstance(params[n], type(self.mark)) else value.hex
-        return list(RawQuerySet(sql, model=model, params=values))
+        return list(RawQuerySet(sql, model=model, params=tuple(values)))

@@ -319,7 +319,7 @@ class PersonFile:
 
 def _timeline(file: PersonFile) -> list[TimelineEntry]:
     def who(row: Any) -> str:
-        return row.recorded_by  # type: ignore[no-any-return]
+        return row.recorded_by
 
     def local(moment: datetime.datetime) -> datetime.date:
         return timezone.localdate(moment)
@@ -344,7 +344,7 @@ def _timeline(file: PersonFile) -> list[TimelineEntry]:
         purpose = str(Consent.Purpose(consent.purpose).label)
         entries.append(TimelineEntry(local(consent.given_at), "consent", purpose, who(consent)))
         if consent.revoked_at:
-            revoked_by = consent.revoked_by_name or ""
+            revoked_by = getattr(consent, "revoked_by_name", None) or ""  # an annotation
             entries.append(
                 TimelineEntry(local(consent.revoked_at), "consent_revoked", purpose, revoked_by)
             )
