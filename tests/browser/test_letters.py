@@ -105,3 +105,37 @@ def test_a_three_language_letter_with_english_as_reference_is_put_in_step_and_do
         path = Path(download.value.path())
         assert path.read_bytes().startswith(b"%PDF-")
         assert download.value.suggested_filename == f"carta-{language}.pdf"
+
+
+def test_a_duplicate_offers_both_entries_and_members_read_as_a_list_at_360_px(
+    new_session: Callable[..., Session], sign_in: Callable[[Any, str], None]
+) -> None:
+    """Issue 15's trial: each entry listed twice can be the one kept (the fuller one first),
+    the individual who also represents an organization is named on the button that removes
+    them, and at 360 px each coalition member starts with a dash and wraps under its own text."""
+    from salvaguarda.letters.tests.test_duplicate_choice import LETTER
+
+    session = new_session(viewport={"width": 360, "height": 780}, is_mobile=True)
+    page = session.page
+    sign_in(page, demo_email("coordinacion.cjs"))  # no other browser test signs it in
+    page.goto("/cartas/importar/")
+    page.locator("#id_es").fill(LETTER)
+    submit(page, "button.primary")
+    page.wait_for_url("**/cartas/*-*-*-*-*/")
+    letter_url = page.url
+
+    cefn = page.locator("li[data-kind=alone_and_in_coalition]", has_text="CEFN")
+    assert "quitar “CEFN”" in cefn.get_by_test_id("merge").inner_text()
+    assert "Conservar “CEFN”" in cefn.get_by_test_id("merge-other").inner_text()
+    represents = page.locator("li[data-kind=individual_represents]").get_by_test_id("merge")
+    assert "Mariela Quintana Ortiz" in represents.inner_text()
+
+    member = page.locator("ul.coalition-members > li").first
+    dash = member.evaluate("li => getComputedStyle(li, '::before').content")
+    assert dash == '"–"'
+    # Keep the acronym instead: the full name goes, "CEFN" stays inside the coalition.
+    submit(page, "li[data-kind=alone_and_in_coalition]:has-text('CEFN') [data-testid=merge-other]")
+    page.wait_for_url(letter_url)
+    organizations = page.get_by_test_id("organizations").inner_text()
+    assert "Centro de Estudios Fronterizos Nogales" not in organizations
+    assert "CEFN" in organizations
