@@ -305,6 +305,9 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
             continue
+        if COPY_LINE.match(text):
+            problems.append(unplaced(line))  # a copy's recipient is not a signatory
+            continue
         if CLOSING.match(text) and not (entries and entries[-1].open):
             problems.append(unplaced(line))  # "Fraternalmente," after the lists
             continue
@@ -315,6 +318,7 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             and (
                 (_capital_label(text) and not marked)
                 or (kind == "organization" and _place_label(text))
+                or (not marked and _bold_label(text, filled[at + 1 : at + 2]))
             )
         )
         if label:  # a label over part of the list ("Academia", "NATIONAL ORGANIZATIONS")
@@ -382,6 +386,9 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
     return [entry for entry in out if _kept(entry, problems)]
 
 
+# A copy line after the lists ("C.c.p. Archivo.", "c.c. Comisión Estatal…"): no signatory.
+COPY_LINE = re.compile(r"^[*_]*c\.\s?c\.(?:\s?p\.)?\s", re.IGNORECASE)
+
 FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s|\[\d{1,2}\]\s)")
 
 
@@ -405,6 +412,19 @@ def _capital_label(text: str) -> bool:
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     letters = [c for c in bare if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters) and len(bare.split()) >= 2
+
+
+_BOLD = re.compile(r"(\*\*|__)(?P<v>[^*_]+)\1:?")
+
+
+def _bold_label(text: str, following: list[Line]) -> bool:
+    """ "**Legal service providers**" alone on its line over plain entries: a label in bold
+    over part of an unmarked list (short, no comma); an entry in bold among bold ones is not."""
+    bold = _BOLD.fullmatch(text.strip())
+    if not bold or not following or _BOLD.fullmatch(following[0].text.strip()):
+        return False
+    bare = bold["v"].strip().rstrip(":")
+    return 0 < len(bare.split()) <= 8 and "," not in bare and len(bare) <= 70
 
 
 def _place_label(text: str) -> bool:

@@ -41,6 +41,7 @@ from salvaguarda.letters.document import Addressee, ParsedVersion, Problem
 from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.lists import (
     BULLET,
+    COPY_LINE,
     FOOTNOTE,
     NUMBER,
     Line,
@@ -50,7 +51,7 @@ from salvaguarda.letters.reading.lists import (
     unplaced,
 )
 from salvaguarda.letters.reading.words import CLOSING as _CLOSING
-from salvaguarda.letters.reading.words import heading_kind, plain_heading
+from salvaguarda.letters.reading.words import ORGANIZATION_STARTS, fold, heading_kind, plain_heading
 
 _I = re.IGNORECASE
 _SUBJECT = re.compile(
@@ -177,7 +178,11 @@ def _wrapped(lines: list[Line], i: int) -> bool:
     ("de", "of") or the next line goes on with a small letter."""
     last = lines[i].text.rstrip(" *_").rsplit(" ", 1)[-1].casefold()
     following = lines[i + 1].text if i + 1 < len(lines) else ""
-    return last in _CONNECTORS or bool(re.match(r"[a-zà-ÿ]", following))
+    if re.match(r"[a-zà-ÿ]", following):
+        return True
+    # "Endorsed by", "Firmado por" alone over a blank line: a heading that ends as a sentence
+    # would not stop, made only of heading words.
+    return last in _CONNECTORS and not (not following and plain_heading(_bare(lines[i].text)))
 
 
 # Words a clause starts with, not a signatory's name: "que se respete…", "that the…", "to…".
@@ -280,7 +285,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
     _read_header(lines[:start], version)
     _read_body(lines[start:body_end], version)
     tail = _dated(lines[body_end:end], version)
-    if any(NUMBER.match(line.text) for line in tail):
+    if any(NUMBER.match(line.text) for line in tail) or _author(tail, headings):
         version.organizations.extend(read_section(tail, "organization", version.problems))
     else:
         version.problems.extend(unplaced(line) for line in tail if line.text)
@@ -323,6 +328,23 @@ def _parse(text: str, language: str) -> ParsedVersion:
     return version
 
 
+_LITTLE_WORDS = frozenset("the la el los las le les o a os as al otro sin de del da do y e".split())
+
+
+def _author(tail: list[Line], headings: list[tuple[int, str]]) -> bool:
+    """The organization that wrote the letter, signing alone on one line between the closing
+    and a list of organizations ("Respetuosamente," / "Colegio de Abogados X, A.C." /
+    "Adhieren:"): the first organization. A person signing so is not read as one."""
+    filled = [line.text for line in tail if line.text]
+    if len(filled) != 1 or not headings or headings[0][1] != "organization":
+        return False
+    text = plain(filled[0])
+    words = [fold(w) for w in text.split()[:3]]
+    legal = re.search(r",\s*(?:A\.\s?C|S\.\s?C|I\.\s?A\.\s?P|A\.\s?P|Inc|Ltd|e\.V)\.?$", text)
+    starts = ORGANIZATION_STARTS - _LITTLE_WORDS
+    return len(text) <= 120 and (bool(legal) or any(w in starts for w in words))
+
+
 def _dated(lines: list[Line], version: ParsedVersion) -> list[Line]:
     """A list's lines without the place-and-date line that ends it ("Boa Vista, 27 de outubro
     de 2026.", only footnotes after it): a letter dated at its end. It gives the letter its
@@ -330,7 +352,9 @@ def _dated(lines: list[Line], version: ParsedVersion) -> list[Line]:
     line that reads as a date amid the entries is left to the list."""
     kept = []
     for n, line in enumerate(lines):
-        last = all(not x.text or FOOTNOTE.match(x.text) for x in lines[n + 1 :])
+        last = all(
+            not x.text or FOOTNOTE.match(x.text) or COPY_LINE.match(x.text) for x in lines[n + 1 :]
+        )
         date = (
             _DATE.match(plain(line.text)) if line.text and len(line.text) <= 160 and last else None
         )
@@ -381,6 +405,8 @@ def _first_long_block(lines: list[Line], end: int) -> int:
             if body is not None:
                 return body.no - 1
             continue
+        if len(block) == 1 and _addressee_list(plain(joined)):
+            continue  # addressees in one paragraph, separated by ";"
         words = len(joined.split())
         wrapped = any(re.match(r"[a-zà-ÿ]", line.text) for line in block[1:])
         long = next((line for line in block if len(line.text.split()) >= 20), None)
@@ -461,6 +487,9 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             parts = _top_level_split(attention["v"])
             candidates.extend(Line(line.no, part, -1) for part in parts)
             fresh = not parts
+        elif parts := _addressee_list(text):
+            candidates.extend(Line(line.no, part, -1) for part in parts)
+            fresh = False
         else:
             candidates.append(Line(line.no, text, -1 if fresh else line.indent))
             fresh = False
@@ -492,6 +521,20 @@ def _top_level_split(text: str, separator: str = ";") -> list[str]:
             start = i + 1
     pieces.append(text[start:])
     return [p.strip(" ,") for p in pieces if p.strip(" ,")]
+
+
+def _addressee_list(text: str) -> list[str]:
+    """ "Ministra A, Presidenta de la Sala; Ministro B, integrante de la Sala": addressees in
+    one paragraph, separated by ";", each "Name, Title" or starting with an honorific; else
+    []."""
+    if re.search(r"[.!?]$", text.strip(" *_")):
+        return []
+    parts = _top_level_split(text)
+    fits = all(
+        (_HONORIFIC.match(part) or _NAME_COMMA.match(part)) and len(part.split()) <= 25
+        for part in parts
+    )
+    return parts if len(parts) >= 2 and fits else []
 
 
 def _place_like(text: str) -> bool:

@@ -24,6 +24,7 @@ SIGNING = _words(
     "signatories signatory signatures signers undersigned signed signing endorsers endorsing "
     "endorsed co-signers cosigners signataires signataire signent signé signés "
     "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
+    "suman sumamos adherimos "
     "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión"
 )
 # Words that name who signs: a line made only of these (and the filler below) is a heading.
@@ -51,7 +52,10 @@ PEOPLE = _words(
     "défenseurs académicas académicos academics activistas activists ativistas militantes "
     "personal pessoal personnel personally individuel individuelle individualmente "
     "individually individuellement personalidades personnalités personnalites personalities "
-    "físicas fisicas naturales physiques madres padres familiares mothers relatives mães mères"
+    "físicas fisicas naturales physiques madres padres familiares mothers relatives mães mères "
+    # Who signs by trade: "Faculty and practitioners", "Profesionales y académicos".
+    "faculty practitioners scholars profesionales profissionais professionnels "
+    "abogadas abogados lawyers attorneys advogadas advogados avocates avocats"
 )
 # Words a heading may carry around those (articles, "civil society", "human rights"...).
 FILLER = _words(
@@ -66,7 +70,7 @@ FILLER = _words(
     "latin american their sus leurs suas seus names nombres noms nomes that que qui "
     "this esta esta cette este carta letter lettre support apoyan apoiam soutiennent "
     "who quienes sign individually individualmente individuellement acompañantes "
-    "acompañan"
+    "acompañan se"
 )
 
 ORGANIZATION_STARTS = _words(
@@ -93,7 +97,9 @@ ORGANIZATION_STARTS = _words(
     "posada estancia dormitorio santuario capilla vicaría vicaria cáritas caritas "
     "hermandad fraternidad fraternidade fraternité congregación congregação congrégation "
     "patronato cofradía abrigo acolhida pastorale paróquia paroisse parish diocese "
-    "sociedad sociedade société society ligue liga league missão missao mission missões"
+    "sociedad sociedade société society ligue liga league missão missao mission missões "
+    # Bar associations: "Colegio de Abogados…", "Barra de Abogadas…", "Ordem dos Advogados".
+    "colegio colégio barra ordem ordre"
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.

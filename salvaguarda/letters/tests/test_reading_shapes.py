@@ -866,3 +866,110 @@ Esperança e Missão Paz Amazônia
         "Abrigo Nova Esperança",
         "Missão Paz Amazônia",
     ]
+
+
+def test_a_heading_ending_in_by_with_bold_labels_and_a_trade_heading_for_people() -> None:
+    text = """\
+We ask the Committee to keep the funding of the legal orientation programs for people \
+who wait for their hearings without a lawyer.
+
+Respectfully,
+
+Signed by
+
+**Shelters and parishes**
+Casa Esperanza of El Paso
+Annunciation Parish Refuge
+
+**Advocacy groups**
+Desert Rights Project
+Tri-County Workers Center
+
+Scholars and practitioners (titles for identification)
+
+- Prof. Helen Maddox
+- Jorge Ibarra Luna
+"""
+    version = parse_version(text, language="en")
+    assert _names(version) == [
+        "Casa Esperanza of El Paso",
+        "Annunciation Parish Refuge",
+        "Desert Rights Project",
+        "Tri-County Workers Center",
+    ]
+    assert _names(version, "individuals") == ["Prof. Helen Maddox", "Jorge Ibarra Luna"]
+    assert [p.code for p in version.problems if p.code == "list_label"] == ["list_label"] * 2
+
+
+def test_a_bold_entry_among_bold_entries_is_an_organization_not_a_label() -> None:
+    text = f"""\
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+**Casa del Migrante Saltillo**
+**Frontera con Justicia**
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == ["Casa del Migrante Saltillo", "Frontera con Justicia"]
+
+
+def test_addressees_in_one_paragraph_an_author_alone_and_copy_lines_after_the_date() -> None:
+    text = """\
+Magistrada Irene Solís Paredes, Presidenta del Tribunal; Magistrado Ulises Bravo Neri, \
+integrante del Pleno
+
+Las organizaciones y personas que firmamos este escrito pedimos al Tribunal que revise el \
+criterio sobre la retención de personas extranjeras en las estaciones migratorias.
+
+Atentamente,
+
+Colegio de Defensores Públicos del Norte, A.C.
+
+Se adhieren:
+
+Casa Refugio Nogales
+Red de Litigio Estratégico, integrada por: Casa Amiga del Valle, Taller Jurídico Yaqui y \
+Colegio Jurídico del Desierto
+
+Abogadas y abogados que se suman a título personal:
+
+Lic. Paulina Reyes Cano – litigante
+
+Hermosillo, 3 de marzo de 2026
+
+C.c.p. Archivo.
+"""
+    version = parse_version(text, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Magistrada Irene Solís Paredes", "Presidenta del Tribunal"),
+        ("Magistrado Ulises Bravo Neri", "integrante del Pleno"),
+    ]
+    assert _names(version) == [
+        "Colegio de Defensores Públicos del Norte, A.C.",
+        "Casa Refugio Nogales",
+        "Red de Litigio Estratégico",
+    ]
+    assert version.organizations[2].members == [
+        "Casa Amiga del Valle",
+        "Taller Jurídico Yaqui",
+        "Colegio Jurídico del Desierto",
+    ]
+    assert _names(version, "individuals") == ["Lic. Paulina Reyes Cano"]
+    assert version.date_text == "3 de marzo de 2026"
+
+
+def test_a_person_signing_alone_after_the_closing_is_not_an_organization() -> None:
+    text = f"""\
+{BODY_ES}
+
+Atentamente,
+
+María de la Luz Ortega
+
+Organizaciones firmantes:
+1. Casa Nicolás de Monterrey
+"""
+    version = parse_version(text, language="es")
+    assert _names(version) == ["Casa Nicolás de Monterrey"]
