@@ -90,9 +90,11 @@ district-court | district judge | district court | juez de distrito | jueza de d
     | juzgado de distrito | tribunal de distrito | juiz distrital | juiz federal
     | juge de district | tribunal fédéral de district
 supreme-court | Corte Suprema | Supreme Court | Suprema Corte de Justicia | Supremo Tribunal
-    | Suprema Corte de Justiça
+    | Suprema Corte de Justiça | Suprema Corte
 
     | Cour suprême | Supremo Tribunal Federal
+collegiate-court | Tribunal Colegiado de Circuito | Tribunal Colegiado | Collegiate Circuit Court
+    | Collegiate Court | Tribunal Colegiado Federal
 constitutional-court | Tribunal Constitucional | Constitutional Court | Corte Constitucional
     | Tribunal constitutionnel | Conseil constitutionnel
 immigration-court | Corte de Inmigración | immigration court | tribunal de inmigración

@@ -590,8 +590,10 @@ def _group_addressees(lines: list[Line]) -> list[Addressee]:
         # After a one-line "Name, Title", a line with an honorific or that shape is the next
         # addressee, not the first one's title.
         after_one_line = bool(groups) and bool(_NAME_COMMA.match(groups[-1][0]))
+        # "Secretary of Public Education", "Ministra de Trabajo": a title, not a name.
+        office = bool(re.match(r"^\S+\s+(?:of|for|de|del|da|do|des|du)\s", text, _I))
         starts = groups and (
-            (_HONORIFIC.match(text) and (len(groups[-1]) >= 2 or after_one_line))
+            (_HONORIFIC.match(text) and not office and (len(groups[-1]) >= 2 or after_one_line))
             or (after_one_line and _NAME_COMMA.match(text))
         )
         if line.no != previous + 1 or starts or not groups or line.indent < 0:

@@ -265,3 +265,14 @@ def test_a_court_named_otherwise_is_named_on_both_sides_of_the_drift() -> None:
         "tribunal administratif ≠ Consejo de Estado",
         "tribunal administratif ≠ Corte Interamericana",
     ]
+
+
+def test_a_collegiate_court_and_the_supreme_court_are_two_institutions_across_languages() -> None:
+    es = ["La resolución del Tribunal Colegiado de Circuito declaró ilegal el requisito."]
+    en = ["The ruling of the Collegiate Circuit Court found the requirement unlawful."]
+    pt = ["A decisão da Suprema Corte declarou ilegal a exigência."]
+    versions = {"es": es, "en": en, "pt": pt}
+    rows = align(versions)
+    kinds = {(d.kind, d.languages) for d in drifts(versions, rows)}
+    assert ("institution_differs", ("es", "en")) not in kinds
+    assert ("institution_differs", ("es", "pt")) in kinds

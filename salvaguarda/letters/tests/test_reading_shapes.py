@@ -973,3 +973,32 @@ Organizaciones firmantes:
 """
     version = parse_version(text, language="es")
     assert _names(version) == ["Casa Nicolás de Monterrey"]
+
+
+def test_an_office_under_a_name_without_honorific_and_a_member_ending_in_a_p() -> None:
+    text = """\
+MINISTRY OF LABOR
+Ramón Ibáñez Ortega
+Secretary of Labor
+
+Dr. Lucía Berrios Paz
+Director of Inspections
+
+Dear Secretary Ibáñez and Director Berrios:
+
+We write on behalf of the undersigned organizations to ask that the Ministry protect the \
+wages of farmworkers who were returned from abroad under the program last year.
+
+Sincerely,
+
+Signatory organizations:
+1. Familias Unidas: Casa Amiga del Valle, A.C., Centro Jornalero de Tecate,
+- Asociación de Padres del Valle, A.P.
+"""
+    version = parse_version(text, language="en")
+    assert [a.name for a in version.addressees] == ["MINISTRY OF LABOR", "Dr. Lucía Berrios Paz"]
+    assert version.organizations[0].members == [
+        "Casa Amiga del Valle, A.C.",
+        "Centro Jornalero de Tecate",
+        "Asociación de Padres del Valle, A.P.",
+    ]
