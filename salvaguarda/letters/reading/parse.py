@@ -105,7 +105,8 @@ _DAY = (
 # "12 de febrero de 2026. Tapachula, Chiapas", "18 juin 2026 – Port-au-Prince".
 _DATE = re.compile(
     rf"^(?:(?P<place>[^\d]{{1,80}}?),?\s+)?(?:le\s+|a\s+|em\s+|on\s+)?(?P<date>{_DAY})\.?$|"
-    rf"^(?P<date2>{_DAY})\s*[.,;–—-]\s*(?P<place2>[^\d]{{1,80}}?)\.?$",
+    rf"^(?:a\s+|le\s+|em\s+|on\s+)?(?P<date2>{_DAY})\s*[.,;–—-]\s*(?:en\s+|em\s+|à\s+|in\s+)?"
+    rf"(?P<place2>[^\d]{{1,80}}?)\.?$",
     _I,
 )
 # The formula under the addressees ("Presente", "PRESENTES", "P R E S E N T E S", "Present"):

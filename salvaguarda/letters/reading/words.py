@@ -55,7 +55,10 @@ PEOPLE = _words(
     "físicas fisicas naturales physiques madres padres familiares mothers relatives mães mères "
     # Who signs by trade: "Faculty and practitioners", "Profesionales y académicos".
     "faculty practitioners scholars profesionales profissionais professionnels "
-    "abogadas abogados lawyers attorneys advogadas advogados avocates avocats"
+    "abogadas abogados lawyers attorneys advogadas advogados avocates avocats "
+    # Clergy signing in their own name: "Obispos, religiosas, religiosos y personas…".
+    "obispos bishops bispos évêques religiosas religiosos religious religiosas religieuses "
+    "religieux sacerdotes priests"
 )
 # Words a heading may carry around those (articles, "civil society", "human rights"...).
 FILLER = _words(

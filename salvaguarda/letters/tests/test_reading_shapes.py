@@ -1002,3 +1002,30 @@ Signatory organizations:
         "Centro Jornalero de Tecate",
         "Asociación de Padres del Valle, A.P.",
     ]
+
+
+def test_a_date_before_its_place_with_a_and_en_and_a_clergy_heading_for_people() -> None:
+    text = f"""\
+A 4 de mayo de 2026, en Orizaba, Veracruz.
+
+Lic. Tomás Herrera Vidal
+Fiscal Regional de Orizaba
+Presente.
+
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Casa del Peregrino de Orizaba
+
+Obispos, religiosas y religiosos
+- Mons. Ramiro Aguilar Ponce
+- Hna. Cecilia Lugo Rey
+"""
+    version = parse_version(text, language="es")
+    assert version.date_text == "4 de mayo de 2026"
+    assert version.place == "Orizaba, Veracruz"
+    assert [a.name for a in version.addressees] == ["Lic. Tomás Herrera Vidal"]
+    assert _names(version, "individuals") == ["Mons. Ramiro Aguilar Ponce", "Hna. Cecilia Lugo Rey"]
+    assert _names(version) == ["Casa del Peregrino de Orizaba"]
