@@ -794,7 +794,12 @@ _COLUMN_WORDS = {fold(w): k for k, v in _COLUMNS.items() for w in v.split()}
 
 def cells(text: str) -> list[str]:
     if not text.startswith("|"):
-        return [c.strip() for c in re.split(r"\t+", text)]
+        row = [c.strip() for c in re.split(r"\t+", text)]
+        # "1. Name<TAB>Affiliation": a pasted row whose number shares the name's cell.
+        # (A row of numbered cells, "1. A<TAB>8. B", is a grid read down its columns.)
+        numbered = re.match(r"^(\d{1,3})[.)]\s+(\S.*)$", row[0]) if len(row) > 1 else None
+        grid = any(re.match(r"^\d{1,3}[.)]\s", c) for c in row[1:])
+        return [numbered[1], numbered[2], *row[1:]] if numbered and not grid else row
     parts = [c.strip() for c in re.split(r"(?<!\\)\|", text.strip())]
     return parts[1:-1] if text.strip().endswith("|") else parts[1:]
 

@@ -1029,3 +1029,20 @@ Obispos, religiosas y religiosos
     assert [a.name for a in version.addressees] == ["Lic. Tomás Herrera Vidal"]
     assert _names(version, "individuals") == ["Mons. Ramiro Aguilar Ponce", "Hna. Cecilia Lugo Rey"]
     assert _names(version) == ["Casa del Peregrino de Orizaba"]
+
+
+def test_a_pasted_tab_table_whose_numbers_share_the_name_cell() -> None:
+    text = f"""\
+{BODY_ES}
+
+Atentamente,
+
+Organizaciones firmantes:
+1. Casa Nicolás de Monterrey
+
+Académicas y académicos
+1. Dra. Lidia Campos Ruiz\tUniversidad del Norte
+2. Mg. Óscar Tello Vargas\tInstituto Andino de Estudios
+"""
+    version = parse_version(text, language="es")
+    assert _names(version, "individuals") == ["Dra. Lidia Campos Ruiz", "Mg. Óscar Tello Vargas"]
