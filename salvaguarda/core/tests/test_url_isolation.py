@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -70,6 +70,9 @@ def routes(resolver: URLResolver | None = None, namespace: str = "") -> Iterator
             yield Route(f"{namespace}{entry.name}", entry)
 
 
+# Hundreds of API calls from one token and address in one minute: the rate limits (tested in
+# accounts/tests/test_rate_limits.py) would answer 429 before isolation is judged.
+@override_settings(SALVAGUARDA_API_RATE_PER_TOKEN=0, SALVAGUARDA_API_RATE_PER_ADDRESS=0)
 class EveryUrlTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
