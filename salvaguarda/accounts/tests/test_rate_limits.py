@@ -204,7 +204,10 @@ class ConcurrencyTests(TransactionTestCase):
     def test_25_parallel_wrong_passwords_check_at_most_5(self) -> None:
         # Threads of other tests commit on connections of their own: start from no failures.
         LoginFailure.objects.all().delete()
+        RateCount.objects.all().delete()
+        caches["default"].clear()
         email = f"rosa-{uuid.uuid4().hex[:8]}@example.org"
+        address = f"2001:db8::{uuid.uuid4().hex[:4]}"
         UserFactory(email=email)
         checked = []
         real = auth.authenticate
@@ -214,7 +217,7 @@ class ConcurrencyTests(TransactionTestCase):
             return real(*args, **kwargs)
 
         def guess(n: int) -> str:
-            request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+            request = RequestFactory().post("/", REMOTE_ADDR=address)
             try:
                 services.password_step(request, email, f"wrong guess {n}")
             except services.LoginError as refusal:
