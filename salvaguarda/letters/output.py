@@ -37,7 +37,7 @@ class Parts:
     subject_label: str  # "Asunto:", "Subject:", "Objet :": the version's language, its colon
     date_line: str
     addressees: list[list[str]]  # the lines of each addressee
-    formula: str  # the line under the addressees as the version writes it ("Presente"), or ""
+    formula: str  # the line under the addressees (`printed_formula`: "Presente"), or ""
     paragraphs: list[str]  # as written (Markdown links in them), figures' marks as their values
     headings: tuple[str, str]  # of the organizations and of the individuals, in its language
     organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
@@ -72,6 +72,23 @@ class Heading:
     subject: str
 
 
+# A word written with its letters spaced out ("P R E S E N T E S", "P R E S E N T"): one
+# letter, one space, at least four letters.
+_SPACED_OUT = re.compile(r"^(?:\w )+\w(?=[.:\-–]*$)")
+
+
+def printed_formula(formula: str) -> str:
+    """The formula under the addressees as every output prints it (page, PDF, Word, Markdown):
+    as written, except a word whose letters are spaced out ("P R E S E N T E S"), printed as
+    the word ("PRESENTES"). Spaced letters are a typist's emphasis, not a spelling; a PDF reader
+    copies a line of evenly spaced letters as the word, so only the word reads the same in
+    every output."""
+    spaced = _SPACED_OUT.match(formula)
+    if spaced is None or len(spaced.group()) < 7:
+        return formula
+    return spaced.group().replace(" ", "") + formula[spaced.end() :]
+
+
 def addressee_lines(version: LetterVersion) -> list[list[str]]:
     return [
         [line for line in (a.get(k, "") for k in ("name", "title", "institution")) if line]
@@ -84,7 +101,7 @@ def heading_of(letter: Letter, version: LetterVersion) -> Heading:
         language=version.language,
         date_line=date_line(letter, version),
         addressees=addressee_lines(version),
-        formula=version.formula,
+        formula=printed_formula(version.formula),
         subject_label=labelled(SUBJECT_LABELS.get(version.language, "Subject"), version.language),
         subject=version.subject or letter.subject,
     )
@@ -106,7 +123,7 @@ def parts_of(
         subject_label=labelled(SUBJECT_LABELS.get(version.language, "Subject"), version.language),
         date_line=date_line(letter, version),
         addressees=addressee_lines(version),
-        formula=version.formula,
+        formula=printed_formula(version.formula),
         paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
         headings=headings_of(version),
         organizations=[
