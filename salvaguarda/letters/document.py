@@ -13,7 +13,17 @@ def _render(template: str, params: Mapping[str, Any] | None) -> str:
     text = gettext(template)
     if params is None:
         return text
-    return text % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+    return text % {k: _param(v) for k, v in params.items()}
+
+
+def _param(value: Any) -> Any:
+    """A parameter as the message shows it, in the active language: a lazy or reader's message
+    said again, a list of them joined with semicolons ("an addressee; a salutation")."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(_param(v)) for v in value)
+    if isinstance(value, Promise | Said):
+        return str(value)
+    return value
 
 
 class Said(str):

@@ -140,15 +140,17 @@ def letter_import(
             errors.setdefault(language, []).append(
                 ValidationError(
                     _(
-                        "This text does not look like a letter: it needs paragraphs and a list "
-                        "of signatories."
+                        "This text does not look like a letter: it needs body paragraphs, then "
+                        "a closing formula or a signatory heading (the list of signatories may "
+                        "still be empty)."
                     )
                 )
             )
             errors[language].extend(
-                ValidationError(problem.message)
+                ValidationError(str(problem.message))
                 for problem in parsed.problems
-                if problem.line and problem.code != "unplaced_line"
+                if problem.code == "not_a_letter"
+                or (problem.line and problem.code != "unplaced_line")
             )
             unread = [
                 problem.line for problem in parsed.problems if problem.code == "unplaced_line"

@@ -14,7 +14,9 @@ line or hard line breaks in mid-sentence is joined again.
 
 Problem codes:
 
-- ``not_a_letter``: no body paragraphs, or no signatories and no closing formula (line 0).
+- ``not_a_letter``: no body paragraphs, or no signatories and no closing formula nor list
+  heading (line 0: it concerns the whole text); its message gives the lines looked at and
+  what was found and not found in them.
 - ``no_signatories``: a letter (its closing formula or a list heading read) with no
   signatories yet, at the line where the list was expected; the letter is imported, since a
   letter collecting signatures may have none yet.
@@ -317,16 +319,65 @@ def _parse(text: str, language: str) -> ParsedVersion:
             )
             version.problems.append(Problem(at, "no_signatories", message % {"line": at}))
         else:
-            message = _(
-                "This does not look like a letter: no signatories were found, nor a closing "
-                "formula (“Atentamente”, “Sincerely”) after which they would come."
-            )
-            version.problems.append(Problem(0, "not_a_letter", message))
+            version.problems.append(_not_a_letter(lines, version, salutation, closing, headings))
     elif not version.paragraphs:
-        message = _("This does not look like a letter: no body paragraphs were found.")
-        version.problems.append(Problem(0, "not_a_letter", message))
+        version.problems.append(_not_a_letter(lines, version, salutation, closing, headings))
     version.problems.sort(key=lambda p: p.line)
     return version
+
+
+def _not_a_letter(
+    lines: list[Line],
+    version: ParsedVersion,
+    salutation: int | None,
+    closing: int | None,
+    headings: list[tuple[int, str]],
+) -> Problem:
+    """Why the text is not read as a letter: the lines looked at, what was found in them (with
+    its line) and what was not. A letter needs body paragraphs, then a closing formula or a
+    signatory heading or list (the list may be empty: see ``no_signatories``)."""
+    filled = [line for line in lines if line.text]
+    if not filled:
+        return Problem(0, "not_a_letter", _("The text is empty: there is no line to read."))
+    found: list[str] = []
+    missing: list[str] = []
+    if version.addressees:
+        found.append(_("addressees (%(count)s)") % {"count": len(version.addressees)})
+    else:
+        missing.append(_("an addressee"))
+    if salutation is not None:
+        found.append(_("a salutation on line %(line)s") % {"line": lines[salutation].no})
+    else:
+        missing.append(_("a salutation (“Estimada…”, “Dear…”)"))
+    if version.paragraphs:
+        found.append(_("body paragraphs (%(count)s)") % {"count": len(version.paragraphs)})
+    else:
+        missing.append(_("a body paragraph (a block of sentences)"))
+    if closing is not None:
+        found.append(_("a closing formula on line %(line)s") % {"line": lines[closing].no})
+    else:
+        missing.append(_("a closing formula (“Atentamente”, “Sincerely”)"))
+    if headings:
+        found.append(_("a signatory heading on line %(line)s") % {"line": lines[headings[0][0]].no})
+    else:
+        missing.append(_("a signatory heading (“Organizaciones firmantes”, “Signatories”)"))
+    listed = [s.line for s in (*version.organizations, *version.individuals) if s.line]
+    if listed:
+        params = {"count": len(listed), "first": min(listed), "last": max(listed)}
+        found.append(_("a list of %(count)s entries on lines %(first)s–%(last)s") % params)
+    first, last = filled[0].no, filled[-1].no
+    where = str(first) if first == last else f"{first}–{last}"
+    params = {"lines": where, "found": found, "missing": missing}
+    if found:
+        message = _(
+            "Lines read: %(lines)s. This does not look like a letter. Not found: %(missing)s. "
+            "Found: %(found)s."
+        )
+    else:
+        message = _(
+            "Lines read: %(lines)s. This does not look like a letter. Not found: %(missing)s."
+        )
+    return Problem(0, "not_a_letter", message % params)
 
 
 _LITTLE_WORDS = frozenset("the la el los las le les o a os as al otro sin de del da do y e".split())

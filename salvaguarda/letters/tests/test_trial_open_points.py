@@ -5,13 +5,16 @@ stored apart from its name, and numbering that goes on (or starts again) under a
 
 import io
 
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
 from salvaguarda.letters import documents, output, queries, services
+from salvaguarda.letters.reading import parse_version
 from salvaguarda.letters.tests.test_documents import pdf_text
 
 LETTER = """Nogales, Sonora, 9 de febrero de 2027
@@ -77,3 +80,58 @@ class FormulaTests(TestCase):
             self.assertEqual(
                 output.printed_formula(written), written.replace("P R E S E N T", "PRESENT")
             )
+
+
+NOT_A_LETTER = """Bitácora de la brigada de salud – Albergue Kino, Nogales
+
+Martes 9: 41 consultas, 6 referencias al hospital general.
+Miércoles 10: 37 consultas, sin referencias.
+
+Pendientes:
+1. Pedir reposición de sueros orales.
+2. Confirmar la visita de la brigada dental.
+"""
+
+
+def test_the_refusal_of_a_text_that_is_no_letter_says_what_it_read_on_which_lines() -> None:
+    (problem,) = [
+        p for p in parse_version(NOT_A_LETTER, language="es").problems if p.code == "not_a_letter"
+    ]
+    with translation.override("en"):
+        english = str(problem.message)
+    assert english.startswith("Lines read: 1–8. This does not look like a letter.")
+    assert "Not found: " in english and "a closing formula" in english
+    assert "a signatory heading" in english.split("Not found: ")[1]
+    spanish = problem.message.in_language("es")  # type: ignore[attr-defined]
+    assert spanish.startswith("Líneas leídas: 1–8. Esto no parece una carta.")
+    assert "una fórmula de despedida" in spanish
+
+
+def test_a_list_under_a_heading_without_a_body_is_named_with_its_lines() -> None:
+    text = "Organizaciones firmantes:\n\n1. Casa Kino\n2. Colectivo Puentes del Desierto\n"
+    (problem,) = parse_version(text, language="es").problems
+    message = problem.message.in_language("en")  # type: ignore[attr-defined]
+    assert message.startswith("Lines read: 1–4.")
+    assert "Found: a signatory heading on line 1; a list of 2 entries on lines 3–4." in message
+    assert "a body paragraph" in message.split("Found:")[0]
+
+
+class RefusalTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+
+    def test_the_import_refusal_gives_the_lines_and_does_not_ask_for_signatories(self) -> None:
+
+        with (
+            translation.override("en"),
+            organization_scope(self.cast.org.pk),
+            self.assertRaises(ValidationError) as caught,
+        ):
+            services.letter_import(
+                by=self.cast.caseworker, organization=self.cast.org, texts={"es": NOT_A_LETTER}
+            )
+        said = " ".join(caught.exception.message_dict["es"])
+        self.assertIn("Lines read: 1–8.", said)
+        self.assertIn("closing formula or a signatory heading", said)
+        self.assertNotIn("needs paragraphs and a list of signatories", said)
