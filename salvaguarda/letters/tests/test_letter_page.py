@@ -79,8 +79,8 @@ class LetterPageTests(TestCase):
             "Arroyo</strong><br>President of the National Human Rights Commission</p>",
             html,
         )
-        self.assertInHTML('<dd data-testid="formula">P R E S E N T E S</dd>', html)
-        self.assertInHTML('<dd data-testid="formula">P R E S E N T</dd>', html)
+        self.assertInHTML('<dd data-testid="formula">PRESENTES</dd>', html)
+        self.assertInHTML('<dd data-testid="formula">PRESENT</dd>', html)
 
     def test_in_english_every_string_and_language_name_is_english(self) -> None:
         html = self.page("en")
