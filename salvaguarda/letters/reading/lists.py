@@ -98,12 +98,22 @@ def without_full_stop(text: str) -> str:
 
 
 class Numbering:
+    """The numbers of one kind of list, checked as they come. Under a heading or a label
+    (a sub-heading: "Pastorales", then "Redes y articulaciones") the numbers may go on from
+    the part before or start again at 1; a number skipped or repeated is reported."""
+
     def __init__(self, problems: list[Problem]) -> None:
         self.expected = 1
         self.problems = problems
+        self.restart = True  # at a (sub-)heading: 1 is also expected
+
+    def sub_heading(self) -> None:
+        self.restart = True
 
     def check(self, number: int, line: int) -> None:
-        if number != self.expected:
+        restarted = self.restart and number == 1
+        self.restart = False
+        if number != self.expected and not restarted:
             message = _(
                 "Line %(line)s: number %(number)s was found where %(expected)s was expected; the "
                 "entry is kept in its place and the list will be numbered again."
@@ -274,11 +284,19 @@ def _top_level_colon(text: str) -> int:
     return -1
 
 
-def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[Signatory]:
+def read_section(
+    lines: list[Line],
+    kind: str,
+    problems: list[Problem],
+    numbering: Numbering | None = None,
+) -> list[Signatory]:
     """The entries of one list (``kind`` "organization" or "individual"); ``lines`` may hold
-    blank lines (their text empty)."""
+    blank lines (their text empty). ``numbering``: that of the part of the same list before
+    this one's heading, whose numbers this part may go on."""
     filled = [x for x in lines if x.text]
-    numbering = Numbering(problems)
+    if numbering is None:
+        numbering = Numbering(problems)
+    numbering.sub_heading()
     numbered = any(NUMBER.match(x.text) for x in filled)
     marked = numbered or any(BULLET.match(x.text) for x in filled)
     base = next((x.indent for x in filled if not x.text.startswith("|")), 0)
@@ -326,6 +344,7 @@ def read_section(lines: list[Line], kind: str, problems: list[Problem]) -> list[
             problems.append(
                 Problem(line.no, "list_label", message % {"line": line.no, "text": text})
             )
+            numbering.sub_heading()
             continue
 
         if re.fullmatch(r"\(.*\)\.?", text) and not (entries and entries[-1].open):

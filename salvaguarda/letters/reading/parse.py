@@ -22,6 +22,7 @@ Problem codes:
   letter collecting signatures may have none yet.
 - ``unplaced_line``: a line that fits nowhere; it is quoted in the message.
 - ``broken_numbering``: a list number skipped or repeated; the entry is kept in its place.
+  Under a sub-heading the numbers may go on from the part before or start again at 1.
 - ``unnumbered_entry``: an entry without a number inside a numbered list; kept, and quoted.
 - ``empty_list``: a signatory heading with no entries under it.
 - ``unknown_column``: a table column (header or value) that could not be read; quoted.
@@ -47,6 +48,7 @@ from salvaguarda.letters.reading.lists import (
     FOOTNOTE,
     NUMBER,
     Line,
+    Numbering,
     inline_entries,
     plain,
     read_section,
@@ -288,8 +290,12 @@ def _parse(text: str, language: str) -> ParsedVersion:
     _read_header(lines[:start], version)
     _read_body(lines[start:body_end], version)
     tail = _dated(lines[body_end:end], version)
+    # One numbering a kind: a list's numbers may go on under its sub-headings.
+    numberings = {k: Numbering(version.problems) for k in ("organization", "individual")}
     if any(NUMBER.match(line.text) for line in tail) or _author(tail, headings):
-        version.organizations.extend(read_section(tail, "organization", version.problems))
+        version.organizations.extend(
+            read_section(tail, "organization", version.problems, numberings["organization"])
+        )
     else:
         version.problems.extend(unplaced(line) for line in tail if line.text)
     for n, (i, kind) in enumerate(headings):
@@ -301,7 +307,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
             section = [*inline_entries(lines[i], inline), *section]
         if any(line.text for line in section):
             target = version.organizations if kind == "organization" else version.individuals
-            target.extend(read_section(section, kind, version.problems))
+            target.extend(read_section(section, kind, version.problems, numberings[kind]))
         elif n + 1 < len(headings) and headings[n + 1][1] == kind:
             continue  # "Liste des signataires" over "Associations et collectifs": one list
         else:

@@ -135,3 +135,58 @@ class RefusalTests(TestCase):
         self.assertIn("Lines read: 1–8.", said)
         self.assertIn("closing formula or a signatory heading", said)
         self.assertNotIn("needs paragraphs and a list of signatories", said)
+
+
+NUMBERED = """Ciudad de México, 2 de marzo de 2027
+
+Dra. Elena Ruiz Cortés
+Titular de la Comisión Mexicana de Ayuda a Refugiados
+Presente
+
+Estimada Dra. Ruiz:
+
+Las organizaciones firmantes pedimos que la oficina de Tapachula reciba solicitudes de asilo
+todos los días hábiles de la semana, como lo hizo hasta diciembre.
+
+Atentamente,
+
+Organizaciones firmantes
+
+{first}
+1. Pastoral de Movilidad Humana de Tapachula
+2. Pastoral Social de la Diócesis de San Cristóbal
+3. Pastoral del Migrante de Arriaga
+
+{second}
+{a}. Red Fronteriza de Acompañamiento Jurídico
+{b}. Articulación Sur por la Hospitalidad
+{c}. Red de Casas del Migrante del Soconusco
+"""
+
+
+def _numbering_problems(first: str, second: str, numbers: tuple[int, int, int]) -> list[int]:
+    a, b, c = numbers
+    text = NUMBERED.format(first=first, second=second, a=a, b=b, c=c)
+    version = parse_version(text, language="es")
+    assert len(version.organizations) == 6
+    return [p.line for p in version.problems if p.code == "broken_numbering"]
+
+
+def test_numbering_that_goes_on_or_starts_again_under_a_sub_heading_is_not_broken() -> None:
+    for first, second in (
+        ("Pastorales", "Redes y articulaciones"),
+        ("**Pastorales:**", "**Redes y articulaciones:**"),
+        ("### Pastorales", "### Redes y articulaciones"),
+    ):
+        assert _numbering_problems(first, second, (4, 5, 6)) == [], second
+        assert _numbering_problems(first, second, (1, 2, 3)) == [], second
+
+
+def test_a_gap_or_a_repeat_under_a_sub_heading_is_still_broken_numbering() -> None:
+    gap_line = NUMBERED.splitlines().index("{a}. Red Fronteriza de Acompañamiento Jurídico") + 1
+    for first, second in (("Pastorales", "Redes y articulaciones"), ("", "")):
+        assert _numbering_problems(first, second, (5, 6, 7)) == [gap_line]
+        assert _numbering_problems(first, second, (3, 4, 5)) == [gap_line]
+        assert _numbering_problems(first, second, (4, 4, 5)) == [gap_line + 1]
+    # without a sub-heading, starting again at 1 is a repeat
+    assert _numbering_problems("", "", (1, 2, 3)) == [gap_line]
