@@ -745,6 +745,13 @@ def _country(text: str) -> tuple[str, str]:
         match = re.fullmatch(r"(?P<rest>.+?)\s*" + form, text)
         if match and fold(match["c"].strip()) in COUNTRIES:
             return match["rest"].strip().rstrip(",").strip(), match["c"].strip()
+    # The country before the acronym: "Servicio Jesuita a Refugiados – Brasil (SJMR)", "Red X,
+    # Guatemala (RX)": the acronym stays with the name, to be read as its acronym.
+    acronym = re.fullmatch(r"(?P<rest>.+?[,\s][-–—]?\s*[^-–—(),]+?)\s*\((?P<a>[^()]+)\)", text)
+    if acronym and _acronym_like(acronym["a"].strip()):
+        rest, country = _country(acronym["rest"])
+        if country:
+            return f"{rest} ({acronym['a'].strip()})", country
     return text, ""
 
 

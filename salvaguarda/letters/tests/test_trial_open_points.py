@@ -15,6 +15,7 @@ from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, sign_in
 from salvaguarda.letters import documents, output, queries, services
 from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading.lists import organization
 from salvaguarda.letters.tests.test_documents import pdf_text
 
 LETTER = """Nogales, Sonora, 9 de febrero de 2027
@@ -190,3 +191,26 @@ def test_a_gap_or_a_repeat_under_a_sub_heading_is_still_broken_numbering() -> No
         assert _numbering_problems(first, second, (4, 4, 5)) == [gap_line + 1]
     # without a sub-heading, starting again at 1 is a repeat
     assert _numbering_problems("", "", (1, 2, 3)) == [gap_line]
+
+
+def test_a_country_after_a_dash_or_comma_before_an_acronym_is_the_country() -> None:
+    for text, name, acronym, country in (
+        (
+            "Servicio Jesuita a Refugiados – Brasil (SJMR)",
+            "Servicio Jesuita a Refugiados",
+            "SJMR",
+            "Brasil",
+        ),
+        ("Asylum Access - México (AAMX)", "Asylum Access", "AAMX", "México"),
+        (
+            "Pastoral de Movilidad Humana, Guatemala (PMH)",
+            "Pastoral de Movilidad Humana",
+            "PMH",
+            "Guatemala",
+        ),
+        ("Servicio Jesuita a Refugiados – Brasil", "Servicio Jesuita a Refugiados", "", "Brasil"),
+        ("Missão Paz – São Paulo (MP)", "Missão Paz – São Paulo", "MP", ""),
+    ):
+        entry = organization(text)
+        assert (entry.name, entry.acronym, entry.country) == (name, acronym, country), text
+        assert entry.written == text
