@@ -37,6 +37,7 @@ from django.db import connections
 from django.utils import timezone
 
 from salvaguarda.core.backup import postgres, sqlite
+from salvaguarda.core.backup.staging import leftovers_remove as restore_leftovers_remove
 from salvaguarda.core.backup.stream import (
     CHUNK_SIZE,
     BackupDamaged,
@@ -227,6 +228,8 @@ def backup_make(
     now = timezone.now().astimezone(datetime.UTC)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _only_backup(directory):
+        # A restore killed half-way left its clear copy beside the evidence folder: removed.
+        restore_leftovers_remove(evidence_dir.parent)
         path = directory / backup_name(now)
         if path.exists():
             raise BackupError(f"{path} exists already; wait a second and run the backup again.")

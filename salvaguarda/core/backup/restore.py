@@ -14,6 +14,7 @@ import io
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from salvaguarda.core import anchors, keys
-from salvaguarda.core.backup import postgres, sqlite
+from salvaguarda.core.backup import postgres, sqlite, staging
 from salvaguarda.core.backup.archive import backup_open
 from salvaguarda.core.backup.stream import BackupError
 from salvaguarda.core.rotation import encrypted_models
@@ -287,6 +288,24 @@ def _migrations_to_apply() -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
+def _undo(placed: list[Path], database_file: Path | None) -> None:
+    """A restore that failed half-way takes back what it had put in place: the SQLite database
+    file it wrote, the evidence files and folders it made; the target is then as empty as it
+    was found. (A PostgreSQL restore is one transaction, all of it or nothing; if the evidence
+    files fail after it, the database must be emptied before trying again, as the refusal of a
+    database that is not empty then says.)"""
+    _database().close()
+    for item in reversed(placed):  # files before the folders holding them
+        with suppress(OSError):
+            if item.is_dir():
+                item.rmdir()
+            else:
+                item.unlink(missing_ok=True)
+    if database_file is not None:
+        for name in (str(database_file), f"{database_file}-wal", f"{database_file}-shm"):
+            Path(name).unlink(missing_ok=True)
+
+
 def backup_restore(
     path: Path,
     *,
@@ -302,11 +321,27 @@ def backup_restore(
     if not verify_only and (problems := _target_problems()):
         raise BackupError("Nothing was restored. " + " ".join(problems))
     folder = _evidence_dir()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".salvaguarda-restore-", dir=folder.parent))
+    with staging.only_restore(folder.parent) as removed:
+        if removed:
+            say(f"Removed {len(removed)} staging folder(s) an interrupted restore left behind.")
+        return _restore(path, key, folder, sample, pg_bin_dir, verify_only, say)
+
+
+def _restore(
+    path: Path,
+    key: bytes,
+    folder: Path,
+    sample: int,
+    pg_bin_dir: str,
+    verify_only: bool,
+    say: Callable[[str], object],
+) -> Restored:
+    work = Path(tempfile.mkdtemp(prefix=staging.PREFIX, dir=folder.parent))
+    placed: list[Path] = []  # what this restore put in place, removed if it fails half-way
+    database_file: Path | None = None
     try:
         say(f"Decrypting and checking {path} …")
-        manifest = backup_open(path, key, staging)
+        manifest = backup_open(path, key, work)
         report = Restored(manifest=manifest)
         say(
             f"The backup is intact: {manifest['engine']}, taken {manifest['created_at']}, "
@@ -317,23 +352,33 @@ def backup_restore(
             return report
         if problems := _known_problems(manifest):
             raise BackupError("Nothing was restored. " + " ".join(problems))
-        part = staging / manifest["database"]["part"]
+        part = work / manifest["database"]["part"]
         say("Restoring the database …")
         connection = _database()
         if manifest["engine"] == "sqlite":
             connection.close()
-            sqlite.restore_database(part, Path(connection.settings_dict["NAME"]))
+            target = Path(connection.settings_dict["NAME"])
+            sqlite.restore_database(part, target)  # whole, or the target left as it was
+            database_file = target
         else:
             postgres.restore_database(part, connection.settings_dict, pg_bin_dir)
         say("Restoring the evidence files …")
-        folder.mkdir(mode=0o700, exist_ok=True)
-        for source in sorted((staging / "evidence").glob("*/*")):
+        if not folder.exists():
+            folder.mkdir(mode=0o700)
+            placed.append(folder)
+        for source in sorted((work / "evidence").glob("*/*")):
             target = folder / source.parent.name / source.name
-            target.parent.mkdir(mode=0o700, exist_ok=True)
+            if not target.parent.exists():
+                target.parent.mkdir(mode=0o700)
+                placed.append(target.parent)
             shutil.move(source, target)
+            placed.append(target)
             report.files_restored += 1
+    except BaseException:
+        _undo(placed, database_file)
+        raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     say("Checking …")
     _check_counts(report)
     _check_audit(report)

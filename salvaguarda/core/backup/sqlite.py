@@ -6,6 +6,8 @@ table from the same moment. Counts and the evidence files' names are then read f
 itself: the manifest describes exactly what the backup holds.
 """
 
+import os
+import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -61,12 +63,29 @@ def is_empty(path: Path) -> bool:
 
 
 def restore_database(part: Path, target: Path) -> None:
-    """Write the backed-up database PART into TARGET (empty: checked by the caller)."""
-    source = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
-    destination = sqlite3.connect(target)
+    """Write the backed-up database PART into TARGET (empty: checked by the caller). It is
+    written to a temporary file beside TARGET and renamed over it only once whole and checked:
+    a restore that fails (a full disk, a damaged part, the process stopped) leaves TARGET as it
+    was, and no partly written database anywhere."""
+    temporary = target.with_name(f".{target.name}.restoring-{secrets.token_hex(4)}")
     try:
-        source.backup(destination, pages=-1)
-        destination.execute("PRAGMA journal_mode=WAL")
+        source = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
+        destination = sqlite3.connect(temporary)
+        try:
+            source.backup(destination, pages=-1)
+            destination.execute("PRAGMA journal_mode=WAL")
+            result = destination.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            source.close()
+            destination.close()  # the last connection: the WAL is checkpointed and removed
+        if result != "ok":
+            raise BackupError(f"The restored database fails SQLite's check: {result}")
+        with temporary.open("rb") as written:
+            os.fsync(written.fileno())
+        # The empty TARGET's own journal must not be replayed into the restored file.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(temporary, target)
     finally:
-        source.close()
-        destination.close()
+        for name in (str(temporary), f"{temporary}-wal", f"{temporary}-shm"):
+            Path(name).unlink(missing_ok=True)

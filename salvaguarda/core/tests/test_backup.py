@@ -10,6 +10,7 @@ import fcntl
 import io
 import os
 import random
+import shutil
 import sqlite3
 import threading
 import uuid
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.db import OperationalError, connections
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
@@ -27,7 +28,7 @@ from PIL import Image
 from bench import names
 from salvaguarda.accounts.models import Organization
 from salvaguarda.core import keys
-from salvaguarda.core.backup import archive, postgres, restore, stream
+from salvaguarda.core.backup import archive, postgres, restore, sqlite, staging, stream
 from salvaguarda.core.backup.restore import backup_restore
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person
@@ -281,6 +282,131 @@ class DamagedBackupTests(BackupCase):
         self.assertNotIn(b"people_person", self.data)
         self.assertNotIn(b"CREATE TABLE", self.data)
         self.assertNotIn(b"persona", self.data)
+
+
+class InterruptedRestoreTests(BackupCase):
+    """A restore that fails half-way leaves the target as it found it, and what a killed one
+    left in clear (its staging folder) is removed by the next restore or backup."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.made = self.make()
+
+    def leftover(self) -> Path:
+        """The staging folder of a restore killed by SIGKILL: a clear copy of the database."""
+        killed = self.folder / f"{staging.PREFIX}k1ll3d"
+        (killed / "evidence" / "1").mkdir(parents=True)
+        (killed / sqlite.PART).write_bytes(b"SQLite format 3\x00 people in clear")
+        (killed / "evidence" / "1" / "a.bin").write_bytes(b"\xff\xd8 a photo in clear")
+        return killed
+
+    def staging_folders(self) -> list[str]:
+        return sorted(p.name for p in self.folder.glob(f"{staging.PREFIX}*"))
+
+    def another_backup(self) -> archive.Made:
+        """A backup run (into a folder of its own: setUp's is of the same second)."""
+        return archive.backup_make(
+            directory=self.folder / "more-backups",
+            key=BACKUP_KEY,
+            evidence_dir=self.folder / "evidence",
+        )
+
+    @skipUnless(connections["default"].vendor == "sqlite", "the SQLite file")
+    def test_a_restore_stopped_while_writing_the_database_leaves_no_file(self) -> None:
+        real_connect = sqlite3.connect
+
+        class CutShort:
+            """The backup's database part, whose copy stops after its first pages (a full
+            disk, an I/O error)."""
+
+            def __init__(self, connection: sqlite3.Connection) -> None:
+                self.connection = connection
+
+            def backup(self, target: sqlite3.Connection, **_kwargs: Any) -> None:
+                def stop(_status: int, remaining: int, _total: int) -> None:
+                    raise sqlite3.OperationalError("database or disk is full")
+
+                self.connection.backup(target, pages=4, progress=stop)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.connection, name)
+
+        def connect(database: Any, *args: Any, **kwargs: Any) -> Any:
+            connection = real_connect(database, *args, **kwargs)
+            if str(database).endswith(f"/{sqlite.PART}?mode=ro"):
+                return CutShort(connection)
+            return connection
+
+        with self.restored() as evidence:
+            target = Path(connections["default"].settings_dict["NAME"])
+            with (
+                mock.patch("sqlite3.connect", connect),
+                self.assertRaisesMessage(sqlite3.OperationalError, "disk is full"),
+            ):
+                backup_restore(self.made.path, key=BACKUP_KEY)
+            self.assertFalse(target.exists())
+            self.assertEqual(sorted(p.name for p in target.parent.glob(f"*{target.name}*")), [])
+            self.assertFalse(evidence.exists())
+            self.assertEqual(self.staging_folders(), [])
+            # Nothing in the way of the next attempt, which restores everything.
+            report = backup_restore(self.made.path, key=BACKUP_KEY)
+            self.assertEqual(report.problems, [])
+
+    def test_a_restore_stopped_among_the_evidence_files_takes_them_back(self) -> None:
+        real_move = shutil.move
+        moved: list[Any] = []
+
+        def move_then_fail(source: Any, target: Any) -> Any:
+            if len(moved) == 2:
+                raise OSError(28, "No space left on device")
+            moved.append(target)
+            return real_move(source, target)
+
+        with self.restored() as evidence:
+            vendor = connections["default"].vendor
+            target = Path(connections["default"].settings_dict["NAME"])
+            with (
+                mock.patch("shutil.move", move_then_fail),
+                self.assertRaisesMessage(OSError, "No space left"),
+            ):
+                backup_restore(self.made.path, key=BACKUP_KEY)
+            self.assertEqual(len(moved), 2)
+            self.assertFalse(evidence.exists())
+            self.assertEqual(self.staging_folders(), [])
+            if vendor == "sqlite":
+                self.assertFalse(target.exists())
+                report = backup_restore(self.made.path, key=BACKUP_KEY)
+                self.assertEqual((report.problems, report.files_restored), ([], 4))
+
+    def test_the_next_restore_removes_what_a_killed_one_left(self) -> None:
+        self.leftover()
+        said: list[str] = []
+        with self.restored():
+            report = backup_restore(self.made.path, key=BACKUP_KEY, say=said.append)
+            self.assertEqual(report.problems, [])
+        self.assertEqual(self.staging_folders(), [])
+        self.assertIn("Removed 1 staging folder(s) an interrupted restore left behind.", said)
+
+    def test_a_backup_removes_what_a_killed_restore_left(self) -> None:
+        self.leftover()
+        self.another_backup()
+        self.assertEqual(self.staging_folders(), [])
+
+    def test_the_staging_folder_of_a_running_restore_is_left_alone(self) -> None:
+        running = self.leftover()
+        lock = os.open(self.folder / staging.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # as the running restore holds it
+            self.another_backup()
+            self.assertEqual(self.staging_folders(), [running.name])
+            with (
+                self.restored(),
+                self.assertRaisesMessage(stream.BackupError, "Another restore is running"),
+            ):
+                backup_restore(self.made.path, key=BACKUP_KEY)
+            self.assertTrue((running / sqlite.PART).is_file())
+        finally:
+            os.close(lock)
 
 
 class BackupUnderWritesTests(BackupCase):
