@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -49,32 +50,49 @@ class Attempt:
     rows: tuple[int, ...]  # its LoginFailure rows, deleted if the password is right
 
 
+# The advisory locks of the throttle's keys (PostgreSQL, two-number form): this class, then
+# the first 28 bits of the key.
+LOCK_CLASS = 0x5A17
+
+
+def _lock(keys: dict[str, str]) -> None:
+    """Attempts on the same keys take turns: each writes its row and counts the window's rows
+    while the others wait (PostgreSQL: advisory locks held to the end of the transaction;
+    SQLite: the write lock `BEGIN IMMEDIATE` takes)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(keys.values()):  # always in the same order: no deadlock
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, int(key[:7], 16)])
+
+
 def attempt(email: str, address: str) -> Attempt:
     """Count a sign-in attempt, then say whether it is over a limit.
 
-    The attempt is written first (one row per scope, each committed on its own) and the rows
-    of the window counted after, its own included: of any number of attempts made at once,
-    only those among the first `limit` written can pass, so parallel guesses cannot check
-    more passwords than the limit. A refused attempt is not kept (it checked no password);
-    one whose password is right is taken back by `clear`.
+    The attempt is written and the rows of the window counted, its own included, while other
+    attempts on the same keys wait: of any number of attempts made at once, exactly the first
+    `limit` pass, so parallel guesses cannot check more passwords than the limit (nor all be
+    refused). A refused attempt is not kept (it checked no password); one whose password is
+    right is taken back by `clear`.
     """
     now = timezone.now()
     since = _window_start()
-    LoginFailure.objects.filter(at__lt=since).delete()
     keys = _keys(email, address)
-    rows = LoginFailure.objects.bulk_create(
-        LoginFailure(scope=scope, key=key, at=now) for scope, key in keys.items()
-    )
     limits = _limits()
-    blocked = any(
-        LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count() > limits[scope]
-        for scope, key in keys.items()
-    )
-    own = tuple(row.pk for row in rows)
-    if blocked:
-        LoginFailure.objects.filter(pk__in=own).delete()
-        return Attempt(blocked=True, rows=())
-    return Attempt(blocked=False, rows=own)
+    LoginFailure.objects.filter(at__lt=since).delete()
+    with transaction.atomic():
+        _lock(keys)
+        blocked = any(
+            LoginFailure.objects.filter(scope=scope, key=key, at__gte=since).count()
+            >= limits[scope]
+            for scope, key in keys.items()
+        )
+        if blocked:
+            return Attempt(blocked=True, rows=())
+        rows = LoginFailure.objects.bulk_create(
+            LoginFailure(scope=scope, key=key, at=now) for scope, key in keys.items()
+        )
+    return Attempt(blocked=False, rows=tuple(row.pk for row in rows))
 
 
 def confirmation_blocked(email: str) -> bool:
