@@ -127,6 +127,7 @@ class QueryTerm:
     grams: int
     initial: int | None  # for a single letter: the bit of words starting with it
     first_letter: int  # exact hash of its first letter (an initial of a person's name)
+    start: int  # the bit of `grams` of words starting with its first letter
 
 
 @dataclass
@@ -209,6 +210,7 @@ def parse_query(organization_id: int, text: str, birth: BirthQuery | None = None
                 grams=0 if term.joined else t.grams_of(base, term.text),
                 initial=t.start_bit(base, term.text) if len(term.text) == 1 else None,
                 first_letter=t.exact_hash(base, term.text[0]),
+                start=t.start_bit(base, term.text[0]),
             )
         )
     tokens = [(token, word, score) for (token, word), score in best.items()]

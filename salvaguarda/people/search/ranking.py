@@ -10,15 +10,16 @@ likely an agreement is for the person sought than for anyone else of the organiz
   person's words still free: exactly 1; a nickname or the full name of one 0.85; by sound
   0.55-0.95 and as a typo neighbour 0.35-0.75, by how many letter pairs the two spellings
   share (the keyed `grams`; a neighbour sharing under 30 % is no match: "Luis" is one sound
-  away from "López"); by letter pairs alone, from 60 % shared ("Garkia" ~ "García", "Reys" ~
-  "Reyes"; under it, unrelated words meet through collisions of the 64 bits: "Lopez" and
-  "Gloria" may seem to share 45 %); an initial 0.4. A query term written together counts
-  for every word it joins.
+  away from "López"); by letter pairs alone 0.45-0.7, from 60 % shared and the same first
+  letter ("Garkia" ~ "García", "Reys" ~ "Reyes"; under it, and with another first letter,
+  unrelated words meet through collisions of the 64 keyed bits: "Lopez" and "Gloria" may seem
+  to share 45 %, and "López" and "Gómez" 67 % under one organization's key in about fifty);
+  an initial 0.4. A query term written together counts for every word it joins.
 - each of the person's words that no query word matched costs `UNMATCHED_WORD` (the person
   sought has no word the caseworker did not say; a namesake often has); two or more words
   matched in the order typed add `IN_ORDER`, and each two typed one after the other that
-  follow each other in the person's name `ADJACENT` (a surname left out is most often the
-  second one);
+  follow each other in the person's name `ADJACENT` times the weaker of their two matches (a
+  surname left out is most often the second one);
 - a birth date given in the search adds, when both dates are exact: the same date 8; day and
   month the other way round, or the same day with the year one off, 6; the same month 3; the
   same year 1; more than a year off -2.5. When a month is the most both know: the same month
@@ -181,8 +182,8 @@ def _matches(term: QueryTerm, person: _Person) -> Iterable[tuple[float, int]]:
                 yield INITIAL, mask
             continue
         shared = _shared(term.grams, grams)
-        if shared >= MIN_SHARED:
-            yield min(shared - 0.05, 0.8), mask
+        if shared >= MIN_SHARED and grams & term.start:
+            yield min(shared - 0.15, 0.7), mask
     if len(term.text) > 1:  # the person's word is an initial of it
         for mask in person.exact.get(term.first_letter, ()):
             yield INITIAL, mask
@@ -190,36 +191,40 @@ def _matches(term: QueryTerm, person: _Person) -> Iterable[tuple[float, int]]:
 
 def _name_score(query: Query, weights: list[float], person: _Person) -> tuple[float, int]:
     """The weighted score of the name and the person's words left unmatched."""
-    found: list[tuple[float, tuple[int, ...], int]] = []
+    found: list[tuple[float, tuple[int, ...], int, float]] = []
     for term in query.terms:
         weight = sum(weights[w] for w in term.words)
         best: dict[int, float] = {}
         for level, mask in _matches(term, person):
             if level > best.get(mask, 0.0):
                 best[mask] = level
-        found.extend((level * weight, term.words, mask) for mask, level in best.items())
+        found.extend((level * weight, term.words, mask, level) for mask, level in best.items())
     found.sort(key=lambda item: -item[0])
     used_words: set[int] = set()
     used_mask = 0
     score = 0.0
-    chosen: list[tuple[int, int]] = []  # (first query word, the person's word mask)
-    for value, words, mask in found:
+    # (first query word, the person's word mask, how well it matched)
+    chosen: list[tuple[int, int, float]] = []
+    for value, words, mask, level in found:
         if used_words.intersection(words) or used_mask & mask:
             continue
         used_words.update(words)
         used_mask |= mask
         score += value
-        chosen.append((min(words), mask))
+        chosen.append((min(words), mask, level))
     if len(chosen) > 1:
         chosen.sort()
-        lowest = [mask & -mask for _word, mask in chosen]
+        lowest = [mask & -mask for _word, mask, _level in chosen]
         if all(a < b for a, b in zip(lowest, lowest[1:], strict=False)):
             score += IN_ORDER
         # Words typed one after the other that follow each other in the person's name too
-        # ("Kevin Machado" for Kevin Machado Cruz rather than Kevin Lobo Machado).
-        for (word, mask), (next_word, next_mask) in zip(chosen, chosen[1:], strict=False):
+        # ("Kevin Machado" for Kevin Machado Cruz rather than Kevin Lobo Machado), as much as
+        # the weaker of the two matched.
+        for (word, mask, level), (next_word, next_mask, next_level) in zip(
+            chosen, chosen[1:], strict=False
+        ):
             if next_word == word + 1 and next_mask & -next_mask == (mask & -mask) << 1:
-                score += ADJACENT
+                score += ADJACENT * min(level, next_level)
     return score, (person.words & ~used_mask).bit_count()
 
 
