@@ -778,7 +778,10 @@ def _acronym(text: str) -> tuple[str, str]:
     if match:
         a, b = match["a"].strip(), match["b"].strip()
         short, long = sorted((a, b), key=lambda s: (len(s.split()), len(s)))
-        if _acronym_like(short) and (len(short.split()), len(short)) < (
+        # "Maison Kiskeya (Montréal, Montréal-Nord)": a short name of capitalized words over
+        # places in a list is the name and where it is, not a short form and its long name.
+        places = "," in long and not any(sum(c.isupper() for c in w) >= 2 for w in short.split())
+        if not places and _acronym_like(short) and (len(short.split()), len(short)) < (
             len(long.split()),
             len(long),
         ):

@@ -255,9 +255,60 @@ def parse_version(text: str, *, language: str) -> ParsedVersion:
         return version
 
 
+# A forwarded or pasted e-mail around the letter: its header ("De:", "Enviado el:", "From:",
+# "Sent:", "Para:", "Asunto: RV: …"), the forwarder's note before the letter's date, and the
+# signature after a "--" line. None of it is the letter; each line is reported.
+_MAIL_LABEL = re.compile(
+    r"^[*_]*(?:de|from|para|to|enviado(?:\s+el)?|enviada\s+em|sent|fecha|date|data|asunto|"
+    r"subject|assunto|objet|cc|cco|bcc|envoy[ée](?:\s+le)?|[àa]|destinataires?)[*_]*\s*:",
+    _I,
+)
+_MAIL_SENT = re.compile(
+    r"^[*_]*(?:de|from|enviado(?:\s+el)?|enviada\s+em|sent|envoy[ée](?:\s+le)?|fecha|date)"
+    r"[*_]*\s*:",
+    _I,
+)
+_SIGNATURE = re.compile(r"^--\s*$")
+
+
+def _mail_wrapper(lines: list[Line]) -> list[Line]:
+    """The lines of a forwarded e-mail's header, its note and its signature (see above)."""
+    out: list[Line] = []
+    blocks = _blocks(lines[:80])
+    header = next(
+        (
+            n
+            for n in range(len(blocks) - 1, -1, -1)
+            if sum(bool(_MAIL_LABEL.match(line.text)) for line in blocks[n]) >= 2
+            and any(_MAIL_SENT.match(line.text) for line in blocks[n])
+        ),
+        None,
+    )
+    if header is not None:
+        end = blocks[header][-1].no  # 1-based: lines[:end] is the header and what precedes it
+        out.extend(line for line in lines[:end] if line.text)
+        # The forwarder's note: the short blocks between the header and the letter's date.
+        following = [line for line in lines[end:] if line.text][:8]
+        dated = next((i for i, line in enumerate(following) if _DATE.match(line.text)), None)
+        if dated is not None:
+            out.extend(following[:dated])
+    closing = max((i for i, line in enumerate(lines) if _CLOSING.match(line.text)), default=-1)
+    signature = next(
+        (i for i in range(closing + 1, len(lines)) if _SIGNATURE.match(lines[i].text)), None
+    )
+    if closing >= 0 and signature is not None:
+        out.extend(line for line in lines[signature:] if line.text)
+    return out
+
+
 def _parse(text: str, language: str) -> ParsedVersion:
     version = ParsedVersion(language=language)
     lines = _split_lines(text)
+    wrapper = _mail_wrapper(lines)
+    if wrapper:
+        version.problems.extend(unplaced(line) for line in wrapper)
+        dropped = {line.no for line in wrapper}
+        lines = [Line(line.no, "", 0) if line.no in dropped else line for line in lines]
     prose = _first_long_block(lines, len(lines))
     salutation = next(
         (
@@ -702,8 +753,8 @@ def _goes_on(before: list[str], first: str) -> bool:
         return False
     if re.match(r"[*_\[]*[a-zà-ÿ0-9(]", first):
         return True
-    if len(before) == 1 and (_SALUTATION.match(last) or _salutation(last)):
-        return False  # "Madame, Monsieur," above the first paragraph
+    if all(_SALUTATION.match(text) or _salutation(text) for text in before):
+        return False  # "Madame, Monsieur," above the first paragraph, on one line or more
     titled = (
         (
             len(before) == 1
@@ -741,6 +792,9 @@ def _items(first: int, texts: list[str]) -> list[tuple[int, list[str]]]:
 def _read_body(lines: list[Line], version: ParsedVersion) -> None:
     blocks = [item for first, texts in _paragraphs(lines) for item in _items(first, texts)]
     for first, texts in blocks:
+        # A quoted line ("> …", as an e-mail or Markdown quotes) is a paragraph of its own,
+        # without its marker.
+        texts = [re.sub(r"^>\s?", "", t) for t in texts] if texts[0].startswith(">") else texts
         paragraph = _joined(texts)
         version.paragraphs.append(paragraph)
         if len(version.paragraphs) > 1 and not _CLOSING.match(paragraph):

@@ -24,12 +24,13 @@ SIGNING = _words(
     "signatories signatory signatures signers undersigned signed signing endorsers endorsing "
     "endorsed co-signers cosigners signataires signataire signent signé signés "
     "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
-    "suman sumamos adherimos "
+    "suman sumamos adherimos firma firmó firmo firmaron "
     "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión"
 )
 # Words that name who signs: a line made only of these (and the filler below) is a heading.
 WHO = _words(
-    "organizaciones organizations organisations organizações organizacoes redes networks "
+    "organizaciones organizations organisations organizações organizacoes organismes organismos "
+    "redes networks "
     "réseaux reseaux colectivos collectives collectifs coletivos coaliciones coalitions coalizões "
     "entidades entités entities instituciones institutions instituições alianzas alliances "
     "personas people persons pessoas personnes individuos individuals individual individuales "
@@ -54,7 +55,7 @@ PEOPLE = _words(
     "individually individuellement personalidades personnalités personnalites personalities "
     "físicas fisicas naturales physiques madres padres familiares mothers relatives mães mères "
     # Who signs by trade: "Faculty and practitioners", "Profesionales y académicos".
-    "faculty practitioners scholars profesionales profissionais professionnels "
+    "faculty practitioners scholars profesionales profissionais professionnels staff "
     "abogadas abogados lawyers attorneys advogadas advogados avocates avocats "
     # Clergy signing in their own name: "Obispos, religiosas, religiosos y personas…".
     "obispos bishops bispos évêques religiosas religiosos religious religiosas religieuses "
@@ -73,7 +74,9 @@ FILLER = _words(
     "latin american their sus leurs suas seus names nombres noms nomes that que qui "
     "this esta esta cette este carta letter lettre support apoyan apoiam soutiennent "
     "who quienes sign individually individualmente individuellement acompañantes "
-    "acompañan se"
+    "acompañan se "
+    # "Ont également signé à titre individuel", "Han firmado igualmente", "Have also signed".
+    "ont également egalement igualmente han have têm"
 )
 
 ORGANIZATION_STARTS = _words(
@@ -119,6 +122,12 @@ OPENERS = (
     r"en\s+nombre\s+de\s+(?:sus|nuestras|nuestros)\s+(?:miembros|integrantes|organizaciones)|"
     r"em\s+nome\s+de\s+(?:seus|suas)\s+(?:membros|integrantes)|"
     r"au\s+nom\s+de\s+(?:ses|leurs|nos)\s+membres|"
+    # A label for the list: "— member organizations:", "organizaciones integrantes:",
+    # "organisations membres :", or after a dash only a bare "— organizaciones:".
+    r"(?:member\s+(?:organi[sz]ations|groups|entities|associations)|"
+    r"organi[sz]a(?:ciones|tions|ções|coes)\s+(?:integrantes|miembros?|members?|membres|membros)|"
+    r"organisations\s+membres|entidades\s+(?:integrantes|miembros?|membros)|"
+    r"(?<=[–—-])\s*(?:organizaciones|organi[sz]ations|organizações|entidades|groups)(?=\s*:))|"
     r"(?:miembros|members|membres|membros|integrantes))"
 )
 # At the end of an entry's line (the members follow on the next lines)...
@@ -152,7 +161,7 @@ def heading_kind(text: str) -> str:
     signing = [w for w in words if w in SIGNING]
     who = [w for w in words if w in WHO or w in PEOPLE]
     other = [w for w in words if w not in _KNOWN]
-    opens = next((w for w in words if w not in FILLER), "") in WHO
+    opens = next((w for w in words if w not in FILLER), "") in WHO | PEOPLE
     # "Adhesiones recibidas después de la difusión": a short line that opens with the
     # signatures themselves, whatever it says of them.
     late = words[0] in SIGNING and len(words) <= 7

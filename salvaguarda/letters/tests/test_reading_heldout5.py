@@ -1,0 +1,167 @@
+"""Shapes of real letters that the fifth held-out set showed, each on text of its own: a
+coalition's member list opened by a label after a dash ("— member organizations:")."""
+
+from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading.lists import organization
+
+
+def test_a_label_after_a_dash_opens_a_coalitions_members_and_is_not_its_name() -> None:
+    found = organization(
+        "Frente Fronterizo de Salud (FFS) – organizaciones integrantes: Casa Uno, "
+        "Clínica Dos, A.C., Brigada Tres y Albergue Cuatro"
+    )
+    assert (found.kind, found.name, found.acronym) == (
+        "coalition",
+        "Frente Fronterizo de Salud",
+        "FFS",
+    )
+    assert found.members == ["Casa Uno", "Clínica Dos, A.C.", "Brigada Tres", "Albergue Cuatro"]
+    found = organization(
+        "Southern Border Alliance - member groups: Río Uno, Casa Two, and Bridge Three"
+    )
+    assert (found.kind, found.name) == ("coalition", "Southern Border Alliance")
+    assert found.members == ["Río Uno", "Casa Two", "Bridge Three"]
+    found = organization(
+        "Réseau Nord — organisations membres : Maison Un, Centre Deux et Association Trois"
+    )
+    assert (found.kind, found.name) == ("coalition", "Réseau Nord")
+    assert found.members == ["Maison Un", "Centre Deux", "Association Trois"]
+
+
+def test_a_bare_label_after_a_dash_opens_the_members_but_not_without_the_dash() -> None:
+    found = organization("Mesa Costera (MC) — organizaciones: Casa Uno, Refugio Dos, Albergue Tres")
+    assert (found.name, found.members) == (
+        "Mesa Costera",
+        ["Casa Uno", "Refugio Dos", "Albergue Tres"],
+    )
+    found = organization("Red de organizaciones: Casa Uno, Refugio Dos, Albergue Tres")
+    assert found.name == "Red de organizaciones"
+
+
+def test_an_inline_list_of_organismes_and_a_salutation_over_two_lines() -> None:
+    text = """\
+Québec, le 3 mars 2027
+
+Madame Hélène Tremblay-Ouedraogo
+Ministre de l'Emploi
+
+Objet : Accès aux services de garde pour les familles en demande d'asile
+
+Madame la Ministre,
+Madame la Sous-ministre,
+
+Nos organismes accompagnent chaque année des centaines de familles qui attendent une décision \
+sur leur demande d'asile et qui n'ont toujours pas accès aux services de garde subventionnés.
+
+Nous vous demandons de rétablir cet accès dès la prochaine rentrée scolaire.
+
+Je vous prie d'agréer, Madame la Ministre, l'expression de mes sentiments distingués.
+
+Organismes signataires : Centre Femmes du Littoral (CFL), Maison Ndeye (Lévis, Beauce), \
+Carrefour d'entraide de Limoilou et Comité Accueil Charlesbourg.
+
+Ont aussi signé à titre individuel :
+
+– Me Louis-Philippe Gagné, avocat
+"""
+    version = parse_version(text, language="fr")
+    assert version.paragraphs[0] == "Madame la Ministre, Madame la Sous-ministre,"
+    assert version.paragraphs[1].startswith("Nos organismes accompagnent")
+    orgs = [(o.name, o.acronym) for o in version.organizations]
+    assert orgs == [
+        ("Centre Femmes du Littoral", "CFL"),
+        ("Maison Ndeye (Lévis, Beauce)", ""),
+        ("Carrefour d'entraide de Limoilou", ""),
+        ("Comité Accueil Charlesbourg", ""),
+    ]
+    assert [i.name for i in version.individuals] == ["Me Louis-Philippe Gagné"]
+
+
+FORWARDED = """\
+---------- Forwarded message ---------
+From: Frontera Health Collective <info@fronterahealth.example.org>
+Date: Thu, Mar 4, 2027 at 8:15 AM
+Subject: FW: clinic letter FINAL - signed
+To: records@county.example.gov
+
+Hi all, forwarding the final version with every signature. Thanks!
+
+Tucson, Arizona, March 3, 2027
+
+Dr. Evelyn Marsh-Quintana
+Director, County Health Department
+
+Subject: Turning away asylum seekers at county clinics
+
+Dear Dr. Marsh-Quintana:
+
+We are nurses, physicians and social workers at county clinics and shelters, and since January \
+we have seen asylum seekers turned away at the front desk because they had no local address.
+
+One of us was told at the desk:
+
+> "No address, no appointment; send them to the emergency room."
+
+We ask that the department remind every clinic in writing that care does not depend on an address.
+
+Sincerely,
+
+Organizations
+
+1. Frontera Health Collective
+2. Desert Shelter Nurses Network
+
+Staff signing in a personal capacity
+
+1. Dr. Amal Haddad\t3. RN Luis Ocotlán Reyes
+2. Dr. Perla Ixchel Mena\t4. LCSW Grace Oduya
+
+--
+Amal Haddad | Frontera Health Collective
+This e-mail and its attachments are confidential. If you are not the intended recipient, delete it.
+"""
+
+
+def test_a_forwarded_e_mails_header_note_and_signature_are_reported_not_read() -> None:
+    version = parse_version(FORWARDED, language="en")
+    assert version.subject == "Turning away asylum seekers at county clinics"
+    assert [a.name for a in version.addressees] == ["Dr. Evelyn Marsh-Quintana"]
+    assert version.place == "Tucson, Arizona"
+    assert version.paragraphs[0] == "Dear Dr. Marsh-Quintana:"
+    assert '"No address, no appointment; send them to the emergency room."' in version.paragraphs
+    assert [o.name for o in version.organizations] == [
+        "Frontera Health Collective",
+        "Desert Shelter Nurses Network",
+    ]
+    assert [i.name for i in version.individuals] == [
+        "Dr. Amal Haddad",
+        "Dr. Perla Ixchel Mena",
+        "RN Luis Ocotlán Reyes",
+        "LCSW Grace Oduya",
+    ]
+    quoted = " ".join(p.message for p in version.problems if p.code == "unplaced_line")
+    for line in (
+        "From: Frontera",
+        "Subject: FW:",
+        "Hi all, forwarding",
+        "confidential",
+        "Amal Haddad |",
+    ):
+        assert line in quoted
+
+
+def test_a_letter_s_own_to_and_date_lines_are_not_an_e_mail_header() -> None:
+    text = FORWARDED.split(
+        "Hi all, forwarding the final version with every signature. Thanks!\n\n"
+    )[1]
+    text = text.replace("--\nAmal Haddad", "Amal Haddad")
+    version = parse_version(text, language="en")
+    assert not [p for p in version.problems if p.code == "unplaced_line" and "Tucson" in p.message]
+    assert version.place == "Tucson, Arizona"
+
+
+def test_people_of_a_trade_who_sign_in_their_own_name_head_the_individuals() -> None:
+    from salvaguarda.letters.reading.words import heading_kind
+
+    assert heading_kind("PERSONAL MÉDICO QUE FIRMA A TÍTULO PERSONAL") == "individual"
+    assert heading_kind("Personas que firmaron a título individual") == "individual"
