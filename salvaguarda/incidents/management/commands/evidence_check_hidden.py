@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from salvaguarda.accounts.models import Organization
+from salvaguarda.core.commands import add_organization_option, organizations_chosen
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.incidents import services
 from salvaguarda.lib import crypto
@@ -17,15 +17,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--organization", help="short name of one organization")
+        add_organization_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organizations = Organization.objects.order_by("short_name")
-        if options["organization"]:
-            organizations = organizations.filter(short_name=options["organization"])
-            if not organizations.exists():
-                raise CommandError(f"No organization is called {options['organization']!r}.")
-        for organization in organizations:
+        for organization in organizations_chosen(options["organization"]):
             try:
                 with organization_scope(organization.pk):
                     read, flagged = services.evidence_check_hidden(organization.pk)
