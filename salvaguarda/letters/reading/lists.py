@@ -293,6 +293,8 @@ def read_section(
     """The entries of one list (``kind`` "organization" or "individual"); ``lines`` may hold
     blank lines (their text empty). ``numbering``: that of the part of the same list before
     this one's heading, whose numbers this part may go on."""
+    if kind == "individual":
+        lines = _space_aligned(lines)
     filled = [x for x in lines if x.text]
     if numbering is None:
         numbering = Numbering(problems)
@@ -403,6 +405,35 @@ def read_section(
         entries[-1].open = kind == "organization" and _opens(content)
     flush()
     return [entry for entry in out if _kept(entry, problems)]
+
+
+_SPACED = re.compile(r"\s{2,}")
+
+
+def _space_aligned(lines: list[Line]) -> list[Line]:
+    """A table pasted with its columns aligned by runs of spaces ("Nombre      Entidad"): its
+    rows read as tab-separated ones. It is one when a run of two rows or more, each with two
+    cells or more, starts with a header row of column names, or runs over three rows or more
+    with the same number of cells."""
+    out = list(lines)
+    run: list[int] = []
+
+    def close() -> None:
+        rows = [_SPACED.split(out[i].text) for i in run]
+        header = all(_COLUMN_WORDS.get(fold(c.strip("*_ :"))) for c in rows[0]) if rows else False
+        counts = {len(r) for r in rows}
+        if (len(run) >= 2 and header) or (len(run) >= 3 and len(counts) == 1):
+            for i, row in zip(run, rows, strict=True):
+                out[i] = Line(out[i].no, "\t".join(row), out[i].indent)
+        run.clear()
+
+    for i, line in enumerate(out):
+        if line.text and "\t" not in line.text and len(_SPACED.split(line.text)) >= 2:
+            run.append(i)
+        else:
+            close()
+    close()
+    return out
 
 
 # A copy line after the lists ("C.c.p. Archivo.", "c.c. Comisión Estatal…"): no signatory.

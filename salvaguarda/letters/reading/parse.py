@@ -115,12 +115,21 @@ _DATE = re.compile(
 )
 # The formula under the addressees ("Presente", "PRESENTES", "P R E S E N T E S", "Present"):
 # kept as the version's formula, never an addressee's line.
-_PRESENTE = re.compile(r"^[*_]*p\s*r\s*e\s*s\s*e\s*n\s*t(?:\s*e)?(?:\s*s)?[.:\-–]*[*_]*$", _I)
+# In Colombia "Ciudad" (the addressee is in the sender's city) or "E. S. D." (en su despacho)
+# stands where Mexico writes "Presente".
+_PRESENTE = re.compile(
+    r"^[*_]*(?:p\s*r\s*e\s*s\s*e\s*n\s*t(?:\s*e)?(?:\s*s)?|(?:la\s+)?ciudad|"
+    r"e\.\s?s\.\s?d\.?)[.:\-–]*[*_]*$",
+    _I,
+)
 # Formula lines above an addressee's name: "Ao Excelentíssimo Senhor", "Al Señor".
 _FORMULA = re.compile(
     r"^[*_]*(?:(?:a|ao|à|al|a\s+la|to\s+the)\s+)?(?:(?:excelent[ií]ssim[oa]|excelent[ií]sim[oa]|"
     r"ilustr[ií]ssim[oa]|il[uú]stre|honorable|distinguid[oa])\s+)?"
-    r"(?:senhor(?:a|es|as)?|señor(?:a|es|as)?|sr\.?|sra\.?)[.:,]?[*_]*$",
+    r"(?:senhor(?:a|es|as)?|señor(?:a|es|as)?|sr\.?|sra\.?)[.:,]?[*_]*$|"
+    # "Doctor" / "Doctora" alone above the name (the Colombian courtesy line).
+    r"^[*_]*(?:(?:señor(?:a)?|senhor(?:a)?)\s+)?(?:doctor(?:a|es|as)?|doutor(?:a|es|as)?|"
+    r"docteure?)[.:,]?[*_]*$",
     _I,
 )
 # A salutation starts with one of these words; the weaker ones (that also start an addressee

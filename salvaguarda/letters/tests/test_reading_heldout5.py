@@ -165,3 +165,70 @@ def test_people_of_a_trade_who_sign_in_their_own_name_head_the_individuals() -> 
 
     assert heading_kind("PERSONAL MÉDICO QUE FIRMA A TÍTULO PERSONAL") == "individual"
     assert heading_kind("Personas que firmaron a título individual") == "individual"
+
+
+COLOMBIAN = """\
+Medellín, 2 de febrero de 2027
+
+Señora Doctora
+LUZ ADRIANA OCAMPO BETANCUR
+Personera de Medellín
+E. S. D.
+
+Doctor
+HERNÁN DARÍO QUICENO ROJAS
+Secretario de Inclusión Social
+Ciudad
+
+Asunto: Desalojos de familias caminantes en la terminal del norte
+
+Respetados doctores:
+
+Las organizaciones que acompañamos a familias caminantes en el Valle de Aburrá les pedimos que \
+se suspendan los desalojos nocturnos en la terminal del norte mientras se habilita un albergue.
+
+Cordialmente,
+
+ORGANIZACIONES FIRMANTES
+
+1. Corporación Caminos del Aburrá
+2. Fundación Techo Compartido
+
+FIRMAS A TÍTULO PERSONAL
+
+Nombre                         Entidad                        País
+Luisa Fernanda Arango Pérez    Universidad de la Montaña      Colombia
+Óscar Iván Pulgarín            Corporación Caminos            Colombia
+"""
+
+
+def test_colombian_courtesy_lines_above_and_below_an_addressee_are_not_part_of_it() -> None:
+    version = parse_version(COLOMBIAN, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("LUZ ADRIANA OCAMPO BETANCUR", "Personera de Medellín"),
+        ("HERNÁN DARÍO QUICENO ROJAS", "Secretario de Inclusión Social"),
+    ]
+    assert version.formula == "E. S. D"
+    quoted = " ".join(p.message for p in version.problems)
+    assert "“Señora Doctora”" in quoted and "“Doctor”" in quoted
+
+
+def test_a_table_aligned_with_runs_of_spaces_is_read_by_its_columns() -> None:
+    version = parse_version(COLOMBIAN, language="es")
+    assert [(i.name, i.affiliation, i.country) for i in version.individuals] == [
+        ("Luisa Fernanda Arango Pérez", "Universidad de la Montaña", "Colombia"),
+        ("Óscar Iván Pulgarín", "Corporación Caminos", "Colombia"),
+    ]
+    three = (
+        "Ana Ruiz Soto    Casa Uno    Tijuana\n"
+        "Luis Mora Paz    Casa Dos    Mexicali\n"
+        "Eva Lima Gil    Casa Tres    Tecate"
+    )
+    text = COLOMBIAN.split("Nombre ")[0] + three + "\n"
+    version = parse_version(text, language="es")
+    # Without a header the columns are read as a pasted table's: name first.
+    assert [i.name for i in version.individuals] == [
+        "Ana Ruiz Soto",
+        "Luis Mora Paz",
+        "Eva Lima Gil",
+    ]
