@@ -9,13 +9,17 @@
 
 The server is gunicorn (sync workers, `--workers`, 4 by default) on 127.0.0.1 as
 `bench/web.py` starts it (on PostgreSQL as the application role, row-level security on); the
-clients are wrk with 8 connections on 2 threads (`bench/wrk/load.lua` for the mix,
-`bench/wrk/rotate.lua` for one page). wrk sends each next request as soon as the answer came
-(a closed loop): the rate it reaches is the highest the server holds for 8 clients, and the
-latencies are what they wait, queueing included. Each request of the mix is checked: a 200
-without a form error, or the 302 a sign-in or a registration answers; anything else counts as
-an error. After the mix, `manage.py audit_verify` recomputes the audit chains: every page
-read, sign-in and registration of the run wrote its entry.
+clients are wrk with 8 connections (`bench/wrk/load.lua` for the mix, on 8 threads, one
+connection each; `bench/wrk/rotate.lua` for one page, on 2 threads). wrk sends each next request
+as soon as the answer came (a closed loop): the rate it reaches is the highest the server holds
+for 8 clients, and the latencies are what they wait, queueing included. In the mix each client
+is one person at a computer of their own, as the rate limits count them: an address of its own
+(the server reads it from X-Forwarded-For, as behind deploy/nginx) and an API token of its own.
+Each request of the mix is checked: a 200 without a form error, or the 302 a sign-in or a
+registration answers; a 429 (a rate limit answering) is counted apart; anything else counts as
+an error. The answers are tallied by kind of request and status, and printed. After the mix,
+`manage.py audit_verify` recomputes the audit chains: every page read, sign-in and registration
+of the run wrote its entry.
 
 Prints one JSON line and writes `var/bench/load-<kind>-<scale>-<db>-latest.json`.
 """
@@ -34,7 +38,15 @@ from typing import Any
 from bench import common, web
 
 LOAD_SCRIPT = Path(__file__).resolve().parent / "wrk" / "load.lua"
-THREADS = 2
+# One connection a wrk thread: load.lua then knows which request each answer is for, and
+# tallies the answers by kind of request and status.
+THREADS = web.CLIENTS
+CLIENT_NUMBERS = range(1, web.CLIENTS + 1)
+# Each client is a person at a computer of their own: wrk's thread n sends
+# "X-Forwarded-For: 10.8.0.n" and the server takes the client's address from that header, as
+# behind the reverse proxy of deploy/nginx (one trusted proxy). Without it, the 8 clients
+# would be one address, and the limits per address (API, sign-in) would count 8 people as one.
+SERVER_ENV = {"CLIENT_ADDRESS_HEADER": "X-Forwarded-For", "TRUSTED_PROXIES": "1"}
 PASSWORD_LENGTH = 24
 # The mix, in requests per 100: what a shelter's day looks like, reads first.
 MIX = {"person": 30, "search": 20, "hearings": 15, "api": 20, "sign_in": 5, "register": 10}
@@ -77,16 +89,24 @@ def _sign_in_user(org: Any) -> tuple[str, str]:
     return user.email, password
 
 
-def _api_token(org: Any) -> str:
+def _api_tokens(org: Any) -> list[str]:
+    """A token of each benchmark client's own (client n's, sent by wrk's thread n), as each
+    caseworker or integration has its own: the API's limit per token is for one client."""
     from salvaguarda.accounts import api_tokens
     from salvaguarda.accounts.models import Membership
 
-    membership = Membership.objects.filter(organization=org, user__email="client1@bench.invalid")
-    member = membership.select_related("user").get()
-    _token, secret = api_tokens.api_token_create(
-        by=member.user, membership=member, name="load test", days=30
-    )
-    return secret
+    members = Membership.objects.filter(
+        organization=org, user__email__in=[f"client{n}@bench.invalid" for n in CLIENT_NUMBERS]
+    ).select_related("user")
+    by_email = {member.user.email: member for member in members}
+    secrets = []
+    for n in CLIENT_NUMBERS:
+        member = by_email[f"client{n}@bench.invalid"]
+        _token, secret = api_tokens.api_token_create(
+            by=member.user, membership=member, name="load test", days=30
+        )
+        secrets.append(secret)
+    return secrets
 
 
 def _registration(rng: random.Random, token: str) -> str:
@@ -146,7 +166,7 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
     org = Organization.objects.get(short_name="BENCH-TIJ")
     sessions, secret = web.make_sessions(org)
     email, password = _sign_in_user(org)
-    token = _api_token(org)
+    tokens = _api_tokens(org)
     with organization_scope(org.pk):
         top = Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
         sample = rng.sample(range(1, top + 1), min(3000, top))
@@ -161,7 +181,7 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
     kinds = [kind for kind, weight in MIX.items() for _ in range(weight)]
     anonymous = _anonymous_sessions(LINES * MIX["sign_in"] // 100 + 10)
     lines = []
-    for _ in range(LINES):
+    for n in range(LINES):
         kind = kinds[rng.randrange(len(kinds))]
         if kind == "person":
             lines.append(f"GET\t/personas/{rng.choice(uuids)}/\t\t-\t")
@@ -175,7 +195,8 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
                 path = f"/api/v1/people/{rng.choice(uuids)}"
             else:
                 path = f"/api/v1/people?page={rng.randint(1, 20)}"
-            lines.append(f"GET\t{path}\t\t\tBearer {token}")
+            # Line n is sent by wrk's thread n mod THREADS + 1 (load.lua): its own token.
+            lines.append(f"GET\t{path}\t\t\tBearer {tokens[n % THREADS]}")
         elif kind == "sign_in":
             key, csrf = anonymous.pop()
             body = urllib.parse.urlencode(
@@ -184,6 +205,7 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
             lines.append(f"POST\t/cuenta/entrar/\t{body}\t{web.SESSION_COOKIE}={key}\t")
         else:
             lines.append(f"POST\t/personas/nueva/\t{_registration(rng, secret)}\t-\t")
+        lines[-1] += f"\t{kind}"  # load.lua tallies the answers by it
     base = common.BENCH_DIR / f"load-mix-{scale}-{db}"
     requests_file = base.with_name(base.name + ".requests")
     sessions_file = base.with_name(base.name + ".sessions")
@@ -204,18 +226,8 @@ def prepare(scale: int, db: str) -> dict[str, Any]:
 
 
 def _kind_of(line: str) -> str:
-    method, path = line.split("\t")[:2]
-    if path.startswith("/api/"):
-        return "api"
-    if path.startswith("/cuenta/"):
-        return "sign_in"
-    if path.startswith("/corte/"):
-        return "hearings"
-    if path.startswith("/personas/busqueda/"):
-        return "search"
-    if path.startswith("/personas/nueva/"):
-        return "register"
-    return "search" if method == "POST" else "person"
+    """The kind of a line of the requests file: its last field."""
+    return line.rsplit("\t", 1)[-1]
 
 
 # --- run (no Django here) ---------------------------------------------------------------------
@@ -256,13 +268,15 @@ def run_mix(scale: int, db: str, seconds: int, workers: int) -> dict[str, Any]:
         .splitlines()[-1]
     )
     with web.serve(
-        db, scale, workers, common.BENCH_DIR / f"gunicorn-load-{scale}-{db}.log"
+        db, scale, workers, common.BENCH_DIR / f"gunicorn-load-{scale}-{db}.log", **SERVER_ENV
     ) as port:
         # Warm-up: each worker's first requests load what it needs (a minute on a busy machine).
         warm = wrk(port, LOAD_SCRIPT, Path(prepared["warm"]), Path(prepared["sessions"]), 60)
         figures = wrk(
             port, LOAD_SCRIPT, Path(prepared["requests"]), Path(prepared["sessions"]), seconds
         )
+    for line in answers_table(figures):
+        common.log(line)
     started = time.monotonic()
     verified = _django(["manage.py", "audit_verify"], db, scale, log)
     return {
@@ -274,13 +288,38 @@ def run_mix(scale: int, db: str, seconds: int, workers: int) -> dict[str, Any]:
         "clients": web.CLIENTS,
         "mix_per_100": MIX,
         "lines": prepared["lines"],
-        "warmup": {"requests": warm["requests"], "errors": warm["errors"]},
+        "warmup": {
+            "requests": warm["requests"],
+            "errors": warm["errors"],
+            "limited": warm["limited"],
+            "by_kind": warm["by_kind"],
+        },
         "figures": figures,
         "audit_verify": verified.strip().splitlines()[-3:],
         "audit_verify_seconds": round(time.monotonic() - started, 1),
         "load_average": os.getloadavg(),
         "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+
+
+def answers_table(figures: dict[str, Any]) -> list[str]:
+    """The answers of a run by kind of request: right ones, 429s, and each wrong status."""
+    rows = []
+    for kind, outcomes in sorted(figures["by_kind"].items()):
+        wrong = {k: n for k, n in sorted(outcomes.items()) if k not in ("ok", "429")}
+        listed = ", ".join(f"{n} × {k}" for k, n in wrong.items()) or "none"
+        rows.append(
+            f"  {kind:<9} {sum(outcomes.values()):>6} answers, {outcomes.get('ok', 0):>6} right, "
+            f"{outcomes.get('429', 0):>4} × 429 (a rate limit); wrong: {listed}"
+        )
+    socket = figures["socket"]
+    return [
+        f"load test: {figures['requests']} requests, {figures['errors']} errors, "
+        f"{figures['limited']} answered 429, {figures['no_answer']} without an answer; "
+        f"wrk's socket errors: {socket['connect']} connect, {socket['read']} read, "
+        f"{socket['write']} write, {socket['timeout']} time-outs (over 30 s)",
+        *rows,
+    ]
 
 
 PAGES = {

@@ -239,10 +239,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: str, scale: int, workers: int, log: Path) -> Iterator[int]:
-    """gunicorn (sync workers) on a free port of 127.0.0.1, against the bench database."""
+def serve(db: str, scale: int, workers: int, log: Path, **extra_env: str) -> Iterator[int]:
+    """gunicorn (sync workers) on a free port of 127.0.0.1, against the bench database (EXTRA_ENV:
+    settings of the app's environment, e.g. the client-address header of bench/load.py)."""
     port = free_port()
-    env = common.env_for(db, scale, app_role=db == "postgresql")
+    env = common.env_for(db, scale, app_role=db == "postgresql", **extra_env)
     command = [
         str(Path(common.PYTHON).with_name("gunicorn")),
         "salvaguarda.wsgi",
