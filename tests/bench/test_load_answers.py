@@ -79,7 +79,7 @@ def test_answers_are_tallied_by_kind_with_429_apart(server: int, tmp_path: Path)
     )
     sessions = tmp_path / "sessions"
     sessions.write_text("sg_session=s1\nsg_session=s2\n")
-    figures = load.wrk(server, load.LOAD_SCRIPT, requests, sessions, 1)
+    figures = load.wrk(server, load.LOAD_SCRIPT, requests, sessions, 3)
 
     by_kind = figures["by_kind"]
     assert set(by_kind["person"]) == {"ok"}
