@@ -325,8 +325,9 @@ def read_section(
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
             continue
-        if COPY_LINE.match(text):
-            problems.append(unplaced(line))  # a copy's recipient is not a signatory
+        if COPY_LINE.match(text) or CONTACT_LINE.match(text):
+            # a copy's recipient, or a contact for the press, is not a signatory
+            problems.append(unplaced(line))
             continue
         if CLOSING.match(text) and not (entries and entries[-1].open):
             problems.append(unplaced(line))  # "Fraternalmente," after the lists
@@ -420,7 +421,7 @@ def _space_aligned(lines: list[Line]) -> list[Line]:
 
     def close() -> None:
         rows = [_SPACED.split(out[i].text) for i in run]
-        header = all(_COLUMN_WORDS.get(fold(c.strip("*_ :"))) for c in rows[0]) if rows else False
+        header = all(_column(c) for c in rows[0]) if rows else False
         counts = {len(r) for r in rows}
         if (len(run) >= 2 and header) or (len(run) >= 3 and len(counts) == 1):
             for i, row in zip(run, rows, strict=True):
@@ -435,6 +436,15 @@ def _space_aligned(lines: list[Line]) -> list[Line]:
     close()
     return out
 
+
+# A contact line among or after the lists ("Contacto para medios: prensa@…", "Press contact:
+# …", "Pour plus d'informations : …"): no signatory.
+CONTACT_LINE = re.compile(
+    r"^[*_]*(?:contactos?|contacts?|contatos?|prensa|press|media|medios|informes|"
+    r"m[aá]s\s+informaci[oó]n|(?:for\s+)?more\s+information|pour\s+plus\s+d['’]informations?|"
+    r"mais\s+informa[cç][oõ]es|renseignements)\b[^:]{0,40}:",
+    re.IGNORECASE,
+)
 
 # A copy line after the lists ("C.c.p. Archivo.", "c.c. Comisión Estatal…"): no signatory.
 COPY_LINE = re.compile(r"^[*_]*c\.\s?c\.(?:\s?p\.)?\s", re.IGNORECASE)
@@ -812,9 +822,14 @@ def _acronym(text: str) -> tuple[str, str]:
         # "Maison Kiskeya (Montréal, Montréal-Nord)": a short name of capitalized words over
         # places in a list is the name and where it is, not a short form and its long name.
         places = "," in long and not any(sum(c.isupper() for c in w) >= 2 for w in short.split())
-        if not places and _acronym_like(short) and (len(short.split()), len(short)) < (
-            len(long.split()),
-            len(long),
+        if (
+            not places
+            and _acronym_like(short)
+            and (len(short.split()), len(short))
+            < (
+                len(long.split()),
+                len(long),
+            )
         ):
             return long, short
     first, _sep, rest = text.partition(" ")
@@ -846,10 +861,26 @@ _COLUMNS = {
     "number": "# no n° nº núm num número numero number",
 }
 _ALLOWED = {
-    "organization": {"name", "acronym", "country", "members", "number"},
-    "individual": {"name", "title", "affiliation", "country", "number"},
+    "organization": {"name", "acronym", "country", "members", "number", "timestamp"},
+    "individual": {"name", "title", "affiliation", "country", "number", "timestamp"},
 }
 _COLUMN_WORDS = {fold(w): k for k, v in _COLUMNS.items() for w in v.split()}
+# Column names of more than one word, as a form export or a spreadsheet writes them.
+_COLUMN_PHRASES = {
+    "name": "nombre completo|full name|nom complet|nome completo|nombre y apellidos|"
+    "first and last name|nom et prénom|nome e sobrenome",
+    "affiliation": "organización a la que pertenece|organization or affiliation",
+    # A form's timestamp: no signatory's data, only when the answer came.
+    "timestamp": "marca temporal|timestamp|horodatage|carimbo de data/hora|fecha y hora|"
+    "date and time",
+}
+_COLUMN_WORDS.update({fold(p): k for k, v in _COLUMN_PHRASES.items() for p in v.split("|")})
+
+
+def _column(cell: str) -> str | None:
+    """The column a header cell names, a note in parentheses left out ("Organización
+    (opcional)")."""
+    return _COLUMN_WORDS.get(fold(re.sub(r"\([^()]*\)", " ", cell).strip("*_ :")))
 
 
 def cells(text: str) -> list[str]:
@@ -877,18 +908,19 @@ def _table(
     if (
         widest > 1
         and numbered_cells
-        and all(
-            not c or NUMBER.match(c) or _COLUMN_WORDS.get(fold(c.strip("*_ :")))
-            for _line, row in grid
-            for c in row
-        )
+        and all(not c or NUMBER.match(c) or _column(c) for _line, row in grid for c in row)
     ):
         return _numbered_grid(numbered_cells, kind, numbering)
     out: list[Signatory] = []
     columns: list[str] = []
     default = ["name", "title", "affiliation"] if kind == "individual" else ["name"]
     for line, row in grid:
-        folded = [_COLUMN_WORDS.get(fold(c.strip("*_ :"))) for c in row]
+        if columns and not line.text.startswith("|"):
+            # A pasted row keeps its empty cells (two tabs in a row) under a header.
+            single = [c.strip() for c in line.text.split("\t")]
+            if len(single) == len(columns):
+                row = single
+        folded = [_column(c) for c in row]
         if (
             not columns
             and any(folded)

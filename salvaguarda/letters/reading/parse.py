@@ -278,6 +278,12 @@ _MAIL_SENT = re.compile(
     _I,
 )
 _SIGNATURE = re.compile(r"^--\s*$")
+_MAIL_MARK = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|:\s*(?:rv|re|fw|fwd|tr|enc)\s*:|mensaje\s+original|"
+    r"original\s+message|forwarded\s+message|mensaje\s+reenviado|message\s+transf[ée]r[ée]|"
+    r"mensagem\s+(?:original|encaminhada)",
+    _I,
+)
 
 
 def _mail_wrapper(lines: list[Line]) -> list[Line]:
@@ -290,6 +296,8 @@ def _mail_wrapper(lines: list[Line]) -> list[Line]:
             for n in range(len(blocks) - 1, -1, -1)
             if sum(bool(_MAIL_LABEL.match(line.text)) for line in blocks[n]) >= 2
             and any(_MAIL_SENT.match(line.text) for line in blocks[n])
+            # An e-mail's, not a memo's "Para: … De: … Asunto:": an address or a forward.
+            and any(_MAIL_MARK.search(line.text) for line in blocks[n])
         ),
         None,
     )
@@ -347,6 +355,12 @@ def _parse(text: str, language: str) -> ParsedVersion:
     start = salutation if salutation is not None else _first_long_block(lines, end)
     closing = next((i for i in range(start, end) if _CLOSING.match(lines[i].text)), None)
     body_end = closing + 1 if closing is not None else end
+    if closing is None:
+        # With no closing formula, a place-and-date line after the body ends it
+        # ("Tapachula, Chiapas, 7 de diciembre de 2026" over "Firman las organizaciones:").
+        filled = [i for i in range(start + 1, end) if lines[i].text]
+        if filled and len(lines[filled[-1]].text) <= 160 and _DATE.match(lines[filled[-1]].text):
+            body_end = filled[-1]
     _read_header(lines[:start], version)
     _read_body(lines[start:body_end], version)
     tail = _dated(lines[body_end:end], version)
@@ -573,7 +587,7 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
             copying = copying or (copy is not None and not copy["v"].strip(" *_"))
             continue
         date = _DATE.match(text) if len(text) <= 160 else None
-        if not candidates and not version.date_text and _GENRE.match(line.text):
+        if not candidates and not version.date_text and _genre_title(lines, n):
             document_title = True  # "NOTA PÚBLICA": the lines under it until the date are its
         if document_title and not version.date_text and not date:
             version.problems.append(unplaced(line))
@@ -626,6 +640,20 @@ def _read_header(lines: list[Line], version: ParsedVersion) -> None:
     else:
         candidates = before_date  # the addressees came first, the date under them
     version.addressees.extend(_group_addressees(candidates))
+
+
+def _genre_title(lines: list[Line], n: int) -> bool:
+    """A document's title in the letter's genre ("NOTA PÚBLICA"), as plain text, or as a
+    Markdown or bold title with a headline under it ("# PRONUNCIAMIENTO" over "## Ninguna…"):
+    it and its headline are neither subject nor addressees. A Markdown title alone over a
+    letter ("# Carta abierta") is its subject."""
+    text = lines[n].text
+    if _GENRE.match(text):
+        return True
+    if not (_TITLE.match(text) or _BOLD_TITLE.match(text)) or not _GENRE.match(_bare(text)):
+        return False
+    following = next((line.text for line in lines[n + 1 :] if line.text), "")
+    return following.startswith(("#", "*", "_"))
 
 
 def _top_level_split(text: str, separator: str = ";") -> list[str]:

@@ -232,3 +232,85 @@ def test_a_table_aligned_with_runs_of_spaces_is_read_by_its_columns() -> None:
         "Luis Mora Paz",
         "Eva Lima Gil",
     ]
+
+
+NOTA = """\
+# NOTA PÚBLICA
+
+## Nenhuma família deve dormir na rua em Pacaraima
+
+*Fórum de Acolhida da Fronteira Norte*
+
+As entidades que acompanham famílias venezuelanas em Pacaraima denunciam o fechamento de dois \
+abrigos sem aviso prévio, o que deixou mais de 300 pessoas sem teto durante a estação das \
+chuvas, entre elas crianças e pessoas idosas.
+
+Exigimos a reabertura imediata dos abrigos e um plano de transição discutido com as famílias.
+
+Boa Vista, 3 de março de 2027
+
+Assinam as organizações:
+
+1. Fórum de Acolhida da Fronteira Norte
+2. Casa de Passagem Caminhos
+
+Adesões individuais (formulário on-line):
+
+Carimbo de data/hora\tNome completo\tOrganização (opcional)\tPaís
+2/3/2027 10:11:12\tMaria das Dores Lima\t\tBrasil
+2/3/2027 11:40:03\tJosé Rondón Pérez\tCasa de Passagem Caminhos\tVenezuela
+
+Contato para imprensa: imprensa@forum.example.org
+"""
+
+
+def test_a_pronouncements_title_block_is_neither_subject_nor_addressee() -> None:
+    version = parse_version(NOTA, language="pt")
+    assert version.subject == ""
+    assert version.addressees == []
+    quoted = " ".join(p.message for p in version.problems if p.code == "unplaced_line")
+    assert "# NOTA PÚBLICA" in quoted and "*Fórum de Acolhida da Fronteira Norte*" in quoted
+
+
+def test_without_a_closing_the_place_and_date_line_ends_the_body() -> None:
+    version = parse_version(NOTA, language="pt")
+    assert (version.place, version.date_text) == ("Boa Vista", "3 de março de 2027")
+    assert version.paragraphs[-1].startswith("Exigimos a reabertura")
+
+
+def test_a_form_export_gives_names_and_affiliations_and_no_header_nor_contact() -> None:
+    version = parse_version(NOTA, language="pt")
+    assert [(i.name, i.affiliation, i.country) for i in version.individuals] == [
+        ("Maria das Dores Lima", "", "Brasil"),
+        ("José Rondón Pérez", "Casa de Passagem Caminhos", "Venezuela"),
+    ]
+    assert [o.name for o in version.organizations] == [
+        "Fórum de Acolhida da Fronteira Norte",
+        "Casa de Passagem Caminhos",
+    ]
+    assert any(
+        p.code == "unplaced_line" and "Contato para imprensa" in p.message for p in version.problems
+    )
+
+
+def test_a_memos_para_de_and_fecha_lines_are_not_an_e_mail_header() -> None:
+    text = """\
+PARA: Lic. Marco Antonio Ruelas, Delegado de la Oficina de Representación
+DE: Organizaciones de la Red Costera de Acogida
+FECHA: 3 de marzo de 2027
+
+Asunto: Cierre nocturno de la oficina
+
+Estimado Delegado:
+
+Las organizaciones que firmamos le pedimos que la oficina de representación vuelva a atender por \
+las noches a las familias que llegan después de las seis de la tarde.
+
+Atentamente,
+
+Organizaciones firmantes
+1. Casa Costera de Acogida
+"""
+    version = parse_version(text, language="es")
+    assert not any("PARA: Lic. Marco" in p.message for p in version.problems)
+    assert version.subject == "Cierre nocturno de la oficina"
