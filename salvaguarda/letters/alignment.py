@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 from salvaguarda.letters import figures as cited
 from salvaguarda.letters.reading import numbers as numbers_in_words
-from salvaguarda.letters.reading.words import courtesy
+from salvaguarda.letters.reading.words import CLOSING, courtesy
 
 MATCH_THRESHOLD = 0.35
 
@@ -95,6 +95,10 @@ supreme-court | Corte Suprema | Supreme Court | Suprema Corte de Justicia | Supr
     | Cour suprême | Supremo Tribunal Federal
 collegiate-court | Tribunal Colegiado de Circuito | Tribunal Colegiado | Collegiate Circuit Court
     | Collegiate Court | Tribunal Colegiado Federal
+state-court | Tribunal de Justiça | Tribunal de Justicia | Tribunal Superior de Justicia
+    | state court | state supreme court | Tribunal Superior de Justiça do Estado
+regional-federal-court | Tribunal Regional Federal | Regional Federal Court
+    | Federal Regional Court | Tribunal régional fédéral
 constitutional-court | Tribunal Constitucional | Constitutional Court | Corte Constitucional
     | Tribunal constitutionnel | Conseil constitutionnel
 immigration-court | Corte de Inmigración | immigration court | tribunal de inmigración
@@ -200,6 +204,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,8}\b")
+# The place or circuit after an institution's name: "do Amazonas", "de la 1.ª Región", "del
+# Noveno Circuito", "for the Ninth Circuit", "de Paris".
+_SERVES = re.compile(
+    r"\s+(?:de\s+la|de\s+las|de\s+los|de\s+l['’]|del|dos|das|do|da|de|du|des|of\s+the|for\s+the|"
+    r"of|for)\s+(?:\d{1,2}\.?\s?[ºª°oa]\.?\s+|\d{1,2}(?:st|nd|rd|th)\s+)?"
+    r"[A-ZÁÉÍÓÚÑÂÊÔÃÕÇ][\w'’-]*(?:\s+[A-ZÁÉÍÓÚÑÂÊÔÃÕÇ][\w'’-]*)*"
+)
 _BOUNDARY = re.compile(r"([.!?…])[\"'»”’)\]*_]*\s+(?=[¿¡\"'«“(\[*_]*[A-ZÁÉÍÓÚÑÜ0-9])")
 
 
@@ -297,7 +308,10 @@ def anchors(paragraph: str) -> Anchors:
     folded = fold(text)
     for pattern, canonical in _GLOSSARY_PATTERNS:
         for m in pattern.finditer(folded):
-            institutions.setdefault(canonical, text[m.start() : m.end()])
+            # Shown with the place or circuit it serves: "Tribunal de Justiça do Amazonas".
+            served = _SERVES.match(text, m.end())
+            end = served.end() if served else m.end()
+            institutions.setdefault(canonical, text[m.start() : end])
     for m in _ACRONYM.finditer(text):
         if m.group() not in NOT_ACRONYMS:
             institutions.setdefault(_ACRONYM_KEYS.get(m.group(), m.group()), m.group())
@@ -367,6 +381,7 @@ class _Features:
     keys: frozenset[str]
     length: int
     sentences: int
+    closing: bool = False  # a courtesy paragraph or the closing formula
 
 
 def _features(paragraph: str) -> _Features:
@@ -374,10 +389,13 @@ def _features(paragraph: str) -> _Features:
         frozenset(anchors(paragraph).keys()),
         len(_LINK.sub("]", paragraph).strip()),
         len(sentences(paragraph)),
+        courtesy(paragraph) or bool(CLOSING.match(paragraph.strip())),
     )
 
 
 def _score(a: _Features, b: _Features) -> float:
+    if a.closing != b.closing:
+        return 0.0  # a closing ("Veuillez agréer…", "Atentamente,") pairs only with a closing
     longer, more = max(a.length, b.length), max(a.sentences, b.sentences)
     length = min(a.length, b.length) / longer if longer else 1.0
     sent = min(a.sentences, b.sentences) / more if more else 1.0

