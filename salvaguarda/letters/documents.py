@@ -28,7 +28,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
 
 from salvaguarda.letters import fonts, inline
 from salvaguarda.letters.models import Letter, LetterVersion
-from salvaguarda.letters.output import Parts, parts_of
+from salvaguarda.letters.output import Member, Parts, parts_of
 
 LINK_BLUE = "#1a4f8b"
 
@@ -121,7 +121,7 @@ def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> 
         story.append(Paragraph(_pdf_text(parts.headings[0]), style["heading"]))
         for line, members in parts.organizations:
             block = [Paragraph(_pdf_text(line), style["signatory"])]
-            block += [Paragraph("–&nbsp;" + _pdf_text(m), style["member"]) for m in members]
+            block += [Paragraph("–&nbsp;" + _pdf_member(m), style["member"]) for m in members]
             story += [KeepTogether(block[:3]), *block[3:]]  # a coalition never alone at a foot
 
     if parts.individuals:
@@ -142,6 +142,13 @@ def pdf_of(letter: Letter, version: LetterVersion, *, compress: bool = True) -> 
     )
     document.build(story)
     return buffer.getvalue()
+
+
+def _pdf_member(member: Member) -> str:
+    """A coalition's member: its name, then its role in italics after a dash."""
+    if not member.role:
+        return _pdf_text(member.name)
+    return f"{_pdf_text(member.name)} — <i>{_pdf_text(member.role)}</i>"
 
 
 def _hyperlink(paragraph: WordParagraph, target: str) -> BaseOxmlElement:
@@ -219,7 +226,13 @@ def _word_parts(document: object, parts: Parts) -> None:
             for member in members:
                 item = add()
                 item.paragraph_format.left_indent = Pt(28)
-                _word_line(item, f"– {member}")
+                _word_line(item, f"– {member.name}")
+                if member.role:
+                    item.add_run(" — ")
+                    before = len(item.runs)
+                    _word_line(item, member.role)
+                    for run in item.runs[before:]:
+                        run.italic = True
     if parts.individuals:
         heading = add()
         heading.add_run(parts.headings[1]).bold = True

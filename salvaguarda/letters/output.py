@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.utils import formats, translation
 
-from salvaguarda.letters import figures, queries_figures
+from salvaguarda.letters import figures, member_roles, queries_figures
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 from salvaguarda.letters.queries import Entry, version_lists
 from salvaguarda.letters.reading import dates
-from salvaguarda.letters.reading.lists import member_role, organization
+from salvaguarda.letters.reading.lists import organization
 
 HEADINGS = {
     "es": ("Organizaciones firmantes", "Personas firmantes"),
@@ -27,6 +27,27 @@ HEADINGS = {
 }
 DATE_FORMATS = {"es": r"j \d\e F \d\e Y", "en": "F j, Y", "pt": r"j \d\e F \d\e Y", "fr": "j F Y"}
 SUBJECT_LABELS = {"es": "Asunto", "en": "Subject", "pt": "Assunto", "fr": "Objet"}
+
+
+@dataclass
+class Member:
+    """A coalition's member as the outputs print it: its name, then its role or representative
+    apart ("Casa X, A.C." — "representada por Hna. Leticia Mora"), each output in its own way."""
+
+    name: str
+    role: str = ""
+
+    @property
+    def line(self) -> str:
+        """Name and role on one plain line: "Casa X, A.C. — representada por Hna. Leticia Mora"."""
+        return f"{self.name} — {self.role}" if self.role else self.name
+
+
+def member_of(entry: Entry) -> Member:
+    """A member's name and role as its version writes them ("Casa X, representada por Ana
+    Ruiz"), else its row's title (an entry changed by hand is written from its row)."""
+    name, role = member_roles.member_parts(entry.written)
+    return Member(name, role or entry.title)
 
 
 @dataclass
@@ -40,7 +61,7 @@ class Parts:
     formula: str  # the line under the addressees (`printed_formula`: "Presente"), or ""
     paragraphs: list[str]  # as written (Markdown links in them), figures' marks as their values
     headings: tuple[str, str]  # of the organizations and of the individuals, in its language
-    organizations: list[tuple[str, list[str]]]  # "1. Name (ACRONYM), Country", its members
+    organizations: list[tuple[str, list[Member]]]  # "1. Name (ACRONYM), Country", its members
     individuals: list[str]  # "1. Name, title, affiliation"
 
 
@@ -127,7 +148,7 @@ def parts_of(
         paragraphs=[figures.replaced(p, values).text for p in version.paragraphs],
         headings=headings_of(version),
         organizations=[
-            (f"{item.number}. {item.written}", [m.written for m in item.members])
+            (f"{item.number}. {item.written}", [member_of(m) for m in item.members])
             for item in organizations
         ],
         individuals=[f"{item.number}. {item.written}" for item in individuals],
@@ -171,7 +192,9 @@ def markdown_of(letter: Letter, version: LetterVersion) -> str:
         lines = []
         for line, members in parts.organizations:
             lines.append(line)
-            lines.extend(f"    - {member}" for member in members)
+            lines.extend(
+                f"    - {m.name} — *{m.role}*" if m.role else f"    - {m.name}" for m in members
+            )
         out.append(f"## {parts.headings[0]}\n\n" + "\n".join(lines))
     if parts.individuals:
         out.append(f"## {parts.headings[1]}\n\n" + "\n".join(parts.individuals))
@@ -215,11 +238,20 @@ def signatories_csv(letter: Letter, version: LetterVersion | None = None) -> Ite
         name, acronym, country = _name_parts(item)
         yield line([item.number, item.kind, name, acronym, country, "", "", ""])
         for member in item.members:
-            member_name, member_acronym, member_country = _name_parts(member)
-            member_name, role = member_role(member_name)  # "(coordinación)": the role column
+            shown = member_of(member)  # "(coordinación)", "representada por …": the title column
+            read = organization(shown.name)
+            row = member.row
             yield line(
-                [item.number, member.kind, member_name, member_acronym, member_country, name]
-                + [role, ""]
+                [
+                    item.number,
+                    member.kind,
+                    read.name,
+                    read.acronym or (row.acronym if row is not None else ""),
+                    read.country or (row.country if row is not None else ""),
+                    name,
+                    shown.role,
+                    "",
+                ]
             )
     for item in individuals:
         yield line([item.number, item.kind, item.name, "", "", "", item.title, item.affiliation])

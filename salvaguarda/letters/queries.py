@@ -11,7 +11,14 @@ from django.utils import translation
 
 from salvaguarda.accounts.models import Role
 from salvaguarda.core import audit
-from salvaguarda.letters import alignment, figures, names, queries_figures, signatory_lists
+from salvaguarda.letters import (
+    alignment,
+    figures,
+    member_roles,
+    names,
+    queries_figures,
+    signatory_lists,
+)
 from salvaguarda.letters.document import Signatory as Listed
 from salvaguarda.letters.models import Letter, LetterVersion, Signatory
 
@@ -262,7 +269,7 @@ def version_lists(
 
     def edited(row: Signatory | None) -> bool:
         """Changed by hand since the import: the version's own spelling no longer holds."""
-        return row is not None and reference.get(str(row.uuid), row.name)[:300] != row.name
+        return row is not None and not _imported_as(reference.get(str(row.uuid)), row)
 
     def shown(item: dict[str, Any], row: Signatory | None) -> str:
         if row is not None and edited(row):
@@ -292,7 +299,7 @@ def version_lists(
                     row.kind if row is not None else str(item.get("kind", "organization")),
                     row,
                     member_entries,
-                    str(item.get("title", "")),
+                    row.title if row is not None and edited(row) else str(item.get("title", "")),
                     str(item.get("affiliation", "")),
                 )
             )
@@ -334,11 +341,15 @@ def _reference_entries(
 
     def shown(row: Signatory) -> str:
         name, as_written = written.get(str(row.uuid), ("", ""))
-        return as_written if as_written and name[:300] == row.name else _line(row)
+        return as_written if as_written and _imported_as(name, row) else _line(row)
+
+    def member(row: Signatory) -> Entry:
+        line = shown(row)  # its role is in the line as written, else in its title
+        return Entry("", line, row.name, row.kind, row, [], row.title if line == _line(row) else "")
 
     def entry(item: Numbered) -> Entry:
         s = item.signatory
-        members = [Entry("", shown(m), m.name, m.kind, m, []) for m in item.members]
+        members = [member(m) for m in item.members]
         return Entry(item.number, shown(s), s.name, s.kind, s, members, s.title, s.affiliation)
 
     return [entry(i) for i in organizations], [entry(i) for i in individuals]
@@ -348,6 +359,18 @@ def _numbered_entries(entries: list[Entry]) -> list[Entry]:
     for number, entry in enumerate(entries, 1):
         entry.number = str(number)
     return entries
+
+
+def _imported_as(name: str | None, row: Signatory) -> bool:
+    """Whether the row still reads as the entry a version's list names `name` (not changed by
+    hand since): the same name, or for a coalition member the same name and role, which the
+    import stores apart ("Casa X, representada por Ana Ruiz": `member_roles.member_parts`)."""
+    if name is None or name[:300] == row.name:
+        return True
+    if row.coalition_id is None:
+        return False
+    member, role = member_roles.member_parts(name)
+    return member[:300] == row.name and role[:200] == row.title
 
 
 def _line(row: Signatory) -> str:
@@ -373,14 +396,18 @@ def _changed_since(
     return alignment.changed_since(confirmed, paragraphs)
 
 
-def listed(organizations: list[Numbered]) -> list[Listed]:
-    """The numbered organizations in the shape `names.duplicates` reads."""
+def listed(organizations: list[Numbered], *, roles: bool = False) -> list[Listed]:
+    """The numbered organizations in the shape `names.duplicates` reads; with `roles`, each
+    member's role after its name ("Casa X (representada por Ana Ruiz)"), as
+    `names.representatives` looks for the people who represent them."""
     return [
         Listed(
             kind=item.signatory.kind,
             name=item.signatory.name,
             acronym=item.signatory.acronym,
-            members=[m.name for m in item.members],
+            members=[
+                f"{m.name} ({m.title})" if roles and m.title else m.name for m in item.members
+            ],
         )
         for item in organizations
     ]
@@ -403,7 +430,7 @@ def _twice(organizations: list[Numbered], individuals: list[Numbered]) -> list[T
         found.append(Twice(duplicate.kind, duplicate.reason, keep, other))
     people = [item.signatory for item in individuals]
     persons = [Listed(kind="individual", name=person.name) for person in people]
-    for duplicate in names.representatives(listed(organizations), persons):
+    for duplicate in names.representatives(listed(organizations, roles=True), persons):
         n = duplicate.second[1]
         found.append(
             Twice(

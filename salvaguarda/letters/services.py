@@ -23,7 +23,7 @@ from salvaguarda.core.writes import (
     remove,
     update,
 )
-from salvaguarda.letters import alignment, services_reference, signatory_lists
+from salvaguarda.letters import alignment, member_roles, services_reference, signatory_lists
 from salvaguarda.letters.document import ParsedVersion, Problem, Signatory, in_language
 from salvaguarda.letters.models import Letter, LetterVersion, SignatureRequest
 from salvaguarda.letters.models import Signatory as SignatoryRow
@@ -64,6 +64,8 @@ def reported(problem: Problem) -> dict[str, Any]:
 def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion) -> dict[str, Any]:
     """The reference version's signatories, in order (numbers follow from `position`), written
     at once: the organizations, coalitions and individuals, then the coalitions' members.
+    A coalition member's role or representative ("Casa X, representada por Ana Ruiz") is its
+    title, apart from its name (`member_roles.member_parts`).
     Returns the rows' uuids by place, as `signatory_lists.lists_of` ties them."""
     signing: list[SignatoryRow] = []
     members: list[SignatoryRow] = []
@@ -86,10 +88,12 @@ def _signatory_rows(by: User, org_id: int, letter: Letter, parsed: ParsedVersion
     for item in parsed.organizations:
         signing.append(block := row(item, item.kind))
         inside = []
-        for name in item.members:
-            inside.append(
-                member := row(Signatory(kind="organization", name=name), "organization", block)
+        for written in item.members:
+            name, role = member_roles.member_parts(written)  # the role apart, as its title
+            member = row(
+                Signatory(kind="organization", name=name, title=role), "organization", block
             )
+            inside.append(member)
             members.append(member)
         uuids["organizations"].append(str(block.uuid))
         uuids["members"].append([str(m.uuid) for m in inside])
@@ -466,7 +470,7 @@ SIGNATORY_FIELDS = (
     "representative",
 )
 ONLY_ORGANIZATIONS = ("acronym", "organization_kind", "representative")
-ONLY_INDIVIDUALS = ("title", "affiliation")
+ONLY_INDIVIDUALS = ("title", "affiliation")  # and a coalition member's role, its title
 DIRECTORY_KINDS = {"documentation_network": "network"}
 COUNTRY_NAMES = {"MX": "México", "US": "Estados Unidos"}
 
@@ -503,7 +507,8 @@ def _signatory_values(
     errors: Errors = {}
     individual = values["kind"] == SignatoryRow.Kind.INDIVIDUAL
     for field in ONLY_ORGANIZATIONS if individual else ONLY_INDIVIDUALS:
-        values[field] = ""
+        if not (field == "title" and coalition is not None):  # a member's role stays
+            values[field] = ""
     if individual and directory is not None:
         errors["directory_organization"] = [
             ValidationError(_("A person signs as an individual, not as an organization."))

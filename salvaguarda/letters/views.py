@@ -59,13 +59,27 @@ def letter_import(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/letter_import.html", {"form": form})
 
 
+REORDER = "reordenar"  # ?reordenar=1: the letter's page with each signatory's controls
+
+
 @policy(Policy.MEMBER)
 def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     file = queries.letter_file_for(request.user, letter_uuid)
+    may_edit = queries.may_edit(active_role(request), request.user, file.letter)
+    organizations, individuals = file.listed
     context = {
         "file": file,
         "letter": file.letter,
-        "may_edit": queries.may_edit(active_role(request), request.user, file.letter),
+        "may_edit": may_edit,
+        # One line per signatory; its Change/↑/↓ controls only in the reorder mode (a plain
+        # link, no script), so a long list stays short on a telephone.
+        "reordering": may_edit and request.GET.get(REORDER) == "1",
+        "reorder": REORDER,
+        "organizations": [
+            (item, [(member, output.member_of(member)) for member in item.members])
+            for item in organizations
+        ],
+        "individuals": individuals,
         "cited_figures": queries_figures.figures_of(file.letter, file.versions),
         "headings": [output.heading_of(file.letter, version) for version in file.versions],
         "signing": queries_signing.signing_for(request.user, active_role(request), file.letter),

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, active_role, policy, signed_in_user
@@ -17,6 +17,7 @@ from salvaguarda.core.forms import saved
 from salvaguarda.letters import queries, services
 from salvaguarda.letters.forms import LetterForm, NewVersionForm, SignatoryForm, VersionForm
 from salvaguarda.letters.models import Letter
+from salvaguarda.letters.views import REORDER
 
 
 def _editable(request: HttpRequest, letter_uuid: uuid.UUID) -> Letter:
@@ -159,7 +160,9 @@ def signatory_move(
         if offset is None:
             raise Http404
         services.signatory_move(by=signed_in_user(request), signatory=signatory, offset=offset)
-    return redirect("letters:detail", letter_uuid=letter.uuid)
+    # Back to the reorder mode, at the list of signatories (the next move is one tap away).
+    detail = reverse("letters:detail", kwargs={"letter_uuid": letter.uuid})
+    return redirect(f"{detail}?{REORDER}=1#h-signatories")
 
 
 @policy(Policy.MEMBER)

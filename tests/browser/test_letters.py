@@ -139,3 +139,77 @@ def test_a_duplicate_offers_both_entries_and_members_read_as_a_list_at_360_px(
     organizations = page.get_by_test_id("organizations").inner_text()
     assert "Centro de Estudios Fronterizos Nogales" not in organizations
     assert "CEFN" in organizations
+
+
+def test_a_43_organization_letter_at_360_px_is_one_short_line_a_signatory_until_reordered(
+    new_session: Callable[..., Session], sign_in: Callable[[Any, str], None]
+) -> None:
+    """Issue 15's trial (point 3): at 360 px a letter of 43 organizations, two coalitions and
+    20 individuals is not a 15,000 px page of controls. Each signatory is one entry without
+    controls, nothing is cut off sideways; the reorder mode (a plain link) shows each entry's
+    Change/↑/↓, and a move comes back to that mode. A member's role is shown after its name.
+    With LETTERS_SCREENSHOTS=<dir>, both pages are saved there to be looked at."""
+    import os
+
+    folder = CORPUS / "sre-segob-reanudacion-43"
+    session = new_session(viewport={"width": 360, "height": 780}, is_mobile=True)
+    page = session.page
+    sign_in(page, demo_email("coordinacion.mat"))  # no other browser test signs it in
+    page.goto("/cartas/importar/")
+    page.locator("#id_es").fill((folder / "es.md").read_text(encoding="utf-8"))
+    page.locator("#id_en").fill((folder / "en.md").read_text(encoding="utf-8"))
+    submit(page, "button.primary")
+    page.wait_for_url("**/cartas/*-*-*-*-*/")
+    letter_url = page.url
+    shots = os.environ.get("LETTERS_SCREENSHOTS")
+
+    def measured(name: str) -> tuple[int, int]:
+        if shots:
+            page.screenshot(path=f"{shots}/letter-360-{name}.png", full_page=True)
+        return page.evaluate(
+            "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+        )
+
+    height, width = measured("compact")
+    assert page.get_by_test_id("move-up").count() == 0
+    assert page.get_by_test_id("edit-signatory").count() == 0
+    assert width <= 360, width
+    # Each signatory (and each coalition member) is one entry, most of them one line, none
+    # over three: no controls under it. The rest of the page (the versions side by side,
+    # drifts, duplicates) keeps it over 6,000 px at 360 px; 14,663 px with the controls.
+    tallest = page.evaluate(
+        """() => {
+          const lines = [...document.querySelectorAll(
+            "[data-testid=organizations] > li, [data-testid=individuals] > li, "
+            + "ul.coalition-members > li")];
+          return Math.max(...lines.map(li => {
+            const own = li.querySelector("ul") ? li.firstChild : li;
+            const range = document.createRange();
+            range.selectNodeContents(own);
+            const line = parseFloat(getComputedStyle(li).lineHeight) || 24;
+            return (li.querySelector("ul") ? range.getBoundingClientRect().height
+                    : li.getBoundingClientRect().height) / line;
+          }));
+        }"""
+    )
+    assert tallest <= 3.2, tallest  # the longest: a member and its representative, 3 lines
+    assert height < 13500, height
+    roles = page.get_by_test_id("member-role").all_inner_texts()
+    assert "— representada por Sofía Martell Ruiz" in roles
+
+    page.get_by_test_id("reorder").click()
+    page.wait_for_url("**reordenar=1*")
+    organizations = page.get_by_test_id("organizations")
+    second = organizations.locator(":scope > li").nth(1)
+    name = second.inner_text().split("\n")[0]
+    assert page.get_by_test_id("move-up").count() > 43
+    reordering_height, width = measured("reorder")
+    assert width <= 360, width
+    print(f"\n360 px: {height} px compact, {reordering_height} px in the reorder mode")  # noqa: T201
+    with page.expect_navigation():
+        second.get_by_test_id("move-up").first.press("Enter")  # a keyboard user's move
+    first = organizations.locator(":scope > li").first.inner_text()
+    assert first.startswith("1. ") and name[3:] in first
+    page.get_by_test_id("reorder-done").click()
+    page.wait_for_url(letter_url + "*")
+    assert page.get_by_test_id("move-up").count() == 0

@@ -60,10 +60,10 @@ class LetterPageTests(TestCase):
                 texts={"es": SPANISH, "en": ENGLISH},
             )
 
-    def page(self, language: str) -> str:
+    def page(self, language: str, query: str = "") -> str:
         client = sign_in(self.client_class(), self.cast.caseworker)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        response = client.get(reverse("letters:detail", args=[self.letter.uuid]))
+        response = client.get(reverse("letters:detail", args=[self.letter.uuid]) + query)
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
 
@@ -83,18 +83,29 @@ class LetterPageTests(TestCase):
         self.assertInHTML('<dd data-testid="formula">PRESENT</dd>', html)
 
     def test_in_english_every_string_and_language_name_is_english(self) -> None:
-        html = self.page("en")
+        html = self.page("en", "?reordenar=1")  # the signatories' controls: the reorder mode
         self.assertInHTML('<dd data-testid="reference-language">Spanish</dd>', html)
         self.assertInHTML("<h3>English</h3>", html)
         self.assertIn(">Change</a>", html)
+        self.assertIn(">Done reordering</a>", html)
+        self.assertIn(">Reorder or change signatories</a>", self.page("en"))
         self.assertIn("a footnote was kept out of the lists", html)  # imported in Spanish
         body = html[html.index("<main") : html.index("</main>")]
         for spanish in ("Modificar", "Cambiar", "Español", "Inglés", "Línea", "Destinatarios"):
             self.assertNotIn(spanish, body)
 
     def test_in_spanish_the_same_page_is_spanish(self) -> None:
-        html = self.page("es")
+        html = self.page("es", "?reordenar=1")
         self.assertInHTML('<dd data-testid="reference-language">Español</dd>', html)
         self.assertInHTML("<h3>Inglés</h3>", html)
         self.assertIn(">Cambiar</a>", html)
+        self.assertIn(">Terminar de reordenar</a>", html)
+        self.assertIn(">Reordenar o cambiar firmantes</a>", self.page("es"))
         self.assertIn("nota al pie", html)
+
+    def test_the_signatories_controls_show_only_in_the_reorder_mode(self) -> None:
+        compact = self.page("en")
+        self.assertNotIn('data-testid="edit-signatory"', compact)
+        self.assertNotIn('data-testid="move-up"', compact)
+        controls = self.page("en", "?reordenar=1")
+        self.assertEqual(controls.count('data-testid="move-up"'), 2)  # one a signatory
