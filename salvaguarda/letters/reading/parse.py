@@ -443,8 +443,8 @@ def _not_a_letter(
         missing.append(_("a signatory heading (“Organizaciones firmantes”, “Signatories”)"))
     listed = [s.line for s in (*version.organizations, *version.individuals) if s.line]
     if listed:
-        params = {"count": len(listed), "first": min(listed), "last": max(listed)}
-        found.append(_("a list of %(count)s entries on lines %(first)s–%(last)s") % params)
+        counts = {"count": len(listed), "first": min(listed), "last": max(listed)}
+        found.append(_("a list of %(count)s entries on lines %(first)s–%(last)s") % counts)
     first, last = filled[0].no, filled[-1].no
     where = str(first) if first == last else f"{first}–{last}"
     params = {"lines": where, "found": found, "missing": missing}
