@@ -225,8 +225,22 @@ def _glossary_patterns() -> list[tuple[re.Pattern[str], str]]:
         for name in (key, *names):
             if re.fullmatch(r"[A-Z]{2,8}", name):
                 continue  # acronyms are read by _ACRONYM
-            out.append((re.compile(r"(?<!\w)" + re.escape(fold(name)) + r"(?!\w)"), key))
+            first, _space, rest = fold(name).partition(" ")
+            pattern = re.escape(first)
+            if rest:
+                # A court's ordinal after its first word: "Juez Tercero de Distrito",
+                # "Juzgado 2.º de lo Familiar", "Tribunal Primero Colegiado", "1ª Vara".
+                ordinal = _ORDINAL if first in _ORDINAL_AFTER else ""
+                pattern += ordinal + r"\s+" + re.escape(rest).replace(r"\ ", r"\s+")
+            out.append((re.compile(r"(?<!\w)" + pattern + r"(?!\w)"), key))
     return out
+
+
+_ORDINAL_AFTER = frozenset("juez jueza juzgado tribunal juiz juiza vara sala".split())
+_ORDINAL = (
+    r"(?:\s+(?:primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|s[eé]ptim[oa]|"
+    r"octav[oa]|noven[oa]|d[eé]cim[oa](?:\s+\w+)?|\d{1,2}\.?\s?[oaº°ª]?))?"
+)
 
 
 _GLOSSARY_PATTERNS = _glossary_patterns()

@@ -48,7 +48,9 @@ COUNTRIES = tuple(
         " el salvador, nicaragua, costa rica, panama, colombia, venezuela, haiti, cuba, canada,"
         " brasil, brazil, espana, spain, francia, france, haiti, republica dominicana,"
         " republique dominicaine, dominican republic, mexique, bresil, guyane, peru, chile,"
-        " argentina, ecuador, cuba, venezuela, honduras"
+        " argentina, ecuador, cuba, venezuela, honduras, belice, belize, bolivia, paraguay,"
+        " uruguay, senegal, cameroun, camerun, cameroon, guinee, guinea, rd congo, congo, mali,"
+        " angola, nigeria, ghana, afghanistan, afeganistao, belgique, belgica, canada"
     ).split(",")
 )
 # A country after one of these words belongs to the name ("... de Honduras").
@@ -59,8 +61,11 @@ TITLES = frozenset(
     "soeur sr sœur br pe pbro rabbi rabina rabino rabbin dre pere père mere imam pastor pastora "
     "pasteur reverend reverendo mons monsenor monseigneur maitre me mme mlle doctor doctora "
     "docteur licenciado licenciada profesor profesora professor professora hermana hermano "
-    "senator senador senadora".split()
+    "senator senador senadora psic psicol enf arq".split()
 )
+# "M. Mamadou Sarr": the French "Monsieur" before a name (only there: elsewhere "M." is an
+# initial, "José M. Pérez").
+_MONSIEUR = re.compile(r"^M\.\s+(?=\w)")
 STOPWORDS = frozenset("de del la las los el y e the of and for a en da do das dos".split())
 CONNECTORS = STOPWORDS | frozenset(
     "para por con sin al o u pour par avec sans des du le les et em no na nos nas ao aos pelo "
@@ -123,6 +128,10 @@ def _split(name: str) -> tuple[str, str]:
     if dash and _looks_like_acronym(dash.group(1)):
         after = tuple(_tokens(dash.group(1)))
         if after not in COUNTRIES and after not in LEGAL_SUFFIXES and after[0] not in TITLES:
+            # "Name – ASCAM (Cameroun)": a parenthesis that is no acronym (a place) yields to
+            # the acronym after the dash.
+            if acronym and not _looks_like_acronym(acronym):
+                acronym = ""
             acronym = acronym or dash.group(1).strip()
             name = name[: dash.start()] + (dash.group(2) or "")
     return name.strip(" ,;-–—"), acronym
@@ -160,11 +169,12 @@ def acronym_of(name: str) -> str:
 @lru_cache(maxsize=65536)
 def person_key(name: str) -> str:
     """A comparison key for a person: folded, without punctuation and titles."""
-    return " ".join(t for t in _tokens(name) if t not in TITLES)
+    return " ".join(t for t in _tokens(_MONSIEUR.sub("", name.strip())) if t not in TITLES)
 
 
 def _display(name: str) -> str:
     """The name as spelled (accents and case kept), without titles and extra spaces."""
+    name = _MONSIEUR.sub("", name.strip())
     words = [w for w in name.split() if fold(w).strip(".,") not in TITLES]
     return " ".join(unicodedata.normalize("NFC", " ".join(words)).split()).strip(" ,")
 

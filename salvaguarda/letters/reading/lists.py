@@ -317,11 +317,26 @@ def read_section(
 
     marks = [bool(NUMBER.match(x.text) or BULLET.match(x.text)) for x in filled]
     at = -1
+    copying = False  # under a copy label alone on its line ("Con copia para:", "Cc:")
+    after_blank = False
     for line in lines:
         if not line.text:
+            after_blank = True
             continue
         at += 1
         text = line.text
+        blank, after_blank = after_blank, False
+        if COPY_LABEL.match(text) or (
+            copying and not (blank and not BULLET.match(text) and not NUMBER.match(text))
+        ):
+            # The copy's recipients under the label, to a blank line that a list of them
+            # does not cross: none signs.
+            copying = True
+            if entries or table:
+                flush()
+            problems.append(unplaced(line))
+            continue
+        copying = False
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
             continue
@@ -448,6 +463,13 @@ CONTACT_LINE = re.compile(
 
 # A copy line after the lists ("C.c.p. Archivo.", "c.c. Comisión Estatal…"): no signatory.
 COPY_LINE = re.compile(r"^[*_]*c\.\s?c\.(?:\s?p\.)?\s", re.IGNORECASE)
+# A copy label alone on its line, the recipients on the lines under it: "Con copia para:",
+# "Cc:", "C.c.p.:", "Copie à :", "Com cópia para:", "Copy to:".
+COPY_LABEL = re.compile(
+    r"^[*_]*(?:c\.?\s?c\.?(?:\s?p\.?)?|c/c|(?:con\s+|com\s+)?c[oó]pias?(?:\s+(?:a|à|para))?|"
+    r"copies?(?:\s+(?:à|a|pour))?|cop(?:y|ies)(?:\s+to)?)\s*:[*_]*\s*$",
+    re.IGNORECASE,
+)
 
 FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s|\[\d{1,2}\]\s)")
 

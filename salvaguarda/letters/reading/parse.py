@@ -59,7 +59,7 @@ from salvaguarda.letters.reading.words import ORGANIZATION_STARTS, fold, heading
 
 _I = re.IGNORECASE
 _SUBJECT = re.compile(
-    r"^[*_]*(?:asunto|subject|assunto|objet|objeto|subj|ref|re|referencia|r[ée]f[ée]rence)\.?\s*:\s*[*_]*\s*"
+    r"^[*_]*(?:asunto|subject|assunto|objet|objeto|subj|ref|re|referencia|r[ée]f[ée]rence|concerne)\.?\s*:\s*[*_]*\s*"
     r"(?P<v>.*?)[*_]*$",
     _I,
 )

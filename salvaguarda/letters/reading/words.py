@@ -59,7 +59,12 @@ PEOPLE = _words(
     "abogadas abogados lawyers attorneys advogadas advogados avocates avocats "
     # Clergy signing in their own name: "Obispos, religiosas, religiosos y personas…".
     "obispos bishops bispos évêques religiosas religiosos religious religiosas religieuses "
-    "religieux sacerdotes priests"
+    "religieux sacerdotes priests "
+    # Leaders signing in their own name: "Líderes religiosos a título personal", "Faith leaders".
+    "líderes lideres leaders lideranças liderancas dirigentes dirigeants responsables "
+    # Spokespeople: "Porte-parole et personnes signataires", "Voceros y personas firmantes".
+    "porte-parole porte-paroles portavoces portavoz voceros voceras vocero vocera voceiros "
+    "porta-vozes spokespersons spokespeople"
 )
 # Words a heading may carry around those (articles, "civil society", "human rights"...).
 FILLER = _words(
@@ -75,6 +80,8 @@ FILLER = _words(
     "this esta esta cette este carta letter lettre support apoyan apoiam soutiennent "
     "who quienes sign individually individualmente individuellement acompañantes "
     "acompañan se "
+    # "Iglesias y organizaciones basadas en la fe", "Faith-based organizations", "de fé".
+    "basadas basados based faith-based fe faith fé foi confessionnelles "
     # "Ont également signé à titre individuel", "Han firmado igualmente", "Have also signed".
     "ont également egalement igualmente han have têm"
 )
@@ -232,7 +239,11 @@ CLOSING = re.compile(
     r"sinceramente|cordialmente|fraternalmente|solidariamente|en\s+solidaridad|"
     r"sincerely(?: yours)?|yours sincerely|yours faithfully|respectfully(?: yours)?|"
     r"kind regards|best regards|in solidarity|atenciosamente|respeitosamente|"
-    r"cordialement|bien cordialement|respectueusement|fraternellement|solidairement)"
+    r"cordialement|bien cordialement|respectueusement|fraternellement|solidairement|"
+    # Faith groups' and Central American closings: "In faith,", "En Cristo,", "Deferentemente,".
+    r"in\s+faith|in\s+christ|in\s+peace|in\s+hope|with\s+gratitude|blessings|fraternally|"
+    r"en\s+la\s+fe|en\s+cristo|en\s+paz|em\s+cristo|na\s+f[ée]|deferentemente|"
+    r"dans\s+la\s+foi|en\s+christ|fraternit[ée]|paz\s+y\s+bien)"
     r"[\s.,;:!*_]*$",
     re.IGNORECASE,
 )

@@ -1,0 +1,147 @@
+"""Shapes of real letters that the sixth held-out set showed, each on text of its own: a faith
+group's closing and headings, spokespeople as a heading, a Belgian subject label, "M." before
+a name, a country in parentheses after a dash's acronym, a copy block after the lists, and a
+court's ordinal."""
+
+from salvaguarda.letters import names
+from salvaguarda.letters.alignment import anchors
+from salvaguarda.letters.reading import parse_version
+from salvaguarda.letters.reading.words import heading_kind
+
+FAITH = """\
+March 3, 2027
+
+Dear Senators,
+
+We, congregations and ministries on both sides of the border, ask you to keep the shelter \
+grants that let our parishes receive families who wait for an asylum hearing.
+
+Please meet with the pastors of our shelters before the budget vote in April.
+
+In Christ,
+
+Comunidades y organizaciones basadas en la fe
+
+- Parroquia Santo Niño de las Cumbres
+- Ministerio Casa de Oración, A.R.
+
+Líderes religiosas y religiosos a título personal
+
+- Pastora Elvia Corona Marín, Ministerio Casa de Oración
+- Rev. Samuel Okafor, Riverbend Methodist Church
+"""
+
+
+def test_an_english_letter_closing_in_faith_keeps_its_spanish_faith_group_headings() -> None:
+    version = parse_version(FAITH, language="en")
+    assert [o.name for o in version.organizations] == [
+        "Parroquia Santo Niño de las Cumbres",
+        "Ministerio Casa de Oración, A.R.",
+    ]
+    assert [i.name for i in version.individuals] == [
+        "Pastora Elvia Corona Marín",
+        "Rev. Samuel Okafor",
+    ]
+    # The salutation and the closing are kept with the body, as the page shows them.
+    assert version.paragraphs[0] == "Dear Senators," and version.paragraphs[-1] == "In Christ,"
+    assert len(version.paragraphs) == 4
+    deferent = FAITH.replace("In Christ,", "Deferentemente,")
+    assert len(parse_version(deferent, language="es").individuals) == 2
+
+
+def test_spokespeople_and_leaders_head_the_individuals() -> None:
+    assert heading_kind("Portavoces y personas firmantes") == "individual"
+    assert heading_kind("Porte-paroles signataires") == "individual"
+    assert heading_kind("Faith leaders signing in their own name") == "individual"
+    assert heading_kind("Faith-based organizations") == "organization"
+
+
+def test_concerne_labels_the_subject() -> None:
+    text = """\
+Bruxelles, le 4 mars 2027
+
+Madame Ingrid Vos
+Directrice de Fedasil
+
+Concerne : places d'accueil pour les familles en attente
+
+Madame la Directrice,
+
+Nos associations accompagnent depuis l'automne des familles qui dorment dehors faute de \
+place dans le réseau d'accueil, et nous vous demandons d'ouvrir des places d'urgence.
+
+Veuillez agréer, Madame la Directrice, l'expression de notre considération.
+
+Associations signataires
+
+1. Maison des Familles de Schaerbeek
+2. Collectif Toit d'Abord
+"""
+    version = parse_version(text, language="fr")
+    assert version.subject == "places d'accueil pour les familles en attente"
+    assert [a.name for a in version.addressees] == ["Madame Ingrid Vos"]
+
+
+def test_monsieur_before_a_name_is_a_title_but_an_initial_inside_it_is_not() -> None:
+    assert names.person_key("M. Ousmane Ba") == names.person_key("Ousmane Ba")
+    assert names.person_key("Psic. Rosa Tzeek") == names.person_key("Rosa Tzeek")
+    assert names.person_key("José M. Pérez") != names.person_key("José Pérez")
+
+
+def test_a_country_in_parentheses_yields_to_the_acronym_after_a_dash() -> None:
+    assert names.acronym_of("Union des Maliens de Tijuana – UMT (Mali)") == "UMT"
+    assert names.acronym_of("Centro de Apoyo Fronterizo (CAF)") == "CAF"
+    assert names.organization_key("Red Garífuna de Dangriga (Belice)") == names.organization_key(
+        "Red Garífuna de Dangriga"
+    )
+
+
+def test_a_copy_block_after_the_lists_is_reported_not_signed() -> None:
+    text = """\
+Monterrey, 2 de marzo de 2027
+
+Lic. Arturo Peña Saldaña
+Delegado Federal del INM en Nuevo León
+
+Asunto: Entrega de constancias
+
+Las organizaciones firmantes solicitamos que las constancias de salida se entreguen en la \
+oficina de Monterrey en un plazo de diez días hábiles, como marca el reglamento vigente.
+
+Atentamente,
+
+Organizaciones firmantes
+
+1. Casa Nicolás del Norte
+2. Albergue Puerta de Esperanza
+
+Firmas individuales
+
+1. Marta Inés Garza Leal — abogada
+
+C.c.p.:
+- Comisión Estatal de Derechos Humanos de Nuevo León
+- Oficina de Enlace de la Secretaría de Gobernación
+
+Copia a:
+Fiscalía de Derechos Humanos del Estado
+"""
+    version = parse_version(text, language="es")
+    assert [o.name for o in version.organizations] == [
+        "Casa Nicolás del Norte",
+        "Albergue Puerta de Esperanza",
+    ]
+    assert [i.name for i in version.individuals] == ["Marta Inés Garza Leal"]
+    quoted = " ".join(p.message for p in version.problems)
+    assert "Comisión Estatal de Derechos Humanos" in quoted
+    assert "Oficina de Enlace" in quoted and "Fiscalía de Derechos Humanos" in quoted
+
+
+def test_a_courts_ordinal_does_not_hide_the_court() -> None:
+    found = anchors("El Juzgado Segundo de Distrito en Mexicali ordenó liberar a las familias.")
+    assert "district-court" in found.institutions
+    found = anchors("La jueza 3.º de distrito ordenó lo mismo.")
+    assert "district-court" in found.institutions
+    found = anchors("The Second District Court ordered the same.")
+    assert "district-court" in found.institutions
+    assert "district-court" not in anchors("El Juzgado Cívico Segundo multó a dos.").institutions
