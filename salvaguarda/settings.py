@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "salvaguarda.court",
     "salvaguarda.incidents",
     "salvaguarda.letters",
+    "salvaguarda.referrals",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ from salvaguarda.people.services import (
     records,
     screening_record,
 )
+from salvaguarda.referrals.directory.demo import seed_directory
 
 DEMO_DOMAIN = "demo.example.org"
 
@@ -363,6 +364,7 @@ def seed(password: str) -> list[DemoLogin]:
         )
     logins = []
     coordinators: dict[str, User] = {}
+    network_admin: User | None = None
     for local, full_name, roles in ACCOUNTS:
         user = User.objects.create_user(
             email=f"{local}@{DEMO_DOMAIN}", password=password, full_name=full_name, language="es"
@@ -377,6 +379,8 @@ def seed(password: str) -> list[DemoLogin]:
             Membership.objects.create(user=user, organization=organizations[short], role=role)
             if role == Role.COORDINATOR:
                 coordinators[short] = user
+            if role == Role.NETWORK_ADMIN and network_admin is None:
+                network_admin = user
         logins.append(DemoLogin(user.email, ", ".join(f"{r.label} ({s})" for s, r in roles)))
     for index, (short, coordinator) in enumerate(sorted(coordinators.items())):
         with organization_scope(organizations[short].pk):
@@ -391,6 +395,14 @@ def seed(password: str) -> list[DemoLogin]:
                 _incident(coordinator, household, index * 4 + offset, short)
     with organization_scope(organizations["CJS"].pk):
         seed_letter(coordinators["CJS"], organizations["CJS"])
+    if network_admin is None:
+        raise ValueError("The demo network needs a network administrator.")
+    seed_directory(
+        network_admin,
+        organizations["RED"],
+        {short: (organizations[short], user) for short, user in coordinators.items()},
+        today=timezone.localdate(),
+    )
     return logins
 
 

@@ -31,6 +31,7 @@ from salvaguarda.letters import services_figures, services_signing
 from salvaguarda.letters.models import Letter, SignOnPage
 from salvaguarda.people import saved_searches
 from salvaguarda.people.models import Person
+from salvaguarda.referrals.directory.models import Service
 
 ORGANIZATION = "CJS"
 EMAIL = "todas.las.paginas@demo.example.org"
@@ -153,6 +154,10 @@ def prepare(password: str) -> dict[str, Any]:
             "signature_uuid": str(signature.uuid),
             "sign_on_token": sign_on_page.token,
             "search_uuid": str(search.uuid),
+            # A directory entry CJS keeps (the demo's), so its edit page opens.
+            "service_uuid": str(
+                Service.objects.filter(provider__maintainer=org).order_by("id").first().uuid  # type: ignore[union-attr]
+            ),
             "language": "es",
             "index": 0,
         }

@@ -68,6 +68,7 @@ NOT_PAGES = {
     "accounts:security_key_sign_in",
     "court:calendar_feed_revoke",
     "court:import_apply",
+    "referrals:service_verify",
     "signing:open",
     "signing:approve",
     "signing:reject",

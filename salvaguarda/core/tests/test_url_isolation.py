@@ -36,9 +36,17 @@ from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
+from salvaguarda.referrals.tests.factories import editor as directory_editor
+from salvaguarda.referrals.tests.factories import make_service
 
 CANARY_GIVEN = "Canariodado" + uuid.uuid4().hex[:8]
 CANARY_FAMILY = "Canariofam" + uuid.uuid4().hex[:8]
+
+# The service directory is the network's, not an organization's (it holds no case data): every
+# member reads its entries, while only the organization that keeps an entry and the network
+# administrators may change it (salvaguarda/referrals/directory/models.py).
+DIRECTORY_ARGUMENTS = {"service_uuid"}
+DIRECTORY_READS = {"referrals:service_detail"}
 
 
 @dataclass(frozen=True)
@@ -218,6 +226,9 @@ class EveryUrlTest(TestCase):
             cls.signature = cls.letter.requests.get()
             update(cls.signature, by=cls.cast.caseworker, values={"status": "pending"})
 
+        # An entry of the directory that organization A keeps.
+        cls.service = make_service(directory_editor(cls.cast.caseworker))
+
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
         return {
@@ -246,6 +257,7 @@ class EveryUrlTest(TestCase):
             "signatory_uuid": self.letter.signatories(manager="unscoped").first().uuid,
             "figure_uuid": self.figure.uuid,
             "signature_uuid": self.signature.uuid,
+            "service_uuid": self.service.uuid,
             "language": "es",
             "kind": "pdf",
             "index": 0,
@@ -297,6 +309,10 @@ class EveryUrlTest(TestCase):
                     continue
                 allowed = role_allows(role, route.policy)  # type: ignore[arg-type]
                 own = same_org or not route.arguments
+                directory = bool(route.arguments) and set(route.arguments) <= DIRECTORY_ARGUMENTS
+                if directory:
+                    # Reads are every member's; changes the keeper's and the administrators'.
+                    own = same_org or role == "network_admin" or route.name in DIRECTORY_READS
                 url = self.url(route)
                 # Writes that this visitor may legitimately make are not tried here.
                 methods = ("get",) if allowed and own else ("get", "post")
@@ -305,6 +321,8 @@ class EveryUrlTest(TestCase):
                     where = f"{persona} {method.upper()} {route.name}"
                     if not allowed:
                         self.assertEqual(response.status_code, 404, where)
+                    elif directory and route.name in DIRECTORY_READS and method == "get":
+                        self.assertEqual(response.status_code, 200, where)
                     elif not own:
                         # The API checks the shape of a body before it looks the record up, so
                         # a refused write may get 400 or 422, as it would for a record that does

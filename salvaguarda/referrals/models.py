@@ -1,0 +1,28 @@
+"""The models of referrals: today the network's service directory (`directory/models.py`).
+
+Referrals between organizations and access to rights come later, each a sub-package of its own.
+"""
+
+from salvaguarda.referrals.directory.models import (
+    Location,
+    Phone,
+    Provider,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceEligibility,
+    ServiceLanguage,
+)
+
+__all__ = [
+    "Location",
+    "Phone",
+    "Provider",
+    "RequiredDocument",
+    "Schedule",
+    "Service",
+    "ServiceAtLocation",
+    "ServiceEligibility",
+    "ServiceLanguage",
+]

@@ -1,0 +1,54 @@
+from django.test import TestCase
+from django.utils import timezone
+
+from salvaguarda.accounts import demo
+from salvaguarda.referrals.directory import queries
+from salvaguarda.referrals.directory.demo import CITIES
+from salvaguarda.referrals.directory.models import Provider, Service
+
+
+class DemoDirectoryTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        demo.seed(demo.new_password())
+
+    def test_every_city_of_the_demo_network_has_its_institutions(self) -> None:
+        for city, *_rest in CITIES.values():
+            found = queries.directory_search(queries.DirectoryFilters(city=city)).services
+            categories = {s.category for s in found}
+            self.assertLessEqual(
+                {"migration_documents", "health", "school_enrolment", "child_protection"},
+                categories,
+                city,
+            )
+        kinds = set(Provider.objects.values_list("kind", flat=True))
+        self.assertLessEqual(
+            {
+                "inm",
+                "comar",
+                "imss_bienestar",
+                "sep_school",
+                "dif",
+                "fiscalia",
+                "consulate",
+                "human_rights_commission",
+                "un_partner",
+                "network_member",
+            },
+            kinds,
+        )
+
+    def test_each_member_keeps_its_city_and_some_entries_need_checking(self) -> None:
+        tijuana = Provider.objects.get(network_organization__short_name="TIJ")
+        self.assertEqual(tijuana.maintainer, tijuana.network_organization)
+        self.assertTrue(Service.objects.filter(last_verified__isnull=True).exists())
+        admin = demo.User.objects.get(email="admin.red@demo.example.org")
+        editor = queries.Editor(admin, admin.memberships.get().organization, is_network_admin=True)
+        stale = queries.needs_checking(editor, today=timezone.localdate()).services
+        self.assertTrue(stale)
+        self.assertTrue(all(queries.is_stale(s, timezone.localdate()) for s in stale))
+
+    def test_consulates_serve_their_nationals(self) -> None:
+        consular = Service.objects.filter(provider__kind="consulate")
+        self.assertTrue(consular.exists())
+        self.assertTrue(all(len(s.nationalities) == 1 for s in consular))
