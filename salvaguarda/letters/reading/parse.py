@@ -40,7 +40,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from salvaguarda.letters import languages
-from salvaguarda.letters.document import Addressee, ParsedVersion, Problem
+from salvaguarda.letters.document import Addressee, ParsedVersion, Problem, Signatory
 from salvaguarda.letters.document import Said as _
 from salvaguarda.letters.reading.lists import (
     BULLET,
@@ -137,6 +137,7 @@ _FORMULA = re.compile(
 _SALUTATION = re.compile(
     r"^[*_]*(?:(?:estimad[oa]s?|querid[oa]s?|dear|to whom|prezad[oa]s?|a quien corresponda)\b|"
     r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]s?sim[oa]s?|madame|monsieur|"
+    r"(?:vossas?\s+|vuestras?\s+)?excel[eêé]ncias?|"
     r"mesdames|"
     r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
     r".*[,:][*_]*$)",
@@ -370,6 +371,8 @@ def _parse(text: str, language: str) -> ParsedVersion:
         version.organizations.extend(
             read_section(tail, "organization", version.problems, numberings["organization"])
         )
+    elif signed := _signature_blocks(tail):
+        version.individuals.extend(signed)
     else:
         version.problems.extend(unplaced(line) for line in tail if line.text)
     for n, (i, kind) in enumerate(headings):
@@ -475,6 +478,42 @@ def _author(tail: list[Line], headings: list[tuple[int, str]]) -> bool:
     legal = re.search(r",\s*(?:A\.\s?C|S\.\s?C|I\.\s?A\.\s?P|A\.\s?P|Inc|Ltd|e\.V)\.?$", text)
     starts = ORGANIZATION_STARTS - _LITTLE_WORDS
     return len(text) <= 120 and (bool(legal) or any(w in starts for w in words))
+
+
+_PARTICLES = frozenset("da de do das dos del della di du des la le van von der y e".split())
+
+
+def _signature_blocks(tail: list[Line]) -> list[Signatory]:
+    """Signature blocks under the closing with no heading ("Atenciosamente," / "Marina
+    Cordeiro Falcão" / "Presidenta da ANADEM" / "Defensora Pública…", a blank line, the next
+    one): each block's first line a person's name, the one to three lines under it that
+    person's role, kept as the affiliation. Every block must read so, or none is taken."""
+    blocks = _blocks(tail)
+    out: list[Signatory] = []
+    for block in blocks:
+        name = plain(block[0].text)
+        words = name.split()
+        person = (
+            2 <= len(words) <= 6
+            and not re.search(r"[\d,;:()|]", name)
+            and not BULLET.match(block[0].text)
+            and fold(words[0]) not in ORGANIZATION_STARTS
+            and all(w[:1].isupper() or w in _PARTICLES for w in words)
+        )
+        if not person or not 2 <= len(block) <= 4:
+            return []
+        roles = [plain(line.text) for line in block[1:]]
+        written = ", ".join([name, *roles])
+        out.append(
+            Signatory(
+                kind="individual",
+                name=name,
+                affiliation="; ".join(roles),
+                line=block[0].no,
+                written=written,
+            )
+        )
+    return out
 
 
 def _dated(lines: list[Line], version: ParsedVersion) -> list[Line]:

@@ -25,7 +25,9 @@ SIGNING = _words(
     "endorsed co-signers cosigners signataires signataire signent signé signés "
     "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
     "suman sumamos adherimos firma firmó firmo firmaron "
-    "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión"
+    "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión "
+    # Who supports the letter: "Apoiam esta carta:", "Apoyan:", "Soutiennent cette lettre".
+    "apoiam apoyan respaldan respaldam soutiennent endossam"
 )
 # Words that name who signs: a line made only of these (and the filler below) is a heading.
 WHO = _words(

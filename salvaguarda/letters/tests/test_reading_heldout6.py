@@ -145,3 +145,54 @@ def test_a_courts_ordinal_does_not_hide_the_court() -> None:
     found = anchors("The Second District Court ordered the same.")
     assert "district-court" in found.institutions
     assert "district-court" not in anchors("El Juzgado Cívico Segundo multó a dos.").institutions
+
+
+SIGNED = """\
+Porto Alegre, 9 de março de 2027.
+
+Excelentíssima Senhora Juíza Carla Menezes Prado
+Vara Federal de Porto Alegre
+
+Excelência,
+
+O Núcleo de Defesa dos Migrantes vem requerer a suspensão das notificações de deportação \
+enviadas a pessoas venezuelanas que aguardam a decisão sobre seu pedido de refúgio.
+
+Respeitosamente,
+
+Joana Ribeiro dos Santos
+Coordenadora do Núcleo de Defesa dos Migrantes
+
+Luís Felipe Teixeira
+Defensor Público da União
+Núcleo de Porto Alegre
+
+Respaldam esta carta:
+
+• Cáritas Diocesana de Pelotas
+• Grupo de Acolhida Venezuelana do Sul
+"""
+
+
+def test_signature_blocks_without_a_heading_are_the_individuals_and_their_roles() -> None:
+    version = parse_version(SIGNED, language="pt")
+    assert [(i.name, i.affiliation) for i in version.individuals] == [
+        ("Joana Ribeiro dos Santos", "Coordenadora do Núcleo de Defesa dos Migrantes"),
+        ("Luís Felipe Teixeira", "Defensor Público da União; Núcleo de Porto Alegre"),
+    ]
+    assert [o.name for o in version.organizations] == [
+        "Cáritas Diocesana de Pelotas",
+        "Grupo de Acolhida Venezuelana do Sul",
+    ]
+    assert version.paragraphs[0] == "Excelência,"
+    assert [a.name for a in version.addressees] == [
+        "Excelentíssima Senhora Juíza Carla Menezes Prado"
+    ]
+
+
+def test_a_block_under_the_closing_that_is_no_signature_is_not_made_a_person() -> None:
+    text = SIGNED.replace("Luís Felipe Teixeira\n", "Rua das Flores, 120\n")
+    version = parse_version(text, language="pt")
+    assert version.individuals == []
+    quoted = " ".join(p.message for p in version.problems)
+    assert "Joana Ribeiro dos Santos" in quoted and "Rua das Flores, 120" in quoted
