@@ -80,7 +80,9 @@ def fold(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]|_", " ", fold(text)).split()
+    # An apostrophe inside a word joins it: "Pop No'j" and "Pop Noj" are one name.
+    text = re.sub(r"(?<=\w)['’ʼ`´](?=\w)", "", fold(text))
+    return re.sub(r"[^\w\s]|_", " ", text).split()
 
 
 def _drop_tail(tokens: list[str], tails: tuple[tuple[str, ...], ...], guard: bool) -> bool:

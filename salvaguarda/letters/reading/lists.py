@@ -293,6 +293,7 @@ def read_section(
     """The entries of one list (``kind`` "organization" or "individual"); ``lines`` may hold
     blank lines (their text empty). ``numbering``: that of the part of the same list before
     this one's heading, whose numbers this part may go on."""
+    lines = _two_columns(lines, kind)
     if kind == "individual":
         lines = _space_aligned(lines)
     filled = [x for x in lines if x.text]
@@ -424,6 +425,39 @@ def read_section(
 
 
 _SPACED = re.compile(r"\s{2,}")
+_GUTTER = re.compile(r"\s{3,}")
+
+
+def _two_columns(lines: list[Line], kind: str) -> list[Line]:
+    """A list pasted in two plain-text columns, a run of spaces between them ("Casa A
+    Albergue B" on one line): each column's entry read on its own, row by row (left, then
+    right), or by number when every cell is numbered (numbers across the rows or down the
+    columns). It is one when two rows or more in a row split so into two cells of two words
+    or more each; of the individuals, only when every cell is numbered (a name and an
+    affiliation so aligned are a table's columns)."""
+    out: list[Line] = []
+    run: list[tuple[Line, list[str]]] = []
+
+    def close() -> None:
+        numbered = all(NUMBER.match(c) for _line, row in run for c in row)
+        if len(run) >= 2 and (numbered or kind == "organization"):
+            cells = [(line, c) for line, row in run for c in row]
+            if numbered:
+                cells.sort(key=lambda cell: int(NUMBER.match(cell[1])["n"]))  # type: ignore[index]
+            out.extend(Line(line.no, c, line.indent) for line, c in cells)
+        else:
+            out.extend(line for line, _row in run)
+        run.clear()
+
+    for line in lines:
+        row = _GUTTER.split(line.text) if line.text and "\t" not in line.text else []
+        if len(row) == 2 and all(len(c.split()) >= 2 for c in row):
+            run.append((line, row))
+            continue
+        close()
+        out.append(line)
+    close()
+    return out
 
 
 def _space_aligned(lines: list[Line]) -> list[Line]:

@@ -119,6 +119,8 @@ _DATE = re.compile(
 # stands where Mexico writes "Presente".
 _PRESENTE = re.compile(
     r"^[*_]*(?:p\s*r\s*e\s*s\s*e\s*n\s*t(?:\s*e)?(?:\s*s)?|(?:la\s+)?ciudad|"
+    # Central America's "Su Despacho" / "En su despacho" under the addressee.
+    r"(?:en\s+)?su\s+despacho|"
     r"e\.\s?s\.\s?d\.?)[.:\-–]*[*_]*$",
     _I,
 )
@@ -129,14 +131,15 @@ _FORMULA = re.compile(
     r"(?:senhor(?:a|es|as)?|señor(?:a|es|as)?|sr\.?|sra\.?)[.:,]?[*_]*$|"
     # "Doctor" / "Doctora" alone above the name (the Colombian courtesy line).
     r"^[*_]*(?:(?:señor(?:a)?|senhor(?:a)?)\s+)?(?:doctor(?:a|es|as)?|doutor(?:a|es|as)?|"
-    r"docteure?)[.:,]?[*_]*$",
+    r"docteure?|licenciad[oa]s?|ingenier[oa]s?|maestr[oa]s?|magister|profesor(?:a|es|as)?)"
+    r"[.:,]?[*_]*$",
     _I,
 )
 # A salutation starts with one of these words; the weaker ones (that also start an addressee
 # line, such as "Sr." or "Madame") only when the line ends with a comma or a colon.
 _SALUTATION = re.compile(
     r"^[*_]*(?:(?:estimad[oa]s?|querid[oa]s?|dear|to whom|prezad[oa]s?|a quien corresponda)\b|"
-    r"(?:distinguid[oa]s?|respetad[oa]s?|car[oa]s?|excelent[ií]s?sim[oa]s?|madame|monsieur|"
+    r"(?:distinguid[oa]s?|respetad[oa]s?|respetables?|car[oa]s?|excelent[ií]s?sim[oa]s?|madame|monsieur|"
     r"(?:vossas?\s+|vuestras?\s+)?excel[eêé]ncias?|"
     r"mesdames|"
     r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"

@@ -196,3 +196,74 @@ def test_a_block_under_the_closing_that_is_no_signature_is_not_made_a_person() -
     assert version.individuals == []
     quoted = " ".join(p.message for p in version.problems)
     assert "Joana Ribeiro dos Santos" in quoted and "Rua das Flores, 120" in quoted
+
+
+CENTRAL_AMERICAN = """\
+Ingeniera
+Sonia Patricia Ramírez Lobo
+Directora del Registro Nacional de las Personas
+Su Despacho
+
+Licenciado
+Óscar Abel Funes Mejía
+Comisionado de los Derechos Humanos
+En su despacho
+
+Tegucigalpa, 4 de marzo de 2027
+
+Respetables señora Directora y señor Comisionado:
+
+Las organizaciones que acompañamos a personas retornadas pedimos que el Registro emita sin \
+costo las tarjetas de identidad de quienes regresan deportados y no tienen documentos.
+
+Deferentemente,
+
+Organizaciones firmantes:
+
+Casa Alianza del Retorno         Red de Mujeres de Choloma
+Centro de Atención al Deportado     Comité de Familiares de Migrantes de El Progreso
+Pastoral Social de San Pedro Sula
+
+Personas firmantes:
+
+1. Nelly Suazo Bonilla, abogada
+"""
+
+
+def test_central_american_courtesy_lines_and_a_two_column_list_read_row_by_row() -> None:
+    version = parse_version(CENTRAL_AMERICAN, language="es")
+    assert [(a.name, a.title) for a in version.addressees] == [
+        ("Sonia Patricia Ramírez Lobo", "Directora del Registro Nacional de las Personas"),
+        ("Óscar Abel Funes Mejía", "Comisionado de los Derechos Humanos"),
+    ]
+    assert version.date_text == "4 de marzo de 2027"
+    assert version.paragraphs[0].startswith("Respetables señora Directora")
+    assert [o.name for o in version.organizations] == [
+        "Casa Alianza del Retorno",
+        "Red de Mujeres de Choloma",
+        "Centro de Atención al Deportado",
+        "Comité de Familiares de Migrantes de El Progreso",
+        "Pastoral Social de San Pedro Sula",
+    ]
+    assert [i.name for i in version.individuals] == ["Nelly Suazo Bonilla"]
+
+
+def test_numbered_columns_are_read_by_their_numbers() -> None:
+    text = CENTRAL_AMERICAN.replace(
+        "1. Nelly Suazo Bonilla, abogada\n",
+        "1. Nelly Suazo Bonilla (UNAH)        2. Iris Maradiaga Paz (RMC)\n"
+        "3. Rubén Castro Ayala (CAR)          4. Dunia Cruz Ochoa (CAD)\n",
+    )
+    version = parse_version(text, language="es")
+    assert [i.name for i in version.individuals] == [
+        "Nelly Suazo Bonilla",
+        "Iris Maradiaga Paz",
+        "Rubén Castro Ayala",
+        "Dunia Cruz Ochoa",
+    ]
+
+
+def test_an_apostrophe_dropped_inside_a_name_is_the_same_organization() -> None:
+    assert names.organization_key("Colectivo Q'anil de Retorno") == names.organization_key(
+        "Colectivo Qanil de Retorno"
+    )
