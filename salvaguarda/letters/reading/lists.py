@@ -144,6 +144,8 @@ class _Entry:
 def _inline_list(text: str) -> bool:
     """An entry that holds its member list: "Red X, integrada por A, B" or "Red X: A, B"."""
     colon = _top_level_colon(text)
+    if MEMBERS_OPEN.search(_MARKUP.sub("", text.strip())):
+        return False  # "…, integrada por las clínicas de:": the members follow on other lines
     return bool(
         any(
             text[: m.start()].count("(") == text[: m.start()].count(")")
@@ -248,10 +250,22 @@ def _comma_and(piece: str) -> list[str]:
     return [piece]
 
 
+# The institutions a member belongs to, after a comma: "Clínica Jurídica, Universidad del
+# Soconusco", "Consultorio Jurídico, Facultad de Derecho…", "Pastoral Social, Diócesis de X".
+PARENTS = frozenset(
+    fold(w)
+    for w in "universidad universidade université university facultad faculdade faculté "
+    "faculty escuela escola école school diócesis diocese diocèse arquidiócesis arquidiocese "
+    "archdiocese archidiocèse vicaría".split()
+)
+
+
 def _two_names(piece: str) -> list[str]:
     """A piece of a ";" list with a comma between two names ("Casa A, Albergue B") is two; a
     comma before a legal form, a place or a role ("Centro X, A.C.") is part of one."""
     parts = [p.strip() for p in piece.split(",")]
+    if len(parts) == 2 and fold(parts[1].split()[0] if parts[1] else "") in PARENTS:
+        return [piece]  # "Clínica X, Universidad Y": a university's clinic, one member
     if len(parts) == 2 and all(
         p.split() and fold(p.split()[0]) in ORGANIZATION_STARTS and len(p.split()) >= 2
         for p in parts

@@ -32,6 +32,7 @@ SIGNING = _words(
 # Words that name who signs: a line made only of these (and the filler below) is a heading.
 WHO = _words(
     "organizaciones organizations organisations organizações organizacoes organismes organismos "
+    "clínicas clinicas clinics cliniques "
     "redes networks "
     "réseaux reseaux colectivos collectives collectifs coletivos coaliciones coalitions coalizões "
     "entidades entités entities instituciones institutions instituições alianzas alliances "
@@ -140,9 +141,15 @@ OPENERS = (
     r"(?:miembros|members|membres|membros|integrantes))"
 )
 # At the end of an entry's line (the members follow on the next lines)...
-MEMBERS_OPEN = re.compile(r"(?:[,\s–—-]+|^)" + OPENERS + r"\s*:?\s*$", re.IGNORECASE)
+# The opener may name the members before its colon: "integrada por las clínicas de:", "made
+# up of the following groups:", "composée des associations suivantes :".
+_NAMED = (
+    r"(?:\s+(?:las|los|el|la|the|les|des|as|os|sus|its|their|nuestras|nuestros|estas|these|ces|"
+    r"seguintes|siguientes|following)\s[^:;,()\d]{0,40}?\s*:|\s*:?)"
+)
+MEMBERS_OPEN = re.compile(r"(?:[,\s–—-]+|^)" + OPENERS + _NAMED + r"\s*$", re.IGNORECASE)
 # ...or inside it, the members after it.
-MEMBERS_INLINE = re.compile(r"[,\s–—-]+" + OPENERS + r"\s*:?\s+", re.IGNORECASE)
+MEMBERS_INLINE = re.compile(r"[,\s–—-]+" + OPENERS + _NAMED + r"\s+", re.IGNORECASE)
 COALITION_WORDS = frozenset(
     "red redes coalición coalicion coalition alianza alliance aliança colectivo colectiva "
     "collectif coletivo frente plataforma platform plateforme articulación articulacion "

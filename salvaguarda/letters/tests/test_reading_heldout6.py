@@ -267,3 +267,44 @@ def test_an_apostrophe_dropped_inside_a_name_is_the_same_organization() -> None:
     assert names.organization_key("Colectivo Q'anil de Retorno") == names.organization_key(
         "Colectivo Qanil de Retorno"
     )
+
+
+CLINICS = """\
+Las clínicas y organizaciones que firmamos pedimos al Consejo que publique cada mes cuántas \
+demandas de amparo de personas detenidas en estaciones migratorias se admitieron.
+
+Atentamente,
+
+“Justicia también en la frontera”
+
+CLÍNICAS Y ORGANIZACIONES FIRMANTES
+
+1. Albergue Nueva Jerusalén de Tenosique
+2. Red Sureste de Consultorios Jurídicos (RSCJ), integrada por los consultorios de:
+    a) Consultorio Jurídico Popular, Universidad Intercultural de Tabasco
+    b) Clínica de Litigio Migratorio, Facultad de Derecho de Campeche
+    c) Bufete de Práctica Forense, Universidad del Carmen
+3. Colectivo Tierra de Paso (integrantes: Casa Uno del Río, A.C.; Clínica Laboral, Universidad
+del Golfo; y Refugio Tres)
+"""
+
+
+def test_lettered_members_under_an_opener_that_names_them_and_a_universitys_clinic() -> None:
+    version = parse_version(CLINICS, language="es")
+    assert [(o.kind, o.name) for o in version.organizations] == [
+        ("organization", "Albergue Nueva Jerusalén de Tenosique"),
+        ("coalition", "Red Sureste de Consultorios Jurídicos"),
+        ("coalition", "Colectivo Tierra de Paso"),
+    ]
+    assert version.organizations[1].members == [
+        "Consultorio Jurídico Popular, Universidad Intercultural de Tabasco",
+        "Clínica de Litigio Migratorio, Facultad de Derecho de Campeche",
+        "Bufete de Práctica Forense, Universidad del Carmen",
+    ]
+    assert version.organizations[2].members == [
+        "Casa Uno del Río, A.C.",
+        "Clínica Laboral, Universidad del Golfo",
+        "Refugio Tres",
+    ]
+    # The motto under the closing is reported, never a signatory.
+    assert any("Justicia también en la frontera" in p.message for p in version.problems)
