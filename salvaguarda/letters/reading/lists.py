@@ -533,6 +533,8 @@ def _group_label(text: str, following: list[bool], entries: list[_Entry]) -> boo
         return False
     if entries and entries[-1].text.count("(") > entries[-1].text.count(")"):
         return False  # the rest of the entry's parenthesis
+    if entries and re.match(r"[a-zà-ÿ]", _MARKUP.sub("", text).strip()):
+        return False  # the rest of a name broken by a hard line break
     bare = _MARKUP.sub("", text).strip().rstrip(":")
     return 0 < len(bare.split()) <= 6 and "," not in bare and len(bare) <= 60
 
@@ -657,7 +659,7 @@ def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
     if member_text.startswith("(") and member_text.endswith(")"):
         member_text = member_text[1:-1]  # "on behalf of its members (A; B; C)"
     members = split_members(member_text) if member_text else []
-    for extra in member_lines or []:
+    for extra in _rejoined(member_lines or []):
         members.extend(split_members(extra) if _list_like(extra) else [plain(extra)])
     members = [m for m in members if m]
     head = head.strip().rstrip(":,;–—-").strip()
@@ -694,6 +696,20 @@ def member_role(text: str) -> tuple[str, str]:
     if role[:1].islower() or _PERSON_THEN_ROLE.fullmatch(role):
         return match["name"].strip(), role
     return text, ""
+
+
+def _rejoined(member_lines: list[str]) -> list[str]:
+    """Member lines with a name broken by a hard line break joined again: a line that starts
+    with a small letter ("de Estudiantes Nicaragüenses") goes on the line before it, unless
+    it starts with the list's final "y" / "and" / "e" / "et"."""
+    out: list[str] = []
+    for line in member_lines:
+        text = line.strip()
+        if out and re.match(r"[a-zà-ÿ]", text) and not re.match(r"(?:y|and|e|et|&)\s", text):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
 
 
 def _coalition_word(text: str) -> bool:

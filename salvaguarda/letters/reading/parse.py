@@ -159,6 +159,50 @@ _UNIQUE = {
 }
 
 
+# A page's number as a PDF prints it at the foot or head of each page, alone or after the
+# document's running title: "Página 2 de 3", "— Page 1 of 4", "Pág. 3/5", "- 2 -".
+_PAGE = re.compile(
+    r"^(?P<title>.*?)[\s|–—-]*(?:(?:p[áa]gina|page|p[áa]g\.?|folha|fl\.)\s*\d{1,3}"
+    r"(?:\s*(?:de|of|sur|/)\s*\d{1,3})?|[-–—]\s*\d{1,3}\s*[-–—])\s*$",
+    _I,
+)
+
+
+def _page_marks(lines: list[Line]) -> list[Line]:
+    """The lines a PDF paste carries from its page layout: page numbers ("Página 2 de 3") with
+    or without the running title before them, and that title alone on another line (over
+    the date, at the head of a page). None is the letter's; each is reported."""
+    marks = [
+        line for line in lines if line.text and len(line.text) <= 160 and _PAGE.match(line.text)
+    ]
+    titles = {
+        fold(m["title"])
+        for line in marks
+        if (m := _PAGE.match(line.text)) and len(m["title"]) >= 12
+    }
+    if not marks:
+        return []
+    return [line for line in lines if line.text and (line in marks or fold(line.text) in titles)]
+
+
+def _dehyphenated(lines: list[Line]) -> list[Line]:
+    """A word a PDF broke at the end of a line with a hyphen ("firma-" / "mos esta carta"):
+    the next line joins it, so the word is whole ("firmamos esta carta"). Only before a small
+    letter, so "Centro-" over "América" or a dash after a space stays."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and re.search(r"[a-zà-ÿ]{2}-$", previous.text)
+            and re.match(r"[a-zà-ÿ]", line.text)
+        ):
+            out[-1] = Line(previous.no, previous.text[:-1] + line.text, previous.indent)
+            continue
+        out.append(line)
+    return out
+
+
 def _split_lines(text: str) -> list[Line]:
     lines = []
     # Composed characters (NFC): "é" typed as "e" and a combining accent reads as "é".
@@ -168,7 +212,7 @@ def _split_lines(text: str) -> list[Line]:
         body = clean.lstrip(" \t")
         indent = len(clean[: len(clean) - len(body)].expandtabs(4))
         lines.append(Line(no, body.strip(), indent))
-    return lines
+    return _dehyphenated(lines)
 
 
 def _bare(text: str) -> str:
@@ -329,6 +373,11 @@ def _parse(text: str, language: str) -> ParsedVersion:
     if wrapper:
         version.problems.extend(unplaced(line) for line in wrapper)
         dropped = {line.no for line in wrapper}
+        lines = [Line(line.no, "", 0) if line.no in dropped else line for line in lines]
+    pages = _page_marks(lines)
+    if pages:
+        version.problems.extend(unplaced(line) for line in pages)
+        dropped = {line.no for line in pages}
         lines = [Line(line.no, "", 0) if line.no in dropped else line for line in lines]
     prose = _first_long_block(lines, len(lines))
     salutation = next(

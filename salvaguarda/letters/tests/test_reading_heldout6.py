@@ -308,3 +308,75 @@ def test_lettered_members_under_an_opener_that_names_them_and_a_universitys_clin
     ]
     # The motto under the closing is reported, never a signatory.
     assert any("Justicia también en la frontera" in p.message for p in version.problems)
+
+
+PDF = """\
+Solicitud conjunta sobre permisos de trabajo
+Panamá, 5 de marzo de 2027
+
+Licenciada
+Gisela Pinzón Araúz
+Directora del Servicio Nacional de Migración
+
+Asunto: Permisos de trabajo de personas solicitantes de refugio
+
+Estimada señora Directora:
+
+Las asociaciones de personas venezolanas y colombianas que suscri-
+bimos esta solicitud le pedimos que los permisos de trabajo se renueven sin
+cita previa mientras la solicitud de refugio siga en trámite, porque la espera
+
+Solicitud conjunta sobre permisos de trabajo - Pág. 1/2
+
+actual deja sin empleo formal a cientos de familias cada mes.
+
+Atentamente,
+
+Organizaciones firmantes:
+
+1. Asociación Venezolana de Panamá Oeste
+2. Mesa de Integración Migrante (Panamá), integrada por: Casa Abierta de Colón;
+Fundación Comunitaria de Desplaza-
+dos del Darién; y Unión de Trabajadoras
+del Hogar Migrantes
+
+Solicitud conjunta sobre permisos de trabajo - Pág. 2/2
+"""
+
+
+def test_a_pdf_pastes_page_marks_running_title_and_hyphenation_are_undone() -> None:
+    version = parse_version(PDF, language="es")
+    assert (
+        version.paragraphs[1].split()
+        == (
+            "Las asociaciones de personas venezolanas y colombianas que suscribimos esta solicitud "
+            "le pedimos que los permisos de trabajo se renueven sin cita previa mientras la "
+            "solicitud de refugio siga en trámite, porque la espera actual deja sin empleo formal "
+            "a cientos de familias cada mes."
+        ).split()
+    )
+    assert version.date_text == "5 de marzo de 2027"
+    assert [o.name for o in version.organizations] == [
+        "Asociación Venezolana de Panamá Oeste",
+        "Mesa de Integración Migrante",
+    ]
+    assert version.organizations[1].members == [
+        "Casa Abierta de Colón",
+        "Fundación Comunitaria de Desplazados del Darién",
+        "Unión de Trabajadoras del Hogar Migrantes",
+    ]
+    quoted = [p.message for p in version.problems]
+    assert sum("Pág. 1/2" in m or "Pág. 2/2" in m for m in quoted) == 2
+    assert any("“Solicitud conjunta sobre permisos de trabajo”" in m for m in quoted)
+
+
+def test_a_dash_at_a_lines_end_before_a_capital_or_after_a_space_is_kept() -> None:
+    from salvaguarda.letters.reading.parse import _split_lines
+
+    lines = _split_lines("Red Centro-\nAmérica\nDefensores de Tenosique –\nbalancán")
+    assert [line.text for line in lines] == [
+        "Red Centro-",
+        "América",
+        "Defensores de Tenosique –",
+        "balancán",
+    ]
