@@ -283,6 +283,12 @@ def _spelled_differently(a: dict[str, Any], b: dict[str, Any], *, people: bool) 
         ka, kb = _org_key(a), _org_key(b)
         if _acronym(a) and _acronym(a) == _acronym(b) and _ratio(ka, kb) < SPELLING:
             return False  # the same acronym, the name translated
+        short_a, short_b = _acronym(a), _acronym(b)
+        if ka == kb and short_a and short_b and short_a != short_b:
+            # The same long name, its short name spelled otherwise ("Lanigi Garinagu –
+            # Asociación…" / "Lanigui Garinagu – Asociación…"); an acronym translated
+            # ("ACNUR" / "UNHCR") is not that close.
+            return _ratio(short_a, short_b) >= SPELLING
     return ka != kb and _ratio(ka, kb) >= SPELLING * 0.75
 
 

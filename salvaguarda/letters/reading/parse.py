@@ -142,7 +142,7 @@ _SALUTATION = re.compile(
     r"(?:distinguid[oa]s?|respetad[oa]s?|respetables?|car[oa]s?|excelent[ií]s?sim[oa]s?|madame|monsieur|"
     r"(?:vossas?\s+|vuestras?\s+)?excel[eêé]ncias?|"
     r"mesdames|"
-    r"messieurs|chères?|chers?|honorable|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
+    r"messieurs|chères?|chers?|honorables?|señor(?:a|es|as)?|senhor(?:a|es|as)?|hello|hi)\b"
     r".*[,:][*_]*$)",
     _I,
 )
@@ -414,11 +414,22 @@ def _parse(text: str, language: str) -> ParsedVersion:
         filled = [i for i in range(start + 1, end) if lines[i].text]
         if filled and len(lines[filled[-1]].text) <= 160 and _DATE.match(lines[filled[-1]].text):
             body_end = filled[-1]
-    _read_header(lines[:start], version)
-    _read_body(lines[start:body_end], version)
-    tail = _dated(lines[body_end:end], version)
     # One numbering a kind: a list's numbers may go on under its sub-headings.
     numberings = {k: Numbering(version.problems) for k in ("organization", "individual")}
+    before = _list_before_body(lines, salutation)
+    if before is not None:
+        # "Organizaciones peticionarias:" and their list between the subject and the
+        # salutation: the list is read, the header is what comes before its heading.
+        at, kind = before
+        _read_header(lines[:at], version)
+        version.headings.setdefault(kind, plain(_bare(lines[at].text)))
+        target = version.organizations if kind == "organization" else version.individuals
+        section = lines[at + 1 : start]
+        target.extend(read_section(section, kind, version.problems, numberings[kind]))
+    else:
+        _read_header(lines[:start], version)
+    _read_body(lines[start:body_end], version)
+    tail = _dated(lines[body_end:end], version)
     if any(NUMBER.match(line.text) for line in tail) or _author(tail, headings):
         version.organizations.extend(
             read_section(tail, "organization", version.problems, numberings["organization"])
@@ -513,6 +524,24 @@ def _not_a_letter(
             "Lines read: %(lines)s. This does not look like a letter. Not found: %(missing)s."
         )
     return Problem(0, "not_a_letter", message % params)
+
+
+def _list_before_body(lines: list[Line], salutation: int | None) -> tuple[int, str] | None:
+    """A signatory list before the salutation ("Organizaciones peticionarias:" over numbered
+    or bulleted entries, between the subject and "Honorables Relatora y Relator:"): where its
+    heading is and the kind of list. Only a heading of heading words alone, over marked
+    entries, and only with a salutation after it (the body starts there)."""
+    if salutation is None:
+        return None
+    for i in range(salutation):
+        text = lines[i].text
+        if not text or _SUBJECT.match(text) or not plain_heading(_bare(text)):
+            continue
+        kind = _heading(lines[i])
+        entries = [x for x in lines[i + 1 : salutation] if x.text]
+        if kind and entries and all(NUMBER.match(x.text) or BULLET.match(x.text) for x in entries):
+            return i, kind
+    return None
 
 
 _LITTLE_WORDS = frozenset("the la el los las le les o a os as al otro sin de del da do y e".split())

@@ -26,6 +26,9 @@ SIGNING = _words(
     "signatárias signatários signatarias signatarios signatária signatário assinam assinantes "
     "suman sumamos adherimos firma firmó firmo firmaron "
     "assinaturas firmas adhieren endorsements adhesions adhésions adesões adhesión "
+    # Who petitions: "Organizaciones peticionarias", "Petitioning organizations".
+    "peticionarias peticionarios peticionárias peticionários petitioners petitioning "
+    "pétitionnaires petitionnaires requerentes requérantes "
     # Who supports the letter: "Apoiam esta carta:", "Apoyan:", "Soutiennent cette lettre".
     "apoiam apoyan respaldan respaldam soutiennent endossam"
 )

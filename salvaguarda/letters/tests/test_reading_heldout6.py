@@ -380,3 +380,98 @@ def test_a_dash_at_a_lines_end_before_a_capital_or_after_a_space_is_kept() -> No
         "Defensores de Tenosique –",
         "balancán",
     ]
+
+
+PETITIONERS = """\
+Tela, Atlántida, 3 de marzo de 2027
+
+Comisionada Irene Bustillo Paz
+Relatora sobre Pueblos Indígenas
+Comisión Interamericana de Derechos Humanos
+
+Asunto: Solicitud de reunión de trabajo
+
+Comunidades peticionarias:
+
+1. Patronato Garífuna de Tornabé (Honduras)
+2. Wabafu Hati – Asociación Garífuna de Houston (Estados Unidos)
+
+Honorables Comisionadas:
+
+Las comunidades peticionarias solicitamos una reunión de trabajo sobre la ocupación de tierras \
+comunitarias mientras sus jóvenes están fuera del país por deportación o migración forzada.
+
+Atentamente,
+
+Personas firmantes:
+
+1. Zoila Bernárdez Castillo, Patronato Garífuna de Tornabé
+"""
+
+
+def test_a_list_of_petitioners_before_the_salutation_is_the_organizations_list() -> None:
+    version = parse_version(PETITIONERS, language="es")
+    assert [a.name for a in version.addressees] == ["Comisionada Irene Bustillo Paz"]
+    assert version.subject == "Solicitud de reunión de trabajo"
+    assert [o.written for o in version.organizations] == [
+        "Patronato Garífuna de Tornabé (Honduras)",
+        "Wabafu Hati – Asociación Garífuna de Houston (Estados Unidos)",
+    ]
+    assert version.paragraphs[0] == "Honorables Comisionadas:"
+    assert version.paragraphs[1].startswith("Las comunidades peticionarias solicitamos")
+    assert [i.name for i in version.individuals] == ["Zoila Bernárdez Castillo"]
+    assert version.headings["organization"] == "Comunidades peticionarias"
+
+
+def test_a_short_name_spelled_otherwise_before_the_same_long_name_is_a_spelling_drift() -> None:
+    from salvaguarda.letters.document import ParsedVersion
+    from salvaguarda.letters.reading.lists import organization
+    from salvaguarda.letters.signatory_lists import list_drifts, lists_of
+
+    def version(language: str, written: list[str]) -> ParsedVersion:
+        parsed = ParsedVersion(language=language)
+        parsed.organizations = [organization(w) for w in written]
+        return parsed
+
+    es = version(
+        "es",
+        [
+            "Wabafu Hati – Asociación Garífuna de Houston (Estados Unidos)",
+            "Alto Comisionado de Apoyo al Retorno (ACNUR)",
+        ],
+    )
+    en = version(
+        "en",
+        [
+            "Wabafu Hatti – Asociación Garífuna de Houston (United States)",
+            "Alto Comisionado de Apoyo al Retorno (UNHCR)",
+        ],
+    )
+    reference = lists_of(es, None, {"organizations": ["o1", "o2"], "members": [[], []]})
+    found = [
+        (d.kind, d.detail)
+        for d in list_drifts(reference, lists_of(en, reference, None), ("es", "en"))
+    ]
+    assert [kind for kind, _detail in found] == ["signatory_spelling"]
+    assert "Wabafu Hatti" in found[0][1]
+
+
+def test_cognates_decide_which_paragraph_of_one_length_is_missing() -> None:
+    from salvaguarda.letters.alignment import Row, align
+
+    es = [
+        "Las comunidades solicitamos una audiencia temática sobre el despojo de tierras.",
+        "En Tornabé y en Miami, tres dirigentes retornados fueron amenazados durante los últimos "
+        "meses sin que nadie haya abierto todavía una investigación penal.",
+        "Solicitamos que la audiencia examine la relación entre el despojo territorial y la "
+        "migración, y que la Comisión considere una visita a la costa.",
+    ]
+    en = [
+        "The communities request a thematic hearing on the dispossession of lands.",
+        "We ask that the hearing examine the relationship between territorial dispossession "
+        "and migration, and that the Commission consider a visit to the coast.",
+    ]
+    assert align({"es": es, "en": en})[1:] == [
+        Row({"es": 1, "en": None}),
+        Row({"es": 2, "en": 1}),
+    ]
