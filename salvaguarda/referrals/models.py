@@ -4,6 +4,7 @@ Referrals between organizations and access to rights come later, each a sub-pack
 """
 
 from salvaguarda.referrals.directory.models import (
+    DirectoryImport,
     Location,
     Phone,
     Provider,
@@ -16,6 +17,7 @@ from salvaguarda.referrals.directory.models import (
 )
 
 __all__ = [
+    "DirectoryImport",
     "Location",
     "Phone",
     "Provider",

@@ -31,7 +31,9 @@ from salvaguarda.letters import services_figures, services_signing
 from salvaguarda.letters.models import Letter, SignOnPage
 from salvaguarda.people import saved_searches
 from salvaguarda.people.models import Person
+from salvaguarda.referrals.directory import imports as directory_imports
 from salvaguarda.referrals.directory.models import Service
+from salvaguarda.referrals.directory.queries import Editor
 
 ORGANIZATION = "CJS"
 EMAIL = "todas.las.paginas@demo.example.org"
@@ -122,6 +124,14 @@ def prepare(password: str) -> dict[str, Any]:
         )
         signature = letter.requests.get()
         search = saved_searches.saved_search_create(by=user, data={"name": "Hernández"})
+        # An HSDS import that ended (refused: the file is not a package), read at once here
+        # rather than by a worker, so its page does not reload itself during the visit.
+        directory_import = directory_imports.directory_import_start(
+            editor=Editor(user, org, is_network_admin=False),
+            file_name="directorio.zip",
+            content=b"not a package",
+        )
+        directory_imports.directory_import_run(directory_import.pk)
         invited = account_services.member_invite(
             by=user,
             organization=org,
@@ -158,6 +168,7 @@ def prepare(password: str) -> dict[str, Any]:
             "service_uuid": str(
                 Service.objects.filter(provider__maintainer=org).order_by("id").first().uuid  # type: ignore[union-attr]
             ),
+            "directory_import_uuid": str(directory_import.uuid),
             "language": "es",
             "index": 0,
         }

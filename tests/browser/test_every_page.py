@@ -78,6 +78,7 @@ NOT_PAGES = {
     "incidents:file_download",
     "incidents:file_share",
     "letters:markdown",
+    "referrals:hsds_export",
     "letters:signatories_csv",
     "letters:document",
     # Fragments a page's script fetches

@@ -36,6 +36,7 @@ from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
+from salvaguarda.referrals.directory import imports as directory_imports
 from salvaguarda.referrals.tests.factories import editor as directory_editor
 from salvaguarda.referrals.tests.factories import make_service
 
@@ -46,7 +47,7 @@ CANARY_FAMILY = "Canariofam" + uuid.uuid4().hex[:8]
 # member reads its entries, while only the organization that keeps an entry and the network
 # administrators may change it (salvaguarda/referrals/directory/models.py).
 DIRECTORY_ARGUMENTS = {"service_uuid"}
-DIRECTORY_READS = {"referrals:service_detail"}
+DIRECTORY_READS = {"referrals:service_detail", "api-v1:directory_service_get"}
 
 
 @dataclass(frozen=True)
@@ -226,8 +227,13 @@ class EveryUrlTest(TestCase):
             cls.signature = cls.letter.requests.get()
             update(cls.signature, by=cls.cast.caseworker, values={"status": "pending"})
 
-        # An entry of the directory that organization A keeps.
+        # An entry of the directory that organization A keeps, and an import A sent (refused).
         cls.service = make_service(directory_editor(cls.cast.caseworker))
+        cls.directory_import = directory_imports.directory_import_start(
+            editor=directory_editor(cls.cast.caseworker),
+            file_name=f"{CANARY_GIVEN}.zip",
+            content=b"not a package",
+        )
 
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
@@ -258,6 +264,7 @@ class EveryUrlTest(TestCase):
             "figure_uuid": self.figure.uuid,
             "signature_uuid": self.signature.uuid,
             "service_uuid": self.service.uuid,
+            "directory_import_uuid": self.directory_import.uuid,
             "language": "es",
             "kind": "pdf",
             "index": 0,

@@ -357,3 +357,49 @@ class RequiredDocument(DirectoryRecord):
 
     def __str__(self) -> str:
         return self.document
+
+
+class DirectoryImport(models.Model):
+    """An HSDS package uploaded to be read into the directory, run by the task worker
+    (`hsds_import.package_import`): all of it is imported, or none of it and its problems are
+    listed. Kept for the organization of the member who sent it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the worker")
+        RUNNING = "running", _("Being checked")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused: the package has problems")
+        FAILED = "failed", _("Failed: nothing was imported")
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Whether the sender was a network administrator (their entries keep their keepers).
+    as_network_admin = models.BooleanField(default=False)
+    file_name = models.CharField(_("file"), max_length=200)
+    # The package until it is read (emptied then): directory data only, no case data.
+    content = models.BinaryField(default=b"")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("directory import")
+        verbose_name_plural = _("directory imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

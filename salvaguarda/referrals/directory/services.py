@@ -230,6 +230,9 @@ def _parts(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
     place = {f: data.get(form_name(f)) for f in LOCATION_FIELDS}
     place = {f: (v.strip() if isinstance(v, str) else v) for f, v in place.items()}
     place["location_type"] = place["location_type"] or Location.Type.PHYSICAL
+    if place["location_type"] == Location.Type.VIRTUAL:
+        # A remote service has a city (where it serves) and no street address.
+        place.update(address_1="", address_2="", postal_code="", state_province="")
     place_errors: Errors = {}
     if place["city"] not in people_vocab.CITIES:
         place_errors["city"] = [_("Choose the city from the list.")]

@@ -1,10 +1,13 @@
 """Directory entries for tests: a provider and its services, written through the services."""
 
+import csv
+import io
+from collections.abc import Callable
 from typing import Any
 
 from salvaguarda.accounts.models import Organization, Role, User
 from salvaguarda.referrals.directory import services
-from salvaguarda.referrals.directory.models import Provider, Service
+from salvaguarda.referrals.directory.models import Location, Provider, Service
 from salvaguarda.referrals.directory.queries import Editor
 
 
@@ -66,3 +69,31 @@ def make_provider(by: Editor, **changes: Any) -> Provider:
 def make_service(by: Editor, provider: Provider | None = None, **changes: Any) -> Service:
     provider = provider or make_provider(by)
     return services.service_create(editor=by, provider=provider, data=clinic_data(**changes))
+
+
+def empty_directory() -> None:
+    """Remove every entry (their parts go with them)."""
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    Provider.objects.all().delete()
+
+
+def edited(
+    files: dict[str, bytes], name: str, change: Callable[[list[list[str]]], None]
+) -> dict[str, bytes]:
+    """A package's `files` with `change(rows)` applied to the CSV file `name` (rows[0] is
+    its header)."""
+    rows = list(csv.reader(io.StringIO(files[name].decode("utf-8"))))
+    change(rows)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return {**files, name: out.getvalue().encode("utf-8")}
+
+
+def without_column(column: str) -> Callable[[list[list[str]]], None]:
+    def change(rows: list[list[str]]) -> None:
+        at = rows[0].index(column)
+        for row in rows:
+            del row[at]
+
+    return change

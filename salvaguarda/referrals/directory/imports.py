@@ -1,0 +1,85 @@
+"""HSDS imports as rows: started from a page, run by the task worker, watched on a page."""
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from salvaguarda.accounts.models import Membership, Role
+from salvaguarda.referrals.directory.hsds_import import MAX_PACKAGE_BYTES, package_import
+from salvaguarda.referrals.directory.models import DirectoryImport
+from salvaguarda.referrals.directory.queries import Editor
+
+logger = logging.getLogger(__name__)
+
+
+def directory_import_start(*, editor: Editor, file_name: str, content: bytes) -> DirectoryImport:
+    """Keep the package and queue its reading by the task worker."""
+    from salvaguarda.referrals.tasks import directory_import_task
+
+    if len(content) > MAX_PACKAGE_BYTES:
+        content = b""  # read as "not a package" by the worker, with its message
+    row = DirectoryImport.objects.create(
+        organization=editor.organization,
+        created_by=editor.user,
+        as_network_admin=editor.is_network_admin,
+        file_name=file_name[:200],
+        content=content,
+    )
+    directory_import_task.enqueue(row.pk)
+    return row
+
+
+def directory_import_get_for(editor: Editor, import_uuid: uuid.UUID) -> DirectoryImport:
+    """An import of the editor's organization; 404 for any other."""
+    found = DirectoryImport.objects.filter(
+        uuid=import_uuid, organization=editor.organization
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def directory_import_run(import_id: int) -> str:
+    """Read one waiting package (the worker's task): imported whole, refused with its
+    problems, or failed; its content is emptied either way."""
+    with transaction.atomic():
+        row = DirectoryImport.objects.select_for_update().filter(pk=import_id).first()
+        if row is None or row.status != DirectoryImport.Status.PENDING:
+            return "nothing to do"
+        row.status = DirectoryImport.Status.RUNNING
+        row.save(update_fields=["status"])
+    still_member = Membership.objects.filter(
+        user=row.created_by, organization=row.organization, is_active=True
+    ).first()
+    if still_member is None:
+        return _finish(row, DirectoryImport.Status.FAILED)
+    editor = Editor(
+        row.created_by,
+        row.organization,
+        is_network_admin=row.as_network_admin and still_member.role == Role.NETWORK_ADMIN,
+    )
+
+    def progress(percent: int) -> None:
+        DirectoryImport.objects.filter(pk=row.pk).update(progress=percent)
+
+    try:
+        outcome = package_import(editor=editor, content=bytes(row.content), progress=progress)
+    except Exception:
+        logger.exception("The directory import %s failed.", row.pk)
+        return _finish(row, DirectoryImport.Status.FAILED)
+    row.problems = [p.as_dict() for p in outcome.problems]
+    row.counts = outcome.counts
+    status = DirectoryImport.Status.REFUSED if outcome.problems else DirectoryImport.Status.DONE
+    return _finish(row, status)
+
+
+def _finish(row: DirectoryImport, status: str) -> str:
+    row.status = status
+    row.progress = 100
+    row.content = b""
+    row.finished_at = timezone.now()
+    row.save(update_fields=["status", "progress", "content", "problems", "counts", "finished_at"])
+    return status

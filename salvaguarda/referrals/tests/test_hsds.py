@@ -1,0 +1,205 @@
+"""The directory as an HSDS 3.0 package: frictionless validates what we write, and a package
+that frictionless (or our vocabularies) finds wrong is refused whole, each problem located."""
+
+import datetime
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.test import TestCase
+from frictionless import Package
+
+from salvaguarda.core.tests.helpers import Cast
+from salvaguarda.referrals.directory import hsds, services
+from salvaguarda.referrals.directory.hsds_import import package_import, problem_message
+from salvaguarda.referrals.directory.models import (
+    Location,
+    Provider,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+)
+from salvaguarda.referrals.tests.factories import (
+    edited,
+    editor,
+    empty_directory,
+    make_provider,
+    make_service,
+    without_column,
+)
+
+
+def frictionless_report(files: dict[str, bytes]) -> Any:
+    """The package validated by frictionless itself, from its own descriptor on disk."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, content in files.items():
+            (Path(folder) / name).write_bytes(content)
+        return Package(str(Path(folder) / "datapackage.json")).validate()
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """What the directory says, without its database ids or attribution."""
+    entries = []
+    for service in Service.objects.order_by("uuid"):
+        place = service.at_locations.get().location
+        schedule = service.schedules.get()
+        entries.append(
+            (
+                str(service.uuid),
+                service.name,
+                service.category,
+                service.status,
+                service.description_es,
+                service.description_en,
+                service.minimum_age,
+                service.maximum_age,
+                service.nationalities,
+                service.cost,
+                service.referral_channels,
+                service.last_verified,
+                sorted(e.group for e in service.eligibility.all()),
+                sorted(lang.code for lang in service.languages.all()),
+                [d.document for d in service.required_documents.order_by("document")],
+                (schedule.byday, schedule.opens_at, schedule.closes_at, schedule.description),
+                [p.number for p in service.phones.all()],
+                (
+                    str(place.uuid),
+                    place.location_type,
+                    place.city,
+                    place.address_1,
+                    place.postal_code,
+                    place.latitude,
+                    place.longitude,
+                ),
+                (
+                    str(service.provider.uuid),
+                    service.provider.name,
+                    service.provider.kind,
+                    service.provider.description,
+                    service.provider.maintainer_id,
+                ),
+            )
+        )
+    return entries
+
+
+class HsdsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        by = editor(cls.cast.caseworker)
+        clinic = make_provider(
+            by, description="Clínica de primer nivel.", website="https://example.org/clinica"
+        )
+        make_service(
+            by,
+            clinic,
+            nationalities=["HND", "GTM"],
+            description_en="General care.",
+            opens_at=datetime.time(8),
+            closes_at=datetime.time(14),
+            location_latitude="32.514900",
+            location_longitude="-117.038200",
+        )
+        helpline = make_provider(by, name="Línea de orientación", kind="ngo")
+        service = make_service(
+            by,
+            helpline,
+            name="Orientación telefónica",
+            category="legal_mexican_status",
+            groups=[],
+            languages=["spa", "hat"],
+            minimum_age=18,
+            location_type="virtual",
+            location_address_1="",
+            location_city="cdmx",
+        )
+        services.service_verify(editor=by, service=service, on=datetime.date(2026, 6, 1))
+        services.member_provider(editor=by, organization=cls.cast.org)
+
+    def test_the_export_is_valid_for_frictionless(self) -> None:
+        files = hsds.package_files()
+        report = frictionless_report(files)
+        self.assertTrue(report.valid, report.flatten(["type", "rowNumber", "fieldName", "note"]))
+        services_csv = files["services.csv"].decode()
+        self.assertIn("Orientación telefónica", services_csv)
+        self.assertIn("2026-06-01", services_csv)
+
+    def test_the_round_trip_gives_the_same_entries(self) -> None:
+        before = snapshot()
+        content = hsds.package_zip(hsds.package_files())
+        for model in (ServiceLanguage, Schedule, ServiceAtLocation):
+            model.objects.all().delete()
+        Service.objects.all().delete()  # cascades to the other parts
+        Location.objects.all().delete()
+        Provider.objects.all().delete()
+        outcome = package_import(editor=editor(self.cast.caseworker), content=content)
+        self.assertEqual(outcome.problems, [])
+        self.assertEqual(outcome.counts, {"organizations": 3, "services": 2, "locations": 2})
+        self.assertEqual(snapshot(), before)
+        member = Provider.objects.get(kind="network_member")
+        self.assertEqual(member.network_organization, self.cast.org)
+
+    def test_an_entry_already_in_the_directory_is_refused(self) -> None:
+        content = hsds.package_zip(hsds.package_files())
+        outcome = package_import(editor=editor(self.cast.caseworker), content=content)
+        self.assertIn(
+            ("services.csv", 2, "id", "already_present"),
+            [(p.file, p.row, p.column, p.code) for p in outcome.problems],
+        )
+        self.assertEqual(Service.objects.count(), 2)
+
+    def refused(self, files: dict[str, bytes]) -> list[tuple[str, int | None, str, str]]:
+        """Import `files` into an empty directory: the problems found; nothing may be written."""
+        empty_directory()
+        outcome = package_import(
+            editor=editor(self.cast.caseworker), content=hsds.package_zip(files)
+        )
+        self.assertFalse(Provider.objects.exists())
+        self.assertFalse(Service.objects.exists())
+        self.assertTrue(outcome.problems)
+        for problem in outcome.problems:
+            self.assertTrue(problem_message(problem.as_dict()))
+        return [(p.file, p.row, p.column, p.code) for p in outcome.problems]
+
+    def test_a_missing_column_refuses_the_whole_package(self) -> None:
+        files = edited(hsds.package_files(), "services.csv", without_column("name"))
+        self.assertFalse(frictionless_report(files).valid)
+        self.assertIn(("services.csv", 1, "name", "missing_column"), self.refused(files))
+
+    def test_a_bad_url_is_refused_with_its_row(self) -> None:
+        def bad_url(rows: list[list[str]]) -> None:
+            rows[1][rows[0].index("website")] = "not a web address"
+
+        files = edited(hsds.package_files(), "organizations.csv", bad_url)
+        self.assertFalse(frictionless_report(files).valid)
+        self.assertEqual(self.refused(files), [("organizations.csv", 2, "website", "bad_url")])
+
+    def test_an_unknown_category_is_refused(self) -> None:
+        def haircuts(rows: list[list[str]]) -> None:
+            code = rows[0].index("code")
+            for row in rows[1:]:
+                if row[code] == "service_category/health":
+                    row[code] = "service_category/haircuts"
+
+        files = edited(hsds.package_files(), "taxonomy_terms.csv", haircuts)
+        found = self.refused(files)
+        self.assertEqual(len(found), 1)
+        self.assertEqual(found[0][0::2], ("taxonomy_terms.csv", "code"))
+        self.assertEqual(found[0][3], "unknown_category")
+
+    def test_an_unknown_status_and_a_dangling_reference_are_both_reported(self) -> None:
+        def broken(rows: list[list[str]]) -> None:
+            rows[1][rows[0].index("status")] = "open-ish"
+            rows[2][rows[0].index("organization_id")] = "00000000-0000-4000-8000-000000000000"
+
+        files = edited(hsds.package_files(), "services.csv", broken)
+        self.assertFalse(frictionless_report(files).valid)
+        found = self.refused(files)
+        self.assertIn(("services.csv", 2, "status", "not_allowed"), found)
+        self.assertIn("unknown_reference", [code for *_where, code in found])
+
+    def test_a_file_that_is_not_a_package_is_refused(self) -> None:
+        outcome = package_import(editor=editor(self.cast.caseworker), content=b"id,name\n1,a\n")
+        self.assertEqual([p.code for p in outcome.problems], ["bad_package"])
