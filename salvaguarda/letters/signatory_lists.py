@@ -56,6 +56,16 @@ def _acronym(entry: dict[str, Any]) -> str:
     )
 
 
+def _short_name(entry: dict[str, Any]) -> str:
+    """The acronym or short name of an organization's entry, folded, when it reads as one:
+    a word in capitals ("ASCAM") or two words or more ("Lanigi Garinagu")."""
+    short = str(entry.get("acronym", "") or names.acronym_of(entry["written"]))
+    words = short.split()
+    if len(words) >= 2 or any(sum(c.isupper() for c in w) >= 2 for w in words):
+        return names.fold(short)
+    return ""
+
+
 def _person_key(entry: dict[str, Any]) -> str:
     return names.person_key(entry.get("name") or entry.get("written", ""))
 
@@ -283,11 +293,12 @@ def _spelled_differently(a: dict[str, Any], b: dict[str, Any], *, people: bool) 
         ka, kb = _org_key(a), _org_key(b)
         if _acronym(a) and _acronym(a) == _acronym(b) and _ratio(ka, kb) < SPELLING:
             return False  # the same acronym, the name translated
-        short_a, short_b = _acronym(a), _acronym(b)
+        short_a, short_b = _short_name(a), _short_name(b)
         if ka == kb and short_a and short_b and short_a != short_b:
             # The same long name, its short name spelled otherwise ("Lanigi Garinagu –
             # Asociación…" / "Lanigui Garinagu – Asociación…"); an acronym translated
-            # ("ACNUR" / "UNHCR") is not that close.
+            # ("ACNUR" / "UNHCR") is not that close, and a word in parentheses
+            # ("(Coalición)" / "(Coalition)") is no short name.
             return _ratio(short_a, short_b) >= SPELLING
     return ka != kb and _ratio(ka, kb) >= SPELLING * 0.75
 

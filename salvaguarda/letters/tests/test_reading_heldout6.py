@@ -438,6 +438,7 @@ def test_a_short_name_spelled_otherwise_before_the_same_long_name_is_a_spelling_
         [
             "Wabafu Hati – Asociación Garífuna de Houston (Estados Unidos)",
             "Alto Comisionado de Apoyo al Retorno (ACNUR)",
+            "Mesa Costera (Coalición)",
         ],
     )
     en = version(
@@ -445,9 +446,10 @@ def test_a_short_name_spelled_otherwise_before_the_same_long_name_is_a_spelling_
         [
             "Wabafu Hatti – Asociación Garífuna de Houston (United States)",
             "Alto Comisionado de Apoyo al Retorno (UNHCR)",
+            "Mesa Costera (Coalition)",
         ],
     )
-    reference = lists_of(es, None, {"organizations": ["o1", "o2"], "members": [[], []]})
+    reference = lists_of(es, None, {"organizations": ["o1", "o2", "o3"], "members": [[], [], []]})
     found = [
         (d.kind, d.detail)
         for d in list_drifts(reference, lists_of(en, reference, None), ("es", "en"))
