@@ -92,6 +92,8 @@ def problem_message(problem: dict[str, Any]) -> str:
         "unknown_language": _("Unknown language: “%(value)s”.") % {"value": detail},
         "already_present": _("This identifier is already in the directory."),
         "bad_ages": _("The maximum age is below the minimum age."),
+        "too_long": _("The text is longer than the directory keeps (%(rule)s).") % {"rule": detail},
+        "no_hsds_file": _("No HSDS file found in the package."),
     }
     return messages.get(problem.get("code", ""), detail or _("The package is not valid."))
 
@@ -515,6 +517,35 @@ def _already_present(
                 reader.problems.append(Problem(file, number, "id", "already_present"))
 
 
+def _too_long(reader: _Reader, rows: list[Any]) -> None:
+    """bulk_create skips the model's checks: a text longer than its column would stop the
+    write on PostgreSQL (DataError), so every text is measured before anything is written."""
+    files = {
+        Provider: "organizations.csv",
+        Service: "services.csv",
+        Location: "locations.csv",
+        ServiceLanguage: "languages.csv",
+        ServiceAtLocation: "service_at_location.csv",
+        Phone: "phones.csv",
+        Schedule: "schedules.csv",
+        RequiredDocument: "required_documents.csv",
+    }
+    for row in rows:
+        for field in type(row)._meta.fields:
+            limit = field.max_length if isinstance(field, models.CharField) else None
+            value = getattr(row, field.attname, None)
+            if limit and isinstance(value, str) and len(value) > limit:
+                reader.problems.append(
+                    Problem(
+                        files.get(type(row), ""),
+                        None,
+                        field.name,
+                        "too_long",
+                        f"{getattr(row, 'uuid', '')}: {len(value)} > {limit}",
+                    )
+                )
+
+
 @dataclass
 class Outcome:
     problems: list[Problem]
@@ -538,6 +569,7 @@ def package_import(*, editor: Editor, content: bytes, progress: Progress | None 
     locations = _locations(reader, providers)
     parts = _parts(reader, services, locations, providers)
     _already_present(reader, providers, services, locations)
+    _too_long(reader, [*providers.values(), *services.values(), *locations.values(), *parts])
     step(70)
     if reader.problems:
         return Outcome(reader.problems, {})

@@ -221,6 +221,15 @@ def _parts(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
             _("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     documents = [d.strip() for d in data.get("required_documents") or [] if d.strip()]
+    # Each line becomes a row written by bulk_create, which skips the model's checks: a line
+    # over the column's length would be a DataError on PostgreSQL, so it is refused here.
+    longest = RequiredDocument._meta.get_field("document").max_length or 200
+    too_long = [d for d in documents if len(d) > longest]
+    if too_long:
+        errors.setdefault("required_documents", []).append(
+            _("A document has at most %(limit)d characters a line (one has %(length)d).")
+            % {"limit": longest, "length": max(len(d) for d in too_long)}
+        )
     days = [d for d in WEEKDAYS if d in set(data.get("days") or [])]
     if set(data.get("days") or []) - set(WEEKDAYS):
         errors.setdefault("days", []).append(_("Unknown day of the week."))

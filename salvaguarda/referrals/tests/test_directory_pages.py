@@ -138,3 +138,26 @@ class DirectoryPagesTest(TestCase):
         page = client.get(reverse("referrals:service_detail", args=[self.service.uuid]))
         self.assertContains(page, "Children and adolescents")
         self.assertContains(page, "General medical consultation, free")
+
+    def test_a_document_line_longer_than_kept_is_refused_and_shown_again(self) -> None:
+        # A new user pasted a paragraph as one "document" line: 299 characters.
+        long_line = (
+            "Constancia de situación migratoria expedida por el Instituto Nacional de Migración "
+            "o, en su caso, la constancia de solicitud de reconocimiento de la condición de "
+            "refugiado emitida por la COMAR, con fotografía, nombre completo, nacionalidad y "
+            "fecha de expedición no mayor a tres meses, en original y dos copias legibles."
+        )
+        self.assertGreater(len(long_line), 200)
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        response = client.post(
+            reverse("referrals:service_create"),
+            form_body(
+                provider="own",
+                name="Trámite de CURP temporal",
+                required_documents=["Acta de nacimiento", long_line],
+            ),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Un documento tiene a lo más 200 caracteres por línea")
+        self.assertContains(response, "dos copias legibles.")
+        self.assertFalse(Service.objects.filter(name="Trámite de CURP temporal").exists())

@@ -203,3 +203,16 @@ class HsdsTest(TestCase):
     def test_a_file_that_is_not_a_package_is_refused(self) -> None:
         outcome = package_import(editor=editor(self.cast.caseworker), content=b"id,name\n1,a\n")
         self.assertEqual([p.code for p in outcome.problems], ["bad_package"])
+
+    def test_a_text_longer_than_its_column_is_refused_before_writing(self) -> None:
+        # A valid web address of 260 characters (a search page's link); the column keeps 200.
+        address = "https://www.gob.mx/tramites/busqueda?" + "&".join(
+            f"filtro{n}=documentos-migratorios" for n in range(8)
+        )
+        self.assertGreater(len(address), 200)
+
+        def long_url(rows: list[list[str]]) -> None:
+            rows[1][rows[0].index("url")] = address
+
+        files = edited(hsds.package_files(), "services.csv", long_url)
+        self.assertIn(("services.csv", None, "url", "too_long"), self.refused(files))
