@@ -53,6 +53,32 @@ CITY_TYPE = "salvaguarda_city"
 TEXT_TAXONOMY = "salvaguarda_text"
 
 
+# HSDS 3.0 requires `state_province` and `postal_code` in every address, while the service form
+# lets both be blank. A blank state is written as the state of the place's city (the cities of
+# people/vocabularies/cities.csv are each in one state), or as NO_STATE for "other city". A blank
+# postal code is written as NO_POSTAL_CODE, "00000": no Mexican postal code begins with 00 (they
+# run from 01000), so it cannot be taken for a real one. An import reads both markers back as
+# blank; a state written from the city is kept (it is true of the place).
+CITY_STATES = {
+    "tijuana": "Baja California",
+    "mexicali": "Baja California",
+    "ciudad_juarez": "Chihuahua",
+    "chihuahua": "Chihuahua",
+    "nuevo_laredo": "Tamaulipas",
+    "matamoros": "Tamaulipas",
+    "reynosa": "Tamaulipas",
+    "monterrey": "Nuevo León",
+    "piedras_negras": "Coahuila",
+    "saltillo": "Coahuila",
+    "nogales": "Sonora",
+    "hermosillo": "Sonora",
+    "cdmx": "Ciudad de México",
+    "tapachula": "Chiapas",
+}
+NO_STATE = "No indicado"
+NO_POSTAL_CODE = "00000"
+
+
 def descriptor() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
     return loaded
@@ -240,8 +266,9 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
                     "city": people_vocab.CITIES.terms[location.city].label_es
                     if location.city in people_vocab.CITIES
                     else location.city,
-                    "state_province": location.state_province,
-                    "postal_code": location.postal_code,
+                    "state_province": location.state_province
+                    or CITY_STATES.get(location.city, NO_STATE),
+                    "postal_code": location.postal_code or NO_POSTAL_CODE,
                     "country": location.country,
                     "address_type": "physical",
                 }

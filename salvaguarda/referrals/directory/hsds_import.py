@@ -345,6 +345,11 @@ def _services(reader: _Reader, providers: dict[str, Provider]) -> dict[str, Serv
     return services
 
 
+def _written(value: str, marker: str) -> str:
+    """A value as typed: the export's marker of a blank (see hsds.NO_STATE) is blank."""
+    return "" if value == marker else value
+
+
 def _locations(reader: _Reader, providers: dict[str, Provider]) -> dict[str, Location]:
     addresses = {
         row["location_id"]: (n, row)
@@ -384,8 +389,8 @@ def _locations(reader: _Reader, providers: dict[str, Provider]) -> dict[str, Loc
                 address_1=address.get("address_1", "")[:200],
                 address_2=address.get("address_2", "")[:200],
                 city=city,
-                state_province=address.get("state_province", "")[:100],
-                postal_code=address.get("postal_code", "")[:10],
+                state_province=_written(address.get("state_province", ""), hsds.NO_STATE)[:100],
+                postal_code=_written(address.get("postal_code", ""), hsds.NO_POSTAL_CODE)[:10],
                 country=(address.get("country") or "MX")[:2],
                 latitude=_number(row.get("latitude", "")),
                 longitude=_number(row.get("longitude", "")),

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.people import vocab as people_vocab
 from salvaguarda.referrals.directory import hsds
+from salvaguarda.referrals.directory.hsds_import import package_import
 from salvaguarda.referrals.directory.models import DirectoryImport, Provider, Service
 from salvaguarda.referrals.tests.factories import (
     edited,
@@ -82,3 +84,54 @@ class HsdsPagesTest(TestCase):
         response = client.post(reverse("referrals:hsds_import"), {"package": upload(b"x")})
         self.assertEqual(response.status_code, 404)
         self.assertFalse(DirectoryImport.objects.exists())
+
+
+class FormToPackageTest(TestCase):
+    """What a new user types with only the required answers goes out valid and comes back."""
+
+    def test_a_service_with_only_the_required_fields_round_trips(self) -> None:
+        from salvaguarda.referrals.tests.test_hsds import frictionless_report
+
+        cast = Cast.build()
+        client = sign_in(self.client_class(), cast.caseworker)
+        minimal = {
+            "provider": "own",
+            "name": "Comedor comunitario",
+            "category": "food",
+            "status": "active",
+            "cost": "free",
+            "location_type": "physical",
+            "location_address_1": "Calle Segunda 815",
+            "location_city": "tijuana",
+        }
+        response = client.post(reverse("referrals:service_create"), minimal)
+        self.assertEqual(response.status_code, 302)
+        # The second service of the organization goes under its entry, made by the first.
+        own = str(Provider.objects.get(network_organization=cast.org).uuid)
+        other_city = {**minimal, "provider": own, "name": "Ropero", "location_city": "other"}
+        response = client.post(reverse("referrals:service_create"), other_city)
+        self.assertEqual(response.status_code, 302)
+        place = Service.objects.get(name="Comedor comunitario").at_locations.get().location
+        self.assertEqual((place.state_province, place.postal_code), ("", ""))
+
+        files = hsds.package_files()
+        report = frictionless_report(files)
+        self.assertTrue(report.valid, report.flatten(["type", "rowNumber", "fieldName", "note"]))
+        addresses = files["addresses.csv"].decode()
+        self.assertIn("Baja California", addresses)
+        self.assertIn(hsds.NO_POSTAL_CODE, addresses)
+        self.assertIn(hsds.NO_STATE, addresses)
+
+        empty_directory()
+        outcome = package_import(editor=editor(cast.network_admin), content=hsds.package_zip(files))
+        self.assertEqual(outcome.problems, [])
+        place = Service.objects.get(name="Comedor comunitario").at_locations.get().location
+        self.assertEqual(
+            (place.address_1, place.city, place.state_province, place.postal_code),
+            ("Calle Segunda 815", "tijuana", "Baja California", ""),
+        )
+        other = Service.objects.get(name="Ropero").at_locations.get().location
+        self.assertEqual((other.city, other.state_province, other.postal_code), ("other", "", ""))
+
+    def test_every_city_but_other_has_its_state(self) -> None:
+        self.assertEqual(set(hsds.CITY_STATES), set(people_vocab.CITIES.terms) - {"other"})
