@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization
 from salvaguarda.core import audit
+from salvaguarda.lib.normalize import fold_text
 from salvaguarda.people import vocab as people_vocab
 from salvaguarda.referrals.directory import hsds
 from salvaguarda.referrals.directory.models import (
@@ -94,6 +95,11 @@ def problem_message(problem: dict[str, Any]) -> str:
         "bad_ages": _("The maximum age is below the minimum age."),
         "too_long": _("The text is longer than the directory keeps (%(rule)s).") % {"rule": detail},
         "no_hsds_file": _("No HSDS file found in the package."),
+        "network_admin_only": _("Only a network administrator imports into the directory."),
+        "duplicate_entry": _(
+            "The directory already has “%(value)s” in this city: change that entry instead."
+        )
+        % {"value": detail},
     }
     return messages.get(problem.get("code", ""), detail or _("The package is not valid."))
 
@@ -551,6 +557,50 @@ def _too_long(reader: _Reader, rows: list[Any]) -> None:
                 )
 
 
+def _duplicates(
+    reader: _Reader,
+    providers: dict[str, Provider],
+    services: dict[str, Service],
+    locations: dict[str, Location],
+) -> None:
+    """A provider or service whose folded name is already in the directory in one of the same
+    cities: importing it would make a second entry of one place (an export imported again
+    with fresh identifiers doubled the whole directory)."""
+    known_providers: set[tuple[str, str]] = set()
+    for name, city in Provider.objects.values_list("name", "locations__city"):
+        known_providers.add((fold_text(name), city or ""))
+    known_services: set[tuple[str, str]] = set()
+    for name, city in Service.objects.values_list("name", "at_locations__location__city"):
+        known_services.add((fold_text(name), city or ""))
+    provider_cities: dict[str, set[str]] = defaultdict(set)
+    row_of = {id(provider): key for key, provider in providers.items()}
+    for place in locations.values():
+        provider_cities[row_of.get(id(place.provider), "")].add(place.city)
+    service_cities: dict[str, set[str]] = defaultdict(set)
+    for _n, row in _rows(reader.files, "service_at_location"):
+        location = locations.get(row.get("location_id", ""))
+        if location is not None:
+            service_cities[row.get("service_id", "")].add(location.city)
+    for number, row in _rows(reader.files, "organization"):
+        provider = providers.get(row["id"])
+        cities = provider_cities.get(row["id"]) or {""}
+        if provider is not None and {(fold_text(provider.name), c) for c in cities} & (
+            known_providers
+        ):
+            reader.problems.append(
+                Problem("organizations.csv", number, "name", "duplicate_entry", provider.name)
+            )
+    for number, row in _rows(reader.files, "service"):
+        service = services.get(row["id"])
+        cities = service_cities.get(row["id"]) or {""}
+        if service is not None and {(fold_text(service.name), c) for c in cities} & (
+            known_services
+        ):
+            reader.problems.append(
+                Problem("services.csv", number, "name", "duplicate_entry", service.name)
+            )
+
+
 @dataclass
 class Outcome:
     problems: list[Problem]
@@ -560,6 +610,9 @@ class Outcome:
 def package_import(*, editor: Editor, content: bytes, progress: Progress | None = None) -> Outcome:
     """Check the package whole; write all of it only if nothing is wrong."""
     step = progress or (lambda _percent: None)
+    if not editor.is_network_admin:
+        # The directory is the network's: organizations keep their entries through the forms.
+        return Outcome([Problem("", None, "", "network_admin_only")], {})
     files, problems = read_package(content)
     step(10)
     if problems:
@@ -574,6 +627,7 @@ def package_import(*, editor: Editor, content: bytes, progress: Progress | None 
     locations = _locations(reader, providers)
     parts = _parts(reader, services, locations, providers)
     _already_present(reader, providers, services, locations)
+    _duplicates(reader, providers, services, locations)
     _too_long(reader, [*providers.values(), *services.values(), *locations.values(), *parts])
     step(70)
     if reader.problems:

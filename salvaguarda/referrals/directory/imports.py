@@ -19,6 +19,8 @@ def directory_import_start(*, editor: Editor, file_name: str, content: bytes) ->
     """Keep the package and queue its reading by the task worker."""
     from salvaguarda.referrals.tasks import directory_import_task
 
+    # Only a network administrator's page starts one (views_hsds); the reading itself refuses
+    # any other account's package (hsds_import.package_import), the role checked again then.
     if len(content) > MAX_PACKAGE_BYTES:
         content = b""  # read as "not a package" by the worker, with its message
     row = DirectoryImport.objects.create(

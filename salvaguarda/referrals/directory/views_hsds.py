@@ -3,7 +3,7 @@
 import uuid
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -48,7 +48,11 @@ def hsds_export(request: HttpRequest) -> HttpResponse:
 
 @policy(Policy.MEMBER)
 def hsds_import(request: HttpRequest) -> HttpResponse:
+    """A whole package into the directory: the network administrators' action only (the
+    directory is the network's; an organization keeps its own entries through the forms)."""
     editor = queries.editor_required(request)
+    if not editor.is_network_admin:
+        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["package"]

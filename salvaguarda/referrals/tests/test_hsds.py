@@ -2,7 +2,9 @@
 that frictionless (or our vocabularies) finds wrong is refused whole, each problem located."""
 
 import datetime
+import re
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +136,7 @@ class HsdsTest(TestCase):
         Service.objects.all().delete()  # cascades to the other parts
         Location.objects.all().delete()
         Provider.objects.all().delete()
-        outcome = package_import(editor=editor(self.cast.caseworker), content=content)
+        outcome = package_import(editor=editor(self.cast.network_admin), content=content)
         self.assertEqual(outcome.problems, [])
         self.assertEqual(outcome.counts, {"organizations": 3, "services": 2, "locations": 2})
         self.assertEqual(snapshot(), before)
@@ -143,7 +145,7 @@ class HsdsTest(TestCase):
 
     def test_an_entry_already_in_the_directory_is_refused(self) -> None:
         content = hsds.package_zip(hsds.package_files())
-        outcome = package_import(editor=editor(self.cast.caseworker), content=content)
+        outcome = package_import(editor=editor(self.cast.network_admin), content=content)
         self.assertIn(
             ("services.csv", 2, "id", "already_present"),
             [(p.file, p.row, p.column, p.code) for p in outcome.problems],
@@ -154,7 +156,7 @@ class HsdsTest(TestCase):
         """Import `files` into an empty directory: the problems found; nothing may be written."""
         empty_directory()
         outcome = package_import(
-            editor=editor(self.cast.caseworker), content=hsds.package_zip(files)
+            editor=editor(self.cast.network_admin), content=hsds.package_zip(files)
         )
         self.assertFalse(Provider.objects.exists())
         self.assertFalse(Service.objects.exists())
@@ -201,7 +203,7 @@ class HsdsTest(TestCase):
         self.assertIn("unknown_reference", [code for *_where, code in found])
 
     def test_a_file_that_is_not_a_package_is_refused(self) -> None:
-        outcome = package_import(editor=editor(self.cast.caseworker), content=b"id,name\n1,a\n")
+        outcome = package_import(editor=editor(self.cast.network_admin), content=b"id,name\n1,a\n")
         self.assertEqual([p.code for p in outcome.problems], ["bad_package"])
 
     def test_a_text_longer_than_its_column_is_refused_before_writing(self) -> None:
@@ -216,3 +218,60 @@ class HsdsTest(TestCase):
 
         files = edited(hsds.package_files(), "services.csv", long_url)
         self.assertIn(("services.csv", None, "url", "too_long"), self.refused(files))
+
+    def test_only_a_network_administrator_imports(self) -> None:
+        content = hsds.package_zip(with_fresh_ids(hsds.package_files()))
+        for user in (self.cast.caseworker, self.cast.coordinator):
+            outcome = package_import(editor=editor(user), content=content)
+            self.assertEqual([p.code for p in outcome.problems], ["network_admin_only"])
+        self.assertEqual(Service.objects.count(), 2)
+
+    def test_an_export_imported_again_with_fresh_ids_is_refused_entry_by_entry(self) -> None:
+        # What the new user did: the directory's own export, every identifier made new.
+        def shouted(rows: list[list[str]]) -> None:
+            rows[1][rows[0].index("name")] = rows[1][rows[0].index("name")].upper()
+
+        files = edited(with_fresh_ids(hsds.package_files()), "services.csv", shouted)
+        outcome = package_import(
+            editor=editor(self.cast.network_admin), content=hsds.package_zip(files)
+        )
+        found = [(p.file, p.row, p.column, p.code) for p in outcome.problems]
+        self.assertIn(("services.csv", 2, "name", "duplicate_entry"), found)
+        self.assertIn(("services.csv", 3, "name", "duplicate_entry"), found)
+        self.assertIn(("organizations.csv", 2, "name", "duplicate_entry"), found)
+        self.assertNotIn("already_present", [code for *_where, code in found])
+        self.assertEqual(Service.objects.count(), 2)
+        self.assertEqual(Provider.objects.count(), 3)
+
+    def test_the_same_name_in_another_city_is_a_new_entry(self) -> None:
+        def moved(rows: list[list[str]]) -> None:
+            column = rows[0].index("external_identifier")
+            for row in rows[1:]:
+                row[column] = "mexicali"
+
+        def elsewhere(rows: list[list[str]]) -> None:
+            rows[1][rows[0].index("city")] = "Mexicali"
+
+        files = with_fresh_ids(hsds.package_files())
+        files = edited(edited(files, "locations.csv", moved), "addresses.csv", elsewhere)
+        outcome = package_import(
+            editor=editor(self.cast.network_admin), content=hsds.package_zip(files)
+        )
+        found = [(p.file, p.column, p.code) for p in outcome.problems]
+        services_refused = [f for f in found if f[0] == "services.csv"]
+        self.assertEqual(services_refused, [], found)
+
+
+def with_fresh_ids(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every identifier in the package replaced by a new one, the same throughout."""
+    fresh: dict[str, str] = {}
+
+    def new(match: re.Match[bytes]) -> bytes:
+        old = match.group(0).decode()
+        return fresh.setdefault(old, str(uuid.uuid4())).encode()
+
+    pattern = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    return {
+        name: content if name == "datapackage.json" else pattern.sub(new, content)
+        for name, content in files.items()
+    }

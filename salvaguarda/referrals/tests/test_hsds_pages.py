@@ -44,7 +44,7 @@ class HsdsPagesTest(TestCase):
     def test_an_import_runs_and_its_page_shows_the_result(self) -> None:
         content = hsds.package_zip(hsds.package_files())
         empty_directory()
-        client = sign_in(self.client_class(), self.cast.coordinator)
+        client = sign_in(self.client_class(), self.cast.network_admin)
         response = client.post(reverse("referrals:hsds_import"), {"package": upload(content)})
         row = DirectoryImport.objects.get()
         self.assertRedirects(response, reverse("referrals:import_detail", args=[row.uuid]))
@@ -59,7 +59,7 @@ class HsdsPagesTest(TestCase):
     def test_a_refused_import_lists_each_problem_and_imports_nothing(self) -> None:
         files = edited(hsds.package_files(), "services.csv", without_column("status"))
         empty_directory()
-        client = sign_in(self.client_class(), self.cast.caseworker)
+        client = sign_in(self.client_class(), self.cast.network_admin)
         client.post(reverse("referrals:hsds_import"), {"package": upload(hsds.package_zip(files))})
         row = DirectoryImport.objects.get()
         self.assertEqual(row.status, "refused")
@@ -69,21 +69,30 @@ class HsdsPagesTest(TestCase):
         self.assertFalse(Provider.objects.exists())
 
     def test_another_organization_does_not_see_an_import(self) -> None:
-        client = sign_in(self.client_class(), self.cast.caseworker)
+        client = sign_in(self.client_class(), self.cast.network_admin)
         client.post(reverse("referrals:hsds_import"), {"package": upload(b"not a zip")})
         row = DirectoryImport.objects.get()
         self.assertEqual(row.status, "refused")
-        for user in (self.cast.outsider, self.cast.network_admin, self.cast.analyst):
+        for user in (self.cast.outsider, self.cast.caseworker, self.cast.analyst):
             other = sign_in(self.client_class(), user)
             detail = reverse("referrals:import_detail", args=[row.uuid])
             self.assertEqual(other.get(detail).status_code, 404, user)
 
-    def test_an_analyst_may_not_import(self) -> None:
-        client = sign_in(self.client_class(), self.cast.analyst)
-        self.assertEqual(client.get(reverse("referrals:hsds_import")).status_code, 404)
-        response = client.post(reverse("referrals:hsds_import"), {"package": upload(b"x")})
-        self.assertEqual(response.status_code, 404)
+    def test_only_a_network_administrator_may_import(self) -> None:
+        content = hsds.package_zip(hsds.package_files())
+        for user in (self.cast.analyst, self.cast.caseworker, self.cast.coordinator):
+            client = sign_in(self.client_class(), user)
+            self.assertEqual(client.get(reverse("referrals:hsds_import")).status_code, 404)
+            response = client.post(reverse("referrals:hsds_import"), {"package": upload(content)})
+            self.assertEqual(response.status_code, 404)
+            self.assertNotContains(
+                client.get(reverse("referrals:directory")), reverse("referrals:hsds_import")
+            )
         self.assertFalse(DirectoryImport.objects.exists())
+        admin = sign_in(self.client_class(), self.cast.network_admin)
+        self.assertContains(
+            admin.get(reverse("referrals:directory")), reverse("referrals:hsds_import")
+        )
 
 
 class FormToPackageTest(TestCase):
