@@ -125,6 +125,9 @@ def read_package(content: bytes) -> tuple[dict[str, bytes], list[Problem]]:
         if member.file_size > MAX_FILE_BYTES:
             return {}, [Problem(name, None, "", "too_big")]
         files[name] = archive.read(member)
+    if not files:
+        # A ZIP of other files would otherwise pass as an empty package: "imported", 0/0/0.
+        return {}, [Problem("", None, "", "no_hsds_file")]
     return files, []
 
 

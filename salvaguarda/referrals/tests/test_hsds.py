@@ -2,9 +2,11 @@
 that frictionless (or our vocabularies) finds wrong is refused whole, each problem located."""
 
 import datetime
+import io
 import re
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +277,19 @@ def with_fresh_ids(files: dict[str, bytes]) -> dict[str, bytes]:
         name: content if name == "datapackage.json" else pattern.sub(new, content)
         for name, content in files.items()
     }
+
+
+class NoHsdsFileTest(TestCase):
+    def test_a_zip_without_any_hsds_file_is_refused(self) -> None:
+        cast = Cast.build()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("directorio/servicios.xlsx", b"PK not really a workbook")
+            archive.writestr("directorio/LEEME.txt", "Directorio de la red, versión de marzo.")
+        outcome = package_import(editor=editor(cast.network_admin), content=buffer.getvalue())
+        self.assertEqual([p.code for p in outcome.problems], ["no_hsds_file"])
+        self.assertEqual(outcome.counts, {})
+        self.assertEqual(
+            problem_message(outcome.problems[0].as_dict()),
+            "No se encontró ningún archivo HSDS en el paquete.",
+        )
