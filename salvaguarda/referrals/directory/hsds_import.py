@@ -295,6 +295,7 @@ def _providers(reader: _Reader) -> dict[str, Provider]:
             Provider(
                 uuid=row["id"],
                 name=row["name"][:200],
+                name_folded=fold_text(row["name"][:200]),
                 alternate_name=row.get("alternate_name", "")[:100],
                 kind=kind,
                 description="" if description == row["name"] else description,
@@ -332,6 +333,7 @@ def _services(reader: _Reader, providers: dict[str, Provider]) -> dict[str, Serv
                 uuid=row["id"],
                 provider=providers[row["organization_id"]],
                 name=row["name"][:200],
+                name_folded=fold_text(row["name"][:200]),
                 category=categories[0],
                 status=row["status"],
                 description_es=row.get("description", ""),

@@ -105,6 +105,9 @@ class Provider(DirectoryRecord):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
+    # `name` folded (lib.normalize.fold_text: lower case, no accents), kept by every write of
+    # the name, so the search finds "Juárez" from "juarez" on SQLite and PostgreSQL alike.
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)
     alternate_name = models.CharField(_("short or other name"), max_length=100, blank=True)
     kind = models.CharField(_("kind of institution"), max_length=32, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
@@ -157,6 +160,7 @@ class Service(DirectoryRecord):
         Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("provider")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)  # as Provider's
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 
 from salvaguarda.accounts.models import Organization, Role, User
 from salvaguarda.core.access import CASE_ROLES
+from salvaguarda.lib.normalize import fold_text
 from salvaguarda.referrals.directory.models import (
     Location,
     Provider,
@@ -151,9 +152,11 @@ def directory_search(filters: DirectoryFilters, *, page: int = 1) -> DirectoryPa
         services = services.filter(
             Exists(ServiceLanguage.objects.filter(service=OuterRef("pk"), code=filters.language))
         )
-    if filters.text:
+    folded = fold_text(filters.text)
+    if folded:
+        # On the folded names: "juarez" finds "Juárez", "CLINICA" finds "Clínica", on both engines.
         services = services.filter(
-            Q(name__icontains=filters.text) | Q(provider__name__icontains=filters.text)
+            Q(name_folded__contains=folded) | Q(provider__name_folded__contains=folded)
         )
     start = (page - 1) * PAGE_SIZE
     found = list(_with_parts(services.order_by("name", "id"))[start : start + PAGE_SIZE + 1])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import Organization
 from salvaguarda.core import audit
+from salvaguarda.lib.normalize import fold_text
 from salvaguarda.people import vocab as people_vocab
 from salvaguarda.referrals.directory.models import (
     Channel,
@@ -132,7 +133,11 @@ def provider_create(*, editor: Editor, data: Mapping[str, Any]) -> Provider:
     values = provider_values(data)
     maintainer = None if editor.is_network_admin else editor.organization
     provider = Provider.objects.create(
-        **values, maintainer=maintainer, created_by=editor.user, modified_by=editor.user
+        **values,
+        name_folded=fold_text(values["name"]),
+        maintainer=maintainer,
+        created_by=editor.user,
+        modified_by=editor.user,
     )
     _audit(editor, audit.Action.CREATE, provider, [f for f, v in values.items() if v])
     return provider
@@ -152,6 +157,7 @@ def provider_update(*, editor: Editor, provider: Provider, data: Mapping[str, An
     if changed:
         for name in changed:
             setattr(provider, name, values[name])
+        provider.name_folded = fold_text(provider.name)
         provider.modified_by = editor.user
         provider.save()
         _audit(editor, audit.Action.UPDATE, provider, changed)
@@ -165,6 +171,7 @@ def member_provider(*, editor: Editor, organization: Organization) -> Provider:
         return found
     provider = Provider.objects.create(
         name=organization.name,
+        name_folded=fold_text(organization.name),
         alternate_name=organization.short_name,
         kind=Provider.Kind.NETWORK_MEMBER,
         network_organization=organization,
@@ -388,7 +395,11 @@ def service_create(
     if provider is None:
         provider = member_provider(editor=editor, organization=editor.organization)
     service = Service.objects.create(
-        provider=provider, created_by=editor.user, modified_by=editor.user, **values
+        provider=provider,
+        name_folded=fold_text(values["name"]),
+        created_by=editor.user,
+        modified_by=editor.user,
+        **values,
     )
     _write_parts(editor, service, parts)
     _audit(
@@ -412,6 +423,7 @@ def service_update(*, editor: Editor, service: Service, data: Mapping[str, Any])
     changed = [f for f, v in values.items() if not _same(getattr(service, f), v)]
     for name in changed:
         setattr(service, name, values[name])
+    service.name_folded = fold_text(service.name)
     changed += _write_parts(editor, service, parts)
     if changed:
         service.modified_by = editor.user

@@ -35,6 +35,11 @@ class DirectoryApiTest(ApiCalls, TestCase):
         found = self.call("get", "/directory/services?group=children&city=ciudad_juarez").json()
         self.assertEqual([r["name"] for r in found["results"]], ["Inscripción escolar"])
 
+    def test_the_name_search_ignores_accents_and_case(self) -> None:
+        for text in ("juarez", "JUÁREZ", "Juárez", "inscripcion"):
+            found = self.call("get", f"/directory/services?text={text}").json()
+            self.assertEqual([r["name"] for r in found["results"]], ["Inscripción escolar"], text)
+
     def test_an_unknown_code_is_refused_on_its_field(self) -> None:
         response = self.call("get", "/directory/services?category=haircuts")
         self.assertEqual(response.status_code, 422)

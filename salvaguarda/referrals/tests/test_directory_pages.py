@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.tests.helpers import Cast, sign_in
+from salvaguarda.referrals.directory import services
 from salvaguarda.referrals.directory.models import Provider, Service
 from salvaguarda.referrals.tests.factories import clinic_data, editor, make_service
 
@@ -37,6 +38,28 @@ class DirectoryPagesTest(TestCase):
         found = client.get(reverse("referrals:directory"), {"category": "school_enrolment"})
         self.assertNotContains(found, "Consulta general")
         self.assertContains(found, "Ningún servicio cumple estos filtros.")
+
+    def test_the_name_search_ignores_accents_and_case(self) -> None:
+        by = editor(self.cast.caseworker)
+        clinic = make_service(by, name="Clínica de atención a migrantes")
+        client = sign_in(self.client_class(), self.cast.analyst)
+        for text in ("CLINICA", "clinica", "Clínica", "ATENCIÓN A MIGRANTES"):
+            found = client.get(reverse("referrals:directory"), {"text": text})
+            self.assertContains(found, clinic.name, msg_prefix=text)
+            self.assertNotContains(found, "Consulta general", msg_prefix=text)
+        # The provider's name counts too: the clinic's institution is "IMSS-Bienestar Tijuana".
+        found = client.get(reverse("referrals:directory"), {"text": "imss bienestar"})
+        self.assertContains(found, "Consulta general")
+        # A rename keeps the folded column: the old name no longer finds it.
+        services.service_update(
+            editor=by, service=clinic, data=clinic_data(name="Albergue Sagrado Corazón")
+        )
+        self.assertNotContains(
+            client.get(reverse("referrals:directory"), {"text": "clinica"}), "Albergue Sagrado"
+        )
+        self.assertContains(
+            client.get(reverse("referrals:directory"), {"text": "corazon"}), "Albergue Sagrado"
+        )
 
     def test_a_caseworker_adds_a_service_of_their_organization(self) -> None:
         client = sign_in(self.client_class(), self.cast.caseworker)
