@@ -42,8 +42,14 @@ def _to_service(service: Service) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     """Search the directory by category, city, who it is for and language."""
     form = DirectorySearchForm(request.GET or None)
-    page = queries.directory_search(form.filters(), page=page_number(request))
+    invalid = form.is_bound and not form.is_valid()
+    if invalid:
+        # No list next to a wrong filter: the unfiltered first page would pass for its result.
+        page = queries.DirectoryPage([], 1, False)
+    else:
+        page = queries.directory_search(form.filters(), page=page_number(request))
     context = {
+        "invalid": invalid,
         "form": form,
         "page": page,
         "number": page.number,
@@ -167,7 +173,12 @@ def needs_checking(request: HttpRequest) -> HttpResponse:
     """The entries this account keeps that nobody checked in six months."""
     editor = queries.editor_required(request)
     page = queries.needs_checking(editor, today=timezone.localdate(), page=page_number(request))
-    context = {"page": page, "number": page.number, "has_next": page.has_next}
+    context = {
+        "page": page,
+        "number": page.number,
+        "has_next": page.has_next,
+        "is_network_admin": editor.is_network_admin,
+    }
     return render(request, "referrals/service_checking.html", context)
 
 

@@ -61,6 +61,25 @@ class DirectoryPagesTest(TestCase):
             client.get(reverse("referrals:directory"), {"text": "corazon"}), "Albergue Sagrado"
         )
 
+    def test_an_invalid_filter_shows_no_services(self) -> None:
+        client = sign_in(self.client_class(), self.cast.analyst)
+        found = client.get(reverse("referrals:directory"), {"city": "Tijuana"})
+        self.assertEqual(found.status_code, 200)
+        self.assertContains(found, "Corrija los filtros de arriba para ver los servicios.")
+        self.assertNotContains(found, "Consulta general")
+
+    def test_the_needs_checking_intro_names_whose_services_are_listed(self) -> None:
+        own = "Servicios que mantiene su organización"
+        network = "Servicios de la red que nadie ha verificado"
+        admin = sign_in(self.client_class(), self.cast.network_admin)
+        page = admin.get(reverse("referrals:needs_checking"))
+        self.assertContains(page, network)
+        self.assertNotContains(page, own)
+        member = sign_in(self.client_class(), self.cast.coordinator)
+        page = member.get(reverse("referrals:needs_checking"))
+        self.assertContains(page, own)
+        self.assertNotContains(page, network)
+
     def test_a_caseworker_adds_a_service_of_their_organization(self) -> None:
         client = sign_in(self.client_class(), self.cast.caseworker)
         response = client.post(
