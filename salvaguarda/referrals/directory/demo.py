@@ -223,7 +223,10 @@ def _data(
     member: str, number: int, name: str, category: str, groups: list[str], extra: dict[str, Any]
 ) -> dict[str, Any]:
     city, state, lat, lon, prefix = CITIES[member]
-    offset = Decimal(number) / Decimal(400)
+    # A spot on a 7 × 7 grid around the city's centre, 0.005° apart (at most 0.015° off on each
+    # axis): `number` counts across every city, so it must not move the point out of its city.
+    north = Decimal(number % 7 - 3) / Decimal(200)
+    east = Decimal(number // 7 % 7 - 3) / Decimal(200)
     return {
         "name": name,
         "category": category,
@@ -255,8 +258,8 @@ def _data(
         "location_city": city,
         "location_state_province": state,
         "location_postal_code": "00000",
-        "location_latitude": Decimal(lat) + offset,
-        "location_longitude": Decimal(lon) - offset,
+        "location_latitude": Decimal(lat) + north,
+        "location_longitude": Decimal(lon) + east,
         "location_transportation": "",
     }
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.test import TestCase
 from django.utils import timezone
 
@@ -52,3 +54,15 @@ class DemoDirectoryTest(TestCase):
         consular = Service.objects.filter(provider__kind="consulate")
         self.assertTrue(consular.exists())
         self.assertTrue(all(len(s.nationalities) == 1 for s in consular))
+
+    def test_every_place_lies_near_its_city_centre(self) -> None:
+        # The trial found Tijuana services in San Diego: one counter moved every city's points.
+        from salvaguarda.referrals.directory.models import Location
+
+        centres = {code: (Decimal(lat), Decimal(lon)) for code, _s, lat, lon, _p in CITIES.values()}
+        places = Location.objects.exclude(latitude=None).filter(city__in=list(centres))
+        self.assertGreater(places.count(), 50)
+        for place in places:
+            lat, lon = centres[place.city]
+            self.assertLessEqual(abs(place.latitude - lat), Decimal("0.03"), place.city)
+            self.assertLessEqual(abs(place.longitude - lon), Decimal("0.03"), place.city)
