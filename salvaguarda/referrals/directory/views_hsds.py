@@ -46,7 +46,7 @@ def hsds_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@policy(Policy.MEMBER)
+@policy(Policy.NETWORK_ADMIN)
 def hsds_import(request: HttpRequest) -> HttpResponse:
     """A whole package into the directory: the network administrators' action only (the
     directory is the network's; an organization keeps its own entries through the forms)."""
