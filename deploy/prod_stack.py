@@ -402,10 +402,15 @@ def stop_all(stage: Stage, report: Report) -> None:
 # --- nginx ----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """Ports free now and distinct: every probe stays bound until all are chosen (two probes
+    closed one after the other can get the same port, and nginx then merged the HTTP and the
+    HTTPS server on it and refused the HTTP one for having no certificate)."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def certificate(stage: Stage) -> tuple[Path, Path]:
@@ -446,7 +451,7 @@ def nginx_start(stage: Stage, web_socket: Path, static_root: str) -> tuple[int, 
     """deploy/nginx/salvaguarda.conf with this run's ports, certificate, socket and static
     folder, inside a minimal nginx.conf. Returns the HTTPS and HTTP ports and the cert."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    https, plain = free_port(), free_port()
+    https, plain = free_ports(2)
     cert, key = certificate(stage)
     folder = stage.tmp / "nginx"
     folder.mkdir()
