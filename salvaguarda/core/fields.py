@@ -76,10 +76,19 @@ class EncryptedField(models.TextField[Any, Any]):
 
     descriptor_class = EncryptedAttribute
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, key_owner: str = "organization_id", **kwargs: Any) -> None:
+        # The attribute of the row that names the organization whose key seals the value: its
+        # own organization, or for a shared record the one it is shared with (core/sharing.py).
+        self.key_owner = key_owner
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.key_owner != "organization_id":
+            kwargs["key_owner"] = self.key_owner
+        return name, path, args, kwargs
 
     def encode(self, value: Any) -> bytes:
         raise NotImplementedError
@@ -108,7 +117,7 @@ class EncryptedField(models.TextField[Any, Any]):
         return self.encrypt(model_instance, value)
 
     def encrypt(self, instance: models.Model, value: Any) -> str:
-        key = keys.active_key(instance.organization_id, for_write=True)  # type: ignore[attr-defined]
+        key = keys.active_key(getattr(instance, self.key_owner), for_write=True)
         context = _associated_data(instance, self)
         blob = crypto.seal(key.material, self.encode(value), context)
         return f"{PREFIX}.{key.key_id}.{crypto.to_text(blob)}"
@@ -118,7 +127,7 @@ class EncryptedField(models.TextField[Any, Any]):
         if prefix != PREFIX:
             raise crypto.DecryptionError("Unknown ciphertext format.")
         key = keys.key_by_id(key_id)
-        if key.organization_id != instance.organization_id:  # type: ignore[attr-defined]
+        if key.organization_id != getattr(instance, self.key_owner):
             raise crypto.DecryptionError("The value belongs to another organization.")
         context = _associated_data(instance, self)
         data = crypto.unseal(key.material, crypto.from_text(body), context)

@@ -1,6 +1,7 @@
 """Migration operation that puts a case-data table under PostgreSQL row-level security.
 
-Every `OrgScopedModel` gets it in its app's migrations (a test checks that none is missing).
+Every `OrgScopedModel` gets it in its app's migrations (a test checks that none is missing);
+a `core.sharing.SharedRecord` gets the shared variant, `EnableSharedRowLevelSecurity`.
 The policy compares the row's organization with `salvaguarda.organization_id`, which
 `organization_scope` sets for the transaction; when it is not set, no row is visible or
 writable. FORCE makes the policy apply to the table owner too; only superusers and roles
@@ -14,6 +15,8 @@ from django.db import migrations
 from salvaguarda.core.scoping import RLS_SETTING
 
 POLICY_NAME = "salvaguarda_organization_isolation"
+# The scope's organization, as the policies read it (NULL outside a scope: no row matches).
+CURRENT = f"NULLIF(current_setting('{RLS_SETTING}', true), '')::bigint"
 
 
 class EnableRowLevelSecurity(migrations.operations.base.Operation):
@@ -21,6 +24,11 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
 
     def __init__(self, model_name: str) -> None:
         self.model_name = model_name
+
+    @staticmethod
+    def condition() -> str:
+        """Which rows the scope's organization may see and write."""
+        return f"organization_id = {CURRENT}"
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         pass
@@ -34,7 +42,7 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
         if schema_editor.connection.vendor != "postgresql":
             return
         table = schema_editor.quote_name(self._table(app_label, to_state))
-        condition = f"organization_id = NULLIF(current_setting('{RLS_SETTING}', true), '')::bigint"
+        condition = self.condition()
         schema_editor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         schema_editor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         schema_editor.execute(
@@ -56,3 +64,14 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__name__, [], {"model_name": self.model_name})
+
+
+class EnableSharedRowLevelSecurity(EnableRowLevelSecurity):
+    """The same wall for a `core.sharing.SharedRecord` table: its two sides, nobody else."""
+
+    @staticmethod
+    def condition() -> str:
+        return f"(organization_id = {CURRENT} OR recipient_id = {CURRENT})"
+
+    def describe(self) -> str:
+        return f"Enable row-level security on {self.model_name}, shared by its two sides"

@@ -80,7 +80,12 @@ def _reencrypt_rows(spec: EncryptedModel, organization_id: int) -> int:
     loaded = {"uuid", "organization"}
     loaded |= {field.attname for field in spec.encrypted}
     loaded |= {index.source for index in spec.blind_indexes}
-    rows = manager.filter(organization_id=organization_id).only(*loaded).order_by("pk")
+    sealed_for = getattr(spec.model, "sealed_for", None)  # a shared record: the reader's key
+    if sealed_for is not None:
+        rows = manager.filter(sealed_for(organization_id)).only(*loaded, "recipient")
+    else:
+        rows = manager.filter(organization_id=organization_id).only(*loaded)
+    rows = rows.order_by("pk")
     quote = connection.ops.quote_name
     columns = [str(f.column) for f in spec.encrypted] + [str(i.column) for i in spec.blind_indexes]
     statement = (
