@@ -1,5 +1,8 @@
 """Records other apps derive from a person's contact channels, consents and location.
 
+Referrals (`referrals/referring`) erase what crossed to another organization when the consent
+that let it cross is revoked (`consent_revoked`).
+
 The court app keeps why each coming hearing may be missed (`court/risk.py`); some reasons are
 the person's (no way to contact them, no consent to reminders, a recent move). People does not
 import the apps above it, so they register here what to do when these change
@@ -22,3 +25,17 @@ def listen(callback: Callable[[Any], object]) -> None:
 def person_changed(person: Any) -> None:
     for callback in _LISTENERS:
         callback(person)
+
+
+_REVOCATION_LISTENERS: list[Callable[[Any, Any], object]] = []
+
+
+def listen_revocation(callback: Callable[[Any, Any], object]) -> None:
+    """Call `callback(user, consent)` when a consent is revoked, inside the transaction."""
+    if callback not in _REVOCATION_LISTENERS:
+        _REVOCATION_LISTENERS.append(callback)
+
+
+def consent_revoked(by: Any, consent: Any) -> None:
+    for callback in _REVOCATION_LISTENERS:
+        callback(by, consent)

@@ -215,8 +215,11 @@ class DocumentForm(RecordForm):
 
 
 class ConsentForm(RecordForm):
+    # A referral's consent is recorded with the referral, with the fields it lets cross.
     purpose = forms.ChoiceField(
-        label=_("Purpose"), choices=Consent.Purpose.choices, widget=forms.RadioSelect
+        label=_("Purpose"),
+        choices=[c for c in Consent.Purpose.choices if c[0] != Consent.Purpose.REFERRAL],
+        widget=forms.RadioSelect,
     )
     recipient = forms.CharField(
         label=_("Organization it may be shared with"),

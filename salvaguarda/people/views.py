@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.incidents import queries as incident_queries
-from salvaguarda.people import queries, services
+from salvaguarda.people import panels, queries, services
 from salvaguarda.people.forms import (
     ArrivalForm,
     ContactForm,
@@ -77,6 +77,7 @@ def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
             "person": file.person,
             "incidents": incidents,
             "several_heads": len(heads) > 1,
+            "panels": panels.panels_for(request.user, file.person),
         },
     )
 

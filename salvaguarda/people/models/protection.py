@@ -16,6 +16,7 @@ class Consent(OrgScopedModel):
         STATISTICS = "statistics", _("Anonymous statistics")
         REMINDERS = "reminders", _("Contact for reminders")
         TESTIMONY = "testimony", _("Use of their testimony")
+        REFERRAL = "referral", _("Referral to a service, with the data they chose to share")
 
     class GivenBy(models.TextChoices):
         SELF = "self", _("The person")

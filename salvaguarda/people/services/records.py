@@ -343,6 +343,10 @@ def has_consent(person: Person, purpose: str, *, recipient: str = "") -> bool:
     return _active_consent(person, purpose, recipient) is not None
 
 
+# The purposes whose consent names who receives the data.
+NAMED_RECIPIENT = (Consent.Purpose.SHARING, Consent.Purpose.REFERRAL)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -354,17 +358,18 @@ def consent_record(
     recipient: str = "",
     given_at: datetime.datetime | None = None,
 ) -> Consent:
-    """Record a consent for one purpose. Sharing needs the named organization (`recipient`).
+    """Record a consent for one purpose. Sharing needs the named organization (`recipient`);
+    a referral's consent names the provider too.
 
     If the same consent is already active (same purpose, and for sharing the same recipient),
-    it is returned unchanged and nothing is written.
+    it is returned unchanged and nothing is written; a referral's consent is always new.
     """
     now = timezone.now()
     values = _prepared(
         CONSENT_FIELDS,
         {
             "purpose": purpose,
-            "recipient": recipient if purpose == Consent.Purpose.SHARING else "",
+            "recipient": recipient if purpose in NAMED_RECIPIENT else "",
             "given_at": given_at or now,
             "given_by": given_by,
             "language": (language or "").strip().lower(),
@@ -375,9 +380,11 @@ def consent_record(
     values = _checked(
         Consent, person, values, lambda v: rules.consent_errors(v, now=now, person=person)
     )
-    existing = _active_consent(person, values["purpose"], values["recipient"])
-    if existing is not None:
-        return existing
+    # A referral's consent is its own (it names the data it lets cross): never one shared.
+    if values["purpose"] != Consent.Purpose.REFERRAL:
+        existing = _active_consent(person, values["purpose"], values["recipient"])
+        if existing is not None:
+            return existing
     consent = create(Consent, by=by, org_id=person.organization_id, person=person, **values)
     if consent.purpose == Consent.Purpose.REMINDERS:
         dependents.person_changed(person)
@@ -405,6 +412,7 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
         )
         if consent.purpose == Consent.Purpose.REMINDERS:
             dependents.person_changed(consent.person)
+        dependents.consent_revoked(by, consent)
     return consent
 
 
