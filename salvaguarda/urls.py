@@ -9,7 +9,7 @@ urlpatterns = [
     path("corte/", include("salvaguarda.court.urls")),
     path("incidentes/", include("salvaguarda.incidents.urls")),
     path("cartas/", include("salvaguarda.letters.urls")),
-    path("directorio/", include("salvaguarda.referrals.urls")),
+    path("", include("salvaguarda.referrals.urls")),  # /directorio/, /referencias/
     path("firmar/", include("salvaguarda.letters.urls_signing")),
     path("api/v1/", api_urls),
 ]

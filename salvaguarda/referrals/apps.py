@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "salvaguarda.referrals"
     label = "referrals"
+
+    def ready(self) -> None:
+        from salvaguarda.core import upkeep
+        from salvaguarda.people import dependents, panels
+        from salvaguarda.referrals.referring import queries, reminders, services
+
+        # A revoked referral consent erases what crossed under it.
+        dependents.listen_revocation(services.consent_revoked)
+        # The sweep of overdue referrals whose queued reminder was lost.
+        if reminders.referrals_remind_overdue not in upkeep.PERIODIC:
+            upkeep.PERIODIC.append(reminders.referrals_remind_overdue)
+        # A person's referrals, on their file.
+        panels.register(
+            panels.Panel(
+                order=20,
+                template="referrals/_person_referrals.html",
+                context=lambda user, person: {
+                    "person": person,
+                    "referrals": queries.referrals_of_person(person),
+                },
+            )
+        )

@@ -1,6 +1,5 @@
-"""The models of referrals: today the network's service directory (`directory/models.py`).
-
-Referrals between organizations and access to rights come later, each a sub-package of its own.
+"""The models of referrals: the network's service directory (`directory/models.py`) and the
+referrals to its services (`referring/models.py`). Access to rights comes later.
 """
 
 from salvaguarda.referrals.directory.models import (
@@ -15,12 +14,16 @@ from salvaguarda.referrals.directory.models import (
     ServiceEligibility,
     ServiceLanguage,
 )
+from salvaguarda.referrals.referring.models import Referral, ReferralStep, ReferredPerson
 
 __all__ = [
     "DirectoryImport",
     "Location",
     "Phone",
     "Provider",
+    "Referral",
+    "ReferralStep",
+    "ReferredPerson",
     "RequiredDocument",
     "Schedule",
     "Service",

@@ -1,8 +1,15 @@
-"""The pages of referrals: today the service directory, at /directorio/."""
+"""The pages of referrals: the service directory at /directorio/, referrals at /referencias/
+(and /personas/<uuid>/referir/, from a person's file)."""
+
+from django.urls import include, path
 
 from salvaguarda.referrals.directory import views as directory_views
 from salvaguarda.referrals.directory import views_hsds
+from salvaguarda.referrals.referring import views as referral_views
 
 app_name = "referrals"
 
-urlpatterns = [*directory_views.urlpatterns, *views_hsds.urlpatterns]
+urlpatterns = [
+    path("directorio/", include([*directory_views.urlpatterns, *views_hsds.urlpatterns])),
+    *referral_views.urlpatterns,
+]

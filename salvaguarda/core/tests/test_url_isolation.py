@@ -20,7 +20,7 @@ from salvaguarda.accounts import services as account_services
 from salvaguarda.accounts.models import Invitation, SecurityKey
 from salvaguarda.core.access import Policy, policy_of, role_allows
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, make_person, member, sign_in
 from salvaguarda.core.writes import update
 from salvaguarda.court import calendar as court_calendar
 from salvaguarda.court import imports as court_imports
@@ -38,7 +38,8 @@ from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 from salvaguarda.referrals.directory import imports as directory_imports
 from salvaguarda.referrals.tests.factories import editor as directory_editor
-from salvaguarda.referrals.tests.factories import make_service
+from salvaguarda.referrals.referring import services as referral_services
+from salvaguarda.referrals.tests.factories import make_service, member_service, referral_data
 
 CANARY_GIVEN = "Canariodado" + uuid.uuid4().hex[:8]
 CANARY_FAMILY = "Canariofam" + uuid.uuid4().hex[:8]
@@ -235,6 +236,19 @@ class EveryUrlTest(TestCase):
             content=b"not a package",
         )
 
+        # A referral of the person to a clinic of a third organization, C, sharing the given
+        # names only: C sees that packet and nothing else of A; B sees nothing of it.
+        cls.clinic = OrganizationFactory(short_name="CLI", name="Clínica C")
+        cls.clinic_caseworker = member(cls.clinic, "caseworker")
+        clinic_service = member_service(cls.clinic_caseworker, cls.clinic)
+        with organization_scope(cls.cast.org.pk):
+            cls.referral = referral_services.referral_send(
+                by=cls.cast.caseworker,
+                person=cls.person,
+                service=clinic_service,
+                data=referral_data(fields=["given_names"]),
+            )
+
     def targets(self) -> dict[str, Any]:
         """A value of organization A for every URL argument the project uses."""
         return {
@@ -265,6 +279,7 @@ class EveryUrlTest(TestCase):
             "signature_uuid": self.signature.uuid,
             "service_uuid": self.service.uuid,
             "directory_import_uuid": self.directory_import.uuid,
+            "referral_uuid": self.referral.uuid,
             "language": "es",
             "kind": "pdf",
             "index": 0,
@@ -352,3 +367,27 @@ class EveryUrlTest(TestCase):
         self.assertTrue(SecurityKey.objects.filter(pk=self.security_key.pk).exists())
         self.api_token.refresh_from_db()
         self.assertIsNone(self.api_token.revoked_at)
+
+    def test_the_receiver_of_a_referral_sees_its_packet_and_nothing_else_of_the_sender(
+        self,
+    ) -> None:
+        """The sharing path: every URL, as a caseworker of the organization that received the
+        referral. Only the referral's own pages answer with what crossed (the given names it
+        was agreed to share); the surname, which did not cross, appears nowhere."""
+        client = sign_in(self.client_class(), self.clinic_caseworker)
+        shown = []
+        for route in routes():
+            if route.policy is Policy.PUBLIC:
+                continue
+            response = client.get(self.url(route))
+            raw = b"".join(response.streaming_content) if response.streaming else response.content
+            body = raw.decode(errors="replace")
+            where = f"receiver GET {route.name}"
+            self.assertNotIn(CANARY_FAMILY, body, where)
+            if CANARY_GIVEN in body:
+                shown.append(route.name)
+            if "person_uuid" in route.arguments:
+                self.assertIn(response.status_code, (404, 405), where)
+        self.assertEqual(
+            sorted(shown), ["api-v1:referral_get", "referrals:referral_detail"]
+        )

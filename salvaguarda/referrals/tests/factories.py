@@ -97,3 +97,24 @@ def without_column(column: str) -> Callable[[list[list[str]]], None]:
             del row[at]
 
     return change
+
+
+def member_service(by: User, organization: Organization, **changes: Any) -> Service:
+    """A service of a member of the network (`organization`), kept by `by`, one of its own."""
+    own = editor(by, organization)
+    provider = services.member_provider(editor=own, organization=organization)
+    return services.service_create(editor=own, provider=provider, data=clinic_data(**changes))
+
+
+def referral_data(**changes: Any) -> dict[str, Any]:
+    """What a caseworker fills in to refer someone, with the person's consent."""
+    data: dict[str, Any] = {
+        "urgency": "priority",
+        "reason": "Dolor abdominal desde hace tres días; no tiene afiliación al IMSS-Bienestar.",
+        "fields": ["given_names", "age_band", "language"],
+        "consent": True,
+        "consent_given_by": "self",
+        "consent_language": "spa",
+    }
+    data.update(changes)
+    return data

@@ -1,0 +1,100 @@
+"""Forms of the referral pages: refer a person, answer, record the outcome."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from salvaguarda.core.forms import RuleForm
+from salvaguarda.people import vocab
+from salvaguarda.people.models import Consent, Person
+from salvaguarda.referrals.referring import crossing
+from salvaguarda.referrals.referring.models import Barrier, DeclineReason, Outcome, Urgency
+
+
+class ReferralForm(RuleForm):
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Need"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "What the person needs from this service, in a few words. The receiving "
+            "organization reads it: write only what it needs to know."
+        ),
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("What the person agrees to share"),
+        choices=[(f.code, f.label) for f in crossing.SHAREABLE],
+        initial=crossing.DEFAULT,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only what you tick crosses, copied now; nothing else of the file is ever seen by "
+            "the other organization."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees to this referral and to share what is ticked above"),
+        required=False,
+    )
+    consent_given_by = forms.ChoiceField(
+        label=_("Given by"), choices=Consent.GivenBy.choices, widget=forms.RadioSelect
+    )
+    consent_language = forms.ChoiceField(label=_("Language in which it was explained"))
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_language"].choices = vocab.LANGUAGES.choices()  # type: ignore[attr-defined]
+        preferred = person.preferred_language
+        self.fields["consent_language"].initial = (
+            preferred if preferred in vocab.LANGUAGES else "spa"
+        )
+        child = person.is_child_on(timezone.localdate())
+        self.fields["consent_given_by"].initial = (
+            Consent.GivenBy.CAREGIVER if child else Consent.GivenBy.SELF
+        )
+
+
+class AnswerForm(RuleForm):
+    """Accept, decline, ask for more information (the receiver), give it or cancel (the
+    sender): one form, the step in the button pressed."""
+
+    kind = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note for the other organization"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    decline_reason = forms.ChoiceField(
+        label=_("Why it is declined"),
+        choices=[("", "—"), *DeclineReason.choices],
+        required=False,
+    )
+
+
+class OutcomeForm(RuleForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    barrier = forms.ChoiceField(
+        label=_("If not (fully) received: why"),
+        choices=[("", "—"), *Barrier.choices],
+        required=False,
+    )
+    outcome_on = forms.DateField(
+        label=_("On"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave it empty for today."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )

@@ -1,0 +1,168 @@
+"""Reads of referrals: one referral as its side sees it, the lists sent, received and overdue,
+and a person's referrals for their file.
+
+The lists show no data of a person that crossed (reference, service, organizations, urgency,
+dates, status): reading what crossed is opening one referral, audited in both organizations'
+trails (`core.sharing.record_read`).
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from salvaguarda.core import audit
+from salvaguarda.core.scoping import current_organization_id
+from salvaguarda.core.sharing import Side, record_read
+from salvaguarda.people.models import Person
+from salvaguarda.referrals.referring import crossing
+from salvaguarda.referrals.referring.models import (
+    Referral,
+    ReferralStep,
+    ReferredPerson,
+    Status,
+)
+
+PAGE_SIZE = 25
+LISTS = ("received", "sent", "overdue")
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    """One referral as the active organization sees it."""
+
+    referral: Referral
+    side: Side
+    # Both sides at once: a referral inside one organization.
+    internal: bool
+    shared: list[tuple[str, str]]
+    steps: list[ReferralStep]
+    # The sender's own record (the person and the consent); None for the recipient.
+    referred: ReferredPerson | None
+
+    @property
+    def answers(self) -> bool:
+        """Whether this organization answers it (accept, decline, ask)."""
+        return self.internal or self.side == Side.RECIPIENT
+
+    @property
+    def sends(self) -> bool:
+        return self.internal or self.side == Side.SENDER
+
+
+def _scope() -> int:
+    organization_id = current_organization_id()
+    if organization_id is None:
+        raise Http404
+    return organization_id
+
+
+def _visible() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
+        "service__provider", "organization", "recipient", "sender_caseworker"
+    )
+
+
+def referral_get_for(user: Any, referral_uuid: uuid.UUID) -> ReferralView:
+    """One referral of which the active organization is a side, its read audited in both
+    organizations' trails; 404 for anyone else."""
+    organization_id = _scope()
+    referral = _visible().filter(uuid=referral_uuid).first()
+    if referral is None:
+        raise Http404
+    side = referral.side_of(organization_id)
+    assert side is not None  # noqa: S101 - the scoped manager returns only the two sides' rows
+    referred = None
+    if side == Side.SENDER:
+        referred = ReferredPerson.objects.filter(referral=referral).select_related("person").first()
+    steps = list(
+        ReferralStep.objects.filter(referral=referral).select_related("created_by", "organization")
+    )
+    record_read(by=user, record=referral, fields=["shared", "reason", *referral.shared_fields])
+    return ReferralView(
+        referral=referral,
+        side=side,
+        internal=not referral.crosses and referral.recipient_id is not None,
+        shared=crossing.rows(referral.shared),
+        steps=steps,
+        referred=referred,
+    )
+
+
+def referral_for_step(referral_uuid: uuid.UUID) -> Referral:
+    """The referral a step is taken on (the step's service checks the side); 404 if unseen."""
+    _scope()
+    referral = Referral.objects.filter(uuid=referral_uuid).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _list(which: str, organization_id: int, now: datetime.datetime) -> QuerySet[Referral]:
+    received = Q(recipient_id=organization_id)
+    sent = Q(organization_id=organization_id)
+    if which == "received":
+        return _visible().filter(received).order_by("-created_at", "-id")
+    if which == "sent":
+        return _visible().filter(sent).order_by("-created_at", "-id")
+    return (
+        _visible()
+        .filter(received | sent, status=Status.SENT, answer_due_at__lt=now)
+        .exclude(recipient__isnull=True)
+        .order_by("answer_due_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    referrals: list[Referral]
+    number: int
+    has_next: bool
+
+
+def referrals_page_for(
+    user: Any, which: str, *, status: str = "", page: int = 1, now: datetime.datetime | None = None
+) -> ReferralPage:
+    """A page of the organization's referrals: `received`, `sent` or `overdue` (unanswered
+    past their deadline, either way), optionally of one status; audited as a list."""
+    if which not in LISTS:
+        raise Http404
+    organization_id = _scope()
+    queryset = _list(which, organization_id, now or timezone.now())
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    found = ReferralPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+    audit.record(
+        action=audit.Action.LIST,
+        actor=user,
+        organization_id=organization_id,
+        object_type="referrals.referral",
+        detail={"list": which, "status": status, "page": page, "count": len(found.referrals)},
+    )
+    return found
+
+
+def counts_for(organization_id: int, now: datetime.datetime) -> dict[str, int]:
+    """How many received referrals wait for our answer, and how many are overdue either way
+    (the figures of the lists' tabs)."""
+    return {
+        "waiting": Referral.objects.filter(
+            recipient_id=organization_id, status=Status.SENT
+        ).count(),
+        "overdue": _list("overdue", organization_id, now).count(),
+    }
+
+
+def referrals_of_person(person: Person) -> list[ReferredPerson]:
+    """The person's referrals (the sender's records), newest first, for their file."""
+    return list(
+        ReferredPerson.objects.filter(person=person).select_related(
+            "referral__service__provider", "referral__recipient"
+        )
+    )
