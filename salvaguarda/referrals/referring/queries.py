@@ -18,6 +18,7 @@ from django.utils import timezone
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.core.sharing import Side, record_read
+from salvaguarda.lib.crypto import DecryptionError
 from salvaguarda.people.models import Person
 from salvaguarda.referrals.referring import crossing
 from salvaguarda.referrals.referring.models import (
@@ -40,6 +41,9 @@ class ReferralView:
     # Both sides at once: a referral inside one organization.
     internal: bool
     shared: list[tuple[str, str]]
+    reason: str
+    # False when what crossed can no longer be decrypted (the receiver's keys destroyed).
+    readable: bool
     steps: list[ReferralStep]
     # The sender's own record (the person and the consent); None for the recipient.
     referred: ReferredPerson | None
@@ -63,7 +67,11 @@ def _scope() -> int:
 
 def _visible() -> QuerySet[Referral]:
     return Referral.objects.select_related(
-        "service__provider", "organization", "recipient", "sender_caseworker"
+        "service__provider",
+        "organization",
+        "recipient",
+        "sender_caseworker",
+        "receiver_caseworker",
     )
 
 
@@ -83,11 +91,23 @@ def referral_get_for(user: Any, referral_uuid: uuid.UUID) -> ReferralView:
         ReferralStep.objects.filter(referral=referral).select_related("created_by", "organization")
     )
     record_read(by=user, record=referral, fields=["shared", "reason", *referral.shared_fields])
+    try:
+        shared, reason = crossing.rows(referral.shared), str(referral.reason or "")
+        for step in steps:
+            step.note  # noqa: B018 - decrypted now, so that a destroyed key is seen here
+        readable = True
+    except DecryptionError:
+        # The receiver's keys were destroyed (crypto-shredding): what crossed is gone for both.
+        shared, reason, readable = [], "", False
+        for step in steps:
+            step.__dict__["note"] = None
     return ReferralView(
         referral=referral,
         side=side,
         internal=not referral.crosses and referral.recipient_id is not None,
-        shared=crossing.rows(referral.shared),
+        shared=shared,
+        reason=reason,
+        readable=readable,
         steps=steps,
         referred=referred,
     )

@@ -313,6 +313,11 @@ def referral_step(
     if kind == Kind.ACCEPTED and referral.receiver_caseworker_id is None:
         referral.receiver_caseworker = by
         changed.append("receiver_caseworker")
+    if kind == Kind.INFO_GIVEN:
+        # The receiver's clock starts again from the answer to its question.
+        referral.answer_due_at = now + ANSWER_WITHIN[Urgency(referral.urgency)]
+        referral.reminded_at = None
+        changed.append("answer_due_at")
     referral.status = step.to_status
     referral.status_changed_at = now
     referral.modified_by = by
