@@ -78,7 +78,7 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py check_translations
 
 # On PostgreSQL too when TEST_DATABASE_URL is set: everything but the browser tests, then the
-# reception flow in the browser, its app server on a database of its own on that server.
+# reception and referral flows in the browser, their app server on a database of its own there.
 pytest: $(VENV)/.installed-dev
 	@$(PY) manage.py compilemessages -v0 --ignore='.venv'
 	$(PY) -m pytest -q
@@ -86,7 +86,7 @@ pytest: $(VENV)/.installed-dev
 		echo "--- PostgreSQL ($$TEST_DATABASE_URL) ---"; \
 		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m "not browser" && \
 		DATABASE_URL="$$TEST_DATABASE_URL" $(PY) -m pytest -q -m browser \
-			tests/browser/test_reception_flow.py; \
+			tests/browser/test_reception_flow.py tests/browser/test_referrals.py; \
 	fi
 
 test: lint audit pytest
