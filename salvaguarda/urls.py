@@ -9,7 +9,7 @@ urlpatterns = [
     path("corte/", include("salvaguarda.court.urls")),
     path("incidentes/", include("salvaguarda.incidents.urls")),
     path("cartas/", include("salvaguarda.letters.urls")),
-    path("", include("salvaguarda.referrals.urls")),  # /directorio/, /referencias/
+    path("", include("salvaguarda.referrals.urls")),  # /directorio/, /canalizaciones/
     path("firmar/", include("salvaguarda.letters.urls_signing")),
     path("api/v1/", api_urls),
 ]

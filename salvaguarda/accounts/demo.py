@@ -27,6 +27,7 @@ from salvaguarda.people.services import (
     screening_record,
 )
 from salvaguarda.referrals.directory.demo import seed_directory
+from salvaguarda.referrals.referring.demo import seed_referrals
 
 DEMO_DOMAIN = "demo.example.org"
 
@@ -405,6 +406,9 @@ def seed(password: str) -> list[DemoLogin]:
         organizations["RED"],
         {short: (organizations[short], user) for short, user in coordinators.items()},
         today=timezone.localdate(),
+    )
+    seed_referrals(
+        {short: (organizations[short], user) for short, user in coordinators.items()}, CITY_OF
     )
     return logins
 

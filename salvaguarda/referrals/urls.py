@@ -1,5 +1,5 @@
-"""The pages of referrals: the service directory at /directorio/, referrals at /referencias/
-(and /personas/<uuid>/referir/, from a person's file)."""
+"""The pages of referrals: the service directory at /directorio/, referrals at /canalizaciones/
+(and /personas/<uuid>/canalizar/, from a person's file)."""
 
 from django.urls import include, path
 

@@ -34,7 +34,7 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     shelter.get_by_role("link", name=f"{GIVEN} {FIRST_SURNAME}").first.click()
     shelter.wait_for_url("**/personas/*-*-*-*-*/")
     shelter.get_by_test_id("person-referrals").wait_for()
-    shelter.locator("a[href$='/referir/']").click()
+    shelter.locator("a[href$='/canalizar/']").click()
     shelter.locator("#id_category").select_option("legal_us_case")
     shelter.locator("#id_city").select_option("monterrey")
     submit(shelter, "form.directory-search button[type=submit]")
@@ -52,7 +52,7 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     assert shelter.locator("#id_consent_error").is_visible()
     assert shelter.locator("#id_reason").input_value() == NEED
     # Her consent: first name, age band and language (the three ticked by default).
-    ticked = shelter.locator("input[name=fields]:checked")
+    ticked = shelter.locator("input[name=share]:checked")
     assert sorted(ticked.evaluate_all("boxes => boxes.map(b => b.value)")) == [
         "age_band",
         "given_names",
@@ -60,24 +60,24 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     ]
     shelter.locator("#id_consent").check()
     submit(shelter, "button.primary")
-    shelter.wait_for_url("**/referencias/*-*-*-*-*/")
+    shelter.wait_for_url("**/canalizaciones/*-*-*-*-*/")
     reference = shelter.locator("h1").inner_text().split()[-1]
     assert shelter.get_by_test_id("referral-status").inner_text().strip()
     assert_fits(shelter)
 
     clinic = new_session().page
     sign_in(clinic, demo_email("referencias.mty"))
-    clinic.goto("/referencias/")
+    clinic.goto("/canalizaciones/")
     clinic.get_by_test_id("referral-list").get_by_role("link", name=reference).click()
     shared = clinic.get_by_test_id("referral-shared").inner_text()
     assert GIVEN in shared and NEED in shared
     assert FIRST_SURNAME not in clinic.locator("main").inner_text()  # not agreed to cross
     submit(clinic, "button[value=accepted]")
-    clinic.wait_for_url("**/referencias/*-*-*-*-*/")
+    clinic.wait_for_url("**/canalizaciones/*-*-*-*-*/")
     clinic.locator("a[href$='/resultado/']").click()
     clinic.locator("input[name=outcome][value=received]").check()
     submit(clinic, "button.primary")
-    clinic.wait_for_url("**/referencias/*-*-*-*-*/")
+    clinic.wait_for_url("**/canalizaciones/*-*-*-*-*/")
     outcome = clinic.get_by_test_id("referral-outcome").inner_text()
 
     shelter.reload()

@@ -56,6 +56,7 @@ from salvaguarda.incidents.models import (
 )
 from salvaguarda.letters.models import Figure, Letter, Signatory, SignatureRequest
 from salvaguarda.people.models import Consent, IdentityDocument, Person, Screening
+from salvaguarda.referrals.referring.models import Referral
 
 EXAMPLES = int(os.environ.get("SALVAGUARDA_FUZZ_EXAMPLES", "6"))
 CHECKS = [
@@ -84,6 +85,7 @@ RECORDS: dict[str, tuple[Any, dict[str, str]]] = {
     "signatory_uuid": (Signatory, {"letter_uuid": "letter"}),
     "figure_uuid": (Figure, {"letter_uuid": "letter"}),
     "signature_uuid": (SignatureRequest, {"letter_uuid": "letter"}),
+    "referral_uuid": (Referral, {}),
 }
 # Parents are set after their children, so that a child's parent wins.
 ORDER = sorted(RECORDS, key=lambda name: not RECORDS[name][1])

@@ -1,6 +1,6 @@
 """Forms of the referral pages: refer a person, answer, record the outcome."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,9 @@ from salvaguarda.referrals.referring.models import Barrier, DeclineReason, Outco
 
 
 class ReferralForm(RuleForm):
+    # The service names the fields that cross `fields`; a form's own `fields` is Django's.
+    rule_fields: ClassVar[dict[str, str]] = {"fields": "share"}
+
     urgency = forms.ChoiceField(
         label=_("Urgency"),
         choices=Urgency.choices,
@@ -29,7 +32,7 @@ class ReferralForm(RuleForm):
             "organization reads it: write only what it needs to know."
         ),
     )
-    fields = forms.MultipleChoiceField(
+    share = forms.MultipleChoiceField(
         label=_("What the person agrees to share"),
         choices=[(f.code, f.label) for f in crossing.SHAREABLE],
         initial=crossing.DEFAULT,
@@ -98,3 +101,11 @@ class OutcomeForm(RuleForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+
+
+def referral_data(form: ReferralForm) -> dict[str, Any]:
+    """What `services.referral_send` takes, from the valid form."""
+    data = dict(form.cleaned_data)
+    data["fields"] = data.pop("share")
+    data["consent"] = data.get("consent") is True
+    return data

@@ -26,7 +26,12 @@ from salvaguarda.referrals.directory import queries as directory_queries
 from salvaguarda.referrals.directory.forms import DirectorySearchForm
 from salvaguarda.referrals.directory.models import Service
 from salvaguarda.referrals.referring import queries, services
-from salvaguarda.referrals.referring.forms import AnswerForm, OutcomeForm, ReferralForm
+from salvaguarda.referrals.referring.forms import (
+    AnswerForm,
+    OutcomeForm,
+    ReferralForm,
+    referral_data,
+)
 from salvaguarda.referrals.referring.models import Referral, ReferralStep, Status
 
 # The lists' names in the address (Spanish, as the other pages' parameters).
@@ -68,7 +73,7 @@ def referral_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 person=person,
                 service=service,
-                data={**form.cleaned_data, "consent": form.cleaned_data.get("consent") is True},
+                data=referral_data(form),
             )
         except ValidationError as exc:
             form.add_rule_errors(exc)
@@ -198,9 +203,11 @@ def referral_outcome(request: HttpRequest, referral_uuid: uuid.UUID) -> HttpResp
 
 
 urlpatterns = [
-    path("referencias/", referral_list, name="referral_list"),
-    path("referencias/<uuid:referral_uuid>/", referral_detail, name="referral_detail"),
-    path("referencias/<uuid:referral_uuid>/paso/", referral_step, name="referral_step"),
-    path("referencias/<uuid:referral_uuid>/resultado/", referral_outcome, name="referral_outcome"),
-    path("personas/<uuid:person_uuid>/referir/", referral_new, name="referral_new"),
+    path("canalizaciones/", referral_list, name="referral_list"),
+    path("canalizaciones/<uuid:referral_uuid>/", referral_detail, name="referral_detail"),
+    path("canalizaciones/<uuid:referral_uuid>/paso/", referral_step, name="referral_step"),
+    path(
+        "canalizaciones/<uuid:referral_uuid>/resultado/", referral_outcome, name="referral_outcome"
+    ),
+    path("personas/<uuid:person_uuid>/canalizar/", referral_new, name="referral_new"),
 ]

@@ -35,7 +35,7 @@ class ReferralPagesTest(TestCase):
         data = {
             "urgency": "priority",
             "reason": "Crisis de ansiedad después del retorno; pide hablar con una psicóloga.",
-            "fields": ["given_names", "age_band", "language"],
+            "share": ["given_names", "age_band", "language"],
             "consent": "on",
             "consent_given_by": "self",
             "consent_language": "spa",
