@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
-from salvaguarda.people import search, vocab
+from salvaguarda.people import safeguard_proofs, search, vocab
 from salvaguarda.people.models import (
     Consent,
     ContactChannel,
@@ -417,7 +417,9 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
         needs=most_pressing_first(_NEEDS.rows(person.pk)),
         consents=_CONSENTS.rows(person.pk),
         safeguards=safeguard_lines(
-            _SAFEGUARDS.rows(person.pk), migration_document_among(documents, returns)
+            _SAFEGUARDS.rows(person.pk),
+            migration_document_among(documents, returns),
+            safeguard_proofs.proofs_for(person),
         ),
         document_rows=documents,
     )

@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from salvaguarda.core import audit
-from salvaguarda.people import vocab
+from salvaguarda.people import safeguard_proofs, vocab
 from salvaguarda.people.models import (
     Consent,
     IdentityDocument,
@@ -25,6 +25,7 @@ from salvaguarda.people.models import (
     ReturnEvent,
     SafeguardCheck,
 )
+from salvaguarda.people.safeguard_proofs import Proof
 from salvaguarda.people.validation_records import (
     MIGRATION_DOCUMENT_TYPES,
     MIGRATION_RECEPTION_DOCUMENTS,
@@ -172,15 +173,19 @@ class SafeguardLine:
     label: str
     check: SafeguardCheck | None
     record: IdentityDocument | ReturnEvent | None = None
+    # The record of another app that shows it done (a referral completed).
+    proof: Proof | None = None
 
     @property
     def is_omission(self) -> bool:
-        return self.check is None and self.record is None
+        return self.check is None and self.record is None and self.proof is None
 
     @property
     def done_on(self) -> datetime.date | None:
         if self.check is not None:
             return self.check.done_on
+        if self.proof is not None:
+            return self.proof.done_on
         if isinstance(self.record, ReturnEvent):
             return self.record.returned_on
         if isinstance(self.record, IdentityDocument):
@@ -234,14 +239,20 @@ def safeguard_checks(person_id: int) -> QuerySet[SafeguardCheck]:
 
 def safeguard_status(person: Person) -> list[SafeguardLine]:
     """All five safeguards in the order of the ruling's checklist (DOMAIN.md 5)."""
-    return safeguard_lines(safeguard_checks(person.pk), _migration_document_record(person))
+    return safeguard_lines(
+        safeguard_checks(person.pk),
+        _migration_document_record(person),
+        safeguard_proofs.proofs_for(person),
+    )
 
 
 def safeguard_lines(
-    checks: Iterable[SafeguardCheck], migration_record: IdentityDocument | ReturnEvent | None
+    checks: Iterable[SafeguardCheck],
+    migration_record: IdentityDocument | ReturnEvent | None,
+    proofs: dict[str, Proof],
 ) -> list[SafeguardLine]:
-    """The checklist from the checks recorded and the record, if any, that shows a migration
-    document was issued."""
+    """The checklist from the checks recorded, the record, if any, that shows a migration
+    document was issued, and what other apps' records prove (`safeguard_proofs`)."""
     done = {check.item: check for check in checks}
     migration = SafeguardCheck.Item.MIGRATION_DOCUMENT
     return [
@@ -250,6 +261,7 @@ def safeguard_lines(
             label=str(item.label),
             check=done.get(item.value),
             record=migration_record if item == migration else None,
+            proof=proofs.get(item.value),
         )
         for item in SafeguardCheck.Item
     ]
@@ -294,4 +306,7 @@ def _done(item: SafeguardCheck.Item) -> Q:
         )
         returns = _migration_document_returns().filter(person=OuterRef("pk"))
         done |= Q(Exists(documents)) | Q(Exists(returns))
+    proved = safeguard_proofs.done_condition(item.value)
+    if proved is not None:
+        done |= proved
     return done

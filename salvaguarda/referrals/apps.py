@@ -7,14 +7,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from salvaguarda.core import upkeep
-        from salvaguarda.people import dependents, panels
-        from salvaguarda.referrals.referring import queries, reminders, services
+        from salvaguarda.people import dependents, panels, safeguard_proofs
+        from salvaguarda.referrals.referring import queries, reminders, safeguards, services
 
         # A revoked referral consent erases what crossed under it.
         dependents.listen_revocation(services.consent_revoked)
         # The sweep of overdue referrals whose queued reminder was lost.
         if reminders.referrals_remind_overdue not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(reminders.referrals_remind_overdue)
+        # A completed referral ticks "Referrals made" on the person's checklist.
+        safeguard_proofs.register(safeguards.SOURCE)
         # A person's referrals, on their file.
         panels.register(
             panels.Panel(

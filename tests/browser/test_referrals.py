@@ -1,6 +1,7 @@
 """A referral between two members of the network (issue 17, "Done when"): the Tijuana shelter
 refers a mother to the Monterrey legal clinic with her consent for three fields, on a phone; the
-clinic, at a desk, reads only those fields, accepts and records the outcome; the shelter sees it.
+clinic, at a desk, reads only those fields, accepts and records the outcome; the shelter sees it,
+and the safeguard "Referrals made" on her checklist turns ✔ with the referral as its proof.
 
 It runs on SQLite and, when the run's DATABASE_URL names a PostgreSQL server, on PostgreSQL as
 the application role (conftest.py), so row-level security is the second wall under it.
@@ -28,7 +29,7 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     new_session: Callable[..., Session], sign_in: Callable[[Any, str], None]
 ) -> None:
     shelter = new_session(viewport=PHONE, is_mobile=True, has_touch=True).page
-    sign_in(shelter, demo_email("referencias.tij"))
+    sign_in(shelter, demo_email("canalizaciones.tij"))
 
     shelter.goto("/personas/")
     shelter.get_by_role("link", name=f"{GIVEN} {FIRST_SURNAME}").first.click()
@@ -66,7 +67,7 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     assert_fits(shelter)
 
     clinic = new_session().page
-    sign_in(clinic, demo_email("referencias.mty"))
+    sign_in(clinic, demo_email("canalizaciones.mty"))
     clinic.goto("/canalizaciones/")
     clinic.get_by_test_id("referral-list").get_by_role("link", name=reference).click()
     shared = clinic.get_by_test_id("referral-shared").inner_text()
@@ -87,3 +88,6 @@ def test_a_shelter_refers_a_mother_to_a_clinic_that_answers_and_records_the_outc
     shelter.goto("/personas/")
     shelter.get_by_role("link", name=f"{GIVEN} {FIRST_SURNAME}").first.click()
     assert reference in shelter.get_by_test_id("person-referrals").inner_text()
+    # The safeguard "Referrals made" turns ✔, shown by the referral (derived, not typed).
+    proof = shelter.locator("ul.checklist li.done a[href*='/canalizaciones/']")
+    assert reference in proof.inner_text()

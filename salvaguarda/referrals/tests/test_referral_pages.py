@@ -8,6 +8,7 @@ from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, make_person, member, sign_in
 from salvaguarda.people.models import Consent
+from salvaguarda.people.queries_records import omission_counts, safeguard_status
 from salvaguarda.referrals.referring.models import Referral, ReferredPerson
 from salvaguarda.referrals.tests.factories import member_service
 
@@ -102,6 +103,17 @@ class ReferralPagesTest(TestCase):
         self.assertContains(seen, "Hernández")  # the sender sees its own person
         file = shelter.get(reverse("people:detail", args=[self.mother.uuid]))
         self.assertContains(file, referral.reference)
+
+        # The completed referral ticks "Referrals made" on her checklist, with a link to it.
+        with organization_scope(self.cast.org.pk):
+            lines = {line.item: line for line in safeguard_status(self.mother)}
+            made = lines["referrals_made"]
+            self.assertFalse(made.is_omission)
+            self.assertIsNone(made.check)  # derived, not typed
+            self.assertIn(referral.reference, made.proof.text)
+            self.assertEqual(omission_counts()["referrals_made"], 0)
+        checklist = file.content.decode().split('id="h-safeguards"')[1]
+        self.assertIn(detail, checklist)
 
     def test_a_third_organization_gets_404_everywhere(self) -> None:
         self.refer()

@@ -1,0 +1,52 @@
+"""A completed referral proves the safeguard "Referrals made" (Amparo 302/2020 checklist):
+the service received, fully or partly. Registered with people's `safeguard_proofs`.
+
+It reads the sender's own records (`ReferredPerson`) and the shared row's status and outcome,
+in the sender's scope: what the receiver recorded is seen, nothing is written into the sender's
+checklist by the receiver.
+"""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from salvaguarda.people.models import SafeguardCheck
+from salvaguarda.people.safeguard_proofs import Proof, Source
+from salvaguarda.referrals.referring.models import Outcome, ReferredPerson, Status
+
+COMPLETED = {
+    "referral__status": Status.CLOSED,
+    "referral__outcome__in": [Outcome.RECEIVED, Outcome.PARTLY],
+}
+
+
+def _proof(person: Any) -> Proof | None:
+    link = (
+        ReferredPerson.objects.filter(person=person, **COMPLETED)
+        .select_related("referral__service")
+        .order_by("referral__outcome_on", "id")
+        .first()
+    )
+    if link is None:
+        return None
+    referral = link.referral
+    assert referral.outcome_on is not None  # noqa: S101 - a closed referral has its date
+    return Proof(
+        done_on=referral.outcome_on,
+        text=_("Referral %(reference)s: %(outcome)s (%(service)s).")
+        % {
+            "reference": referral.reference,
+            "outcome": referral.get_outcome_display().lower(),
+            "service": referral.service.name,
+        },
+        url=reverse("referrals:referral_detail", kwargs={"referral_uuid": referral.uuid}),
+    )
+
+
+def _done() -> Q:
+    return Q(Exists(ReferredPerson.objects.filter(person=OuterRef("pk"), **COMPLETED)))
+
+
+SOURCE = Source(item=SafeguardCheck.Item.REFERRALS_MADE, proof=_proof, done=_done)
