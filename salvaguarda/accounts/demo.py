@@ -115,8 +115,8 @@ ACCOUNTS = [
     ("legal.tij", "Elena Abogada Demo", [("TIJ", Role.LEGAL), ("MXL", Role.LEGAL)]),
     ("analisis.tij", "Andrés Analista Demo", [("TIJ", Role.ANALYST)]),
     # Referrals between members: a shelter's caseworker and a legal clinic's.
-    ("referencias.tij", "Sofía Referencias Demo", [("TIJ", Role.CASEWORKER)]),
-    ("referencias.mty", "Joaquín Referencias Demo", [("MTY", Role.CASEWORKER)]),
+    ("canalizaciones.tij", "Sofía Canalizaciones Demo", [("TIJ", Role.CASEWORKER)]),
+    ("canalizaciones.mty", "Joaquín Canalizaciones Demo", [("MTY", Role.CASEWORKER)]),
 ] + [
     entry
     for short in ("MXL", "CJS", "NLD", "REY", "MAT", "PNS", "MTY")

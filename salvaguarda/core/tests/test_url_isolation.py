@@ -37,8 +37,8 @@ from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 from salvaguarda.referrals.directory import imports as directory_imports
-from salvaguarda.referrals.tests.factories import editor as directory_editor
 from salvaguarda.referrals.referring import services as referral_services
+from salvaguarda.referrals.tests.factories import editor as directory_editor
 from salvaguarda.referrals.tests.factories import make_service, member_service, referral_data
 
 CANARY_GIVEN = "Canariodado" + uuid.uuid4().hex[:8]
@@ -388,6 +388,4 @@ class EveryUrlTest(TestCase):
                 shown.append(route.name)
             if "person_uuid" in route.arguments:
                 self.assertIn(response.status_code, (404, 405), where)
-        self.assertEqual(
-            sorted(shown), ["api-v1:referral_get", "referrals:referral_detail"]
-        )
+        self.assertEqual(sorted(shown), ["api-v1:referral_get", "referrals:referral_detail"])
