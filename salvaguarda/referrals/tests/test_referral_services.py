@@ -630,6 +630,17 @@ class ReminderTest(Network, TestCase):
         self.assertEqual(reminders.referrals_remind_overdue(now=late), 0)
         self.assertEqual(len(mail.outbox), 1)
 
+    # Defect: reminders._mail writes the deadline in the server's TIME_ZONE (Mexico City),
+    # without saying so, to a caseworker of a shelter in Tijuana (Organization.time_zone):
+    # due at 22:30 on the 7th in Tijuana, the e-mail says "08/12/2026 00:30".
+    @unittest.expectedFailure
+    def test_the_reminder_gives_the_deadline_in_the_organization_s_time(self) -> None:
+        sent = datetime.datetime(2026, 12, 7, 6, 30, tzinfo=datetime.UTC)  # 22:30 the 6th
+        referral = self.send(urgency="emergency", now=sent)
+        later = sent + datetime.timedelta(days=1, minutes=1)
+        reminders.referral_remind(self.cast.org.pk, referral.pk, now=later)
+        self.assertIn("07/12/2026 22:30", mail.outbox[0].body)
+
     def test_the_sweep_reminds_each_overdue_referral_of_every_organization_once(self) -> None:
         overdue = [
             self.send(urgency="emergency"),

@@ -250,6 +250,25 @@ class ReferralRowLevelSecurityTest(Referred, TestCase):
                         [self.third.pk],
                     )
 
+    # Defect: the steps' policy checks only the step's own organization_id and recipient_id,
+    # not those of the referral it belongs to: a third organization can write, in its own
+    # name, a step "to" the shelter on the shelter's referral to the clinic, and the shelter
+    # then reads it in that referral's history.
+    @unittest.expectedFailure
+    def test_a_third_organization_cannot_add_a_step_to_a_referral_it_is_not_a_side_of(
+        self,
+    ) -> None:
+        with self.assertRaisesRegex(DatabaseError, "row-level security"):
+            with as_probe_role() as cursor:
+                self.scoped(cursor, self.third)
+                step = {
+                    "referral_id": self.referral.pk,
+                    "kind": "declined",
+                    "by_recipient": True,
+                    "recipient_id": self.cast.org.pk,
+                }
+                self.insert(cursor, "referrals_referralstep", self.third.pk, **step)
+
 
 @skipUnless(POSTGRESQL, "row-level security is a PostgreSQL feature")
 class ReferralsUnderRowLevelSecurityTest(Referred, TestCase):
