@@ -127,11 +127,13 @@ def record_read(
 
 
 def withdraw(record: SharedRecord, fields: list[str]) -> list[str]:
-    """Empty the encrypted `fields` that crossed (the consent was revoked). The caller saves
-    the row; returns the fields that held something."""
+    """Empty the encrypted `fields` that crossed (the consent was revoked), without decrypting
+    them (the recipient's keys may be destroyed). The caller saves the row with these fields
+    in `update_fields`; returns the fields that held something."""
     emptied = []
     for name in fields:
-        if getattr(record, name) not in (None, "", [], {}):
+        # What the row holds: a value not yet decrypted (`Ciphertext`), a clear one, or None.
+        if record.__dict__.get(name) not in (None, "", [], {}):
             emptied.append(name)
-        setattr(record, name, None)
+        record.__dict__[name] = None
     return emptied

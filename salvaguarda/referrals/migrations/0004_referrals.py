@@ -126,6 +126,6 @@ class Migration(migrations.Migration):
         # Each side of a referral sees it, nobody else (core/sharing.py); the sender's own
         # record of the person stays with the sender.
         EnableSharedRowLevelSecurity("referral"),
-        EnableSharedRowLevelSecurity("referralstep"),
+        EnableSharedRowLevelSecurity("referralstep", parent=("referral", "referral_id")),
         EnableRowLevelSecurity("referredperson"),
     ]

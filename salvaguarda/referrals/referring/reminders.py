@@ -9,6 +9,7 @@ of the person: the reference, the service and a link.
 
 import datetime
 import logging
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -49,7 +50,10 @@ def _mail(referral: Referral) -> None:
             "reference": referral.reference,
             "service": referral.service.name,
             "organization": referral.recipient.name if referral.recipient else "",
-            "due": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y %H:%M"),
+            # In the time of the organization that referred, which the caseworker lives in.
+            "due": timezone.localtime(
+                referral.answer_due_at, ZoneInfo(referral.organization.time_zone)
+            ).strftime("%d/%m/%Y %H:%M"),
             "link": link,
         }
     try:
@@ -68,7 +72,7 @@ def referral_remind(
         referral = (
             _due(organization_id, now)
             .filter(pk=referral_id)
-            .select_related("service", "recipient", "sender_caseworker")
+            .select_related("service", "organization", "recipient", "sender_caseworker")
             .first()
         )
         if referral is None:

@@ -12,13 +12,15 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salvaguarda.accounts.models import User
+from salvaguarda.accounts.models import Organization, User
 from salvaguarda.core import audit
 from salvaguarda.core.sharing import Side, parties, withdraw
 from salvaguarda.people.models import Consent, Person
@@ -101,6 +103,12 @@ def _add_step(by: User, referral: Referral, kind: str, note: str, side: Side) ->
     step.note = note  # empty: nothing stored
     step.save()
     return step
+
+
+def _today(organization_id: int, now: datetime.datetime) -> datetime.date:
+    """The day `now` is where the organization works (its time zone)."""
+    zone = Organization.objects.filter(pk=organization_id).values_list("time_zone", flat=True)
+    return timezone.localdate(now, ZoneInfo(next(iter(zone), settings.TIME_ZONE)))
 
 
 def _new_reference() -> str:
@@ -207,7 +215,7 @@ def referral_send(
         created_by=by,
         modified_by=by,
     )
-    referral.shared = crossing.copied(person, fields, timezone.localdate(now))
+    referral.shared = crossing.copied(person, fields, _today(person.organization_id, now))
     for _attempt in range(5):
         referral.reference = _new_reference()
         try:
@@ -258,9 +266,19 @@ def _locked(referral: Referral) -> Referral:
 
 
 def _side(referral: Referral, organization_id: int, wanted: tuple[Side, ...]) -> Side:
-    """The side the organization acts on. Inside one organization it is both sides."""
-    if not referral.crosses and referral.organization_id == organization_id:
+    """The side the organization acts on. Inside one organization it is both sides; a
+    referral to an outside provider has only the sender's (nobody answers it here)."""
+    internal = referral.recipient_id == referral.organization_id
+    if internal and referral.organization_id == organization_id:
         return wanted[0]
+    if referral.recipient_id is None and Side.SENDER not in wanted:
+        raise _error(
+            "status",
+            _(
+                "An outside provider does not answer here: contact them, then record the "
+                "outcome or cancel the referral."
+            ),
+        )
     side = referral.side_of(organization_id)
     if side is None or side not in wanted:
         raise _error(
@@ -317,11 +335,13 @@ def referral_step(
         # The receiver's clock starts again from the answer to its question.
         referral.answer_due_at = now + ANSWER_WITHIN[Urgency(referral.urgency)]
         referral.reminded_at = None
-        changed.append("answer_due_at")
+        changed.extend(["answer_due_at", "reminded_at"])
     referral.status = step.to_status
     referral.status_changed_at = now
     referral.modified_by = by
-    referral.save()
+    # Only what changed: saving every column would re-seal what crossed, which fails once the
+    # recipient's keys are destroyed (and costs a decryption per field).
+    referral.save(update_fields=[*changed, "status_changed_at", "modified_by", "modified_at"])
     _add_step(by, referral, kind, note, side)
     _audit_each(by, referral, audit.Action.UPDATE, changed)
     return referral
@@ -348,7 +368,8 @@ def referral_close(
         _check_status(referral, (Status.ACCEPTED,))
     outcome = data.get("outcome") or ""
     barrier = data.get("barrier") or ""
-    outcome_on = data.get("outcome_on") or timezone.localdate(now)
+    today = _today(organization_id, now)
+    outcome_on = data.get("outcome_on") or today
     errors: dict[str, list[ValidationError]] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = [ValidationError(_("Choose the outcome."), code="required")]
@@ -358,11 +379,11 @@ def referral_close(
         errors["barrier"] = [
             ValidationError(_("Say why the service was not (fully) received."), code="required")
         ]
-    if not isinstance(outcome_on, datetime.date) or outcome_on > timezone.localdate(now):
+    if not isinstance(outcome_on, datetime.date) or outcome_on > today:
         errors["outcome_on"] = [
             ValidationError(_("The date of the outcome cannot be in the future."), code="future")
         ]
-    elif outcome_on < timezone.localdate(referral.created_at):
+    elif outcome_on < _today(organization_id, referral.created_at):
         errors["outcome_on"] = [
             ValidationError(
                 _("The outcome cannot come before the referral."), code="before_referral"
@@ -380,7 +401,17 @@ def referral_close(
     referral.status = Status.CLOSED
     referral.status_changed_at = now
     referral.modified_by = by
-    referral.save()
+    referral.save(
+        update_fields=[
+            "outcome",
+            "barrier",
+            "outcome_on",
+            "status",
+            "status_changed_at",
+            "modified_by",
+            "modified_at",
+        ]
+    )
     _add_step(by, referral, Kind.CLOSED, note, side)
     _audit_each(by, referral, audit.Action.UPDATE, ["status", "outcome", "barrier", "outcome_on"])
     return referral
@@ -395,9 +426,9 @@ def consent_revoked(by: User, consent: Consent) -> None:
     if consent.purpose != Consent.Purpose.REFERRAL:
         return
     now = timezone.now()
-    links = ReferredPerson.objects.filter(consent=consent).select_related("referral")
-    for link in links:
-        referral = link.referral
+    for link in ReferredPerson.objects.filter(consent=consent):
+        # Locked: a step the receiver takes meanwhile waits, and is then refused or seen.
+        referral = _locked(link.referral)
         if referral.withdrawn_at is not None:
             continue
         emptied = withdraw(referral, ["shared", "reason"])
@@ -410,7 +441,7 @@ def consent_revoked(by: User, consent: Consent) -> None:
         if referral.status in OPEN:
             referral.status = Status.CANCELLED
             referral.status_changed_at = now
-            changed.append("status")
-        referral.save()
+            changed.extend(["status", "status_changed_at"])
+        referral.save(update_fields=[*{*changed, "shared", "reason"}, "modified_by", "modified_at"])
         _add_step(by, referral, Kind.WITHDRAWN, "", Side.SENDER)
         _audit_each(by, referral, audit.Action.UPDATE, changed)

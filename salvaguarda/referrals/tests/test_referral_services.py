@@ -4,7 +4,6 @@ rotation, through the services and queries (not the pages)."""
 
 import datetime
 import smtplib
-import unittest
 from typing import Any
 from unittest import mock
 
@@ -501,10 +500,6 @@ class StateMachineTest(Network, TestCase):
         )
         self.assertEqual((closed.status, closed.barrier), (Status.CLOSED, "no_documents"))
 
-    # Defect: services._side lets the sender take the receiver's steps (accept, decline, ask)
-    # on a referral to an outside provider (it treats "does not cross" as "both sides"), and
-    # an outside referral marked accepted can then never be closed (referral_close wants SENT).
-    @unittest.expectedFailure
     def test_an_outside_referral_is_not_answered_by_the_shelter_as_if_it_were_the_provider(
         self,
     ) -> None:
@@ -630,10 +625,6 @@ class ReminderTest(Network, TestCase):
         self.assertEqual(reminders.referrals_remind_overdue(now=late), 0)
         self.assertEqual(len(mail.outbox), 1)
 
-    # Defect: reminders._mail writes the deadline in the server's TIME_ZONE (Mexico City),
-    # without saying so, to a caseworker of a shelter in Tijuana (Organization.time_zone):
-    # due at 22:30 on the 7th in Tijuana, the e-mail says "08/12/2026 00:30".
-    @unittest.expectedFailure
     def test_the_reminder_gives_the_deadline_in_the_organization_s_time(self) -> None:
         sent = datetime.datetime(2026, 12, 7, 6, 30, tzinfo=datetime.UTC)  # 22:30 the 6th
         referral = self.send(urgency="emergency", now=sent)
@@ -870,10 +861,6 @@ class ReceiverKeysDestroyedTest(Network, TestCase):
                 self.assertEqual((view.shared, view.reason), ([], ""))
                 self.assertEqual([s.note for s in view.steps], [None])
 
-    # Defect: consent_revoked (services.py, via core.sharing.withdraw) reads every field it
-    # empties, which decrypts it under the destroyed key: KeyShredded, and the person's
-    # revocation is rolled back (the consent stays active).
-    @unittest.expectedFailure
     def test_the_person_can_still_revoke_the_referral_consent(self) -> None:
         with organization_scope(self.cast.org.pk):
             consent = ReferredPerson.objects.get(referral=self.referral).consent
@@ -881,9 +868,6 @@ class ReceiverKeysDestroyedTest(Network, TestCase):
             consent.refresh_from_db()
         self.assertIsNotNone(consent.revoked_at)
 
-    # Defect: every step saves the whole row, whose encrypted fields are decrypted and sealed
-    # again under the receiver's key (pre_save): the shelter cannot cancel its referral.
-    @unittest.expectedFailure
     def test_the_shelter_can_still_cancel_its_referral(self) -> None:
         done = self.step(self.referral, Kind.CANCELLED, self.cast.org)
         self.assertEqual(done.status, Status.CANCELLED)
@@ -899,11 +883,6 @@ class OrganizationTimeZoneTest(Network, TestCase):
         cls.tijuana_member = member(cls.tijuana, Role.COORDINATOR)
         cls.tijuana_service = member_service(cls.tijuana_member, cls.tijuana, name="Vacunación")
 
-    # Defect: referral_close dates the outcome with the server's TIME_ZONE
-    # (timezone.localdate), not the organization's (people's records use the organization's
-    # time_zone): a Tijuana clinic recording "today" at 22:45 for a referral made at 22:30
-    # is told the outcome cannot come before the referral.
-    @unittest.expectedFailure
     def test_an_outcome_recorded_the_same_evening_is_accepted(self) -> None:
         evening = datetime.datetime(2026, 12, 8, 6, 30, tzinfo=datetime.UTC)  # 22:30 in Tijuana
         with time_machine.travel(evening, tick=False):
