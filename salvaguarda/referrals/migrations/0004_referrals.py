@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 ('shared', salvaguarda.core.fields.EncryptedJSONField(blank=True, key_owner='reader_organization_id', null=True, verbose_name='data shared')),
                 ('reason', salvaguarda.core.fields.EncryptedTextField(blank=True, key_owner='reader_organization_id', null=True, verbose_name='need')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='consent withdrawn at')),
+                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='shared data erased at')),
                 ('decline_reason', models.CharField(blank=True, choices=[('no_capacity', 'No capacity now'), ('not_eligible', "The person does not meet the service's criteria"), ('not_offered', 'We no longer offer this service'), ('other', 'Other reason')], max_length=16, verbose_name='reason for declining')),
                 ('outcome', models.CharField(blank=True, choices=[('received', 'Service received'), ('partly', 'Service partly received'), ('not_received', 'Service not received')], max_length=16, verbose_name='outcome')),
                 ('barrier', models.CharField(blank=True, choices=[('no_documents', 'Refused for lack of documents'), ('discrimination', 'Discrimination'), ('no_capacity', 'No capacity'), ('did_not_go', 'The person did not go'), ('moved_on', 'The person moved on'), ('returned_to_us', 'Returned to the U.S.'), ('other', 'Other')], max_length=16, verbose_name='why not (fully) received')),

@@ -55,13 +55,22 @@ class ReferralForm(RuleForm):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent_language"].choices = vocab.LANGUAGES.choices()  # type: ignore[attr-defined]
-        preferred = person.preferred_language
-        self.fields["consent_language"].initial = (
-            preferred if preferred in vocab.LANGUAGES else "spa"
+        # The language the person prefers, else the first they speak.
+        spoken = [c for c in [person.preferred_language, *person.languages] if c in vocab.LANGUAGES]
+        self.fields["consent_language"].initial = spoken[0] if spoken else "spa"
+        # A child's consent is given by their caregiver; an unaccompanied or separated
+        # child's, by their legal representative (the Procuraduría, DOMAIN.md 3.5).
+        alone = person.child_status in (
+            Person.ChildStatus.UNACCOMPANIED,
+            Person.ChildStatus.SEPARATED,
         )
         child = person.is_child_on(timezone.localdate())
         self.fields["consent_given_by"].initial = (
-            Consent.GivenBy.CAREGIVER if child else Consent.GivenBy.SELF
+            Consent.GivenBy.GUARDIAN
+            if alone
+            else Consent.GivenBy.CAREGIVER
+            if child
+            else Consent.GivenBy.SELF
         )
 
 

@@ -95,6 +95,9 @@ class Referral(SharedRecord):
     shared = EncryptedJSONField(_("data shared"), key_owner=KEY_OWNER)
     reason = EncryptedTextField(_("need"), key_owner=KEY_OWNER)
     withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    # When what crossed was erased because the referral ended unserved (declined, cancelled):
+    # the receiving organization has no more need of it.
+    erased_at = models.DateTimeField(_("shared data erased at"), null=True, blank=True)
     decline_reason = models.CharField(
         _("reason for declining"), max_length=16, choices=DeclineReason.choices, blank=True
     )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,8 @@ from salvaguarda.referrals.referring.models import (
 )
 
 MAX_NOTE = 2000
+# Under this age a child's consent is given by a parent, caregiver or legal representative.
+SELF_CONSENT_AGE = 12
 Kind = ReferralStep.Kind
 
 
@@ -65,7 +67,7 @@ def _error(field: str, message: str, code: str = "invalid") -> ValidationError:
 
 
 def _note(text: str | None, *, required: bool, field: str = "note") -> str:
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()
     if required and not text:
         raise _error(field, _("Write a few words: the other side reads them."), "required")
     if len(text) > MAX_NOTE:
@@ -111,8 +113,15 @@ def _today(organization_id: int, now: datetime.datetime) -> datetime.date:
     return timezone.localdate(now, ZoneInfo(next(iter(zone), settings.TIME_ZONE)))
 
 
-def _new_reference() -> str:
-    return "R-" + secrets.token_hex(3).upper()
+def _free_reference(organization_id: int) -> str:
+    """A reference no referral of the organization has (R- and 6 hexadecimal digits)."""
+    for _attempt in range(5):
+        reference = "R-" + secrets.token_hex(3).upper()
+        if not Referral.unscoped.filter(
+            organization_id=organization_id, reference=reference
+        ).exists():
+            return reference
+    raise RuntimeError("No free referral reference.")  # pragma: no cover - 16 million of them
 
 
 # --- referring ---------------------------------------------------------------------------------
@@ -185,6 +194,39 @@ def referral_send(
                 code="invalid_choice",
             )
         ]
+    elif not fields:
+        errors["fields"] = [
+            ValidationError(
+                _(
+                    "Choose at least one thing to share (the first name, for instance): with "
+                    "nothing, the service cannot know whom to attend."
+                ),
+                code="required",
+            )
+        ]
+    elif "contact" in fields and crossing.BY_CODE["contact"].value(person, now.date()) is None:
+        errors["fields"] = [
+            ValidationError(
+                _(
+                    "The file holds no contact channel: untick it, or add the channel to the "
+                    "file first."
+                ),
+                code="missing",
+            )
+        ]
+    given_by = data.get("consent_given_by") or Consent.GivenBy.SELF
+    age = person.age_on(_today(person.organization_id, now))
+    if given_by == Consent.GivenBy.SELF and age is not None and age < SELF_CONSENT_AGE:
+        errors["consent_given_by"] = [
+            ValidationError(
+                _(
+                    "A child of %(age)d cannot consent alone: the consent is given by their "
+                    "parent or caregiver, or by their legal representative."
+                )
+                % {"age": age},
+                code="child",
+            )
+        ]
     try:
         reason = _note(data.get("reason"), required=True, field="reason")
     except ValidationError as exc:
@@ -192,12 +234,33 @@ def referral_send(
     if errors:
         raise ValidationError(errors)
     _refusals(service)
+    # One open referral of a person to a service: a second (Back and send again, a double
+    # click) is refused. The person's row is locked so that two at once wait for each other.
+    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    already = (
+        ReferredPerson.objects.filter(
+            person=person, referral__service=service, referral__status__in=OPEN
+        )
+        .select_related("referral")
+        .first()
+    )
+    if already is not None:
+        raise _error(
+            "service",
+            _("%(name)s is already referred to this service (%(reference)s), still open.")
+            % {
+                "name": person.given_names or person.reference,
+                "reference": already.referral.reference,
+            },
+        )
+    reference = _free_reference(person.organization_id)
     consent = people_records.consent_record(
         by=by,
         person=person,
         purpose=Consent.Purpose.REFERRAL,
-        recipient=service.provider.name[:160],
-        given_by=data.get("consent_given_by") or Consent.GivenBy.SELF,
+        # Named with the referral, so that each referral's consent is told apart on the file.
+        recipient=f"{service.provider.name[:140]} · {reference}",
+        given_by=given_by,
         language=data.get("consent_language") or "spa",
         given_at=now,
     )
@@ -216,16 +279,8 @@ def referral_send(
         modified_by=by,
     )
     referral.shared = crossing.copied(person, fields, _today(person.organization_id, now))
-    for _attempt in range(5):
-        referral.reference = _new_reference()
-        try:
-            with transaction.atomic():
-                referral.save()
-            break
-        except IntegrityError:
-            referral.pk = None
-    else:  # pragma: no cover - 5 collisions among 16 million references
-        raise RuntimeError("No free referral reference.")
+    referral.reference = reference
+    referral.save()
     ReferredPerson.objects.create(
         organization_id=person.organization_id,
         referral=referral,
@@ -331,6 +386,11 @@ def referral_step(
     if kind == Kind.ACCEPTED and referral.receiver_caseworker_id is None:
         referral.receiver_caseworker = by
         changed.append("receiver_caseworker")
+    if kind in (Kind.DECLINED, Kind.CANCELLED):
+        # Ended unserved: what crossed is of no more use to the receiver, and is erased.
+        withdraw(referral, ["shared", "reason"])
+        referral.erased_at = now
+        changed.extend(["shared", "reason", "erased_at"])
     if kind == Kind.INFO_GIVEN:
         # The receiver's clock starts again from the answer to its question.
         referral.answer_due_at = now + ANSWER_WITHIN[Urgency(referral.urgency)]

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.core.forms import saved
@@ -80,10 +79,11 @@ def referral_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "Referred. The receiving organization sees only what the person agreed "
-                    "to share."
-                ),
+                _("Referred. The receiving organization sees only what the person agreed to share.")
+                if referral.crosses
+                else _("Referral recorded. Contact the service, then record the outcome here.")
+                if referral.recipient_id is None
+                else _("Referred inside your organization."),
             )
             return _to_referral(referral)
     return render(
@@ -149,10 +149,11 @@ def _detail_context(found: queries.ReferralView, form: AnswerForm) -> dict[str, 
     }
 
 
-@require_POST
 @policy(Policy.CASE_DATA)
 def referral_step(request: HttpRequest, referral_uuid: uuid.UUID) -> HttpResponse:
     referral = queries.referral_for_step(referral_uuid)
+    if request.method != "POST":  # the address of a step, opened: the referral's page
+        return _to_referral(referral)
     form = AnswerForm(request.POST)
     if form.is_valid() and form.cleaned_data["kind"] in services.STEPS:
         data = form.cleaned_data

@@ -71,6 +71,11 @@ class Network:
         cls.clinic = member_service(
             cls.cast.outsider, cls.cast.other_org, name="Consulta pediátrica"
         )
+        # More services of the clinic, for a person referred to several at once.
+        cls.dentist, cls.psychologist = (
+            member_service(cls.cast.outsider, cls.cast.other_org, name=name)
+            for name in ("Odontología", "Atención psicológica")
+        )
         cls.own_service = member_service(
             cls.cast.coordinator, cls.cast.org, name="Acompañamiento psicosocial"
         )
@@ -113,14 +118,22 @@ class Network:
         now: datetime.datetime = NOW,
         **changes: Any,
     ) -> Referral:
-        data = referral_data(**{"reason": REASON, **changes})
+        person = person or self.son
+        service = service or self.clinic
+        # The son is 7: his mother, his caregiver, consents for him; she for herself.
+        given_by = "caregiver" if person == self.son else "self"
+        data = referral_data(**{"reason": REASON, "consent_given_by": given_by, **changes})
         with organization_scope(self.cast.org.pk):
+            # Each test sends several referrals of one person to one service; one may be open
+            # at a time (test_a_second_open_referral_to_the_same_service_is_refused).
+            open_ones = Referral.unscoped.filter(
+                pk__in=ReferredPerson.objects.filter(person=person).values("referral"),
+                service=service,
+                status__in=["sent", "info_requested", "accepted"],
+            )
+            open_ones.update(status="cancelled")
             return services.referral_send(
-                by=self.cast.caseworker,
-                person=person or self.son,
-                service=service or self.clinic,
-                data=data,
-                now=now,
+                by=self.cast.caseworker, person=person, service=service, data=data, now=now
             )
 
     def step(
@@ -201,7 +214,10 @@ class ReferringTest(Network, TestCase):
             self.assertEqual(consent.person, self.son)
             self.assertEqual(consent.purpose, Consent.Purpose.REFERRAL)
             self.assertEqual(consent.given_by, Consent.GivenBy.CAREGIVER)
-            self.assertEqual(consent.recipient, self.cast.other_org.name)
+            # The provider, and the referral it is for (each referral has its own consent).
+            self.assertEqual(
+                consent.recipient, f"{self.cast.other_org.name} · {referral.reference}"
+            )
             self.assertIsNone(consent.revoked_at)
             steps = list(ReferralStep.objects.filter(referral=referral))
         self.assertEqual([s.kind for s in steps], [Kind.SENT])
@@ -231,9 +247,10 @@ class ReferringTest(Network, TestCase):
         self.assertIn("987", contact["number"])
 
     def test_a_field_the_file_does_not_hold_is_left_out(self) -> None:
-        referral = self.send(fields=["given_names", "contact", "nationality"])
+        referral = self.send(fields=["given_names", "age_band", "nationality"])
         self.assertEqual(
-            self.seen_by(self.cast.other_org, referral).shared, {"given_names": "Josué Efraín"}
+            self.seen_by(self.cast.other_org, referral).shared,
+            {"given_names": "Josué Efraín", "age_band": "5-11"},
         )
 
     def test_the_data_are_copied_at_the_moment_of_referral_not_pointed_to(self) -> None:
@@ -339,6 +356,24 @@ class RefusedReferralTest(Network, TestCase):
         self.clinic.refresh_from_db()
         self.clinic.provider.network_organization.refresh_from_db()
         self.assertRefused("service", "Clínica B has left the network")
+
+    def test_nothing_to_share_is_refused(self) -> None:
+        self.assertRefused("fields", "at least one thing to share", fields=[])
+
+    def test_a_contact_channel_the_file_does_not_hold_is_refused(self) -> None:
+        self.assertRefused("fields", "no contact channel", fields=["given_names", "contact"])
+
+    def test_a_young_child_does_not_consent_alone(self) -> None:
+        self.assertRefused("consent_given_by", "A child of 7", consent_given_by="self")
+
+    def test_a_second_open_referral_to_the_same_service_is_refused(self) -> None:
+        first = self.send()
+        data = referral_data(reason=REASON, consent_given_by="caregiver")
+        with organization_scope(self.cast.org.pk), self.assertRaises(ValidationError) as caught:
+            services.referral_send(
+                by=self.cast.caseworker, person=self.son, service=self.clinic, data=data
+            )
+        self.assertIn(first.reference, messages(caught.exception, "service"))
 
     def test_a_field_that_cannot_be_shared_is_refused(self) -> None:
         self.assertRefused("fields", "a_number", fields=["given_names", "a_number"])
@@ -583,7 +618,7 @@ class OverdueTest(Network, TestCase):
 
     def test_the_receiver_counts_what_waits_for_its_answer(self) -> None:
         self.send(urgency="emergency")
-        self.send(urgency="routine")
+        self.send(urgency="routine", service=self.dentist)
         later = NOW + datetime.timedelta(days=2)
         with organization_scope(self.cast.other_org.pk):
             self.assertEqual(
@@ -637,8 +672,8 @@ class ReminderTest(Network, TestCase):
             self.send(urgency="emergency"),
             self.send(person=self.mother, urgency="priority"),
         ]
-        self.send(urgency="routine")  # not due yet
-        answered = self.send(urgency="emergency")
+        self.send(urgency="routine", service=self.dentist)  # not due yet
+        answered = self.send(urgency="emergency", service=self.psychologist)
         self.step(answered, Kind.ACCEPTED)
         self.send(service=self.outside, urgency="emergency")  # nobody in the network answers
         later = NOW + datetime.timedelta(days=4)
@@ -684,7 +719,7 @@ class ConsentRevokedTest(Network, TestCase):
 
     def test_revoking_erases_what_crossed_and_cancels_the_open_referral(self) -> None:
         referral = self.send(person=self.mother, fields=["given_names", "surnames", "contact"])
-        other = self.send(person=self.mother)  # under its own consent: untouched
+        other = self.send(person=self.mother, service=self.dentist)  # its own consent: untouched
         self.step(referral, Kind.INFO_REQUESTED, note="¿María Guadalupe tiene CURP?")
         self.revoke(referral)
         seen = self.seen_by(self.cast.other_org, referral)
