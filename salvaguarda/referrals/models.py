@@ -1,5 +1,6 @@
 """The models of referrals: the network's service directory (`directory/models.py`) and the
-referrals to its services (`referring/models.py`). Access to rights comes later.
+referrals to its services (`referring/models.py`), and each person's access to rights
+(`rights/models.py`).
 """
 
 from salvaguarda.referrals.directory.models import (
@@ -15,6 +16,7 @@ from salvaguarda.referrals.directory.models import (
     ServiceLanguage,
 )
 from salvaguarda.referrals.referring.models import Referral, ReferralStep, ReferredPerson
+from salvaguarda.referrals.rights.models import RightRecord
 
 __all__ = [
     "DirectoryImport",
@@ -24,6 +26,7 @@ __all__ = [
     "Referral",
     "ReferralStep",
     "ReferredPerson",
+    "RightRecord",
     "RequiredDocument",
     "Schedule",
     "Service",

@@ -1,0 +1,63 @@
+"""The facts each right records besides its state (kept encrypted in `RightRecord.details`),
+and for whom each right applies (school: children 3–17; work: from 15, the age Mexico's labour
+law allows with protections)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from salvaguarda.referrals.rights.models import Right
+
+SCHOOL_AGES = (3, 17)
+WORK_FROM = 15
+
+
+@dataclass(frozen=True)
+class Detail:
+    code: str
+    label: Promise
+    kind: str  # "text", "date" or "yes_no"
+
+
+DETAILS: dict[str, list[Detail]] = {
+    Right.HEALTH: [
+        Detail("affiliated", _("Affiliated to IMSS-Bienestar"), "yes_no"),
+        Detail("place", _("Where they are attended"), "text"),
+        Detail("last_attention", _("Last attention"), "date"),
+    ],
+    Right.SCHOOL: [
+        Detail("school", _("School"), "text"),
+        Detail("grade", _("Grade"), "text"),
+        Detail("since", _("Enrolled since"), "date"),
+    ],
+    Right.WORK: [
+        Detail("working", _("Working now"), "yes_no"),
+    ],
+    Right.MENTAL_HEALTH: [
+        Detail("place", _("Where they are attended"), "text"),
+    ],
+    Right.GBV: [
+        Detail("place", _("Where they are attended"), "text"),
+    ],
+}
+
+
+def applies(right: str, age: int | None) -> bool:
+    """Whether the right is asked about for a person of `age` (None: not known: asked)."""
+    if age is None:
+        return True
+    if right == Right.SCHOOL:
+        return SCHOOL_AGES[0] <= age <= SCHOOL_AGES[1]
+    if right == Right.WORK:
+        return age >= WORK_FROM
+    return True
+
+
+def age_of(person: object, day: datetime.date) -> int | None:
+    """The person's age on `day`, from the date of birth, else the year of birth."""
+    age = person.age_on(day)  # type: ignore[attr-defined]
+    if age is None and getattr(person, "birth_year", None):
+        age = day.year - person.birth_year  # type: ignore[attr-defined]
+    return age
