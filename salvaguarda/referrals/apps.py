@@ -8,7 +8,9 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from salvaguarda.core import upkeep
         from salvaguarda.people import dependents, panels, safeguard_proofs
+        from salvaguarda.referrals.documents import queries as document_queries
         from salvaguarda.referrals.referring import queries, reminders, safeguards, services
+        from salvaguarda.referrals.rights import views as rights_views
 
         # A revoked referral consent erases what crossed under it.
         dependents.listen_revocation(services.consent_revoked)
@@ -26,5 +28,24 @@ class ReferralsConfig(AppConfig):
                     "person": person,
                     "referrals": queries.referrals_of_person(person),
                 },
+            )
+        )
+        # A person's applications for Mexican documents and their refugee claim.
+        panels.register(
+            panels.Panel(
+                order=15,
+                template="referrals/_person_documents.html",
+                context=lambda user, person: {
+                    "person": person,
+                    "documents": document_queries.documents_panel(person),
+                },
+            )
+        )
+        # A person's access to rights at a glance, and the school of their family's children.
+        panels.register(
+            panels.Panel(
+                order=10,
+                template="referrals/_person_rights.html",
+                context=rights_views.person_rights,
             )
         )

@@ -15,10 +15,13 @@ from salvaguarda.referrals.directory.models import (
     ServiceEligibility,
     ServiceLanguage,
 )
+from salvaguarda.referrals.documents.models import ComarStep, DocumentProcedure
 from salvaguarda.referrals.referring.models import Referral, ReferralStep, ReferredPerson
 from salvaguarda.referrals.rights.models import RightRecord
 
 __all__ = [
+    "ComarStep",
+    "DocumentProcedure",
     "DirectoryImport",
     "Location",
     "Phone",

@@ -5,11 +5,15 @@ from django.urls import include, path
 
 from salvaguarda.referrals.directory import views as directory_views
 from salvaguarda.referrals.directory import views_hsds
+from salvaguarda.referrals.documents import views as document_views
 from salvaguarda.referrals.referring import views as referral_views
+from salvaguarda.referrals.rights import views as rights_views
 
 app_name = "referrals"
 
 urlpatterns = [
     path("directorio/", include([*directory_views.urlpatterns, *views_hsds.urlpatterns])),
     *referral_views.urlpatterns,
+    *rights_views.urlpatterns,
+    *document_views.urlpatterns,
 ]

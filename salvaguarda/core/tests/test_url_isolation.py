@@ -37,6 +37,7 @@ from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 from salvaguarda.referrals.directory import imports as directory_imports
+from salvaguarda.referrals.documents import services as document_services
 from salvaguarda.referrals.referring import services as referral_services
 from salvaguarda.referrals.tests.factories import editor as directory_editor
 from salvaguarda.referrals.tests.factories import make_service, member_service, referral_data
@@ -236,6 +237,19 @@ class EveryUrlTest(TestCase):
             content=b"not a package",
         )
 
+        # An application for a TVRH of the person, its note naming them.
+        with organization_scope(cls.cast.org.pk):
+            cls.procedure = document_services.procedure_start(
+                by=cls.cast.caseworker,
+                person=cls.person,
+                data={
+                    "doc_type": "TVRH",
+                    "applied_on": datetime.date(2025, 3, 3),
+                    "advice_given_on": datetime.date(2025, 3, 1),
+                    "note": CANARY_FAMILY,
+                },
+            )
+
         # A referral of the person to a clinic of a third organization, C, sharing the given
         # names only: C sees that packet and nothing else of A; B sees nothing of it.
         cls.clinic = OrganizationFactory(short_name="CLI", name="Clínica C")
@@ -280,6 +294,8 @@ class EveryUrlTest(TestCase):
             "service_uuid": self.service.uuid,
             "directory_import_uuid": self.directory_import.uuid,
             "referral_uuid": self.referral.uuid,
+            "procedure_uuid": self.procedure.uuid,
+            "right": "health",
             "language": "es",
             "kind": "pdf",
             "index": 0,

@@ -1,0 +1,181 @@
+"""Writes of document procedures and of the refugee claim's steps: checked again whatever calls
+them, audited, all or nothing. A procedure decided "issued" records the document itself among
+the person's documents (so the checklist's "migration document" and the expiry warning see it).
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salvaguarda.accounts.models import User
+from salvaguarda.core.writes import create, update
+from salvaguarda.people.models import Person
+from salvaguarda.people.services import records as people_records
+from salvaguarda.referrals.documents.models import (
+    NEEDS_ADVICE,
+    PROCEDURE_TYPES,
+    ComarStep,
+    DocumentProcedure,
+)
+
+MAX_NOTE = 1000
+MAX_OFFICE = 120
+Errors = dict[str, list[ValidationError]]
+Status = DocumentProcedure.Status
+
+
+def _add(errors: Errors, field: str, message: str, code: str) -> None:
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
+def _today(person: Person) -> datetime.date:
+    return timezone.localdate(timezone=ZoneInfo(person.organization.time_zone))
+
+
+def _day(
+    errors: Errors, field: str, value: Any, person: Person, *, required: bool
+) -> datetime.date | None:
+    """A past or present day, not before the person was born."""
+    if value in (None, ""):
+        if required:
+            _add(errors, field, _("Enter the date."), "required")
+        return None
+    if not isinstance(value, datetime.date):
+        _add(errors, field, _("Enter a valid date."), "invalid")
+        return None
+    if value > _today(person):
+        _add(errors, field, _("This date cannot be in the future."), "future")
+    born = person.date_of_birth
+    if isinstance(born, datetime.date) and value < born:
+        _add(errors, field, _("This date is before the person was born."), "before_birth")
+    return value
+
+
+def _text(errors: Errors, field: str, value: Any, limit: int) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if len(text) > limit:
+        _add(errors, field, _("Keep it under %(count)d characters.") % {"count": limit}, "max")
+    return text
+
+
+@transaction.atomic
+def procedure_start(*, by: User, person: Person, data: Mapping[str, Any]) -> DocumentProcedure:
+    """An application for a Mexican document: `doc_type`, `applied_on`, `office`,
+    `advice_given_on` (the firm-resettlement advice: required before a Mexican status), `note`."""
+    errors: Errors = {}
+    doc_type = data.get("doc_type") or ""
+    if doc_type not in PROCEDURE_TYPES:
+        _add(errors, "doc_type", _("Choose the document applied for."), "required")
+    applied_on = _day(errors, "applied_on", data.get("applied_on"), person, required=True)
+    advice = _day(errors, "advice_given_on", data.get("advice_given_on"), person, required=False)
+    if doc_type in NEEDS_ADVICE and advice is None and "advice_given_on" not in errors:
+        _add(
+            errors,
+            "advice_given_on",
+            _(
+                "A Mexican status may harm the asylum case in the U.S. (firm resettlement): "
+                "give the person that advice, and record when, before applying."
+            ),
+            "advice_required",
+        )
+    if advice and applied_on and advice > applied_on:
+        _add(
+            errors,
+            "advice_given_on",
+            _("The advice comes before the application, not after it."),
+            "after_application",
+        )
+    office = _text(errors, "office", data.get("office"), MAX_OFFICE)
+    note = _text(errors, "note", data.get("note"), MAX_NOTE)
+    if errors:
+        raise ValidationError(errors)
+    return create(
+        DocumentProcedure,
+        by=by,
+        org_id=person.organization_id,
+        person=person,
+        doc_type=doc_type,
+        applied_on=applied_on,
+        office=office,
+        advice_given_on=advice,
+        note=note or None,
+    )
+
+
+@transaction.atomic
+def procedure_decide(
+    *, by: User, procedure: DocumentProcedure, data: Mapping[str, Any]
+) -> DocumentProcedure:
+    """The answer to an application: `status` (issued, refused, withdrawn), `decided_on`, and for
+    an issued document its `number` and `expires_on` (recorded among the person's documents)."""
+    person = procedure.person
+    errors: Errors = {}
+    if procedure.status != Status.APPLIED:
+        _add(errors, "status", _("This application was already decided."), "decided")
+    status = data.get("status") or ""
+    if status not in (Status.ISSUED, Status.REFUSED, Status.WITHDRAWN):
+        _add(errors, "status", _("Choose the answer."), "required")
+    decided_on = _day(errors, "decided_on", data.get("decided_on"), person, required=True)
+    if decided_on and decided_on < procedure.applied_on:
+        _add(errors, "decided_on", _("The answer cannot come before the application."), "early")
+    if errors:
+        raise ValidationError(errors)
+    document = None
+    if status == Status.ISSUED:
+        document = people_records.document_record(
+            by=by,
+            person=person,
+            data={
+                "doc_type": procedure.doc_type,
+                "number": data.get("number") or "",
+                "issuer": procedure.office,
+                "issued_on": decided_on,
+                "expires_on": data.get("expires_on"),
+                "holds_original": True,
+            },
+        )
+    update(
+        procedure,
+        by=by,
+        values={"status": status, "decided_on": decided_on, "document": document},
+    )
+    return procedure
+
+
+@transaction.atomic
+def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> ComarStep:
+    """One step of the person's refugee claim: `stage`, `on`, `office`, `next_date`, `note`."""
+    errors: Errors = {}
+    stage = data.get("stage") or ""
+    if stage not in ComarStep.Stage.values:
+        _add(errors, "stage", _("Choose the step."), "required")
+    on = _day(errors, "on", data.get("on"), person, required=True)
+    next_date = data.get("next_date") or None
+    if next_date is not None and (
+        not isinstance(next_date, datetime.date) or (on and next_date < on)
+    ):
+        _add(errors, "next_date", _("The next date comes after this step."), "early")
+    first = not ComarStep.objects.filter(person=person).exists()
+    if first and stage and stage != ComarStep.Stage.FILED:
+        _add(errors, "stage", _("Record first when the claim was filed."), "not_filed")
+    office = _text(errors, "office", data.get("office"), MAX_OFFICE)
+    note = _text(errors, "note", data.get("note"), MAX_NOTE)
+    if errors:
+        raise ValidationError(errors)
+    return create(
+        ComarStep,
+        by=by,
+        org_id=person.organization_id,
+        person=person,
+        stage=stage,
+        on=on,
+        office=office,
+        next_date=next_date,
+        note=note or None,
+    )

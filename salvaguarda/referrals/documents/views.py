@@ -1,0 +1,96 @@
+"""Pages of document procedures and of the refugee claim, from the person's file (case roles;
+another organization's person is a 404, as everywhere)."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from salvaguarda.core.access import Policy, policy
+from salvaguarda.core.forms import RuleForm
+from salvaguarda.people import queries as people_queries
+from salvaguarda.referrals.documents import queries, services
+from salvaguarda.referrals.documents.forms import ComarStepForm, DecisionForm, ProcedureForm
+
+
+def _form_page(
+    request: HttpRequest,
+    person: Any,
+    form: RuleForm,
+    write: Callable[[dict[str, Any]], object],
+    title: str,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_rule_errors(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", person_uuid=person.uuid)
+    return render(
+        request,
+        "referrals/document_form.html",
+        {"person": person, "form": form, "title": title},
+        status=422 if form.is_bound else 200,
+    )
+
+
+def _post(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@policy(Policy.CASE_DATA)
+def procedure_start(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    person = people_queries.person_get_for(request.user, person_uuid)
+    return _form_page(
+        request,
+        person,
+        ProcedureForm(_post(request)),
+        lambda data: services.procedure_start(by=request.user, person=person, data=data),  # type: ignore[arg-type]
+        _("Record an application for a document"),
+    )
+
+
+@policy(Policy.CASE_DATA)
+def procedure_decide(
+    request: HttpRequest, person_uuid: uuid.UUID, procedure_uuid: uuid.UUID
+) -> HttpResponse:
+    person = people_queries.person_get_for(request.user, person_uuid)
+    procedure = queries.procedure_get_for(person, procedure_uuid)
+    return _form_page(
+        request,
+        person,
+        DecisionForm(_post(request)),
+        lambda data: services.procedure_decide(by=request.user, procedure=procedure, data=data),  # type: ignore[arg-type]
+        _("Record the answer to the application"),
+    )
+
+
+@policy(Policy.CASE_DATA)
+def comar_step(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    person = people_queries.person_get_for(request.user, person_uuid)
+    return _form_page(
+        request,
+        person,
+        ComarStepForm(_post(request)),
+        lambda data: services.comar_step_record(by=request.user, person=person, data=data),  # type: ignore[arg-type]
+        _("Record a step of the refugee claim (COMAR)"),
+    )
+
+
+urlpatterns = [
+    path("personas/<uuid:person_uuid>/tramites/nuevo/", procedure_start, name="procedure_start"),
+    path(
+        "personas/<uuid:person_uuid>/tramites/<uuid:procedure_uuid>/respuesta/",
+        procedure_decide,
+        name="procedure_decide",
+    ),
+    path("personas/<uuid:person_uuid>/comar/", comar_step, name="comar_step"),
+]

@@ -1,0 +1,125 @@
+"""Applications for Mexican documents and the refugee claim (issue 17 §3): the firm-resettlement
+advice before a Mexican status, an issued document recorded among the person's documents (the
+checklist and the expiry see it), the claim's steps in order, and the pages."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
+from salvaguarda.people.models import IdentityDocument
+from salvaguarda.people.queries_records import safeguard_status
+from salvaguarda.referrals.documents import services
+from salvaguarda.referrals.documents.models import ComarStep, DocumentProcedure
+
+
+class DocumentProcedureTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        cls.person = make_person(
+            cls.cast.org,
+            cls.cast.caseworker,
+            given_names="Yesenia",
+            first_surname="Castillo",
+            date_of_birth=datetime.date(1999, 4, 2),
+        )
+        cls.today = timezone.localdate()
+
+    def start(self, **data: object) -> DocumentProcedure:
+        values = {"doc_type": "TVRH", "applied_on": self.today, "office": "INM Tijuana", **data}
+        with organization_scope(self.cast.org.pk):
+            return services.procedure_start(
+                by=self.cast.caseworker, person=self.person, data=values
+            )
+
+    def test_a_tvrh_needs_the_firm_resettlement_advice_first(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            self.start()
+        self.assertIn("advice_given_on", caught.exception.message_dict)
+        with self.assertRaises(ValidationError) as caught:
+            self.start(advice_given_on=self.today, applied_on=self.today - datetime.timedelta(1))
+        self.assertIn("advice_given_on", caught.exception.message_dict)
+        with organization_scope(self.cast.org.pk):
+            self.assertFalse(DocumentProcedure.objects.exists())
+        # An FMM is not a Mexican status: no advice asked.
+        self.assertEqual(self.start(doc_type="FMM").status, "applied")
+
+    def test_an_issued_document_is_recorded_and_ticks_the_checklist(self) -> None:
+        procedure = self.start(advice_given_on=self.today)
+        expires = self.today + datetime.timedelta(days=365)
+        with organization_scope(self.cast.org.pk):
+            services.procedure_decide(
+                by=self.cast.caseworker,
+                procedure=procedure,
+                data={"status": "issued", "decided_on": self.today, "expires_on": expires},
+            )
+            procedure.refresh_from_db()
+            document = IdentityDocument.objects.get(person=self.person)
+            self.assertEqual(procedure.document, document)
+            self.assertEqual((document.doc_type, document.expires_on), ("TVRH", expires))
+            lines = {line.item: line for line in safeguard_status(self.person)}
+            self.assertFalse(lines["migration_document"].is_omission)
+            with self.assertRaises(ValidationError):  # decided once
+                services.procedure_decide(
+                    by=self.cast.caseworker,
+                    procedure=procedure,
+                    data={"status": "refused", "decided_on": self.today},
+                )
+
+    def test_an_answer_before_the_application_is_refused(self) -> None:
+        procedure = self.start(doc_type="FMM")
+        with organization_scope(self.cast.org.pk), self.assertRaises(ValidationError) as caught:
+            services.procedure_decide(
+                by=self.cast.caseworker,
+                procedure=procedure,
+                data={"status": "refused", "decided_on": self.today - datetime.timedelta(3)},
+            )
+        self.assertIn("decided_on", caught.exception.message_dict)
+
+    def test_the_claim_starts_with_its_filing_and_keeps_its_history(self) -> None:
+        record = services.comar_step_record
+        with organization_scope(self.cast.org.pk):
+            with self.assertRaises(ValidationError) as caught:
+                record(
+                    by=self.cast.caseworker,
+                    person=self.person,
+                    data={"stage": "interviewed", "on": self.today},
+                )
+            self.assertIn("stage", caught.exception.message_dict)
+            filed = self.today - datetime.timedelta(days=20)
+            for stage, day in (("filed", filed), ("interview_scheduled", self.today)):
+                record(
+                    by=self.cast.caseworker, person=self.person, data={"stage": stage, "on": day}
+                )
+            self.assertEqual(
+                list(ComarStep.objects.filter(person=self.person).values_list("stage", flat=True)),
+                ["interview_scheduled", "filed"],
+            )
+
+    def test_the_pages_work_for_the_organization_and_404_for_others(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        url = reverse("referrals:procedure_start", args=[self.person.uuid])
+        refused = client.post(url, {"doc_type": "TVRH", "applied_on": self.today.isoformat()})
+        self.assertEqual(refused.status_code, 422)
+        self.assertContains(refused, 'value="TVRH" selected', status_code=422)
+        saved = client.post(
+            url,
+            {
+                "doc_type": "TVRH",
+                "applied_on": self.today.isoformat(),
+                "advice_given_on": self.today.isoformat(),
+                "office": "INM Tijuana",
+            },
+        )
+        self.assertRedirects(saved, reverse("people:detail", args=[self.person.uuid]))
+        page = client.get(reverse("people:detail", args=[self.person.uuid]))
+        self.assertContains(page, "INM Tijuana")
+        outsider = sign_in(self.client_class(), self.cast.outsider)
+        for name in ("procedure_start", "comar_step"):
+            target = reverse(f"referrals:{name}", args=[self.person.uuid])
+            self.assertEqual(outsider.get(target).status_code, 404)
