@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint lock audit pytest fuzz demo-code messages bench bench-clean bench-search backup bench-pages prod-check
+.PHONY: run test lint lock audit pytest fuzz demo-code messages bench bench-clean bench-search bench-referrals backup bench-pages prod-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -124,6 +124,11 @@ bench-clean: $(VENV)/.installed
 # `make bench-search SCALE=10000` in a few minutes; QUERIES=300 for fewer searches.
 bench-search: $(VENV)/.installed-bench
 	$(PY) -m bench.search_quality --scale $(SCALE) --db $(BENCH_DB) $(if $(QUERIES),--queries $(QUERIES)) $(if $(FRESH),--fresh)
+
+# The service directory's search and the received and overdue referral lists (issue 17), in the
+# process: 10,000 and 100,000 people by default (SCALE=… for others), a few minutes.
+bench-referrals: $(VENV)/.installed-bench
+	$(PY) -m bench.referrals $(if $(filter command line,$(origin SCALE)),--scale $(SCALE)) --db $(BENCH_DB) $(if $(FRESH),--fresh) $(if $(SAVE),--save)
 
 # Every page at 360 px on emulated slow 3G (400 kbit/s, 400 ms) in Chromium: load time and bytes
 # (bench/pages.py; a few minutes, needs /usr/bin/chromium and the dev extras).
