@@ -195,6 +195,8 @@ class Service(DirectoryRecord):
         verbose_name_plural = _("services")
         indexes = [
             models.Index(fields=["category", "status"], name="service_by_category"),
+            # A category's services in the order the search shows them (bench/referrals.py).
+            models.Index(fields=["category", "name", "id"], name="service_by_category_name"),
             models.Index(fields=["status", "last_verified"], name="service_by_verification"),
         ]
         constraints = [

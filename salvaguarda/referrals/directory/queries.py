@@ -16,7 +16,6 @@ from salvaguarda.accounts.models import Organization, Role, User
 from salvaguarda.core.access import CASE_ROLES
 from salvaguarda.lib.normalize import fold_text
 from salvaguarda.referrals.directory.models import (
-    Location,
     Provider,
     Service,
     ServiceAtLocation,
@@ -136,11 +135,12 @@ def directory_search(filters: DirectoryFilters, *, page: int = 1) -> DirectoryPa
     if filters.category:
         services = services.filter(category=filters.category)
     if filters.city:
+        # Joined, not "location in (the city's places)": that checked every place of the city
+        # for each service of the category (bench/referrals.py).
         services = services.filter(
             Exists(
                 ServiceAtLocation.objects.filter(
-                    service=OuterRef("pk"),
-                    location__in=Location.objects.filter(city=filters.city).values("pk"),
+                    service=OuterRef("pk"), location__city=filters.city
                 )
             )
         )

@@ -130,6 +130,14 @@ class Referral(SharedRecord):
         indexes = [
             models.Index(fields=["recipient", "status", "answer_due_at"], name="referral_received"),
             models.Index(fields=["organization", "status", "answer_due_at"], name="referral_sent"),
+            # The lists, newest first, a page at a time (bench/referrals.py: without them the
+            # received list sorted every referral an organization ever received).
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="referral_received_recent"
+            ),
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="referral_sent_recent"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
