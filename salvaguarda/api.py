@@ -48,6 +48,7 @@ from salvaguarda.letters.api_signing import router as signing_router
 from salvaguarda.people.api import router as people_router
 from salvaguarda.referrals.directory.api import router as directory_router
 from salvaguarda.referrals.referring.api import router as referrals_router
+from salvaguarda.referrals.rights.api import router as rights_router
 
 NAMESPACE = "api-v1"
 # The JSON key of errors that concern the whole request rather than one field.
@@ -324,6 +325,7 @@ OPERATION_POLICIES = {
     **_protect(signing_router),
     **_protect(directory_router),
     **_protect(referrals_router),
+    **_protect(rights_router),
 }
 api.add_router("/", people_router, tags=["people"])
 api.add_router("/", court_router, tags=["court"])
@@ -333,6 +335,7 @@ api.add_router("/", figures_router, tags=["letters"])
 api.add_router("/", signing_router, tags=["sign-on"])
 api.add_router("/", directory_router, tags=["directory"])
 api.add_router("/", referrals_router, tags=["referrals"])
+api.add_router("/", rights_router, tags=["rights"])
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
