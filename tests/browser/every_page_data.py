@@ -34,6 +34,8 @@ from salvaguarda.people.models import Person
 from salvaguarda.referrals.directory import imports as directory_imports
 from salvaguarda.referrals.directory.models import Service
 from salvaguarda.referrals.directory.queries import Editor
+from salvaguarda.referrals.documents import services as document_services
+from salvaguarda.referrals.referring.models import Referral
 
 ORGANIZATION = "CJS"
 EMAIL = "todas.las.paginas@demo.example.org"
@@ -132,6 +134,19 @@ def prepare(password: str) -> dict[str, Any]:
             content=b"not a package",
         )
         directory_imports.directory_import_run(directory_import.pk)
+        # An application for a TVRH (not answered yet), and a referral CJS sent (the demo's).
+        procedure = document_services.procedure_start(
+            by=user,
+            person=person,
+            data={
+                "doc_type": "TVRH",
+                "applied_on": today,
+                "advice_given_on": today,
+                "office": "INM Ciudad Juárez",
+            },
+        )
+        referral = Referral.objects.filter(organization=org).order_by("id").first()
+        assert referral is not None
         invited = account_services.member_invite(
             by=user,
             organization=org,
@@ -169,6 +184,9 @@ def prepare(password: str) -> dict[str, Any]:
                 Service.objects.filter(provider__maintainer=org).order_by("id").first().uuid  # type: ignore[union-attr]
             ),
             "directory_import_uuid": str(directory_import.uuid),
+            "procedure_uuid": str(procedure.uuid),
+            "referral_uuid": str(referral.uuid),
+            "right": "health",
             "language": "es",
             "index": 0,
         }

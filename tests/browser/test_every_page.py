@@ -97,6 +97,7 @@ NOT_PAGES = {
     "letters:in_step",
     "letters:merge",
     "letters:follow_order",
+    "referrals:referral_step",
 }
 
 # Where a page's text is measured: a text node that wraps onto two lines or more, in a block

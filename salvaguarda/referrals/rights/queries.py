@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import IdentityDocument, Person
@@ -37,7 +38,7 @@ def _shown(kind: str, value: Any) -> str:
         return _("Yes") if value else _("No")
     if kind == "date":
         try:
-            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+            return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
         except (TypeError, ValueError):
             return str(value)
     return str(value)

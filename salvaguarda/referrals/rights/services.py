@@ -62,7 +62,10 @@ def _details(
             else:
                 kept[code] = value.isoformat()
         else:
-            text = str(value).replace("\x00", "").strip()
+            if not isinstance(value, str):
+                _add(errors, code, _("Enter a text."), "invalid")
+                continue
+            text = value.replace("\x00", "").strip()
             if len(text) > MAX_TEXT:
                 _add(
                     errors,
@@ -85,6 +88,11 @@ def right_record(*, by: User, person: Person, data: Mapping[str, Any]) -> RightR
     state = data.get("state") or ""
     barrier = data.get("barrier") or ""
     as_of = data.get("as_of") or today
+    if isinstance(as_of, str):
+        try:
+            as_of = datetime.date.fromisoformat(as_of)
+        except ValueError:
+            as_of = None
     if right not in Right.values:
         _add(errors, "right", _("Choose the right."), "required")
     if state not in State.values:
@@ -94,7 +102,9 @@ def right_record(*, by: User, person: Person, data: Mapping[str, Any]) -> RightR
             _add(errors, "barrier", _("Say what stood in the way."), "required")
     else:
         barrier = ""
-    if not isinstance(as_of, datetime.date) or as_of > today:
+    if not isinstance(as_of, datetime.date):
+        _add(errors, "as_of", _("Enter a valid date."), "invalid")
+    elif as_of > today:
         _add(errors, "as_of", _("This date cannot be in the future."), "future")
     else:
         born = person.date_of_birth
