@@ -1,0 +1,81 @@
+"""The page of the indicators of access to rights at /indicadores/derechos/ (issue 17 §4), and
+its CSV (`?formato=csv`). Case roles only (`Policy.CASE_DATA`), in the organization's scope."""
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from salvaguarda.core import audit
+from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.people.vocab import RETURN_POINTS
+from salvaguarda.referrals.indicators import queries
+from salvaguarda.referrals.indicators.forms import IndicatorFilterForm
+
+OBJECT_TYPE = "referrals.indicators"
+
+
+def _csv(found: queries.Indicators) -> HttpResponse:
+    """One line per indicator, with a byte-order mark so that spreadsheets read UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(queries.CSV_HEADER)
+    writer.writerows(queries.csv_rows(found))
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filters = found.filters
+    name = f"indicadores-{filters.since.isoformat()}-{filters.until.isoformat()}"
+    if filters.port:
+        name += f"-{filters.port}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@policy(Policy.CASE_DATA)
+def indicators_page(request: HttpRequest) -> HttpResponse:
+    """The indicators for the filters (by default the last 90 days, every port), as bars, and
+    their methodology; audited as a list, or as an export for the CSV."""
+    organization = active_organization(request)
+    form = IndicatorFilterForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return render(
+            request, "referrals/indicators.html", {"form": form, "found": None}, status=400
+        )
+    filters = form.filters()
+    wants_csv = request.GET.get("formato") == "csv"
+    found = queries.indicators_for(organization.pk, filters)
+    audit.record(
+        action=audit.Action.EXPORT if wants_csv else audit.Action.LIST,
+        actor=signed_in_user(request),
+        organization_id=organization.pk,
+        object_type=OBJECT_TYPE,
+        detail={
+            "since": filters.since.isoformat(),
+            "until": filters.until.isoformat(),
+            "port": filters.port,
+            "people": found.cohort.people,
+        },
+    )
+    if wants_csv:
+        return _csv(found)
+    query = request.GET.copy()
+    query["formato"] = "csv"
+    query["desde"], query["hasta"] = filters.since.isoformat(), filters.until.isoformat()
+    return render(
+        request,
+        "referrals/indicators.html",
+        {
+            "form": form,
+            "found": found,
+            "port_label": RETURN_POINTS.label(filters.port) if filters.port else "",
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+urlpatterns = [
+    path("indicadores/derechos/", indicators_page, name="indicators"),
+]
