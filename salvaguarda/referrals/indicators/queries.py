@@ -316,9 +316,9 @@ def answer_indicators(organization_id: int, filters: Filters, zone: datetime.tzi
             ReferralStep.objects.filter(referral_id=OuterRef("pk"), kind__in=ANSWERS, **within)
         )
 
-    # The Exists in the aggregates' filters, not as annotations: Django 6.0 wrapped the
-    # annotated query in a subquery and dropped one of two Exists annotations from it (on
-    # SQLite the filter then read a string and counted nothing).
+    # The Exists in the aggregates' filters, not as annotations: an aggregate named like the
+    # annotation its filter reads (`in_time`) replaces it, and the filter then read a missing
+    # column (on SQLite a string: nothing counted, no error).
     found = Referral.objects.filter(
         recipient_id=organization_id, created_at__gte=start, created_at__lt=end
     ).aggregate(
