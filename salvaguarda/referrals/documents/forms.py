@@ -61,6 +61,15 @@ class ComarStepForm(RuleForm):
     next_date = forms.DateField(
         label=_("Next date (interview, sign-in, deadline)"), required=False, widget=DATE
     )
+    advice_given_on = forms.DateField(
+        label=_("Firm-resettlement advice given on"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "Only for the filing: when the person was told how a claim in Mexico may "
+            "affect their asylum case in the U.S."
+        ),
+    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
     )

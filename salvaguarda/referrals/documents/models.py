@@ -76,6 +76,7 @@ class DocumentProcedure(OrgScopedModel):
 
 class ComarStep(OrgScopedModel):
     class Stage(models.TextChoices):
+        # In the order a claim goes through them (`ORDER`): a step may not go back.
         FILED = "filed", _("Claim filed")
         INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
         INTERVIEWED = "interviewed", _("Interviewed")
@@ -93,6 +94,10 @@ class ComarStep(OrgScopedModel):
     next_date = models.DateField(
         _("next date (interview, sign-in, deadline)"), null=True, blank=True
     )
+    # The firm-resettlement advice, given before the claim is filed (recorded on its filing).
+    advice_given_on = models.DateField(
+        _("firm-resettlement advice given on"), null=True, blank=True
+    )
     note = EncryptedTextField(_("note"))
 
     class Meta:
@@ -103,3 +108,17 @@ class ComarStep(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.stage
+
+
+# How far each step takes a claim: a new step may repeat its stage's level (an interview
+# scheduled again) but not go back (an interview after the decision); abandoning ends any.
+ORDER: dict[str, int] = {
+    ComarStep.Stage.FILED: 0,
+    ComarStep.Stage.INTERVIEW_SCHEDULED: 1,
+    ComarStep.Stage.INTERVIEWED: 2,
+    ComarStep.Stage.RECOGNIZED: 3,
+    ComarStep.Stage.COMPLEMENTARY: 3,
+    ComarStep.Stage.REFUSED: 3,
+    ComarStep.Stage.APPEAL_FILED: 4,
+    ComarStep.Stage.APPEAL_DECIDED: 5,
+}

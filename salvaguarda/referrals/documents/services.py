@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import User
@@ -19,6 +20,7 @@ from salvaguarda.people.models import Person
 from salvaguarda.people.services import records as people_records
 from salvaguarda.referrals.documents.models import (
     NEEDS_ADVICE,
+    ORDER,
     PROCEDURE_TYPES,
     ComarStep,
     DocumentProcedure,
@@ -161,9 +163,52 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
         not isinstance(next_date, datetime.date) or (on and next_date < on)
     ):
         _add(errors, "next_date", _("The next date comes after this step."), "early")
-    first = not ComarStep.objects.filter(person=person).exists()
-    if first and stage and stage != ComarStep.Stage.FILED:
+    latest = ComarStep.objects.filter(person=person).order_by("-on", "-id").first()
+    advice = _day(errors, "advice_given_on", data.get("advice_given_on"), person, required=False)
+    if latest is None and stage and stage != ComarStep.Stage.FILED:
         _add(errors, "stage", _("Record first when the claim was filed."), "not_filed")
+    elif latest is None and stage == ComarStep.Stage.FILED:
+        if advice is None and "advice_given_on" not in errors:
+            _add(
+                errors,
+                "advice_given_on",
+                _(
+                    "A refugee claim in Mexico may harm the asylum case in the U.S. (firm "
+                    "resettlement): give the person that advice, and record when, before filing."
+                ),
+                "advice_required",
+            )
+        elif advice and on and advice > on:
+            _add(
+                errors,
+                "advice_given_on",
+                _("The advice comes before the filing, not after it."),
+                "after_filing",
+            )
+    elif latest is not None and stage in ComarStep.Stage.values:
+        if on and on < latest.on:
+            _add(
+                errors,
+                "on",
+                _("The claim's last step is of %(day)s: a new step cannot come before it.")
+                % {"day": date_format(latest.on, "SHORT_DATE_FORMAT")},
+                "before_last",
+            )
+        going_back = stage != ComarStep.Stage.ABANDONED and (
+            latest.stage == ComarStep.Stage.ABANDONED
+            or ORDER.get(stage, 0) < ORDER.get(latest.stage, 0)
+            or stage == ComarStep.Stage.FILED
+        )
+        if going_back:
+            _add(
+                errors,
+                "stage",
+                _("The claim is at “%(stage)s”: this step would take it back.")
+                % {"stage": latest.get_stage_display()},
+                "going_back",
+            )
+        elif stage == latest.stage and on == latest.on:
+            _add(errors, "stage", _("This step was already recorded that day."), "duplicate")
     office = _text(errors, "office", data.get("office"), MAX_OFFICE)
     note = _text(errors, "note", data.get("note"), MAX_NOTE)
     if errors:
@@ -177,5 +222,6 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
         on=on,
         office=office,
         next_date=next_date,
+        advice_given_on=advice if latest is None else None,
         note=note or None,
     )

@@ -64,6 +64,9 @@ def procedure_decide(
 ) -> HttpResponse:
     person = people_queries.person_get_for(request.user, person_uuid)
     procedure = queries.procedure_get_for(person, procedure_uuid)
+    if procedure.status != procedure.Status.APPLIED:
+        messages.info(request, _("This application was already answered."))
+        return redirect("people:detail", person_uuid=person.uuid)
     return _form_page(
         request,
         person,

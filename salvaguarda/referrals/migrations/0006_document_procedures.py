@@ -65,6 +65,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "advice_given_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="firm-resettlement advice given on"
+                    ),
+                ),
+                (
                     "note",
                     salvaguarda.core.fields.EncryptedTextField(
                         blank=True, null=True, verbose_name="note"

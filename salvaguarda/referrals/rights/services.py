@@ -31,7 +31,11 @@ def _today(person: Person) -> datetime.date:
 
 
 def _details(
-    right: str, given: Mapping[str, Any], today: datetime.date, errors: Errors
+    right: str,
+    given: Mapping[str, Any],
+    today: datetime.date,
+    errors: Errors,
+    born: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The right's own facts, typed; anything else given is refused."""
     kept: dict[str, Any] = {}
@@ -59,6 +63,8 @@ def _details(
                 _add(errors, code, _("Enter a valid date."), "invalid")
             elif value > today:
                 _add(errors, code, _("This date cannot be in the future."), "future")
+            elif born is not None and value < born:
+                _add(errors, code, _("This date is before the person was born."), "before_birth")
             else:
                 kept[code] = value.isoformat()
         else:
@@ -76,6 +82,26 @@ def _details(
             elif text:
                 kept[code] = text
     return kept
+
+
+def _same_as_latest(
+    person: Person,
+    right: str,
+    state: str,
+    barrier: str,
+    as_of: datetime.date,
+    details: dict[str, Any],
+    note: str,
+) -> bool:
+    """Whether the right's latest record says exactly this (Back and save again)."""
+    latest = (
+        RightRecord.objects.filter(person=person, right=right).order_by("-as_of", "-id").first()
+    )
+    return latest is not None and (
+        (latest.state, latest.barrier, latest.as_of) == (state, barrier, as_of)
+        and (latest.details or {}) == details
+        and (latest.note or "") == note
+    )
 
 
 @transaction.atomic
@@ -119,12 +145,24 @@ def right_record(*, by: User, person: Person, data: Mapping[str, Any]) -> RightR
                 else _("Work is recorded from %(age)d years old.") % {"age": WORK_FROM}
             )
             _add(errors, "right", message, "not_applicable")
-    details = _details(right, data.get("details") or {}, today, errors)
+    born = person.date_of_birth if isinstance(person.date_of_birth, datetime.date) else None
+    details = _details(right, data.get("details") or {}, today, errors, born)
     note = str(data.get("note") or "").replace("\x00", "").strip()
     if len(note) > MAX_NOTE:
         _add(errors, "note", _("Keep it under %(count)d characters.") % {"count": MAX_NOTE}, "max")
     if state == State.BARRIER and barrier == Barrier.OTHER and not note:
         _add(errors, "note", _("Say what the barrier was."), "required")
+    if (
+        not errors
+        and isinstance(as_of, datetime.date)
+        and _same_as_latest(person, right, state, barrier, as_of, details, note)
+    ):
+        _add(
+            errors,
+            "right",
+            _("This was already recorded, the same, on that day (sent twice?): nothing saved."),
+            "duplicate",
+        )
     if errors:
         raise ValidationError(errors)
     return create(

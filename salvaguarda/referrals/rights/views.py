@@ -19,6 +19,7 @@ from salvaguarda.core.forms import saved
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.models import Person
 from salvaguarda.referrals.rights import queries, services
+from salvaguarda.referrals.rights.details import age_of, applies
 from salvaguarda.referrals.rights.forms import RightForm
 from salvaguarda.referrals.rights.models import Right, RightRecord, State
 
@@ -63,6 +64,9 @@ def right_history(request: HttpRequest, person_uuid: uuid.UUID, right: str) -> H
     if right not in Right.values:
         raise Http404
     records = queries.right_history(person, right)
+    age = age_of(person, timezone.localdate())
+    if not records and not applies(right, age):  # school for an adult, work for a child
+        raise Http404
     return render(
         request,
         "referrals/right_history.html",

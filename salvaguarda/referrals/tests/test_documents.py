@@ -92,13 +92,25 @@ class DocumentProcedureTest(TestCase):
                 )
             self.assertIn("stage", caught.exception.message_dict)
             filed = self.today - datetime.timedelta(days=20)
-            for stage, day in (("filed", filed), ("interview_scheduled", self.today)):
-                record(
-                    by=self.cast.caseworker, person=self.person, data={"stage": stage, "on": day}
-                )
+            step = {"by": self.cast.caseworker, "person": self.person}
+            with self.assertRaises(ValidationError) as caught:  # the advice comes first
+                record(**step, data={"stage": "filed", "on": filed})
+            self.assertIn("advice_given_on", caught.exception.message_dict)
+            record(**step, data={"stage": "filed", "on": filed, "advice_given_on": filed})
+            decided = self.today - datetime.timedelta(days=2)
+            record(**step, data={"stage": "recognized", "on": decided})
+            # An interview after the decision, a step before the last, a second filing: refused.
+            for stage, day in (
+                ("interviewed", self.today),
+                ("appeal_filed", filed),
+                ("filed", self.today),
+            ):
+                with self.subTest(stage), self.assertRaises(ValidationError):
+                    record(**step, data={"stage": stage, "on": day})
+            record(**step, data={"stage": "abandoned", "on": self.today})
             self.assertEqual(
                 list(ComarStep.objects.filter(person=self.person).values_list("stage", flat=True)),
-                ["interview_scheduled", "filed"],
+                ["abandoned", "recognized", "filed"],
             )
 
     def test_the_pages_work_for_the_organization_and_404_for_others(self) -> None:

@@ -164,8 +164,18 @@ class HistoryTest(RightsCase):
         self.assertEqual(self.record().as_of, TODAY)
         # 22:30 of 3 November in Tijuana is already 4 November in Mexico City and in UTC.
         with time_machine.travel(datetime.datetime(2026, 11, 4, 6, 30, tzinfo=datetime.UTC)):
-            self.assertEqual(self.record().as_of, TODAY)
+            # (a note of its own: the same record twice on a day is refused as sent twice)
+            self.assertEqual(self.record(note="más tarde").as_of, TODAY)
             self.assertEqual(self.codes(as_of=day("2026-11-04")), {"as_of": ["future"]})
+
+
+class TwiceTest(RightsCase):
+    def test_the_same_record_sent_twice_is_refused(self) -> None:
+        self.record(right="health", state="access", details={"affiliated": True})
+        errors = self.refused(right="health", state="access", details={"affiliated": True})
+        self.assertEqual(list(errors), ["right"])
+        # Something new about the same day is a record of its own.
+        self.record(right="health", state="access", details={"affiliated": False})
 
 
 class BarrierTest(RightsCase):
