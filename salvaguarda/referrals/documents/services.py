@@ -194,10 +194,13 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
                 % {"day": date_format(latest.on, "SHORT_DATE_FORMAT")},
                 "before_last",
             )
-        going_back = stage != ComarStep.Stage.ABANDONED and (
-            latest.stage == ComarStep.Stage.ABANDONED
-            or ORDER.get(stage, 0) < ORDER.get(latest.stage, 0)
-            or stage == ComarStep.Stage.FILED
+        # Interviews may be scheduled and held again; a decision, an appeal or the filing come
+        # once; nothing follows an abandoned claim.
+        repeatable = (ComarStep.Stage.INTERVIEW_SCHEDULED, ComarStep.Stage.INTERVIEWED)
+        level, last = ORDER.get(stage, 99), ORDER.get(latest.stage, 99)
+        going_back = latest.stage == ComarStep.Stage.ABANDONED or (
+            stage != ComarStep.Stage.ABANDONED
+            and (level < last or (level == last and stage not in repeatable))
         )
         if going_back:
             _add(

@@ -34,7 +34,9 @@ def _csv(found: queries.Indicators) -> HttpResponse:
     return response
 
 
-@policy(Policy.CASE_DATA)
+# Figures only, no person: every role of the organization reads them, the analyst included,
+# as the court figures (the "figures only" role exists for this).
+@policy(Policy.MEMBER)
 def indicators_page(request: HttpRequest) -> HttpResponse:
     """The indicators for the filters (by default the last 90 days, every port), as bars, and
     their methodology; audited as a list, or as an export for the CSV."""

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -122,19 +122,32 @@ def referral_for_step(referral_uuid: uuid.UUID) -> Referral:
     return referral
 
 
-def _list(which: str, organization_id: int, now: datetime.datetime) -> QuerySet[Referral]:
-    received = Q(recipient_id=organization_id)
-    sent = Q(organization_id=organization_id)
+def _list(which: str, organization_id: int) -> QuerySet[Referral]:
     if which == "received":
-        return _visible().filter(received).order_by("-created_at", "-id")
-    if which == "sent":
-        return _visible().filter(sent).order_by("-created_at", "-id")
-    return (
-        _visible()
-        .filter(received | sent, status=Status.SENT, answer_due_at__lt=now)
-        .exclude(recipient__isnull=True)
-        .order_by("answer_due_at", "id")
+        return _visible().filter(recipient_id=organization_id).order_by("-created_at", "-id")
+    return _visible().filter(organization_id=organization_id).order_by("-created_at", "-id")
+
+
+def _overdue_sides(
+    organization_id: int, now: datetime.datetime
+) -> tuple[QuerySet[Referral], QuerySet[Referral]]:
+    """The overdue referrals received and sent, each in deadline order from its own index
+    (`referral_received`, `referral_sent`): read apart and merged, the page reads a few rows
+    of each whatever the backlog (one query on both sides sorted every overdue row). A referral
+    inside the organization is on the received side only."""
+    due = _visible().filter(status=Status.SENT, answer_due_at__lt=now)
+    received = due.filter(recipient_id=organization_id)
+    sent = due.filter(organization_id=organization_id, recipient__isnull=False).exclude(
+        recipient_id=organization_id
     )
+    order = ("answer_due_at", "id")
+    return received.order_by(*order), sent.order_by(*order)
+
+
+def _overdue_rows(organization_id: int, now: datetime.datetime, stop: int) -> list[Referral]:
+    received, sent = _overdue_sides(organization_id, now)
+    rows = list(received[:stop]) + list(sent[:stop])
+    return sorted(rows, key=lambda r: (r.answer_due_at, r.pk))[:stop]
 
 
 @dataclass(frozen=True)
@@ -152,11 +165,15 @@ def referrals_page_for(
     if which not in LISTS:
         raise Http404
     organization_id = _scope()
-    queryset = _list(which, organization_id, now or timezone.now())
-    if status in Status.values:
-        queryset = queryset.filter(status=status)
     start = (page - 1) * PAGE_SIZE
-    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    if which == "overdue":
+        rows = _overdue_rows(organization_id, now or timezone.now(), start + PAGE_SIZE + 1)
+        rows = rows[start:]
+    else:
+        queryset = _list(which, organization_id)
+        if status in Status.values:
+            queryset = queryset.filter(status=status)
+        rows = list(queryset[start : start + PAGE_SIZE + 1])
     found = ReferralPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
     audit.record(
         action=audit.Action.LIST,
@@ -175,7 +192,7 @@ def counts_for(organization_id: int, now: datetime.datetime) -> dict[str, int]:
         "waiting": Referral.objects.filter(
             recipient_id=organization_id, status=Status.SENT
         ).count(),
-        "overdue": _list("overdue", organization_id, now).count(),
+        "overdue": sum(side.count() for side in _overdue_sides(organization_id, now)),
     }
 
 
