@@ -57,12 +57,12 @@ class Referred(Network):
         cls.take(Kind.INFO_REQUESTED, "¿Ya tuvo consulta psicológica antes?")
 
     @classmethod
-    def refer(cls, person: Any, **changes: Any) -> Referral:
+    def refer(cls, person: Any, service: Any = None, **changes: Any) -> Referral:
         with organization_scope(cls.cast.org.pk):
             return services.referral_send(
                 by=cls.cast.caseworker,
                 person=person,
-                service=cls.clinic,
+                service=service or cls.clinic,
                 data=referral_data(**changes),
             )
 
@@ -267,7 +267,8 @@ class ReferralsUnderRowLevelSecurityTest(Referred, TestCase):
             cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")  # until the test ends
 
     def test_answer_read_remind_rotate_and_revoke_as_the_application_role(self) -> None:
-        late = self.refer(self.rosa, urgency="emergency")
+        # To another of the clinic's services: one open referral per person and service.
+        late = self.refer(self.rosa, service=self.dentist, urgency="emergency")
         self.take(Kind.INFO_GIVEN, "Sí, en Honduras.")
         self.take(Kind.ACCEPTED)
         with organization_scope(self.cast.other_org.pk):
