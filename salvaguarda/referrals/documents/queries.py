@@ -1,12 +1,17 @@
 """Reads of document procedures and the refugee claim, for the person's file."""
 
+import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F
 from django.http import Http404
 
-from salvaguarda.people.models import Person
+from salvaguarda.core import audit
+from salvaguarda.people.models import IdentityDocument, Person
+from salvaguarda.people.queries_records import EXPIRY_WARNING_DAYS
+from salvaguarda.people.validation_records import MIGRATION_DOCUMENT_TYPES
 from salvaguarda.referrals.documents.models import ComarStep, DocumentProcedure
 
 
@@ -34,4 +39,34 @@ def procedure_get_for(person: Person, procedure_uuid: uuid.UUID) -> DocumentProc
     found = DocumentProcedure.objects.filter(person=person, uuid=procedure_uuid).first()
     if found is None:
         raise Http404
+    return found
+
+
+# How long after expiry a document stays on the list (it needs renewing, or the person left).
+EXPIRED_SHOWN_DAYS = 60
+EXPIRING_LIMIT = 200
+
+
+def documents_expiring_for(
+    user: Any, organization_id: int, today: datetime.date
+) -> list[IdentityDocument]:
+    """The organization's Mexican migration documents that expire within the warning days or
+    expired recently, soonest first (the index `document_org_expiry`), with their people, so
+    that a caseworker renews them in time. Audited as a list."""
+    found = list(
+        IdentityDocument.objects.filter(
+            doc_type__in=MIGRATION_DOCUMENT_TYPES,
+            expires_on__gte=today - datetime.timedelta(days=EXPIRED_SHOWN_DAYS),
+            expires_on__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .select_related("person")
+        .order_by("expires_on", "id")[:EXPIRING_LIMIT]
+    )
+    audit.record(
+        action=audit.Action.LIST,
+        actor=user,
+        organization_id=organization_id,
+        object_type="people.identitydocument",
+        detail={"list": "expiring", "count": len(found)},
+    )
     return found

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.access import Policy, policy
 from salvaguarda.core.forms import RuleForm
+from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.people import queries as people_queries
+from salvaguarda.people.queries_records import EXPIRY_WARNING_DAYS
 from salvaguarda.referrals.documents import queries, services
 from salvaguarda.referrals.documents.forms import ComarStepForm, DecisionForm, ProcedureForm
 
@@ -88,7 +91,31 @@ def comar_step(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
+@policy(Policy.CASE_DATA)
+def documents_expiring(request: HttpRequest) -> HttpResponse:
+    """Migration documents about to expire, or expired recently, across the organization."""
+    today = timezone.localdate()
+    documents = queries.documents_expiring_for(request.user, _organization_id(), today)
+    return render(
+        request,
+        "referrals/documents_expiring.html",
+        {
+            "documents": [(d, (d.expires_on - today).days) for d in documents if d.expires_on],
+            "limit": queries.EXPIRING_LIMIT,
+            "warning_days": EXPIRY_WARNING_DAYS,
+            "expired_days": queries.EXPIRED_SHOWN_DAYS,
+        },
+    )
+
+
+def _organization_id() -> int:
+    organization_id = current_organization_id()
+    assert organization_id is not None  # noqa: S101 - CASE_DATA pages run in a scope
+    return organization_id
+
+
 urlpatterns = [
+    path("documentos/por-vencer/", documents_expiring, name="documents_expiring"),
     path("personas/<uuid:person_uuid>/tramites/nuevo/", procedure_start, name="procedure_start"),
     path(
         "personas/<uuid:person_uuid>/tramites/<uuid:procedure_uuid>/respuesta/",

@@ -135,3 +135,42 @@ class DocumentProcedureTest(TestCase):
         for name in ("procedure_start", "comar_step"):
             target = reverse(f"referrals:{name}", args=[self.person.uuid])
             self.assertEqual(outsider.get(target).status_code, 404)
+
+
+class DocumentsToRenewTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = Cast.build()
+        today = timezone.localdate()
+        cls.soon, cls.later, cls.theirs = (
+            make_person(org, by, given_names=name, first_surname="Pérez")
+            for org, by, name in (
+                (cls.cast.org, cls.cast.caseworker, "Marisol"),
+                (cls.cast.org, cls.cast.caseworker, "Edwin"),
+                (cls.cast.other_org, cls.cast.outsider, "Ajena"),
+            )
+        )
+        for person, by, days, kind in (
+            (cls.soon, cls.cast.caseworker, 12, "TVRH"),
+            (cls.later, cls.cast.caseworker, 200, "TVRH"),
+            (cls.later, cls.cast.caseworker, 5, "PASSPORT"),  # not a Mexican document
+            (cls.theirs, cls.cast.outsider, 3, "FMM"),
+        ):
+            with organization_scope(person.organization_id):
+                IdentityDocument.objects.create(
+                    organization_id=person.organization_id,
+                    person=person,
+                    doc_type=kind,
+                    expires_on=today + datetime.timedelta(days=days),
+                    created_by=by,
+                    modified_by=by,
+                )
+
+    def test_the_organization_s_migration_documents_about_to_expire_are_listed(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        page = client.get(reverse("referrals:documents_expiring"))
+        self.assertContains(page, reverse("people:detail", args=[self.soon.uuid]))
+        self.assertNotContains(page, reverse("people:detail", args=[self.later.uuid]))
+        self.assertNotContains(page, "Ajena")
+        analyst = sign_in(self.client_class(), self.cast.analyst)
+        self.assertEqual(analyst.get(reverse("referrals:documents_expiring")).status_code, 404)
