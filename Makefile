@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyen
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 export SALVAGUARDA_ENV ?= development
 
-.PHONY: run test lint lock audit pytest fuzz demo-code messages bench bench-clean bench-search bench-referrals backup bench-pages prod-check
+.PHONY: run test lint lock audit pytest fuzz demo-code messages bench bench-clean bench-search bench-referrals bench-rights backup bench-pages prod-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)."; exit 1; }
@@ -129,6 +129,11 @@ bench-search: $(VENV)/.installed-bench
 # process: 10,000 and 100,000 people by default (SCALE=… for others), a few minutes.
 bench-referrals: $(VENV)/.installed-bench
 	$(PY) -m bench.referrals $(if $(filter command line,$(origin SCALE)),--scale $(SCALE)) --db $(BENCH_DB) $(if $(FRESH),--fresh) $(if $(SAVE),--save)
+
+# The person page with and without the referrals app's panels, and the indicators page
+# (issue 17), in the process: 10,000 people by default (SCALE=1000000 for the issue's).
+bench-rights: $(VENV)/.installed-bench
+	$(PY) -m bench.rights $(if $(filter command line,$(origin SCALE)),--scale $(SCALE)) --db $(BENCH_DB) $(if $(FRESH),--fresh) $(if $(SAVE),--save)
 
 # Every page at 360 px on emulated slow 3G (400 kbit/s, 400 ms) in Chromium: load time and bytes
 # (bench/pages.py; a few minutes, needs /usr/bin/chromium and the dev extras).
