@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.widgets import DateInput
+from salvaguarda.people import safeguard_applies, vocab
 from salvaguarda.people import validation_records as rules
-from salvaguarda.people import vocab
 from salvaguarda.people.forms import blank_first
 from salvaguarda.people.models import Answer, Consent, Person, ReturnEvent, SafeguardCheck
 
@@ -272,6 +272,11 @@ class SafeguardForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = self.today
+        # Only the items that apply to the person (a child's schooling for a child, ...).
+        applicable = safeguard_applies.applicable_to(self.person, self.today)
+        self.fields["item"].choices = [
+            (value, label) for value, label in SafeguardCheck.Item.choices if value in applicable
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

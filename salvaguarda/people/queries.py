@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from salvaguarda.core import audit
 from salvaguarda.core.scoping import current_organization_id
-from salvaguarda.people import safeguard_proofs, search, vocab
+from salvaguarda.people import safeguard_applies, safeguard_proofs, search, vocab
 from salvaguarda.people.models import (
     Consent,
     ContactChannel,
@@ -406,20 +406,23 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
     family = _FAMILY.rows(person.household_id) if person.household_id is not None else []
     documents = _DOCUMENTS.rows(person.pk)
     returns = _RETURNS.rows(person.pk)
+    needs = _NEEDS.rows(person.pk)
+    today = timezone.localdate()
     file = PersonFile(
         person=person,
         family=family,
         contacts=_CONTACTS.rows(person.pk),
         locations=_LOCATIONS.rows(person.pk),
         returns=returns,
-        documents=documents_expiring(documents, timezone.localdate()),
+        documents=documents_expiring(documents, today),
         screenings=_SCREENINGS.rows(person.pk),
-        needs=most_pressing_first(_NEEDS.rows(person.pk)),
+        needs=most_pressing_first(needs),
         consents=_CONSENTS.rows(person.pk),
         safeguards=safeguard_lines(
             _SAFEGUARDS.rows(person.pk),
             migration_document_among(documents, returns),
             safeguard_proofs.proofs_for(person),
+            safeguard_applies.applicable(person, needs, today),
         ),
         document_rows=documents,
     )

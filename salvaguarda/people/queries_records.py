@@ -15,9 +15,10 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from salvaguarda.core import audit
-from salvaguarda.people import safeguard_proofs, vocab
+from salvaguarda.people import safeguard_applies, safeguard_proofs, vocab
 from salvaguarda.people.models import (
     Consent,
     IdentityDocument,
@@ -238,11 +239,13 @@ def safeguard_checks(person_id: int) -> QuerySet[SafeguardCheck]:
 
 
 def safeguard_status(person: Person) -> list[SafeguardLine]:
-    """All five safeguards in the order of the ruling's checklist (DOMAIN.md 5)."""
+    """The safeguards that apply to the person, in the order of the ruling's checklist
+    (DOMAIN.md 5)."""
     return safeguard_lines(
         safeguard_checks(person.pk),
         _migration_document_record(person),
         safeguard_proofs.proofs_for(person),
+        safeguard_applies.applicable_to(person, timezone.localdate()),
     )
 
 
@@ -250,9 +253,11 @@ def safeguard_lines(
     checks: Iterable[SafeguardCheck],
     migration_record: IdentityDocument | ReturnEvent | None,
     proofs: dict[str, Proof],
+    applicable: set[str],
 ) -> list[SafeguardLine]:
     """The checklist from the checks recorded, the record, if any, that shows a migration
-    document was issued, and what other apps' records prove (`safeguard_proofs`)."""
+    document was issued, and what other apps' records prove (`safeguard_proofs`): the items
+    that apply to the person (`safeguard_applies`), and any other already done."""
     done = {check.item: check for check in checks}
     migration = SafeguardCheck.Item.MIGRATION_DOCUMENT
     return [
@@ -264,6 +269,7 @@ def safeguard_lines(
             proof=proofs.get(item.value),
         )
         for item in SafeguardCheck.Item
+        if item in applicable or item in done or item in proofs
     ]
 
 
@@ -286,13 +292,18 @@ def migration_document_among(
 
 
 def omission_counts(persons: QuerySet[Person] | None = None) -> dict[str, int]:
-    """How many people of the active organization lack each safeguard, in one query.
+    """How many people of the active organization lack each safeguard that applies to them
+    (`safeguard_applies`: a child's schooling counts children of school age only), in one query.
 
     `persons` narrows the count (a city, a period); by default everyone registered.
     """
     persons = Person.objects.all() if persons is None else persons
+    today = timezone.localdate()
     counts = persons.aggregate(
-        **{item.value: Count("pk", filter=~_done(item)) for item in SafeguardCheck.Item}
+        **{
+            item.value: Count("pk", filter=safeguard_applies.applies(item, today) & ~_done(item))
+            for item in SafeguardCheck.Item
+        }
     )
     return {item.value: counts[item.value] or 0 for item in SafeguardCheck.Item}
 

@@ -10,6 +10,7 @@ class ReferralsConfig(AppConfig):
         from salvaguarda.people import dependents, panels, safeguard_proofs
         from salvaguarda.referrals.documents import queries as document_queries
         from salvaguarda.referrals.referring import queries, reminders, safeguards, services
+        from salvaguarda.referrals.rights import safeguards as rights_safeguards
         from salvaguarda.referrals.rights import views as rights_views
 
         # A revoked referral consent erases what crossed under it.
@@ -17,8 +18,11 @@ class ReferralsConfig(AppConfig):
         # The sweep of overdue referrals whose queued reminder was lost.
         if reminders.referrals_remind_overdue not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(reminders.referrals_remind_overdue)
-        # A completed referral ticks "Referrals made" on the person's checklist.
-        safeguard_proofs.register(safeguards.SOURCE)
+        # A completed referral ticks "Referrals made" on the person's checklist (and, to a
+        # service for people with disabilities, "Accommodation of a disability"); a child's
+        # school place ticks "School place for a child".
+        for source in (*safeguards.SOURCES, rights_safeguards.SOURCE):
+            safeguard_proofs.register(source)
         # A person's referrals, on their file.
         panels.register(
             panels.Panel(

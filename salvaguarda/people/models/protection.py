@@ -70,6 +70,10 @@ class SafeguardCheck(OrgScopedModel):
         SCREENING_DONE = "screening_done", _("Screening done")
         US_CASE_INFORMATION = "us_case_information", _("Legal information on their U.S. case")
         REFERRALS_MADE = "referrals_made", _("Referrals made")
+        # Only for a child of school age, and for someone with a disability recorded
+        # (people.safeguard_applies).
+        CHILD_SCHOOLING = "child_schooling", _("School place for a child")
+        DISABILITY_ACCOMMODATION = "disability_accommodation", _("Accommodation of a disability")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safeguards")
     item = models.CharField(_("safeguard"), max_length=24, choices=Item.choices)

@@ -24,7 +24,7 @@ from salvaguarda.core import audit
 from salvaguarda.core.models import OrgScopedModel
 from salvaguarda.core.writes import create, update
 from salvaguarda.lib.normalize import fold_text
-from salvaguarda.people import dependents
+from salvaguarda.people import dependents, safeguard_applies
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people.models import (
     Consent,
@@ -419,6 +419,18 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
 # --- safeguards --------------------------------------------------------------------------------
 
 
+def _not_applicable(item: str) -> str:
+    if item == SafeguardCheck.Item.CHILD_SCHOOLING:
+        return _(
+            "This safeguard is for children from %(low)d to %(high)d years old: record the "
+            "person's date or year of birth first."
+        ) % {"low": safeguard_applies.SCHOOL_AGES[0], "high": safeguard_applies.SCHOOL_AGES[1]}
+    return _(
+        "This safeguard is for someone with a disability recorded: record it first, as a "
+        "specific need (a screening finds it, or add it by hand)."
+    )
+
+
 @transaction.atomic
 def safeguard_record(
     *, by: User, person: Person, item: str, done_on: datetime.date, note: str = ""
@@ -435,6 +447,10 @@ def safeguard_record(
         .filter(person=person, item=values["item"])
         .first()
     )
+    if existing is None and values["item"] not in safeguard_applies.applicable_to(
+        person, _today(person)
+    ):
+        raise ValidationError({"item": ValidationError(_not_applicable(values["item"]))})
     if existing is None:
         return create(SafeguardCheck, by=by, org_id=person.organization_id, person=person, **values)
     update(existing, by=by, values={k: values[k] for k in ("done_on", "note")})

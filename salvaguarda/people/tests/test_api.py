@@ -22,6 +22,7 @@ from salvaguarda.people.models import (
     SafeguardCheck,
     Screening,
 )
+from salvaguarda.people.safeguard_applies import CONDITIONAL
 from salvaguarda.people.services import records
 
 API = "/api/v1"
@@ -267,7 +268,11 @@ class ReadTest(ApiTestCase):
         # Document numbers are masked in the file; the whole number is its own audited read.
         self.assertNotIn("G87654321", response.content.decode())
         self.assertEqual(data["documents"][0]["masked_number"], "•••4321")
-        self.assertEqual(len(data["safeguards"]), len(SafeguardCheck.Item))
+        # An adult without a disability recorded: the checklist without the conditional items.
+        self.assertEqual(
+            [line["item"] for line in data["safeguards"]],
+            [item.value for item in SafeguardCheck.Item if item not in CONDITIONAL],
+        )
         views = AuditEvent.objects.filter(action=Action.VIEW)
         self.assertEqual(views.count(), before + 1)
         self.assertEqual(views.latest("sequence").object_uuid, self.person.uuid)

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,8 +20,10 @@ def directory_import_start(*, editor: Editor, file_name: str, content: bytes) ->
     """Keep the package and queue its reading by the task worker."""
     from salvaguarda.referrals.tasks import directory_import_task
 
-    # Only a network administrator's page starts one (views_hsds); the reading itself refuses
-    # any other account's package (hsds_import.package_import), the role checked again then.
+    # Only a network administrator starts one (its page checks it too); the reading refuses
+    # any other account's package as well (hsds_import.package_import), the role checked again.
+    if not editor.is_network_admin:
+        raise PermissionDenied
     if len(content) > MAX_PACKAGE_BYTES:
         content = b""  # read as "not a package" by the worker, with its message
     row = DirectoryImport.objects.create(

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 
 from salvaguarda.core import audit
@@ -45,6 +45,30 @@ def procedure_get_for(person: Person, procedure_uuid: uuid.UUID) -> DocumentProc
 # How long after expiry a document stays on the list (it needs renewing, or the person left).
 EXPIRED_SHOWN_DAYS = 60
 EXPIRING_LIMIT = 200
+# The documents that replace one when they expire later (or never): the same document renewed,
+# or a better status (a residence card after a TVRH, permanent residence after recognition as
+# a refugee, the permanent CURP after the temporary one).
+REPLACED_BY = {
+    "FMM": ("FMM", "TVRH", "RES_TEMP", "RES_PERM"),
+    "TVRH": ("TVRH", "RES_TEMP", "RES_PERM"),
+    "RES_TEMP": ("RES_TEMP", "RES_PERM"),
+    "RES_PERM": ("RES_PERM",),
+    "COMAR_CONSTANCIA": ("COMAR_CONSTANCIA", "RES_PERM"),
+    "CURP_TEMP": ("CURP_TEMP", "CURP_PERM"),
+    "CURP_PERM": ("CURP_PERM",),
+}
+
+
+def not_replaced() -> Q:
+    """The documents (rows of `IdentityDocument`) no later document of their person replaces:
+    those still to renew."""
+    kept = Q()
+    for doc_type, replacements in REPLACED_BY.items():
+        later = IdentityDocument.objects.filter(
+            person_id=OuterRef("person_id"), doc_type__in=replacements
+        ).filter(Q(expires_on__gt=OuterRef("expires_on")) | Q(expires_on__isnull=True))
+        kept |= Q(doc_type=doc_type) & ~Q(Exists(later))
+    return kept
 
 
 def documents_expiring_for(
@@ -59,6 +83,7 @@ def documents_expiring_for(
             expires_on__gte=today - datetime.timedelta(days=EXPIRED_SHOWN_DAYS),
             expires_on__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
         )
+        .filter(not_replaced())
         .select_related("person")
         .order_by("expires_on", "id")[:EXPIRING_LIMIT]
     )

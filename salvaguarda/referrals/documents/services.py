@@ -6,18 +6,17 @@ the person's documents (so the checklist's "migration document" and the expiry w
 import datetime
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import User
-from salvaguarda.core.writes import create, update
+from salvaguarda.core.writes import Errors, create, update
 from salvaguarda.people.models import Person
 from salvaguarda.people.services import records as people_records
+from salvaguarda.referrals import checks
 from salvaguarda.referrals.documents.models import (
     NEEDS_ADVICE,
     ORDER,
@@ -26,44 +25,8 @@ from salvaguarda.referrals.documents.models import (
     DocumentProcedure,
 )
 
-MAX_NOTE = 1000
 MAX_OFFICE = 120
-Errors = dict[str, list[ValidationError]]
 Status = DocumentProcedure.Status
-
-
-def _add(errors: Errors, field: str, message: str, code: str) -> None:
-    errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
-def _today(person: Person) -> datetime.date:
-    return timezone.localdate(timezone=ZoneInfo(person.organization.time_zone))
-
-
-def _day(
-    errors: Errors, field: str, value: Any, person: Person, *, required: bool
-) -> datetime.date | None:
-    """A past or present day, not before the person was born."""
-    if value in (None, ""):
-        if required:
-            _add(errors, field, _("Enter the date."), "required")
-        return None
-    if not isinstance(value, datetime.date):
-        _add(errors, field, _("Enter a valid date."), "invalid")
-        return None
-    if value > _today(person):
-        _add(errors, field, _("This date cannot be in the future."), "future")
-    born = person.date_of_birth
-    if isinstance(born, datetime.date) and value < born:
-        _add(errors, field, _("This date is before the person was born."), "before_birth")
-    return value
-
-
-def _text(errors: Errors, field: str, value: Any, limit: int) -> str:
-    text = str(value or "").replace("\x00", "").strip()
-    if len(text) > limit:
-        _add(errors, field, _("Keep it under %(count)d characters.") % {"count": limit}, "max")
-    return text
 
 
 @transaction.atomic
@@ -73,11 +36,13 @@ def procedure_start(*, by: User, person: Person, data: Mapping[str, Any]) -> Doc
     errors: Errors = {}
     doc_type = data.get("doc_type") or ""
     if doc_type not in PROCEDURE_TYPES:
-        _add(errors, "doc_type", _("Choose the document applied for."), "required")
-    applied_on = _day(errors, "applied_on", data.get("applied_on"), person, required=True)
-    advice = _day(errors, "advice_given_on", data.get("advice_given_on"), person, required=False)
+        checks.add(errors, "doc_type", _("Choose the document applied for."), "required")
+    applied_on = checks.day(errors, "applied_on", data.get("applied_on"), person, required=True)
+    advice = checks.day(
+        errors, "advice_given_on", data.get("advice_given_on"), person, required=False
+    )
     if doc_type in NEEDS_ADVICE and advice is None and "advice_given_on" not in errors:
-        _add(
+        checks.add(
             errors,
             "advice_given_on",
             _(
@@ -87,14 +52,14 @@ def procedure_start(*, by: User, person: Person, data: Mapping[str, Any]) -> Doc
             "advice_required",
         )
     if advice and applied_on and advice > applied_on:
-        _add(
+        checks.add(
             errors,
             "advice_given_on",
             _("The advice comes before the application, not after it."),
             "after_application",
         )
-    office = _text(errors, "office", data.get("office"), MAX_OFFICE)
-    note = _text(errors, "note", data.get("note"), MAX_NOTE)
+    office = checks.text(errors, "office", data.get("office"), MAX_OFFICE)
+    note = checks.text(errors, "note", data.get("note"), checks.MAX_NOTE)
     if errors:
         raise ValidationError(errors)
     return create(
@@ -119,13 +84,15 @@ def procedure_decide(
     person = procedure.person
     errors: Errors = {}
     if procedure.status != Status.APPLIED:
-        _add(errors, "status", _("This application was already decided."), "decided")
+        checks.add(errors, "status", _("This application was already decided."), "decided")
     status = data.get("status") or ""
     if status not in (Status.ISSUED, Status.REFUSED, Status.WITHDRAWN):
-        _add(errors, "status", _("Choose the answer."), "required")
-    decided_on = _day(errors, "decided_on", data.get("decided_on"), person, required=True)
+        checks.add(errors, "status", _("Choose the answer."), "required")
+    decided_on = checks.day(errors, "decided_on", data.get("decided_on"), person, required=True)
     if decided_on and decided_on < procedure.applied_on:
-        _add(errors, "decided_on", _("The answer cannot come before the application."), "early")
+        checks.add(
+            errors, "decided_on", _("The answer cannot come before the application."), "early"
+        )
     if errors:
         raise ValidationError(errors)
     document = None
@@ -156,20 +123,22 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
     errors: Errors = {}
     stage = data.get("stage") or ""
     if stage not in ComarStep.Stage.values:
-        _add(errors, "stage", _("Choose the step."), "required")
-    on = _day(errors, "on", data.get("on"), person, required=True)
+        checks.add(errors, "stage", _("Choose the step."), "required")
+    on = checks.day(errors, "on", data.get("on"), person, required=True)
     next_date = data.get("next_date") or None
     if next_date is not None and (
         not isinstance(next_date, datetime.date) or (on and next_date < on)
     ):
-        _add(errors, "next_date", _("The next date comes after this step."), "early")
+        checks.add(errors, "next_date", _("The next date comes after this step."), "early")
     latest = ComarStep.objects.filter(person=person).order_by("-on", "-id").first()
-    advice = _day(errors, "advice_given_on", data.get("advice_given_on"), person, required=False)
+    advice = checks.day(
+        errors, "advice_given_on", data.get("advice_given_on"), person, required=False
+    )
     if latest is None and stage and stage != ComarStep.Stage.FILED:
-        _add(errors, "stage", _("Record first when the claim was filed."), "not_filed")
+        checks.add(errors, "stage", _("Record first when the claim was filed."), "not_filed")
     elif latest is None and stage == ComarStep.Stage.FILED:
         if advice is None and "advice_given_on" not in errors:
-            _add(
+            checks.add(
                 errors,
                 "advice_given_on",
                 _(
@@ -179,7 +148,7 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
                 "advice_required",
             )
         elif advice and on and advice > on:
-            _add(
+            checks.add(
                 errors,
                 "advice_given_on",
                 _("The advice comes before the filing, not after it."),
@@ -187,7 +156,7 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
             )
     elif latest is not None and stage in ComarStep.Stage.values:
         if on and on < latest.on:
-            _add(
+            checks.add(
                 errors,
                 "on",
                 _("The claim's last step is of %(day)s: a new step cannot come before it.")
@@ -203,7 +172,7 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
             and (level < last or (level == last and stage not in repeatable))
         )
         if going_back:
-            _add(
+            checks.add(
                 errors,
                 "stage",
                 _("The claim is at “%(stage)s”: this step would take it back.")
@@ -211,9 +180,9 @@ def comar_step_record(*, by: User, person: Person, data: Mapping[str, Any]) -> C
                 "going_back",
             )
         elif stage == latest.stage and on == latest.on:
-            _add(errors, "stage", _("This step was already recorded that day."), "duplicate")
-    office = _text(errors, "office", data.get("office"), MAX_OFFICE)
-    note = _text(errors, "note", data.get("note"), MAX_NOTE)
+            checks.add(errors, "stage", _("This step was already recorded that day."), "duplicate")
+    office = checks.text(errors, "office", data.get("office"), MAX_OFFICE)
+    note = checks.text(errors, "note", data.get("note"), checks.MAX_NOTE)
     if errors:
         raise ValidationError(errors)
     return create(

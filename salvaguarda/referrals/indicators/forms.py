@@ -32,10 +32,25 @@ class IndicatorFilterForm(forms.Form):
         data = super().clean() or {}
         until = data.get("hasta") or self.today
         since = data.get("desde") or until - datetime.timedelta(days=DEFAULT_DAYS - 1)
-        if until < since:
+        if until > self.today:
+            self.add_error("hasta", _("The period cannot end after today: nothing is counted yet."))
+        elif until < since:
             self.add_error("hasta", _("The period ends before it starts."))
         data["hasta"], data["desde"] = until, since
         return data
+
+    def as_used(self) -> "IndicatorFilterForm":
+        """The form again with the period actually counted in its boxes (the default one
+        included), once valid."""
+        filters = self.filters()
+        return IndicatorFilterForm(
+            {
+                "desde": filters.since.isoformat(),
+                "hasta": filters.until.isoformat(),
+                "puerto": filters.port,
+            },
+            today=self.today,
+        )
 
     def filters(self) -> Filters:
         """The filters, once the form is valid."""

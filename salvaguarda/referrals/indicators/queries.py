@@ -20,6 +20,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.people.models import IdentityDocument, ReturnEvent
+from salvaguarda.people.safeguard_applies import SCHOOL_AGES
 from salvaguarda.people.validation_records import (
     MIGRATION_DOCUMENT_TYPES,
     MIGRATION_RECEPTION_DOCUMENTS,
@@ -45,7 +47,6 @@ from salvaguarda.referrals.referring.models import (
     ReferredPerson,
     Status,
 )
-from salvaguarda.referrals.rights.details import SCHOOL_AGES
 from salvaguarda.referrals.rights.models import Barrier as RightBarrier
 from salvaguarda.referrals.rights.models import Right, RightRecord, State
 
@@ -205,8 +206,12 @@ def first_returns(organization_id: int, filters: Filters) -> QuerySet[ReturnEven
     return returns.filter(~Exists(earlier))
 
 
-def _cohort_people(organization_id: int, filters: Filters) -> QuerySet[Any]:
-    return first_returns(organization_id, filters).values("person_id")
+def _port_people(organization_id: int, port: str) -> QuerySet[Any]:
+    """Everyone of the organization with a return at `port`, whenever it was (the referrals and
+    barriers of a period are of people who may have returned years before)."""
+    return ReturnEvent.objects.filter(organization_id=organization_id, return_point=port).values(
+        "person_id"
+    )
 
 
 def cohort_indicators(organization_id: int, filters: Filters) -> Cohort:
@@ -273,26 +278,26 @@ def cohort_indicators(organization_id: int, filters: Filters) -> Cohort:
     )
 
 
-def _of_cohort(organization_id: int, filters: Filters) -> Q | Exists:
-    """The organization's referrals of people of the port's cohort (no condition without a
-    port)."""
+def _of_port(organization_id: int, filters: Filters) -> Q | Exists:
+    """The organization's referrals of people who returned at the chosen port, whenever (no
+    condition without a port)."""
     if not filters.port:
         return Q()
     return Exists(
         ReferredPerson.objects.filter(
             referral_id=OuterRef("pk"),
-            person_id__in=_cohort_people(organization_id, filters),
+            person_id__in=_port_people(organization_id, filters.port),
         )
     )
 
 
 def health_indicator(organization_id: int, filters: Filters, zone: datetime.tzinfo) -> Share:
     """Of the referrals the organization sent in the period to a health or mental health
-    service (with a port: of people of its cohort), those closed with the service received or
-    partly received."""
+    service (with a port: of people who returned there, whenever), those closed with the
+    service received or partly received."""
     start, end = _bounds(filters, zone)
     found = Referral.objects.filter(
-        _of_cohort(organization_id, filters),
+        _of_port(organization_id, filters),
         organization_id=organization_id,
         service__category__in=HEALTH_CATEGORIES,
         created_at__gte=start,
@@ -333,8 +338,8 @@ def answer_indicators(organization_id: int, filters: Filters, zone: datetime.tzi
 
 
 def right_barriers(organization_id: int, filters: Filters) -> list[BarrierCount]:
-    """Records "met a barrier" dated in the period (with a port: of people of its cohort),
-    by right and cause."""
+    """Records "met a barrier" dated in the period (with a port: of people who returned there,
+    whenever), by right and cause."""
     records = RightRecord.objects.filter(
         organization_id=organization_id,
         state=State.BARRIER,
@@ -342,7 +347,7 @@ def right_barriers(organization_id: int, filters: Filters) -> list[BarrierCount]
         as_of__lte=filters.until,
     )
     if filters.port:
-        records = records.filter(person_id__in=_cohort_people(organization_id, filters))
+        records = records.filter(person_id__in=_port_people(organization_id, filters.port))
     rows = records.values("right", "barrier").annotate(count=Count("pk"))
     return [
         BarrierCount(row["right"], row["barrier"], row["count"])
@@ -352,10 +357,10 @@ def right_barriers(organization_id: int, filters: Filters) -> list[BarrierCount]
 
 def referral_barriers(organization_id: int, filters: Filters) -> list[BarrierCount]:
     """Referrals the organization sent, closed in the period with the service not (fully)
-    received (with a port: of people of its cohort), by cause."""
+    received (with a port: of people who returned there, whenever), by cause."""
     rows = (
         Referral.objects.filter(
-            _of_cohort(organization_id, filters),
+            _of_port(organization_id, filters),
             organization_id=organization_id,
             status=Status.CLOSED,
             outcome__in=NOT_FULLY_RECEIVED,
@@ -367,6 +372,15 @@ def referral_barriers(organization_id: int, filters: Filters) -> list[BarrierCou
         .order_by("barrier")
     )
     return [BarrierCount("", row["barrier"], row["count"]) for row in rows]
+
+
+def latest_return(organization_id: int, port: str = "") -> datetime.date | None:
+    """The day of the organization's latest return (at `port`), for a period with nobody in
+    it (the index `return_org_date`)."""
+    returns = ReturnEvent.objects.filter(organization_id=organization_id)
+    if port:
+        returns = returns.filter(return_point=port)
+    return returns.aggregate(latest=Max("returned_on"))["latest"]
 
 
 def indicators_for(
@@ -386,24 +400,42 @@ def indicators_for(
 
 
 def csv_rows(found: Indicators) -> Iterator[list[Any]]:
-    """The CSV's rows after its header: one per share, then one per barrier count (the count
-    as numerator, no denominator), each with the filters."""
+    """The CSV's rows after its header: one per share, then the counts (the count as
+    numerator, no denominator), each with its code (stable, for other tools), its label in the
+    reader's language, and the filters."""
     filters = [found.filters.since.isoformat(), found.filters.until.isoformat(), found.filters.port]
+    yield ["people_returned", str(_("People returned")), found.cohort.people, "", "", *filters]
     for share in found.shares():
         value = "" if share.share is None else f"{share.share:.4f}"
-        yield [share.code, share.numerator, share.denominator, value, *filters]
+        yield [share.code, str(share.name), share.numerator, share.denominator, value, *filters]
     yield [
         "children_without_birth_year",
+        str(_("Children left out: year of birth unknown")),
         found.cohort.children_without_birth_year,
         "",
         "",
         *filters,
     ]
-    yield ["referrals_unanswered", found.answers.unanswered, "", "", *filters]
+    yield [
+        "referrals_unanswered",
+        str(_("Referrals received still without an answer")),
+        found.answers.unanswered,
+        "",
+        "",
+        *filters,
+    ]
     for count in found.right_barriers:
-        yield [f"barrier:{count.right}:{count.barrier}", count.count, "", "", *filters]
+        label = f"{count.right_label}: {count.barrier_label}"
+        yield [f"barrier:{count.right}:{count.barrier}", label, count.count, "", "", *filters]
     for count in found.referral_barriers:
-        yield [f"referral_barrier:{count.barrier}", count.count, "", "", *filters]
+        yield [
+            f"referral_barrier:{count.barrier}",
+            str(_("Referral: %(barrier)s") % {"barrier": count.barrier_label}),
+            count.count,
+            "",
+            "",
+            *filters,
+        ]
 
 
-CSV_HEADER = ["indicator", "numerator", "denominator", "share", "since", "until", "port"]
+CSV_HEADER = ["indicator", "label", "numerator", "denominator", "share", "since", "until", "port"]

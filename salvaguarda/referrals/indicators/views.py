@@ -1,7 +1,9 @@
 """The page of the indicators of access to rights at /indicadores/derechos/ (issue 17 §4), and
-its CSV (`?formato=csv`). Case roles only (`Policy.CASE_DATA`), in the organization's scope."""
+its CSV (`?formato=csv`). Every role of the organization (`Policy.MEMBER`: the analyst reads
+figures), in its scope."""
 
 import csv
+import datetime
 import io
 
 from django.http import HttpRequest, HttpResponse
@@ -66,14 +68,24 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query["formato"] = "csv"
     query["desde"], query["hasta"] = filters.since.isoformat(), filters.until.isoformat()
+    # Nobody returned in the period: where the latest return is, and the year up to it.
+    latest = None if found.cohort.people else queries.latest_return(organization.pk, filters.port)
+    earlier_query = ""
+    if latest is not None and latest < filters.since:
+        earlier = request.GET.copy()
+        earlier["desde"] = (latest - datetime.timedelta(days=364)).isoformat()
+        earlier["hasta"] = latest.isoformat()
+        earlier_query = earlier.urlencode()
     return render(
         request,
         "referrals/indicators.html",
         {
-            "form": form,
+            "form": form.as_used(),
             "found": found,
             "port_label": RETURN_POINTS.label(filters.port) if filters.port else "",
             "csv_query": query.urlencode(),
+            "latest_return": latest if earlier_query else None,
+            "earlier_query": earlier_query,
         },
     )
 

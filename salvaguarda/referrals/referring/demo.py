@@ -10,7 +10,7 @@ from salvaguarda.core.scoping import organization_scope
 from salvaguarda.people.models import Person
 from salvaguarda.referrals.directory.models import Service
 from salvaguarda.referrals.referring import services
-from salvaguarda.referrals.referring.models import Referral
+from salvaguarda.referrals.referring.models import Referral, ReferralStep
 
 # (sender, receiver or "" for an outside provider, category, urgency, days ago, what follows,
 # the need as the sender writes it)
@@ -106,11 +106,19 @@ def seed_referrals(members: dict[str, tuple[Organization, User]], cities: dict[s
                 },
                 now=when,
             )
+            _dated(referral, when)
         made += 1
         if recipient is None or not following:
             continue
         _follow(referral, recipient, following, when)
     return made
+
+
+def _dated(referral: Referral, when: datetime.datetime) -> None:
+    """The referral and its first step dated when they were sent, days ago (the rows' creation
+    time is the seeding's otherwise, after the answer's deadline that `when` set)."""
+    Referral.objects.filter(pk=referral.pk).update(created_at=when)
+    ReferralStep.objects.filter(referral=referral).update(created_at=when)
 
 
 def _follow(
@@ -122,14 +130,17 @@ def _follow(
     organization, coordinator = recipient
     with organization_scope(organization.pk):
         kind = "accepted" if following == "closed" else following
+        # The next day, or now for one sent today.
+        answered = min(when + datetime.timedelta(hours=20), timezone.now())
         services.referral_step(
             by=coordinator,
             organization_id=organization.pk,
             referral=referral,
             kind=kind,
             note=FOLLOWING_NOTES.get(following, ""),
-            now=when + datetime.timedelta(hours=20),
+            now=answered,
         )
+        ReferralStep.objects.filter(referral=referral, kind=kind).update(created_at=answered)
         if following == "closed":
             services.referral_close(
                 by=coordinator,

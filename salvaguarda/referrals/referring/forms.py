@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.people import vocab
 from salvaguarda.people.models import Consent, Person
-from salvaguarda.referrals.referring import crossing
+from salvaguarda.referrals.referring import crossing, services
 from salvaguarda.referrals.referring.models import Barrier, DeclineReason, Outcome, Urgency
 
 
@@ -72,6 +72,13 @@ class ReferralForm(RuleForm):
             if child
             else Consent.GivenBy.SELF
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Said with the form's other errors, not only once they are mended.
+        if not data.get("consent"):
+            self.add_error("consent", services.no_consent_message())
+        return data
 
 
 class AnswerForm(RuleForm):

@@ -1,5 +1,7 @@
 """A completed referral proves the safeguard "Referrals made" (Amparo 302/2020 checklist):
-the service received, fully or partly. Registered with people's `safeguard_proofs`.
+the service received, fully or partly; one to a service for people with disabilities also proves
+"Accommodation of a disability" (which applies only to someone with a disability recorded,
+`people.safeguard_applies`). Registered with people's `safeguard_proofs`.
 
 It reads the sender's own records (`ReferredPerson`) and the shared row's status and outcome,
 in the sender's scope: what the receiver recorded is seen, nothing is written into the sender's
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import SafeguardCheck
 from salvaguarda.people.safeguard_proofs import Proof, Source
+from salvaguarda.referrals.directory.models import Group
 from salvaguarda.referrals.referring.models import Outcome, ReferredPerson, Status
 
 COMPLETED = {
@@ -22,9 +25,9 @@ COMPLETED = {
 }
 
 
-def _proof(person: Any) -> Proof | None:
+def _proof(person: Any, **narrower: Any) -> Proof | None:
     link = (
-        ReferredPerson.objects.filter(person=person, **COMPLETED)
+        ReferredPerson.objects.filter(person=person, **COMPLETED, **narrower)
         .select_related("referral__service")
         .order_by("referral__outcome_on", "id")
         .first()
@@ -45,8 +48,17 @@ def _proof(person: Any) -> Proof | None:
     )
 
 
-def _done() -> Q:
-    return Q(Exists(ReferredPerson.objects.filter(person=OuterRef("pk"), **COMPLETED)))
+def _done(**narrower: Any) -> Q:
+    return Q(Exists(ReferredPerson.objects.filter(person=OuterRef("pk"), **COMPLETED, **narrower)))
 
 
-SOURCE = Source(item=SafeguardCheck.Item.REFERRALS_MADE, proof=_proof, done=_done)
+FOR_DISABILITY = {"referral__service__eligibility__group": Group.DISABILITY}
+
+SOURCES = (
+    Source(item=SafeguardCheck.Item.REFERRALS_MADE, proof=_proof, done=_done),
+    Source(
+        item=SafeguardCheck.Item.DISABILITY_ACCOMMODATION,
+        proof=lambda person: _proof(person, **FOR_DISABILITY),
+        done=lambda: _done(**FOR_DISABILITY),
+    ),
+)

@@ -155,6 +155,13 @@ def _refusals(service: Service) -> None:
         )
 
 
+def no_consent_message() -> str:
+    return _(
+        "Without the person's consent nothing is referred: ask them, and tick the box only if "
+        "they agree."
+    )
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -171,22 +178,16 @@ def referral_send(
     agreed), `consent_given_by` and `consent_language` (recorded as the referral's consent).
     """
     now = now or timezone.now()
+    today = _today(person.organization_id, now)
     errors: dict[str, list[ValidationError]] = {}
     if data.get("consent") is not True:
-        errors["consent"] = [
-            ValidationError(
-                _(
-                    "Without the person's consent nothing is referred: ask them, and tick the "
-                    "box only if they agree."
-                ),
-                code="required",
-            )
-        ]
+        errors["consent"] = [ValidationError(no_consent_message(), code="required")]
     urgency = data.get("urgency") or Urgency.ROUTINE
     if urgency not in Urgency.values:
         errors["urgency"] = [ValidationError(_("Choose the urgency."), code="invalid_choice")]
     fields = list(dict.fromkeys(data.get("fields") or []))
     unknown = [code for code in fields if code not in crossing.BY_CODE]
+    shared = {} if unknown else crossing.copied(person, fields, today)
     if unknown:
         errors["fields"] = [
             ValidationError(
@@ -204,7 +205,7 @@ def referral_send(
                 code="required",
             )
         ]
-    elif "contact" in fields and crossing.BY_CODE["contact"].value(person, now.date()) is None:
+    elif "contact" in fields and "contact" not in shared:
         errors["fields"] = [
             ValidationError(
                 _(
@@ -215,7 +216,7 @@ def referral_send(
             )
         ]
     given_by = data.get("consent_given_by") or Consent.GivenBy.SELF
-    age = person.age_on(_today(person.organization_id, now))
+    age = person.age_on(today)
     if given_by == Consent.GivenBy.SELF and age is not None and age < SELF_CONSENT_AGE:
         errors["consent_given_by"] = [
             ValidationError(
@@ -278,7 +279,7 @@ def referral_send(
         created_by=by,
         modified_by=by,
     )
-    referral.shared = crossing.copied(person, fields, _today(person.organization_id, now))
+    referral.shared = shared
     referral.reference = reference
     referral.save()
     ReferredPerson.objects.create(

@@ -133,6 +133,8 @@ def referral_detail(request: HttpRequest, referral_uuid: uuid.UUID) -> HttpRespo
 
 def _detail_context(found: queries.ReferralView, form: AnswerForm) -> dict[str, Any]:
     referral = found.referral
+    if not referral.crosses:  # an outside provider, or inside the organization: no reader
+        form.fields["note"].label = _("Note")
     return {
         "found": found,
         "referral": referral,

@@ -24,9 +24,11 @@ from salvaguarda.core.access import Policy, policy, signed_in_user
 from salvaguarda.people.api import REFUSALS, Input, Text, choices_schema, codes_schema
 from salvaguarda.people.models import Person
 from salvaguarda.people.queries import person_get_for
+from salvaguarda.people.safeguard_applies import age_of
+from salvaguarda.referrals import checks
 from salvaguarda.referrals.directory.api import _one_of
 from salvaguarda.referrals.rights import queries, services
-from salvaguarda.referrals.rights.details import WORK_FROM, age_of
+from salvaguarda.referrals.rights.details import WORK_FROM
 from salvaguarda.referrals.rights.models import Barrier, Right, State
 
 router = Router()
@@ -39,7 +41,7 @@ type RightState = Annotated[State, choices_schema(State)]
 RightBarrierCode = Annotated[
     str, AfterValidator(_one_of(Barrier.values)), codes_schema(Barrier.values)
 ]
-RightNote = Annotated[str, Field(max_length=services.MAX_NOTE)]
+RightNote = Annotated[str, Field(max_length=checks.MAX_NOTE)]
 
 
 def _fact(value: Any) -> Any:

@@ -2,15 +2,14 @@
 and for whom each right applies (school: children 3–17; work: from 15, the age Mexico's labour
 law allows with protections)."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from salvaguarda.people.safeguard_applies import school_age
 from salvaguarda.referrals.rights.models import Right
 
-SCHOOL_AGES = (3, 17)
 WORK_FROM = 15
 
 
@@ -24,8 +23,8 @@ class Detail:
 DETAILS: dict[str, list[Detail]] = {
     Right.HEALTH: [
         Detail("affiliated", _("Affiliated to IMSS-Bienestar"), "yes_no"),
-        Detail("place", _("Where they are attended"), "text"),
-        Detail("last_attention", _("Last attention"), "date"),
+        Detail("place", _("Where they receive care"), "text"),
+        Detail("last_attention", _("Last health visit"), "date"),
     ],
     Right.SCHOOL: [
         Detail("school", _("School"), "text"),
@@ -36,10 +35,10 @@ DETAILS: dict[str, list[Detail]] = {
         Detail("working", _("Working now"), "yes_no"),
     ],
     Right.MENTAL_HEALTH: [
-        Detail("place", _("Where they are attended"), "text"),
+        Detail("place", _("Where they receive care"), "text"),
     ],
     Right.GBV: [
-        Detail("place", _("Where they are attended"), "text"),
+        Detail("place", _("Where they receive care"), "text"),
     ],
 }
 
@@ -49,15 +48,7 @@ def applies(right: str, age: int | None) -> bool:
     if age is None:
         return True
     if right == Right.SCHOOL:
-        return SCHOOL_AGES[0] <= age <= SCHOOL_AGES[1]
+        return school_age(age)
     if right == Right.WORK:
         return age >= WORK_FROM
     return True
-
-
-def age_of(person: object, day: datetime.date) -> int | None:
-    """The person's age on `day`, from the date of birth, else the year of birth."""
-    age = person.age_on(day)  # type: ignore[attr-defined]
-    if age is None and getattr(person, "birth_year", None):
-        age = day.year - person.birth_year  # type: ignore[attr-defined]
-    return age

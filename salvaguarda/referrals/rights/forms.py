@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.people.models import Person
-from salvaguarda.referrals.rights.details import DETAILS, Detail, age_of, applies
+from salvaguarda.people.safeguard_applies import age_of
+from salvaguarda.referrals.rights.details import DETAILS, Detail, applies
 from salvaguarda.referrals.rights.models import Barrier, Right, State
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]

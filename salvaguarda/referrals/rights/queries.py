@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import IdentityDocument, Person
-from salvaguarda.referrals.rights.details import DETAILS, age_of, applies
+from salvaguarda.people.safeguard_applies import age_of
+from salvaguarda.referrals.rights.details import DETAILS, applies
 from salvaguarda.referrals.rights.models import Right, RightRecord
 
 # The documents that allow working in Mexico (DOMAIN.md §4): the humanitarian visitor card and
@@ -111,19 +112,19 @@ class ChildSchool:
 
 
 def family_schooling(person: Person, today: datetime.date | None = None) -> list[ChildSchool]:
-    """Each child 3–17 of the person's family group, with their latest school record."""
+    """Each child 3–17 of the person's family group, with their latest school record (two
+    queries: the family, then the children's school records)."""
     if person.household_id is None:
         return []
     today = today or timezone.localdate()
-    children = []
-    for member in Person.objects.filter(household_id=person.household_id).order_by("id"):
-        age = age_of(member, today)
-        if age is None or not applies(Right.SCHOOL, age):
-            continue
-        latest = (
-            RightRecord.objects.filter(person=member, right=Right.SCHOOL)
-            .order_by("-as_of", "-id")
-            .first()
-        )
-        children.append(ChildSchool(member, age, latest))
-    return children
+    children = [
+        (member, age)
+        for member in Person.objects.filter(household_id=person.household_id).order_by("id")
+        if (age := age_of(member, today)) is not None and applies(Right.SCHOOL, age)
+    ]
+    latest: dict[int, RightRecord] = {}
+    for record in RightRecord.objects.filter(
+        person__in=[member for member, _age in children], right=Right.SCHOOL
+    ).order_by("-as_of", "-id"):
+        latest.setdefault(record.person_id, record)
+    return [ChildSchool(member, age, latest.get(member.pk)) for member, age in children]

@@ -18,8 +18,9 @@ from salvaguarda.core.access import Policy, policy
 from salvaguarda.core.forms import saved
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.models import Person
+from salvaguarda.people.safeguard_applies import age_of
 from salvaguarda.referrals.rights import queries, services
-from salvaguarda.referrals.rights.details import age_of, applies
+from salvaguarda.referrals.rights.details import applies
 from salvaguarda.referrals.rights.forms import RightForm
 from salvaguarda.referrals.rights.models import Right, RightRecord, State
 

@@ -7,6 +7,7 @@ from salvaguarda.accounts import demo
 from salvaguarda.referrals.directory import queries
 from salvaguarda.referrals.directory.demo import CITIES
 from salvaguarda.referrals.directory.models import Provider, Service
+from salvaguarda.referrals.referring.models import Referral, ReferralStep
 
 
 class DemoDirectoryTest(TestCase):
@@ -66,3 +67,23 @@ class DemoDirectoryTest(TestCase):
             lat, lon = centres[place.city]
             self.assertLessEqual(abs(place.latitude - lat), Decimal("0.03"), place.city)
             self.assertLessEqual(abs(place.longitude - lon), Decimal("0.03"), place.city)
+
+    def test_the_demo_referrals_are_dated_when_they_were_sent_and_answered(self) -> None:
+        # Sent days ago: the deadline after the sending, each step after it and not in the
+        # future, the answers in time (the indicators count an answer in time by these dates).
+        referrals = {r.pk: r for r in Referral.unscoped.all()}
+        steps = list(ReferralStep.unscoped.all())
+        self.assertEqual(len(referrals), 5)
+        now = timezone.now()
+        for referral in referrals.values():
+            self.assertLess(referral.created_at, referral.answer_due_at, referral.reference)
+        answers = 0
+        for step in steps:
+            referral = referrals[step.referral_id]
+            with self.subTest(referral.reference, kind=step.kind):
+                self.assertGreaterEqual(step.created_at, referral.created_at)
+                self.assertLessEqual(step.created_at, now)
+                if step.kind in ("accepted", "info_requested"):
+                    answers += 1
+                    self.assertLessEqual(step.created_at, referral.answer_due_at)
+        self.assertEqual(answers, 3)

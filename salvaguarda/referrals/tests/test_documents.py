@@ -13,8 +13,10 @@ from salvaguarda.core.scoping import organization_scope
 from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 from salvaguarda.people.models import IdentityDocument
 from salvaguarda.people.queries_records import safeguard_status
+from salvaguarda.people.validation_records import MIGRATION_DOCUMENT_TYPES
 from salvaguarda.referrals.documents import services
 from salvaguarda.referrals.documents.models import ComarStep, DocumentProcedure
+from salvaguarda.referrals.documents.queries import REPLACED_BY
 
 
 class DocumentProcedureTest(TestCase):
@@ -174,3 +176,29 @@ class DocumentsToRenewTest(TestCase):
         self.assertNotContains(page, "Ajena")
         analyst = sign_in(self.client_class(), self.cast.analyst)
         self.assertEqual(analyst.get(reverse("referrals:documents_expiring")).status_code, 404)
+
+    def test_a_document_replaced_by_a_later_one_leaves_the_list(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        url = reverse("referrals:documents_expiring")
+        today = timezone.localdate()
+
+        def add(doc_type: str, days: int | None) -> None:
+            with organization_scope(self.cast.org.pk):
+                IdentityDocument.objects.create(
+                    organization_id=self.cast.org.pk,
+                    person=self.soon,
+                    doc_type=doc_type,
+                    expires_on=None if days is None else today + datetime.timedelta(days=days),
+                    created_by=self.cast.caseworker,
+                    modified_by=self.cast.caseworker,
+                )
+
+        # A temporary CURP valid for longer does not replace the TVRH: it is still to renew.
+        add("CURP_TEMP", 300)
+        self.assertContains(client.get(url), reverse("people:detail", args=[self.soon.uuid]))
+        # Renewed: a TVRH valid for a year.
+        add("TVRH", 365)
+        self.assertNotContains(client.get(url), reverse("people:detail", args=[self.soon.uuid]))
+
+    def test_every_migration_document_says_what_replaces_it(self) -> None:
+        self.assertEqual(set(REPLACED_BY), set(MIGRATION_DOCUMENT_TYPES))

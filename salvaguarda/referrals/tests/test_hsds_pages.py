@@ -1,6 +1,7 @@
 import io
 import zipfile
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.urls import reverse
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.tests.helpers import Cast, sign_in
 from salvaguarda.people import vocab as people_vocab
-from salvaguarda.referrals.directory import hsds
+from salvaguarda.referrals.directory import hsds, imports
 from salvaguarda.referrals.directory.hsds_import import package_import
 from salvaguarda.referrals.directory.models import DirectoryImport, Provider, Service
 from salvaguarda.referrals.tests.factories import (
@@ -88,6 +89,12 @@ class HsdsPagesTest(TestCase):
             self.assertNotContains(
                 client.get(reverse("referrals:directory")), reverse("referrals:hsds_import")
             )
+        # The service refuses too, whatever calls it.
+        for user in (self.cast.caseworker, self.cast.coordinator):
+            with self.assertRaises(PermissionDenied):
+                imports.directory_import_start(
+                    editor=editor(user), file_name="directorio.zip", content=content
+                )
         self.assertFalse(DirectoryImport.objects.exists())
         admin = sign_in(self.client_class(), self.cast.network_admin)
         self.assertContains(

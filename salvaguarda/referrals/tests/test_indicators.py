@@ -284,6 +284,41 @@ class IndicatorQueriesTest(Cohort, TestCase):
             },
         )
 
+    def test_at_a_port_referrals_and_barriers_count_people_who_returned_there_years_ago(
+        self,
+    ) -> None:
+        # Most returns under MPP are of 2019-2022: a person returned at SYS in 2021, referred
+        # and blocked this September, counts at SYS, though not in September's cohort.
+        earlier = make_person(
+            self.cast.org,
+            self.cast.caseworker,
+            given_names="P8",
+            date_of_birth=datetime.date(1988, 1, 1),
+        )
+        with at(NOW), organization_scope(self.cast.org.pk):
+            self.returned(earlier, datetime.date(2021, 3, 10), "SYS")
+            right_record(
+                by=self.cast.caseworker,
+                person=earlier,
+                data={
+                    "right": "health",
+                    "state": "barrier",
+                    "barrier": "discrimination",
+                    "as_of": day(9, 23),
+                },
+            )
+        self.send(self.cast.org, self.cast.caseworker, earlier, self.clinic, moment(9, 22))
+        at_sys = self.indicators(SEPTEMBER_SYS)
+        self.assertEqual(at_sys.cohort.people, 5)  # the cohort: returned in September only
+        self.assertEqual(shares(at_sys)[queries.HEALTH_RECEIVED], (1, 3))
+        self.assertIn(
+            ("health", "discrimination"), [(r.right, r.barrier) for r in at_sys.right_barriers]
+        )
+        at_elp = self.indicators(Filters(SEPTEMBER.since, SEPTEMBER.until, "ELP"))
+        self.assertNotIn(
+            ("health", "discrimination"), [(r.right, r.barrier) for r in at_elp.right_barriers]
+        )
+
     def test_health_counts_the_referrals_sent_in_the_period_to_health_services(self) -> None:
         # P1 (received), P2 (mental health, not received), P3 (open); not the shelter, not
         # August's, not those A received.
@@ -360,6 +395,24 @@ class IndicatorPageTest(Cohort, TestCase):
         self.assertEqual(found.filters, Filters(day(8, 6), day(11, 3), ""))
         self.assertEqual(found.cohort.people, 7)  # P6 (20 Aug.) too
 
+    def test_a_period_with_nobody_links_to_the_year_up_to_the_latest_return(self) -> None:
+        page = self.get(desde="2026-10-01", hasta="2026-10-31")
+        self.assertContains(page, 'data-testid="latest-return"')
+        self.assertContains(page, "desde=2025-09-26&amp;hasta=2026-09-25")  # P5's, 25 Sept.
+        at_elp = self.get(desde="2026-10-01", hasta="2026-10-31", puerto="ELP")
+        self.assertContains(at_elp, "hasta=2026-09-15")  # P3's, the latest at El Paso
+        self.assertNotContains(self.get(**PERIOD), 'data-testid="latest-return"')
+
+    def test_the_boxes_show_the_period_counted_and_a_future_end_is_refused(self) -> None:
+        page = self.get()
+        self.assertContains(page, 'value="2026-08-06"')
+        self.assertContains(page, 'value="2026-11-03"')
+        for until in ("2026-11-04", "9999-12-31"):
+            with self.subTest(until):
+                refused = self.get(hasta=until)
+                self.assertEqual(refused.status_code, 400)
+                self.assertContains(refused, "no puede terminar después de hoy", status_code=400)
+
     def test_a_port_filters_and_an_unknown_port_is_refused(self) -> None:
         found = self.get(**PERIOD, puerto="SYS").context["found"]
         self.assertEqual(found.cohort.people, 5)
@@ -374,11 +427,14 @@ class IndicatorPageTest(Cohort, TestCase):
         self.assertTrue(text.startswith("\ufeff"))
         rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
         self.assertEqual(rows[0], queries.CSV_HEADER)
-        self.assertEqual(
-            rows[1],
-            ["migration_document_7_days", "1", "5", "0.2000", "2026-09-01", "2026-09-30", "SYS"],
+        period = ["2026-09-01", "2026-09-30", "SYS"]
+        self.assertEqual(rows[1], ["people_returned", "Personas retornadas", "5", "", "", *period])
+        self.assertEqual(rows[2][0], "migration_document_7_days")
+        self.assertEqual(rows[2][2:], ["1", "5", "0.2000", *period])
+        self.assertIn("7 días", rows[2][1])  # the label in the reader's language
+        self.assertIn(
+            ["barrier:health:fee", "Atención médica: Un cobro o costo", "1", "", "", *period], rows
         )
-        self.assertIn(["barrier:health:fee", "1", "", "", "2026-09-01", "2026-09-30", "SYS"], rows)
 
     def test_the_page_is_audited_as_a_list_and_the_csv_as_an_export(self) -> None:
         self.get(**PERIOD)

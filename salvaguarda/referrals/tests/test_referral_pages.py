@@ -10,7 +10,7 @@ from salvaguarda.core.tests.helpers import Cast, OrganizationFactory, make_perso
 from salvaguarda.people.models import Consent
 from salvaguarda.people.queries_records import omission_counts, safeguard_status
 from salvaguarda.referrals.referring.models import Referral, ReferredPerson
-from salvaguarda.referrals.tests.factories import member_service
+from salvaguarda.referrals.tests.factories import editor, make_service, member_service
 
 
 class ReferralPagesTest(TestCase):
@@ -30,7 +30,7 @@ class ReferralPagesTest(TestCase):
             preferred_language="spa",
         )
 
-    def refer(self, **changes: object) -> object:
+    def refer(self, service: object = None, **changes: object) -> object:
         client = sign_in(self.client_class(), self.cast.caseworker)
         url = reverse("referrals:referral_new", args=[self.mother.uuid])
         data = {
@@ -42,7 +42,8 @@ class ReferralPagesTest(TestCase):
             "consent_language": "spa",
             **changes,
         }
-        return client.post(f"{url}?servicio={self.service.uuid}", data)
+        service = service or self.service
+        return client.post(f"{url}?servicio={service.uuid}", data)  # type: ignore[attr-defined]
 
     def test_the_file_offers_to_refer_and_the_choice_lists_directory_services(self) -> None:
         client = sign_in(self.client_class(), self.cast.caseworker)
@@ -64,6 +65,31 @@ class ReferralPagesTest(TestCase):
         with organization_scope(self.cast.org.pk):
             self.assertFalse(Referral.objects.exists())
             self.assertFalse(Consent.objects.filter(purpose="referral").exists())
+
+    def test_a_missing_need_and_a_missing_consent_are_said_together(self) -> None:
+        response = self.refer(consent="", reason="")
+        self.assertEqual(response.status_code, 422)
+        self.assertContains(response, "Este campo es obligatorio", status_code=422)
+        self.assertContains(response, "Sin el consentimiento", status_code=422)
+
+    def test_a_referral_to_an_outside_provider_offers_no_note_for_another_organization(
+        self,
+    ) -> None:
+        outside = make_service(editor(self.cast.coordinator), name="Consulta general")
+        detail = self.refer(outside)
+        page = sign_in(self.client_class(), self.cast.caseworker).get(detail["Location"])  # type: ignore[index]
+        self.assertContains(page, "Una institución fuera de la red")
+        self.assertNotContains(page, "Nota para la otra organización")
+        self.assertContains(page, 'name="note"')
+
+    def test_revoking_a_referral_consent_warns_what_it_erases(self) -> None:
+        self.refer()
+        with organization_scope(self.cast.org.pk):
+            consent = Consent.objects.get(purpose="referral")
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        page = client.get(reverse("people:consent_revoke", args=[self.mother.uuid, consent.uuid]))
+        self.assertContains(page, 'data-testid="revoke-referral-warning"')
+        self.assertContains(page, "cancela la canalización")
 
     def test_the_clinic_answers_and_the_shelter_sees_the_outcome(self) -> None:
         response = self.refer()

@@ -114,7 +114,7 @@ class RightsApiTest(ApiCalls, TestCase):
             health["facts"],
             [
                 {"label": "Affiliated to IMSS-Bienestar", "value": "Yes"},
-                {"label": "Last attention", "value": "10/20/2026"},
+                {"label": "Last health visit", "value": "10/20/2026"},
             ],
         )
         self.assertIsNone(glance["rights"][1]["latest"])

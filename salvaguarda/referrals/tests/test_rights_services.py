@@ -460,7 +460,7 @@ class GlanceTest(RightsCase):
         [gbv] = [line for line in queries.rights_glance(self.mother, TODAY) if line.right == "gbv"]
         self.assertEqual((gbv.latest, gbv.state), (record, "access"))
         self.assertEqual(
-            gbv.facts, [("Where they are attended", "Centro de Justicia para las Mujeres")]
+            gbv.facts, [("Where they receive care", "Centro de Justicia para las Mujeres")]
         )
         self.assertNotIn("gbv", self.rights(self.angela))
 
@@ -492,9 +492,9 @@ class GlanceTest(RightsCase):
             health.facts,
             [
                 ("Affiliated to IMSS-Bienestar", "No"),
-                ("Where they are attended", "Hospital General"),
+                ("Where they receive care", "Hospital General"),
                 # In the language's short date format (English here: month first).
-                ("Last attention", "10/28/2026"),
+                ("Last health visit", "10/28/2026"),
             ],
         )
 

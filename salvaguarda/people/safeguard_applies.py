@@ -1,0 +1,71 @@
+"""Which safeguards of the checklist apply to a person (issue 17 §3). Most apply to everyone.
+Two depend on the person's profile and appear only where they apply:
+- a child's schooling: a child of school age (3 to 17);
+- the accommodation of a disability: someone with a disability recorded (an open specific need
+  "DS", found by a screening's Washington Group or Child Functioning questions, or recorded by
+  hand).
+
+Worked out for one person from rows already read (the file) and, for the omission counts, as a
+condition on `Person` rows. The age is the exact one where the date of birth is known; the
+counts read the year of birth (an indexed column), so near a birthday they may differ by one
+child.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from salvaguarda.people.models import Person, SafeguardCheck, SpecificNeed
+
+Item = SafeguardCheck.Item
+
+SCHOOL_AGES = (3, 17)
+DISABILITY_NEED = "DS"
+# The items that apply only to some people.
+CONDITIONAL = frozenset({Item.CHILD_SCHOOLING, Item.DISABILITY_ACCOMMODATION})
+
+
+def age_of(person: Person, day: datetime.date) -> int | None:
+    """The person's age on `day`, from the date of birth, else the year of birth."""
+    age = person.age_on(day)
+    if age is None and person.birth_year:
+        age = day.year - person.birth_year
+    return age
+
+
+def school_age(age: int | None) -> bool:
+    return age is not None and SCHOOL_AGES[0] <= age <= SCHOOL_AGES[1]
+
+
+def applicable(person: Person, open_needs: Iterable[Any], today: datetime.date) -> set[str]:
+    """The items that apply to `person`, from their open specific needs already read."""
+    items = {item.value for item in Item if item not in CONDITIONAL}
+    if school_age(age_of(person, today)):
+        items.add(Item.CHILD_SCHOOLING)
+    if any(need.code == DISABILITY_NEED and need.resolved_on is None for need in open_needs):
+        items.add(Item.DISABILITY_ACCOMMODATION)
+    return items
+
+
+def applicable_to(person: Person, today: datetime.date) -> set[str]:
+    """`applicable`, reading the person's open disability need (one query)."""
+    needs = SpecificNeed.objects.filter(
+        person=person, code=DISABILITY_NEED, resolved_on__isnull=True
+    )
+    return applicable(person, needs, today)
+
+
+def applies(item: str, today: datetime.date) -> Q:
+    """The people `item` applies to, as a condition on `Person` rows."""
+    if item == Item.CHILD_SCHOOLING:
+        return Q(
+            birth_year__gte=today.year - SCHOOL_AGES[1], birth_year__lte=today.year - SCHOOL_AGES[0]
+        )
+    if item == Item.DISABILITY_ACCOMMODATION:
+        open_need = SpecificNeed.objects.filter(
+            person=OuterRef("pk"), code=DISABILITY_NEED, resolved_on__isnull=True
+        )
+        return Q(Exists(open_need))
+    return Q()

@@ -1,0 +1,98 @@
+"""The checklist's conditional items derived from records (issue 17 §3): a child's school place
+from the child's latest school record, the accommodation of a disability from a completed
+referral to a service for people with disabilities. The line on the file and the omission counts
+must say the same."""
+
+from django.test import TestCase
+from django.utils import timezone
+
+from salvaguarda.core.scoping import organization_scope
+from salvaguarda.people.queries_records import omission_counts, safeguard_status
+from salvaguarda.people.services.screening import screening_record
+from salvaguarda.referrals.referring.models import Outcome, ReferralStep
+from salvaguarda.referrals.rights.services import right_record
+from salvaguarda.referrals.tests.factories import member_service
+from salvaguarda.referrals.tests.test_referral_services import Network
+
+CHILD = "child_schooling"
+DISABILITY = "disability_accommodation"
+Kind = ReferralStep.Kind
+
+
+class ConditionalProofsTest(Network, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_network()
+        cls.rehabilitation = member_service(
+            cls.cast.outsider,
+            cls.cast.other_org,
+            name="Rehabilitación física y ayudas técnicas",
+            groups=["disability"],
+        )
+
+    def line(self, person: object, item: str) -> object:
+        with organization_scope(self.cast.org.pk):
+            return {x.item: x for x in safeguard_status(person)}.get(item)  # type: ignore[arg-type]
+
+    def counts(self) -> dict[str, int]:
+        with organization_scope(self.cast.org.pk):
+            return omission_counts()
+
+    def record_school(self, state: str, as_of: object, **more: object) -> None:
+        with organization_scope(self.cast.org.pk):
+            right_record(
+                by=self.cast.caseworker,
+                person=self.son,
+                data={"right": "school", "state": state, "as_of": as_of, **more},
+            )
+
+    def test_the_sons_school_place_ticks_his_schooling_and_a_later_barrier_unticks_it(self):
+        before = self.line(self.son, CHILD)
+        self.assertTrue(before.is_omission)  # type: ignore[attr-defined]
+        self.assertIsNone(self.line(self.mother, CHILD))  # an adult: no such line
+        self.assertEqual(self.counts()[CHILD], 1)
+
+        today = timezone.localdate()
+        self.record_school("pending", today.replace(day=1) if today.day > 2 else today)
+        self.assertTrue(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 1)
+
+        self.record_school("access", today, details={"school": "Primaria Benito Juárez"})
+        done = self.line(self.son, CHILD)
+        self.assertFalse(done.is_omission)  # type: ignore[attr-defined]
+        self.assertIsNone(done.check)  # type: ignore[attr-defined]  # derived, not typed
+        self.assertIn("/derechos/school/", done.proof.url)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 0)
+
+        self.record_school("barrier", today, barrier="document_asked")
+        self.assertTrue(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 1)
+
+    def test_a_completed_referral_for_people_with_disabilities_ticks_the_accommodation(self):
+        self.assertIsNone(self.line(self.mother, DISABILITY))
+        with organization_scope(self.cast.org.pk):
+            screening_record(
+                by=self.cast.caseworker,
+                person=self.mother,
+                answers={"wg.walking": 4, "wg.seeing": 1, "wg.hearing": 1},
+                screened_on=timezone.localdate(),
+                language="spa",
+            )
+        self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[DISABILITY], 1)
+
+        # A referral to a service that is not for people with disabilities does not prove it.
+        ordinary = self.send(self.mother, now=timezone.now())
+        self.step(ordinary, Kind.ACCEPTED)
+        self.close(ordinary, outcome=Outcome.RECEIVED, outcome_on=timezone.localdate())
+        self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
+        self.assertFalse(self.line(self.mother, "referrals_made").is_omission)  # type: ignore[attr-defined]
+
+        referral = self.send(self.mother, self.rehabilitation, now=timezone.now())
+        self.step(referral, Kind.ACCEPTED)
+        self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
+        self.close(referral, outcome=Outcome.PARTLY, barrier="no_capacity")
+        done = self.line(self.mother, DISABILITY)
+        self.assertFalse(done.is_omission)  # type: ignore[attr-defined]
+        self.assertIn(referral.reference, done.proof.text)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[DISABILITY], 0)
