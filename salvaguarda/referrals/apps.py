@@ -9,6 +9,7 @@ class ReferralsConfig(AppConfig):
         from salvaguarda.core import upkeep
         from salvaguarda.people import dependents, panels, safeguard_proofs
         from salvaguarda.referrals.documents import queries as document_queries
+        from salvaguarda.referrals.documents import reminders as document_reminders
         from salvaguarda.referrals.referring import queries, reminders, safeguards, services
         from salvaguarda.referrals.rights import safeguards as rights_safeguards
         from salvaguarda.referrals.rights import views as rights_views
@@ -18,6 +19,9 @@ class ReferralsConfig(AppConfig):
         # The sweep of overdue referrals whose queued reminder was lost.
         if reminders.referrals_remind_overdue not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(reminders.referrals_remind_overdue)
+        # The e-mail reminder of migration documents about to expire (30 and 7 days before).
+        if document_reminders.documents_remind_expiring not in upkeep.PERIODIC:
+            upkeep.PERIODIC.append(document_reminders.documents_remind_expiring)
         # A completed referral ticks "Referrals made" on the person's checklist (and, to a
         # service for people with disabilities, "Accommodation of a disability"); a child's
         # school place ticks "School place for a child".

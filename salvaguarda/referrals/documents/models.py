@@ -9,6 +9,8 @@ given is recorded before a TVRH, a residence card or a COMAR claim is sought.
 
 A `ComarStep` is one step of the person's refugee claim (filed, interview, decision, appeal),
 never edited: the latest is where the claim stands, the rest its history.
+
+An `ExpiryReminder` remembers that a document's coming expiry was e-mailed (`reminders.py`).
 """
 
 from django.db import models
@@ -108,6 +110,33 @@ class ComarStep(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.stage
+
+
+class ExpiryReminder(OrgScopedModel):
+    """One e-mail reminder of a migration document's expiry, `days_before` days ahead (30, then
+    7), sent once: the row is written before the e-mail goes. It keeps the expiry date it was
+    about, so a renewed document (a later `expires_on`) is reminded again. `created_by` is the
+    member it was sent to (the sweep has no user of its own)."""
+
+    document = models.ForeignKey(
+        IdentityDocument, on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    expires_on = models.DateField(_("expires on"))
+    days_before = models.PositiveSmallIntegerField(_("days before the expiry"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "expires_on", "days_before"], name="expiry_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_before} days before {self.expires_on}"
 
 
 # How far each step takes a claim: a new step may repeat its stage's level (an interview
