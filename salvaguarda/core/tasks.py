@@ -11,9 +11,10 @@ from salvaguarda.core import upkeep
 def database_upkeep() -> dict[str, Any]:
     """Refresh the planner's statistics and run the registered housekeeping, then queue the
     next run (`upkeep.EVERY` later): the chain keeps itself going while a worker runs."""
-    done = upkeep.periodic_upkeep()
-    upkeep.upkeep_schedule(after=upkeep.EVERY)
-    return done
+    try:
+        return upkeep.periodic_upkeep()
+    finally:  # the next run is queued even if this one failed
+        upkeep.upkeep_schedule(after=upkeep.EVERY)
 
 
 @task

@@ -57,10 +57,16 @@ def after_migrate(using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
 
 
 def periodic_upkeep() -> dict[str, Any]:
-    """What the periodic task does: statistics, then each registered housekeeping step."""
+    """What the periodic task does: statistics, then each registered housekeeping step. A step
+    that fails is logged and the others still run (its result is "failed")."""
     done: dict[str, Any] = {"statistics": database_optimize()}
     for step in PERIODIC:
-        done[f"{step.__module__}.{step.__name__}"] = step()
+        name = f"{step.__module__}.{step.__name__}"
+        try:
+            done[name] = step()
+        except Exception:
+            log.exception("periodic upkeep: %s failed", name)
+            done[name] = "failed"
     return done
 
 

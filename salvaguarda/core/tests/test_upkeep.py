@@ -2,6 +2,7 @@
 
 import datetime
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -67,6 +68,19 @@ class PeriodicUpkeepTest(TestCase):
         self.assertEqual(done["salvaguarda.people.saved_searches.expired_searches_delete"], 1)
         self.assertEqual(list(SavedSearch.unscoped.all()), [self.new])
 
+    def test_a_failing_step_is_logged_and_the_others_still_run(self) -> None:
+        def broken() -> None:
+            raise RuntimeError("mail server down")
+
+        with (
+            mock.patch.object(upkeep, "PERIODIC", [broken, *upkeep.PERIODIC]),
+            self.assertLogs("salvaguarda.core.upkeep", "ERROR") as logged,
+        ):
+            done = upkeep.periodic_upkeep()
+        self.assertEqual(done[f"{__name__}.broken"], "failed")
+        self.assertEqual(done["salvaguarda.people.saved_searches.expired_searches_delete"], 1)
+        self.assertIn("mail server down", "\n".join(logged.output))
+
     def test_the_tests_queue_cannot_wait_so_nothing_is_scheduled(self) -> None:
         self.assertFalse(default_task_backend.supports_defer)
         self.assertFalse(upkeep.upkeep_schedule())
@@ -85,6 +99,15 @@ class PeriodicUpkeepTest(TestCase):
         self.assertIn("statistics", done)
         following = DBTaskResult.objects.get(task_path=upkeep.TASK_PATH)
         self.assertGreaterEqual(following.run_after, before + upkeep.EVERY)
+
+    @override_settings(TASKS=DATABASE_QUEUE)
+    def test_a_run_that_fails_still_queues_the_next_one(self) -> None:
+        with (
+            mock.patch.object(upkeep, "database_optimize", side_effect=RuntimeError("disk")),
+            self.assertRaises(RuntimeError),
+        ):
+            database_upkeep.call()
+        self.assertTrue(DBTaskResult.objects.filter(task_path=upkeep.TASK_PATH).exists())
 
     def test_the_command_runs_it_by_hand(self) -> None:
         out = StringIO()

@@ -45,6 +45,7 @@ from salvaguarda.people.models import IdentityDocument
 from salvaguarda.people.queries_records import EXPIRY_WARNING_DAYS
 from salvaguarda.people.validation_records import MIGRATION_DOCUMENT_TYPES
 from salvaguarda.referrals.documents.models import DocumentProcedure, ExpiryReminder
+from salvaguarda.referrals.documents.queries import not_replaced
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _due(organization_id: int, today: datetime.date) -> list[_Due]:
                 expires_on__lte=until,
                 person__deleted_at__isnull=True,
             )
-            .filter(~Exists(reminded))
+            .filter(~Exists(reminded), not_replaced())
             .order_by("expires_on", "id")
             .values_list("pk", "person__reference", "doc_type", "expires_on", "created_by_id")
         )

@@ -128,8 +128,9 @@ class ExpiryReminderTest(TestCase):
     def test_one_digest_per_recipient_with_the_organization_s_documents_only(self) -> None:
         self.document(self.marisol, TODAY + 3 * DAY)
         self.document(self.edwin, TODAY + 20 * DAY, doc_type="FMM")
-        for days in (4, 10):
-            self.document(self.ajena, TODAY + days * DAY, by=self.cast.outsider)
+        # Two documents of hers, neither replacing the other (a later TVRH would).
+        for days, doc_type in ((4, "CURP_TEMP"), (10, "TVRH")):
+            self.document(self.ajena, TODAY + days * DAY, doc_type=doc_type, by=self.cast.outsider)
         self.assertEqual(sweep(), 2)
         messages = {message.to[0]: message for message in mail.outbox}
         self.assertEqual(set(messages), {self.cast.caseworker.email, self.cast.outsider.email})
@@ -172,6 +173,16 @@ class ExpiryReminderTest(TestCase):
         self.assertEqual(sweep(NOW + 360 * DAY), 1)  # 30 days before the new expiry
         self.assertIn(renewed.strftime("%d/%m/%Y"), mail.outbox[1].body)
         self.assertEqual(sweep(NOW + 360 * DAY), 0)
+
+    def test_a_document_replaced_by_a_new_one_is_not_reminded(self) -> None:
+        self.document(self.marisol, TODAY + 20 * DAY)
+        self.document(self.marisol, TODAY + 380 * DAY)  # the new TVRH, recorded apart
+        self.document(self.edwin, TODAY + 20 * DAY, doc_type="CURP_TEMP")
+        self.document(self.edwin, TODAY + 300 * DAY, doc_type="TVRH")  # not a CURP
+        self.assertEqual(sweep(), 1)
+        body = mail.outbox[0].body
+        self.assertNotIn(self.marisol.reference, body)
+        self.assertIn(self.edwin.reference, body)
 
     def test_the_procedure_s_caseworker_receives_it_else_the_document_s(self) -> None:
         colleague = member(self.cast.org, Role.LEGAL, language="en")
