@@ -8,6 +8,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from salvaguarda.core import upkeep
         from salvaguarda.people import dependents, panels, safeguard_proofs
+        from salvaguarda.referrals.directory import imports as directory_imports
         from salvaguarda.referrals.documents import queries as document_queries
         from salvaguarda.referrals.documents import reminders as document_reminders
         from salvaguarda.referrals.referring import queries, reminders, safeguards, services
@@ -19,6 +20,9 @@ class ReferralsConfig(AppConfig):
         # The sweep of overdue referrals whose queued reminder was lost.
         if reminders.referrals_remind_overdue not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(reminders.referrals_remind_overdue)
+        # Directory imports whose worker was lost end as failed.
+        if directory_imports.directory_imports_abandoned not in upkeep.PERIODIC:
+            upkeep.PERIODIC.append(directory_imports.directory_imports_abandoned)
         # The e-mail reminder of migration documents about to expire (30 and 7 days before).
         if document_reminders.documents_remind_expiring not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(document_reminders.documents_remind_expiring)

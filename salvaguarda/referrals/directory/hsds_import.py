@@ -96,10 +96,18 @@ def problem_message(problem: dict[str, Any]) -> str:
         "too_long": _("The text is longer than the directory keeps (%(rule)s).") % {"rule": detail},
         "no_hsds_file": _("No HSDS file found in the package."),
         "network_admin_only": _("Only a network administrator imports into the directory."),
+        "interrupted": _(
+            "The import was interrupted (the task worker stopped): nothing was imported. Send "
+            "the package again."
+        ),
         "duplicate_entry": _(
             "The directory already has “%(value)s” in this city: change that entry instead."
         )
         % {"value": detail},
+        "twice_in_package": _(
+            "“%(value)s” is already in this file, in the same city, at row %(row)s: keep one."
+        )
+        % {"value": detail.rpartition("|")[0], "row": detail.rpartition("|")[2]},
     }
     return messages.get(problem.get("code", ""), detail or _("The package is not valid."))
 
@@ -586,24 +594,26 @@ def _duplicates(
         location = locations.get(row.get("location_id", ""))
         if location is not None:
             service_cities[row.get("service_id", "")].add(location.city)
-    for number, row in _rows(reader.files, "organization"):
-        provider = providers.get(row["id"])
-        cities = provider_cities.get(row["id"]) or {""}
-        if provider is not None and {(fold_text(provider.name), c) for c in cities} & (
-            known_providers
-        ):
-            reader.problems.append(
-                Problem("organizations.csv", number, "name", "duplicate_entry", provider.name)
-            )
-    for number, row in _rows(reader.files, "service"):
-        service = services.get(row["id"])
-        cities = service_cities.get(row["id"]) or {""}
-        if service is not None and {(fold_text(service.name), c) for c in cities} & (
-            known_services
-        ):
-            reader.problems.append(
-                Problem("services.csv", number, "name", "duplicate_entry", service.name)
-            )
+    for file, resource, entries, entry_cities, known in (
+        ("organizations.csv", "organization", providers, provider_cities, known_providers),
+        ("services.csv", "service", services, service_cities, known_services),
+    ):
+        # Also twice in the package itself (the same place under two identifiers).
+        first_row: dict[tuple[str, str], int] = {}
+        for number, row in _rows(reader.files, resource):
+            entry = entries.get(row["id"])
+            if entry is None:
+                continue
+            keys = {(fold_text(entry.name), c) for c in entry_cities.get(row["id"]) or {""}}
+            if keys & known:
+                reader.problems.append(Problem(file, number, "name", "duplicate_entry", entry.name))
+            earlier = sorted(first_row[key] for key in keys if key in first_row)
+            if earlier:
+                reader.problems.append(
+                    Problem(file, number, "name", "twice_in_package", f"{entry.name}|{earlier[0]}")
+                )
+            for key in keys:
+                first_row.setdefault(key, number)
 
 
 @dataclass

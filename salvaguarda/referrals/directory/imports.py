@@ -1,15 +1,20 @@
 """HSDS imports as rows: started from a page, run by the task worker, watched on a page."""
 
+import datetime
 import logging
 import uuid
 
-from django.db import transaction
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from salvaguarda.accounts.models import Membership, Role
-from salvaguarda.referrals.directory.hsds_import import MAX_PACKAGE_BYTES, package_import
+from salvaguarda.referrals.directory.hsds_import import (
+    MAX_PACKAGE_BYTES,
+    Problem,
+    package_import,
+)
 from salvaguarda.referrals.directory.models import DirectoryImport
 from salvaguarda.referrals.directory.queries import Editor
 
@@ -88,3 +93,22 @@ def _finish(row: DirectoryImport, status: str) -> str:
     row.finished_at = timezone.now()
     row.save(update_fields=["status", "progress", "content", "problems", "counts", "finished_at"])
     return status
+
+
+# An import still waiting or running this long after it was sent lost its worker (a package is
+# read in seconds): the periodic upkeep ends it as failed, so that its page stops waiting.
+ABANDONED_AFTER = datetime.timedelta(hours=1)
+
+
+def directory_imports_abandoned() -> int:
+    """End as failed the imports whose worker was lost (the periodic upkeep)."""
+    late = DirectoryImport.objects.filter(
+        status__in=[DirectoryImport.Status.PENDING, DirectoryImport.Status.RUNNING],
+        created_at__lt=timezone.now() - ABANDONED_AFTER,
+    )
+    ended = 0
+    for row in late:
+        row.problems = [Problem("", None, "", "interrupted").as_dict()]
+        _finish(row, DirectoryImport.Status.FAILED)
+        ended += 1
+    return ended

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.test import TestCase
+from django.utils import translation
 from frictionless import Package
 
 from salvaguarda.core.tests.helpers import Cast
@@ -244,6 +245,50 @@ class HsdsTest(TestCase):
         self.assertNotIn("already_present", [code for *_where, code in found])
         self.assertEqual(Service.objects.count(), 2)
         self.assertEqual(Provider.objects.count(), 3)
+
+    def test_the_same_service_twice_in_one_package_is_refused_with_both_rows(self) -> None:
+        # A spreadsheet where a clinic's service was pasted twice, the copy given its own
+        # identifier and placed at the same location.
+        copy_id = str(uuid.uuid4())
+        original: dict[str, str] = {}
+
+        def pasted_twice(rows: list[list[str]]) -> None:
+            header = rows[0]
+            original["id"] = rows[1][header.index("id")]
+            copy = list(rows[1])
+            copy[header.index("id")] = copy_id
+            rows.append(copy)
+
+        def placed_too(rows: list[list[str]]) -> None:
+            header = rows[0]
+            for row in list(rows[1:]):
+                if row[header.index("service_id")] == original["id"]:
+                    copy = list(row)
+                    copy[header.index("id")] = str(uuid.uuid4())
+                    copy[header.index("service_id")] = copy_id
+                    rows.append(copy)
+
+        def same_terms(rows: list[list[str]]) -> None:
+            header = rows[0]
+            for row in list(rows[1:]):
+                if row[header.index("link_id")] == original["id"]:
+                    copy = list(row)
+                    copy[header.index("id")] = str(uuid.uuid4())
+                    copy[header.index("link_id")] = copy_id
+                    rows.append(copy)
+
+        files = edited(hsds.package_files(), "services.csv", pasted_twice)
+        files = edited(files, "service_at_location.csv", placed_too)
+        files = edited(files, "attributes.csv", same_terms)
+        found = self.refused(files)
+        self.assertIn(("services.csv", 4, "name", "twice_in_package"), found)
+        empty_directory()
+        outcome = package_import(
+            editor=editor(self.cast.network_admin), content=hsds.package_zip(files)
+        )
+        twice = [p for p in outcome.problems if p.code == "twice_in_package"]
+        with translation.override("en"):
+            self.assertIn("at row 2", problem_message(twice[0].as_dict()))
 
     def test_the_same_name_in_another_city_is_a_new_entry(self) -> None:
         def moved(rows: list[list[str]]) -> None:

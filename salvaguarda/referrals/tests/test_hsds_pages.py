@@ -1,11 +1,15 @@
+import datetime
 import io
 import zipfile
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
+from salvaguarda.core import upkeep
 from salvaguarda.core.models import AuditEvent
 from salvaguarda.core.tests.helpers import Cast, sign_in
 from salvaguarda.people import vocab as people_vocab
@@ -100,6 +104,28 @@ class HsdsPagesTest(TestCase):
         self.assertContains(
             admin.get(reverse("referrals:directory")), reverse("referrals:hsds_import")
         )
+
+    def test_an_import_that_lost_its_worker_ends_as_failed(self) -> None:
+        admin = sign_in(self.client_class(), self.cast.network_admin)
+        # Queued, but no worker ever takes it (the queue was emptied, the worker died).
+        with mock.patch("salvaguarda.referrals.tasks.directory_import_task"):
+            admin.post(
+                reverse("referrals:hsds_import"),
+                {"package": upload(hsds.package_zip(hsds.package_files()))},
+            )
+        row = DirectoryImport.objects.get()
+        self.assertEqual(row.status, "pending")
+        self.assertEqual(imports.directory_imports_abandoned(), 0)  # not yet: an hour
+        DirectoryImport.objects.filter(pk=row.pk).update(
+            created_at=timezone.now() - imports.ABANDONED_AFTER - datetime.timedelta(minutes=1)
+        )
+        self.assertIn(imports.directory_imports_abandoned, upkeep.PERIODIC)
+        self.assertEqual(imports.directory_imports_abandoned(), 1)
+        row.refresh_from_db()
+        self.assertEqual((row.status, row.content), ("failed", b""))
+        page = admin.get(reverse("referrals:import_detail", args=[row.uuid]))
+        self.assertContains(page, "interrumpió")
+        self.assertNotContains(page, 'http-equiv="refresh"')
 
 
 class FormToPackageTest(TestCase):
