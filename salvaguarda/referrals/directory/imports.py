@@ -42,6 +42,19 @@ def directory_import_start(*, editor: Editor, file_name: str, content: bytes) ->
     return row
 
 
+RECENT_IMPORTS = 20
+
+
+def directory_imports_recent(editor: Editor) -> list[DirectoryImport]:
+    """The editor's organization's latest imports, newest first (directory data only)."""
+    return list(
+        DirectoryImport.objects.filter(organization=editor.organization)
+        .select_related("created_by")
+        .defer("content")
+        .order_by("-created_at", "-id")[:RECENT_IMPORTS]
+    )
+
+
 def directory_import_get_for(editor: Editor, import_uuid: uuid.UUID) -> DirectoryImport:
     """An import of the editor's organization; 404 for any other."""
     found = DirectoryImport.objects.filter(

@@ -60,7 +60,11 @@ def hsds_import(request: HttpRequest) -> HttpResponse:
             editor=editor, file_name=upload.name, content=upload.read()
         )
         return redirect("referrals:import_detail", directory_import_uuid=row.uuid)
-    return render(request, "referrals/directoryimport_form.html", {"form": form})
+    return render(
+        request,
+        "referrals/directoryimport_form.html",
+        {"form": form, "recent": imports.directory_imports_recent(editor)},
+    )
 
 
 @policy(Policy.MEMBER)

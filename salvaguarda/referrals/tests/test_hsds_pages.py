@@ -56,6 +56,10 @@ class HsdsPagesTest(TestCase):
         self.assertEqual((row.status, row.progress, row.content), ("done", 100, b""))
         page = client.get(reverse("referrals:import_detail", args=[row.uuid]))
         self.assertContains(page, "Importado")
+        # Listed among the earlier imports, on the import page.
+        listed = client.get(reverse("referrals:hsds_import"))
+        self.assertContains(listed, reverse("referrals:import_detail", args=[row.uuid]))
+        self.assertContains(listed, "directorio.zip")
         self.assertContains(page, 'value="100"')
         self.assertNotContains(page, 'http-equiv="refresh"')
         self.assertEqual(Service.objects.get().name, "Consulta general")
