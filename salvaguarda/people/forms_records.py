@@ -274,7 +274,7 @@ class SafeguardForm(RecordForm):
         self.fields["done_on"].initial = self.today
         # Only the items that apply to the person (a child's schooling for a child, ...).
         applicable = safeguard_applies.applicable_to(self.person, self.today)
-        self.fields["item"].choices = [
+        self.fields["item"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in SafeguardCheck.Item.choices if value in applicable
         ]
 
