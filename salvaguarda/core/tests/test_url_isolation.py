@@ -36,7 +36,7 @@ from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people import saved_searches
 from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
-from salvaguarda.referrals.directory import imports as directory_imports
+from salvaguarda.referrals.directory.models import DirectoryImport
 from salvaguarda.referrals.documents import services as document_services
 from salvaguarda.referrals.referring import services as referral_services
 from salvaguarda.referrals.tests.factories import editor as directory_editor
@@ -229,12 +229,15 @@ class EveryUrlTest(TestCase):
             cls.signature = cls.letter.requests.get()
             update(cls.signature, by=cls.cast.caseworker, values={"status": "pending"})
 
-        # An entry of the directory that organization A keeps, and an import A sent (refused).
+        # An entry of the directory that organization A keeps, and an import of A's (refused;
+        # written as the row it leaves, since only a network administrator starts one).
         cls.service = make_service(directory_editor(cls.cast.caseworker))
-        cls.directory_import = directory_imports.directory_import_start(
-            editor=directory_editor(cls.cast.caseworker),
+        cls.directory_import = DirectoryImport.objects.create(
+            organization=cls.cast.org,
+            created_by=cls.cast.caseworker,
             file_name=f"{CANARY_GIVEN}.zip",
-            content=b"not a package",
+            status=DirectoryImport.Status.REFUSED,
+            problems=[{"file": "", "row": None, "column": "", "code": "bad_package"}],
         )
 
         # An application for a TVRH of the person, its note naming them.
