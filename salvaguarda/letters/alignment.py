@@ -117,6 +117,12 @@ inter-american-court | Corte Interamericana de Derechos Humanos | Corte Interame
     | Corte Interamericana de Direitos Humanos | Cour interaméricaine des droits de l'homme
 administrative-court | tribunal administratif | administrative court | tribunal administrativo
     | tribunal de lo contencioso administrativo
+juvenile-court | juzgado de niñez y adolescencia | juzgado de menores | juez de menores
+    | tribunal de menores | juvenile court | youth court | juge des enfants
+    | tribunal pour enfants | juizado da infância e juventude | vara da infância e juventude
+juvenile-prosecutor | Fiscalía de Menores | Fiscalía de Niñez | juvenile prosecutor
+    | parquet des mineurs | Promotoria da Infância e Juventude
+high-court | High Court | Haute Cour
 national-guard | Guardia Nacional | National Guard | Guarda Nacional | Garde nationale
 army | Ejército | Ejército Mexicano | Army | Mexican Army | Exército | armée | Sedena
 federal-police | Policía Federal | Federal Police | Polícia Federal | police fédérale

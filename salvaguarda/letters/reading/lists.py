@@ -36,7 +36,9 @@ from salvaguarda.letters.reading.words import (
 )
 
 LONG_ENTRY = 300
-NUMBER = re.compile(r"^(?P<n>\d{1,4})\s*(?:[.)º°]|\s[-–—]|\s*-(?=\s))\s*(?P<v>.*)$")
+NUMBER = re.compile(r"^(?P<n>\d{1,4})\s*(?:[.)º°][-–]?|\s[-–—]|\s*-(?=\s))\s*(?P<v>.*)$")
+# A member numbered under its coalition's number: "2.1 Fundación X", "2.3. Clínica Y".
+SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,2}\.?\)?\s+(?P<v>\S.*)$")
 BULLET = re.compile(r"^(?:[-*•+▪◦·–—]|[a-z][.)])\s+(?P<v>.*)$")
 PUNCTUATION = re.compile(r"[\s|:\-–—+=*_.#]*")
 _LEGAL = re.compile(
@@ -196,17 +198,36 @@ def inline_entries(line: Line, text: str) -> list[Line]:
         else:
             entries.append(piece)
     last = entries[-1] if entries else ""
-    found = list(_AND.finditer(last))
-    if found and last[found[-1].end() :][:1].isupper() and "(" not in last[found[-1].end() :][:1]:
-        entries[-1:] = [last[: found[-1].start()], last[found[-1].end() :]]
+    # The final "y" / "and" before the last name, outside any parenthesis ("Mesa X (integrada
+    # por A, B y C)" keeps its members), before a word that starts an organization's name
+    # ("Clínica de Migrantes y Refugiados" is one name).
+    # ("Clínica de Migrantes y Refugiados – Universidad X" is one name), or in a list of three
+    # or more, before a name with such a word ahead of any dash.
+    found = [m for m in _AND.finditer(last) if _depth(last, m.start()) == 0]
+    after = last[found[-1].end() :] if found else ""
+    starts = ORGANIZATION_STARTS - _ARTICLES
+    named = any(fold(w) in starts for w in re.split(r"\s[–—-]\s", after)[0].split())
+    if (
+        found
+        and after[:1].isupper()
+        and (fold(after.split()[0]) in starts or (len(entries) >= 3 and named))
+    ):
+        entries[-1:] = [last[: found[-1].start()], after]
     return [Line(line.no, f"- {entry}", line.indent) for entry in entries]
+
+
+def _depth(text: str, at: int) -> int:
+    """How many parentheses or brackets are open at ``at``."""
+    before = text[:at]
+    return before.count("(") + before.count("[") - before.count(")") - before.count("]")
 
 
 def split_members(text: str) -> list[str]:
     """A member list as its own separator splits it (see the module doc)."""
     text = without_full_stop(text.strip().lstrip(".").strip())
     depth, pieces, start = 0, [], 0
-    separator = ";" if _top_level(text, ";") else ","
+    # A middle dot between members ("A, A.C. · B · C") is the list's separator.
+    separator = "·" if _MIDDLE_DOT.search(text) else ";" if _top_level(text, ";") else ","
     for i, char in enumerate(text):
         if char in "([":
             depth += 1
@@ -220,7 +241,9 @@ def split_members(text: str) -> list[str]:
         pieces = [part for piece in pieces for part in _two_names(piece)]
         pieces = [part for piece in pieces for part in _comma_and(piece)]
     members: list[str] = []
+    introduced = False  # the last member came after the list's final "and" (", and C & D")
     for piece in (p.strip() for p in pieces):
+        introduced = bool(re.match(r"(?:y|and|e|et|&)\s+", piece))
         piece = re.sub(r"^(?:y|and|e|et|&)\s+|,?\s+(?:y|and|e|et|&)$", "", piece)
         if not piece:
             continue
@@ -228,7 +251,7 @@ def split_members(text: str) -> list[str]:
             members[-1] = f"{members[-1]}, {piece}"
         else:
             members.append(piece)
-    if members and (len(members) > 1 or separator == ";"):
+    if members and (len(members) > 1 or separator == ";") and not introduced:
         last = members[-1]
         found = list(_AND.finditer(last))
         if found:
@@ -251,12 +274,13 @@ def _comma_and(piece: str) -> list[str]:
 
 
 # The institutions a member belongs to, after a comma: "Clínica Jurídica, Universidad del
-# Soconusco", "Consultorio Jurídico, Facultad de Derecho…", "Pastoral Social, Diócesis de X".
+# Soconusco", "Consultorio Jurídico, Facultad de Derecho…", "Pastoral Social, Diócesis de X",
+# "Centro Pastoral X, Paróquia Y".
 PARENTS = frozenset(
     fold(w)
     for w in "universidad universidade université university facultad faculdade faculté "
     "faculty escuela escola école school diócesis diocese diocèse arquidiócesis arquidiocese "
-    "archdiocese archidiocèse vicaría".split()
+    "archdiocese archidiocèse vicaría parroquia paróquia paroisse parish".split()
 )
 
 
@@ -352,6 +376,9 @@ def read_section(
             problems.append(unplaced(line))
             continue
         copying = False
+        if HASHTAGS.fullmatch(text):
+            problems.append(unplaced(line))  # a campaign's hashtag under the lists
+            continue
         if FOOTNOTE.match(text):
             problems.append(_footnote(line))
             continue
@@ -395,6 +422,10 @@ def read_section(
             flush()
         number, bullet = NUMBER.match(text), BULLET.match(text)
         current = entries[-1] if entries else None
+        sub = SUB_NUMBER.match(text)
+        if sub and current is not None and kind == "organization":
+            current.add(sub["v"])  # "2.1 Fundación X" under "2. Red Y, integrada por:"
+            continue
         if number:
             if current and current.open and kind == "organization" and line.indent > base:
                 current.add(number["v"])
@@ -519,6 +550,8 @@ COPY_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# A line of hashtags only: "#PeriodismoNoEsDelito", "#MigrarNoEsDelito #NiUnaMás".
+HASHTAGS = re.compile(r"[*_]*#\w[\w-]*(?:\s+#\w[\w-]*)*[*_.]*")
 FOOTNOTE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^[^\]]+\]:|\(\d{1,2}\)\s|\[\d{1,2}\]\s)")
 
 
@@ -660,6 +693,8 @@ def organization(text: str, member_lines: list[str] | None = None) -> Signatory:
         member_text = member_text[1:-1]  # "on behalf of its members (A; B; C)"
     members = split_members(member_text) if member_text else []
     for extra in _rejoined(member_lines or []):
+        # "Integrantes: A · B · C" on the line under the coalition: the label is no member.
+        extra = re.sub(r"^[*_]*(?:" + _OPENERS + r")\s*:[*_]*\s*", "", extra, flags=re.I)
         members.extend(split_members(extra) if _list_like(extra) else [plain(extra)])
     members = [m for m in members if m]
     head = head.strip().rstrip(":,;–—-").strip()
@@ -740,9 +775,13 @@ def _members_in_parentheses(head: str) -> tuple[str, list[str]]:
     return head, []
 
 
+_MIDDLE_DOT = re.compile(r"\S\s+·\s+\S")
+
+
 def _list_like(text: str) -> bool:
     return (
-        _top_level(text, ";")
+        bool(_MIDDLE_DOT.search(text))
+        or _top_level(text, ";")
         or text.count(",") >= 2
         and not _LEGAL.search(text.split(",")[-1].strip())
     )
@@ -766,7 +805,7 @@ def individual(text: str) -> Signatory:
     written = plain(text)
     text, country = _country(written)
     entry = Signatory(kind="individual", name=text, country=country, written=written)
-    dash = re.search(r"\s+[–—]\s+|\s+-\s+|\s+\|\s+", text)
+    dash = re.search(r"\s+[–—]\s+|\s+-\s+|\s+\|\s+|\s+/\s+", text)
     paren = re.fullmatch(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)", text)
     comma = _top_level_comma(text)
     if dash and (not comma or dash.start() < comma.start()):

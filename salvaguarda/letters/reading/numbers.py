@@ -122,9 +122,13 @@ def spelled(text: str) -> list[tuple[int, int, str]]:
     words = [w for w in _WORD.finditer(text) if not any(a <= w.start() < b for a, b in taken)]
     i = 0
     while i < len(words):
-        if i and _fold(words[i - 1].group()) in ("por", "pour", "per"):
+        if (
+            i
+            and _fold(words[i - 1].group()) in ("por", "pour", "per")
+            and _fold(words[i].group()) in ("ciento", "cento", "cent", "cents")
+        ):
             i += 1  # "18 por ciento", "per cent": a percentage, read with its figure
-            continue
+            continue  # ("por doce meses" is twelve months)
         number, end, j = _read(words, i, text)
         if j > i and number is not None and (j - i > 1 or number >= 11):
             out.append((words[i].start(), end, str(number)))

@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from salvaguarda.letters import languages
 from salvaguarda.letters.document import Addressee, ParsedVersion, Problem, Signatory
 from salvaguarda.letters.document import Said as _
+from salvaguarda.letters.reading import list_shapes
 from salvaguarda.letters.reading.lists import (
     BULLET,
     COPY_LINE,
@@ -101,7 +102,7 @@ _MONTHS = (
     "november|december"
 )
 _DAY = (
-    rf"(?:\d{{1,2}}|1er|1º|1°)\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de[l]?\s+)?\d{{4}}|"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|1er|1º|1°)\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de[l]?\s+)?\d{{4}}|"
     rf"(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
     r"\d{1,2}/\d{1,2}/\d{4}"
 )
@@ -121,7 +122,9 @@ _PRESENTE = re.compile(
     r"^[*_]*(?:p\s*r\s*e\s*s\s*e\s*n\s*t(?:\s*e)?(?:\s*s)?|(?:la\s+)?ciudad|"
     # Central America's "Su Despacho" / "En su despacho" under the addressee.
     r"(?:en\s+)?su\s+despacho|"
-    r"e\.\s?s\.\s?d\.?)[.:\-–]*[*_]*$",
+    r"e\.\s?s\.\s?d\.?|"
+    # Argentina's "S / D" ("Su Despacho"), "S/D", "S. / D.".
+    r"s\.?\s?/\s?d\.?)[.:\-–]*[*_]*$",
     _I,
 )
 # Formula lines above an addressee's name: "Ao Excelentíssimo Senhor", "Al Señor".
@@ -132,7 +135,10 @@ _FORMULA = re.compile(
     # "Doctor" / "Doctora" alone above the name (the Colombian courtesy line).
     r"^[*_]*(?:(?:señor(?:a)?|senhor(?:a)?)\s+)?(?:doctor(?:a|es|as)?|doutor(?:a|es|as)?|"
     r"docteure?|licenciad[oa]s?|ingenier[oa]s?|maestr[oa]s?|magister|profesor(?:a|es|as)?)"
-    r"[.:,]?[*_]*$",
+    r"[.:,]?[*_]*$|"
+    # "Su Excelencia" / "His Excellency" / "Son Excellence" / "Sua Excelência" alone above it.
+    r"^[*_]*(?:(?:a|à|to)\s+)?(?:su|his|her|son|sa|sua|vuestra|vossa|your)\s+"
+    r"(?:excelencia|excellency|excellence|excel[eê]ncia)[.:,]?[*_]*$",
     _I,
 )
 # A salutation starts with one of these words; the weaker ones (that also start an addressee
@@ -425,14 +431,16 @@ def _parse(text: str, language: str) -> ParsedVersion:
         version.headings.setdefault(kind, plain(_bare(lines[at].text)))
         target = version.organizations if kind == "organization" else version.individuals
         section = lines[at + 1 : start]
-        target.extend(read_section(section, kind, version.problems, numberings[kind]))
+        target.extend(_read_list(section, kind, version.problems, numberings[kind]))
     else:
         _read_header(lines[:start], version)
+    if salutation is not None and not version.subject:
+        lines = _subject_after_salutation(lines, salutation, body_end, version)
     _read_body(lines[start:body_end], version)
     tail = _dated(lines[body_end:end], version)
     if any(NUMBER.match(line.text) for line in tail) or _author(tail, headings):
         version.organizations.extend(
-            read_section(tail, "organization", version.problems, numberings["organization"])
+            _read_list(tail, "organization", version.problems, numberings["organization"])
         )
     elif signed := _signature_blocks(tail):
         version.individuals.extend(signed)
@@ -447,7 +455,7 @@ def _parse(text: str, language: str) -> ParsedVersion:
             section = [*inline_entries(lines[i], inline), *section]
         if any(line.text for line in section):
             target = version.organizations if kind == "organization" else version.individuals
-            target.extend(read_section(section, kind, version.problems, numberings[kind]))
+            target.extend(_read_list(section, kind, version.problems, numberings[kind]))
         elif n + 1 < len(headings) and headings[n + 1][1] == kind:
             continue  # "Liste des signataires" over "Associations et collectifs": one list
         else:
@@ -470,6 +478,35 @@ def _parse(text: str, language: str) -> ParsedVersion:
         version.problems.append(_not_a_letter(lines, version, salutation, closing, headings))
     version.problems.sort(key=lambda p: p.line)
     return version
+
+
+def _subject_after_salutation(
+    lines: list[Line], salutation: int, end: int, version: ParsedVersion
+) -> list[Line]:
+    """ "Dear Prime Minister," then "RE: DEPORTATION OF …" (the British order): the labelled
+    block right under the salutation is the subject, its lines joined as written, and the
+    body starts after it (the lines are blanked for the body)."""
+    first = next((i for i in range(salutation + 1, end) if lines[i].text), None)
+    label = _SUBJECT.match(lines[first].text) if first is not None else None
+    if first is None or label is None:
+        return lines
+    stop = next((i for i in range(first, end) if not lines[i].text), end)
+    parts = [label["v"], *(line.text for line in lines[first + 1 : stop])]
+    version.subject = plain(" ".join(p for p in parts if p.strip(" *_")))
+    blank = {line.no for line in lines[first:stop]}
+    return [Line(line.no, "", 0) if line.no in blank else line for line in lines]
+
+
+def _read_list(
+    lines: list[Line], kind: str, problems: list[Problem], numbering: Numbering
+) -> list[Signatory]:
+    """One list, its whole-list shapes (``list_shapes``) read around ``read_section``."""
+    lines = list_shapes.word_sub_bullets(lines)
+    lines = list_shapes.people_on_one_line(list_shapes.places_on_lines(lines, kind), kind)
+    entries = read_section(lines, kind, problems, numbering)
+    if kind == "individual":
+        return list_shapes.surname_first(entries)
+    return list_shapes.members_listed_below(entries, problems)
 
 
 def _not_a_letter(
@@ -904,7 +941,7 @@ def _paragraphs(lines: list[Line]) -> list[tuple[int, list[str]]]:
 def _goes_on(before: list[str], first: str) -> bool:
     """Whether the block starting with `first` continues the unfinished sentence `before`."""
     last = before[-1]
-    if _ENDS.search(last) or NUMBER.match(first) or BULLET.match(first):
+    if _ENDS.search(last) or _item(first):
         return False
     if first.startswith(("#", ">", "|")) or _BOLD_TITLE.match(first) or _CLOSING.match(first):
         return False
@@ -929,17 +966,30 @@ def _joined(texts: list[str]) -> str:
     """Hard line breaks inside a sentence become spaces; a list item keeps its own line."""
     out = texts[0]
     for text in texts[1:]:
-        starts_item = NUMBER.match(text) or BULLET.match(text) or text.startswith(">")
+        starts_item = _item(text) or text.startswith(">")
         out += ("\n" if starts_item or out.endswith("  ") else " ") + text
     return out
 
 
+# Petition markers besides numbers and bullets: "(a)", "(1)", "(iv)", and ordinal words
+# "PRIMERO.-", "Segundo.", "TERCERO:" (Mexican petitions).
+_MARKER = re.compile(
+    r"^(?:\((?:[a-z]|\d{1,2}|[ivx]{1,4})\)\s+|(?:primer[oa]|segund[oa]|tercer[oa]|cuart[oa]|"
+    r"quint[oa]|sext[oa]|s[ée]ptim[oa]|octav[oa]|noven[oa]|d[ée]cim[oa])\s*[.:]-?\s+)(?=\S)",
+    _I,
+)
+
+
+def _item(text: str) -> bool:
+    return bool(NUMBER.match(text) or BULLET.match(text) or _MARKER.match(text))
+
+
 def _items(first: int, texts: list[str]) -> list[tuple[int, list[str]]]:
     """A block split at its list items: each item is a paragraph of its own (the requests of
-    a letter, numbered or bulleted), the lines before them another."""
+    a letter, numbered, bulleted or marked "(a)", "PRIMERO.-"), the lines before them another."""
     out: list[tuple[int, list[str]]] = []
     for n, text in enumerate(texts):
-        item = NUMBER.match(text) or BULLET.match(text)
+        item = _item(text)
         if not out or (item and out[-1][1]):
             out.append((first + n, []))
         out[-1][1].append(text)

@@ -66,6 +66,9 @@ PEOPLE = _words(
     # Clergy signing in their own name: "Obispos, religiosas, religiosos y personas…".
     "obispos bishops bispos évêques religiosas religiosos religious religiosas religieuses "
     "religieux sacerdotes priests "
+    # Reporters signing in their own name: "Periodistas firmantes (a título personal)".
+    "periodistas journalists jornalistas journalistes reporteras reporteros reporters "
+    "fotoperiodistas photojournalists comunicadoras comunicadores "
     # Leaders signing in their own name: "Líderes religiosos a título personal", "Faith leaders".
     "líderes lideres leaders lideranças liderancas dirigentes dirigeants responsables "
     # Spokespeople: "Porte-parole et personnes signataires", "Voceros y personas firmantes".
@@ -118,7 +121,9 @@ ORGANIZATION_STARTS = _words(
     "patronato cofradía abrigo acolhida pastorale paróquia paroisse parish diocese "
     "sociedad sociedade société society ligue liga league missão missao mission missões "
     # Bar associations: "Colegio de Abogados…", "Barra de Abogadas…", "Ordem dos Advogados".
-    "colegio colégio barra ordem ordre"
+    "colegio colégio barra ordem ordre "
+    # French and Portuguese foundations and projects: "Fondation X", "Projet Y", "Projeto Z".
+    "fondation projet projeto"
 )
 
 # "integrada por", "made up of", "composée de": the words that open a member list.

@@ -61,15 +61,24 @@ def fold(text: str) -> str:
 
 def name_fold(text: str) -> str:
     """A signatory's name folded for comparison: only case, accents and spacing; its
-    punctuation counts ("Centro X, A.C." is not "Centro X, A.C"), and so do its marks."""
+    punctuation counts ("Centro X, A.C." is not "Centro X, A.C"), and so do its marks. A
+    Markdown link counts as its visible text (the schema's "as written … minus markdown
+    markup"): the reader keeps "[Name](address)" in the entry to show it as a link."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.replace("\u00a0", " ").split())
 
 
 def six_words(paragraph: str) -> str:
-    """The first six words, a list item's marker ("1.", "a)", "•") left out as Markdown is."""
-    paragraph = re.sub(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*•+])\s+", "", paragraph)
+    """The first six words, a list item's marker ("1.", "a)", "(a)", "PRIMERO.-", "•") left
+    out as Markdown is."""
+    paragraph = re.sub(
+        r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|\([a-z\d]{1,4}\)|[-*•+]|(?i:primer[oa]|segund[oa]|"
+        r"tercer[oa]|cuart[oa]|quint[oa]|sext[oa])\s*[.:]-?)\s+",
+        "",
+        paragraph,
+    )
     return " ".join(fold(paragraph).split()[:6]).strip(" .;,:")
 
 
