@@ -272,9 +272,10 @@ class SafeguardForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = self.today
-        # Only the items that apply to the person (a child's schooling for a child, ...).
+        # Offered: the items that apply to the person (a child's schooling for a child, ...).
+        # Any other is still accepted here, for the service to refuse it in words.
         applicable = safeguard_applies.applicable_to(self.person, self.today)
-        self.fields["item"].choices = [  # type: ignore[attr-defined]
+        self.fields["item"].widget.choices = [
             (value, label) for value, label in SafeguardCheck.Item.choices if value in applicable
         ]
 

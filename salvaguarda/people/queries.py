@@ -408,6 +408,7 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
     returns = _RETURNS.rows(person.pk)
     needs = _NEEDS.rows(person.pk)
     today = timezone.localdate()
+    proofs = safeguard_proofs.proofs_for(person)
     file = PersonFile(
         person=person,
         family=family,
@@ -421,8 +422,8 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
         safeguards=safeguard_lines(
             _SAFEGUARDS.rows(person.pk),
             migration_document_among(documents, returns),
-            safeguard_proofs.proofs_for(person),
-            safeguard_applies.applicable(person, needs, today),
+            proofs,
+            safeguard_applies.applicable(person, needs, today, proofs),
         ),
         document_rows=documents,
     )

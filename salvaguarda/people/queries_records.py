@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import GreaterThan, IsNull
 from django.http import Http404
 from django.utils import timezone
 
@@ -178,15 +179,34 @@ class SafeguardLine:
     proof: Proof | None = None
 
     @property
+    def counted_check(self) -> SafeguardCheck | None:
+        """The check recorded by hand, unless a later record says the item is not done."""
+        check, proof = self.check, self.proof
+        if check is None or (
+            proof is not None and not proof.done and proof.done_on >= check.done_on
+        ):
+            return None
+        return check
+
+    @property
+    def done_proof(self) -> Proof | None:
+        return self.proof if self.proof is not None and self.proof.done else None
+
+    @property
+    def refutation(self) -> Proof | None:
+        """The latest record, when it says the item is not done."""
+        return self.proof if self.proof is not None and not self.proof.done else None
+
+    @property
     def is_omission(self) -> bool:
-        return self.check is None and self.record is None and self.proof is None
+        return self.counted_check is None and self.record is None and self.done_proof is None
 
     @property
     def done_on(self) -> datetime.date | None:
-        if self.check is not None:
-            return self.check.done_on
-        if self.proof is not None:
-            return self.proof.done_on
+        if self.counted_check is not None:
+            return self.counted_check.done_on
+        if self.done_proof is not None:
+            return self.done_proof.done_on
         if isinstance(self.record, ReturnEvent):
             return self.record.returned_on
         if isinstance(self.record, IdentityDocument):
@@ -241,11 +261,12 @@ def safeguard_checks(person_id: int) -> QuerySet[SafeguardCheck]:
 def safeguard_status(person: Person) -> list[SafeguardLine]:
     """The safeguards that apply to the person, in the order of the ruling's checklist
     (DOMAIN.md 5)."""
+    proofs = safeguard_proofs.proofs_for(person)
     return safeguard_lines(
         safeguard_checks(person.pk),
         _migration_document_record(person),
-        safeguard_proofs.proofs_for(person),
-        safeguard_applies.applicable_to(person, timezone.localdate()),
+        proofs,
+        safeguard_applies.applicable_to(person, timezone.localdate(), proofs),
     )
 
 
@@ -269,7 +290,7 @@ def safeguard_lines(
             proof=proofs.get(item.value),
         )
         for item in SafeguardCheck.Item
-        if item in applicable or item in done or item in proofs
+        if item in applicable or item in done or (item in proofs and proofs[item].done)
     ]
 
 
@@ -317,6 +338,18 @@ def _done(item: SafeguardCheck.Item) -> Q:
         )
         returns = _migration_document_returns().filter(person=OuterRef("pk"))
         done |= Q(Exists(documents)) | Q(Exists(returns))
+    latest = safeguard_proofs.latest_of(item.value)
+    if latest is not None:
+        # The latest record decides, unless a check by hand is later than it.
+        checked_on = Subquery(
+            SafeguardCheck.objects.filter(person=OuterRef("pk"), item=item.value).values("done_on")[
+                :1
+            ]
+        )
+        done = latest.shows_done | (
+            Q(IsNull(checked_on, False))
+            & (Q(IsNull(latest.day, True)) | Q(GreaterThan(checked_on, latest.day)))
+        )
     proved = safeguard_proofs.done_condition(item.value)
     if proved is not None:
         done |= proved

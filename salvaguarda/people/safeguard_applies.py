@@ -12,12 +12,15 @@ child.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import IsNull
 
+from salvaguarda.people import safeguard_proofs
 from salvaguarda.people.models import Person, SafeguardCheck, SpecificNeed
+from salvaguarda.people.safeguard_proofs import Proof
 
 Item = SafeguardCheck.Item
 
@@ -39,30 +42,48 @@ def school_age(age: int | None) -> bool:
     return age is not None and SCHOOL_AGES[0] <= age <= SCHOOL_AGES[1]
 
 
-def applicable(person: Person, open_needs: Iterable[Any], today: datetime.date) -> set[str]:
-    """The items that apply to `person`, from their open specific needs already read."""
+def applicable(
+    person: Person,
+    open_needs: Iterable[Any],
+    today: datetime.date,
+    proofs: Mapping[str, Proof] | None = None,
+) -> set[str]:
+    """The items that apply to `person`, from their open specific needs already read and the
+    records of other apps (`proofs`): of someone of unknown age, a school record, whatever it
+    says, makes their schooling apply."""
     items = {item.value for item in Item if item not in CONDITIONAL}
-    if school_age(age_of(person, today)):
+    age = age_of(person, today)
+    if school_age(age) or (age is None and Item.CHILD_SCHOOLING in (proofs or {})):
         items.add(Item.CHILD_SCHOOLING)
     if any(need.code == DISABILITY_NEED and need.resolved_on is None for need in open_needs):
         items.add(Item.DISABILITY_ACCOMMODATION)
     return items
 
 
-def applicable_to(person: Person, today: datetime.date) -> set[str]:
-    """`applicable`, reading the person's open disability need (one query)."""
+def applicable_to(
+    person: Person, today: datetime.date, proofs: Mapping[str, Proof] | None = None
+) -> set[str]:
+    """`applicable`, reading the person's open disability need (one query), and their records
+    of other apps unless given."""
     needs = SpecificNeed.objects.filter(
         person=person, code=DISABILITY_NEED, resolved_on__isnull=True
     )
-    return applicable(person, needs, today)
+    if proofs is None:
+        proofs = safeguard_proofs.proofs_for(person)
+    return applicable(person, needs, today, proofs)
 
 
 def applies(item: str, today: datetime.date) -> Q:
     """The people `item` applies to, as a condition on `Person` rows."""
     if item == Item.CHILD_SCHOOLING:
-        return Q(
+        school_age_now = Q(
             birth_year__gte=today.year - SCHOOL_AGES[1], birth_year__lte=today.year - SCHOOL_AGES[0]
         )
+        latest = safeguard_proofs.latest_of(item)
+        if latest is None:
+            return school_age_now
+        # Of unknown age, with a school record.
+        return school_age_now | (Q(birth_year__isnull=True) & Q(IsNull(latest.day, False)))
     if item == Item.DISABILITY_ACCOMMODATION:
         open_need = SpecificNeed.objects.filter(
             person=OuterRef("pk"), code=DISABILITY_NEED, resolved_on__isnull=True

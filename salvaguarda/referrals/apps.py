@@ -26,10 +26,9 @@ class ReferralsConfig(AppConfig):
         # The e-mail reminder of migration documents about to expire (30 and 7 days before).
         if document_reminders.documents_remind_expiring not in upkeep.PERIODIC:
             upkeep.PERIODIC.append(document_reminders.documents_remind_expiring)
-        # A completed referral ticks "Referrals made" on the person's checklist (and, to a
-        # service for people with disabilities, "Accommodation of a disability"); a child's
-        # school place ticks "School place for a child".
-        for source in (*safeguards.SOURCES, rights_safeguards.SOURCE):
+        # A completed referral ticks "Referrals made" on the person's checklist; a child's
+        # school records decide "School place for a child".
+        for source in (safeguards.SOURCE, rights_safeguards.SOURCE):
             safeguard_proofs.register(source)
         # A person's referrals, on their file.
         panels.register(

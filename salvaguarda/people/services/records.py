@@ -419,12 +419,22 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
 # --- safeguards --------------------------------------------------------------------------------
 
 
-def _not_applicable(item: str) -> str:
+def _not_applicable(person: Person, item: str) -> str:
     if item == SafeguardCheck.Item.CHILD_SCHOOLING:
+        ages = {"low": safeguard_applies.SCHOOL_AGES[0], "high": safeguard_applies.SCHOOL_AGES[1]}
+        age = safeguard_applies.age_of(person, _today(person))
+        if age is None:
+            return (
+                _(
+                    "This safeguard is for children from %(low)d to %(high)d years old: record the "
+                    "person's date or year of birth first."
+                )
+                % ages
+            )
         return _(
-            "This safeguard is for children from %(low)d to %(high)d years old: record the "
-            "person's date or year of birth first."
-        ) % {"low": safeguard_applies.SCHOOL_AGES[0], "high": safeguard_applies.SCHOOL_AGES[1]}
+            "This safeguard is for children from %(low)d to %(high)d years old; this person "
+            "is %(age)d."
+        ) % {**ages, "age": age}
     return _(
         "This safeguard is for someone with a disability recorded: record it first, as a "
         "specific need (a screening finds it, or add it by hand)."
@@ -450,7 +460,7 @@ def safeguard_record(
     if existing is None and values["item"] not in safeguard_applies.applicable_to(
         person, _today(person)
     ):
-        raise ValidationError({"item": ValidationError(_not_applicable(values["item"]))})
+        raise ValidationError({"item": ValidationError(_not_applicable(person, values["item"]))})
     if existing is None:
         return create(SafeguardCheck, by=by, org_id=person.organization_id, person=person, **values)
     update(existing, by=by, values={k: values[k] for k in ("done_on", "note")})

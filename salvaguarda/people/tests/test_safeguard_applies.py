@@ -6,10 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from salvaguarda.core.scoping import organization_scope
-from salvaguarda.core.tests.helpers import Cast, make_person
+from salvaguarda.core.tests.helpers import Cast, make_person, sign_in
 from salvaguarda.people import queries, queries_records
 from salvaguarda.people.forms_records import SafeguardForm
 from salvaguarda.people.services import records
@@ -122,7 +123,7 @@ class ConditionalItemsTest(TestCase):
                 value
                 for value, _label in SafeguardForm(person=person, time_zone="UTC")
                 .fields["item"]
-                .choices
+                .widget.choices
             ]
             for name, person in (
                 ("adult", self.adult),
@@ -147,3 +148,11 @@ class ConditionalItemsTest(TestCase):
             by=self.by, person=self.disabled, item=DISABILITY, done_on=timezone.localdate()
         )
         self.assertEqual(queries_records.omission_counts()[DISABILITY], 0)
+
+    def test_a_crafted_post_gets_the_message_in_words(self) -> None:
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        url = reverse("people:safeguard_record", args=[self.adult.uuid])
+        response = client.post(url, {"item": CHILD, "done_on": timezone.localdate().isoformat()})
+        self.assertContains(response, "esta persona tiene 34", status_code=response.status_code)
+        self.assertNotContains(response, "child_schooling no es", status_code=response.status_code)
+        self.assertFalse(self.adult.safeguards.exists())

@@ -52,8 +52,16 @@ class ReferralForm(RuleForm):
     )
     consent_language = forms.ChoiceField(label=_("Language in which it was explained"))
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Person, crosses: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not crosses:  # an outside provider, or a service of one's own organization
+            self.fields["reason"].help_text = _(
+                "What the person needs from this service, in a few words. Nothing is sent: it "
+                "stays with the referral, in your organization."
+            )
+            self.fields["share"].help_text = _(
+                "Nothing is sent: tick what the person agrees you may tell the service yourself."
+            )
         self.fields["consent_language"].choices = vocab.LANGUAGES.choices()  # type: ignore[attr-defined]
         # The language the person prefers, else the first they speak.
         spoken = [c for c in [person.preferred_language, *person.languages] if c in vocab.LANGUAGES]

@@ -1,7 +1,9 @@
 """A completed referral proves the safeguard "Referrals made" (Amparo 302/2020 checklist):
-the service received, fully or partly; one to a service for people with disabilities also proves
-"Accommodation of a disability" (which applies only to someone with a disability recorded,
-`people.safeguard_applies`). Registered with people's `safeguard_proofs`.
+the service received, fully or partly. Registered with people's `safeguard_proofs`.
+
+(It does not prove "Accommodation of a disability": a service open to people with
+disabilities, cash assistance say, is no accommodation. That one is recorded by hand, with its
+evidence.)
 
 It reads the sender's own records (`ReferredPerson`) and the shared row's status and outcome,
 in the sender's scope: what the receiver recorded is seen, nothing is written into the sender's
@@ -16,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import SafeguardCheck
 from salvaguarda.people.safeguard_proofs import Proof, Source
-from salvaguarda.referrals.directory.models import Group
 from salvaguarda.referrals.referring.models import Outcome, ReferredPerson, Status
 
 COMPLETED = {
@@ -25,9 +26,9 @@ COMPLETED = {
 }
 
 
-def _proof(person: Any, **narrower: Any) -> Proof | None:
+def _proof(person: Any) -> Proof | None:
     link = (
-        ReferredPerson.objects.filter(person=person, **COMPLETED, **narrower)
+        ReferredPerson.objects.filter(person=person, **COMPLETED)
         .select_related("referral__service")
         .order_by("referral__outcome_on", "id")
         .first()
@@ -48,17 +49,8 @@ def _proof(person: Any, **narrower: Any) -> Proof | None:
     )
 
 
-def _done(**narrower: Any) -> Q:
-    return Q(Exists(ReferredPerson.objects.filter(person=OuterRef("pk"), **COMPLETED, **narrower)))
+def _done() -> Q:
+    return Q(Exists(ReferredPerson.objects.filter(person=OuterRef("pk"), **COMPLETED)))
 
 
-FOR_DISABILITY = {"referral__service__eligibility__group": Group.DISABILITY}
-
-SOURCES = (
-    Source(item=SafeguardCheck.Item.REFERRALS_MADE, proof=_proof, done=_done),
-    Source(
-        item=SafeguardCheck.Item.DISABILITY_ACCOMMODATION,
-        proof=lambda person: _proof(person, **FOR_DISABILITY),
-        done=lambda: _done(**FOR_DISABILITY),
-    ),
-)
+SOURCE = Source(item=SafeguardCheck.Item.REFERRALS_MADE, proof=_proof, done=_done)

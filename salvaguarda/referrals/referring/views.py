@@ -65,7 +65,12 @@ def referral_new(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
             "referrals/referral_service_choice.html",
             {"person": person, "form": search, "page": page},
         )
-    form = ReferralForm(_post(request), person=person)
+    recipient = services.recipient_of(service)
+    form = ReferralForm(
+        _post(request),
+        person=person,
+        crosses=recipient is not None and recipient != person.organization_id,
+    )
     if form.is_valid():
         try:
             referral = services.referral_send(

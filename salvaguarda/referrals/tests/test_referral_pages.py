@@ -76,6 +76,13 @@ class ReferralPagesTest(TestCase):
         self,
     ) -> None:
         outside = make_service(editor(self.cast.coordinator), name="Consulta general")
+        client = sign_in(self.client_class(), self.cast.caseworker)
+        form = client.get(
+            reverse("referrals:referral_new", args=[self.mother.uuid]),
+            {"servicio": str(outside.uuid)},
+        )
+        self.assertContains(form, "No se envía nada: marque lo que la persona acepta")
+        self.assertNotContains(form, "La organización que recibe lo lee")
         detail = self.refer(outside)
         page = sign_in(self.client_class(), self.cast.caseworker).get(detail["Location"])  # type: ignore[index]
         self.assertContains(page, "Una institución fuera de la red")

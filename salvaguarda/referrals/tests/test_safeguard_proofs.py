@@ -3,11 +3,15 @@ from the child's latest school record, the accommodation of a disability from a 
 referral to a service for people with disabilities. The line on the file and the omission counts
 must say the same."""
 
+import datetime
+
 from django.test import TestCase
 from django.utils import timezone
 
 from salvaguarda.core.scoping import organization_scope
+from salvaguarda.core.tests.helpers import make_person
 from salvaguarda.people.queries_records import omission_counts, safeguard_status
+from salvaguarda.people.services import records
 from salvaguarda.people.services.screening import screening_record
 from salvaguarda.referrals.referring.models import Outcome, ReferralStep
 from salvaguarda.referrals.rights.services import right_record
@@ -68,8 +72,48 @@ class ConditionalProofsTest(Network, TestCase):
         self.assertTrue(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
         self.assertEqual(self.counts()[CHILD], 1)
 
-    def test_a_completed_referral_for_people_with_disabilities_ticks_the_accommodation(self):
-        self.assertIsNone(self.line(self.mother, DISABILITY))
+    def test_a_later_school_record_outweighs_an_earlier_check_by_hand(self) -> None:
+        today = timezone.localdate()
+        day = datetime.timedelta(days=1)
+        self.record_school("barrier", today - 3 * day, barrier="document_asked")
+        # Enrolled with an acta testimonial outside the app: recorded by hand, later.
+        with organization_scope(self.cast.org.pk):
+            records.safeguard_record(
+                by=self.cast.caseworker,
+                person=self.son,
+                item=CHILD,
+                done_on=today - 2 * day,
+                note="Acta testimonial",
+            )
+        self.assertFalse(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 0)
+        # Then a fee is asked: the later record decides again.
+        self.record_school("barrier", today - day, barrier="fee")
+        line = self.line(self.son, CHILD)
+        self.assertTrue(line.is_omission)  # type: ignore[attr-defined]
+        self.assertIsNotNone(line.refutation)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 1)
+        # The same day as the check: the record decides too.
+        self.record_school("access", today)
+        self.assertFalse(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 0)
+
+    def test_of_unknown_age_a_school_record_makes_the_schooling_apply(self) -> None:
+        with organization_scope(self.cast.org.pk):
+            unknown = make_person(self.cast.org, self.cast.caseworker, given_names="Sin fecha")
+        self.assertIsNone(self.line(unknown, CHILD))
+        before = self.counts()[CHILD]
+        with organization_scope(self.cast.org.pk):
+            right_record(
+                by=self.cast.caseworker,
+                person=unknown,
+                data={"right": "school", "state": "barrier", "barrier": "no_place"},
+            )
+        self.assertTrue(self.line(unknown, CHILD).is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], before + 1)
+
+    def test_no_referral_ticks_the_accommodation_of_a_disability(self) -> None:
+        # A service open to people with disabilities (cash assistance, say) is no accommodation.
         with organization_scope(self.cast.org.pk):
             screening_record(
                 by=self.cast.caseworker,
@@ -78,21 +122,9 @@ class ConditionalProofsTest(Network, TestCase):
                 screened_on=timezone.localdate(),
                 language="spa",
             )
-        self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
-        self.assertEqual(self.counts()[DISABILITY], 1)
-
-        # A referral to a service that is not for people with disabilities does not prove it.
-        ordinary = self.send(self.mother, now=timezone.now())
-        self.step(ordinary, Kind.ACCEPTED)
-        self.close(ordinary, outcome=Outcome.RECEIVED, outcome_on=timezone.localdate())
-        self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
-        self.assertFalse(self.line(self.mother, "referrals_made").is_omission)  # type: ignore[attr-defined]
-
         referral = self.send(self.mother, self.rehabilitation, now=timezone.now())
         self.step(referral, Kind.ACCEPTED)
+        self.close(referral, outcome=Outcome.RECEIVED, outcome_on=timezone.localdate())
         self.assertTrue(self.line(self.mother, DISABILITY).is_omission)  # type: ignore[attr-defined]
-        self.close(referral, outcome=Outcome.PARTLY, barrier="no_capacity")
-        done = self.line(self.mother, DISABILITY)
-        self.assertFalse(done.is_omission)  # type: ignore[attr-defined]
-        self.assertIn(referral.reference, done.proof.text)  # type: ignore[attr-defined]
-        self.assertEqual(self.counts()[DISABILITY], 0)
+        self.assertFalse(self.line(self.mother, "referrals_made").is_omission)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[DISABILITY], 1)
