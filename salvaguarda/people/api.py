@@ -33,10 +33,11 @@ from salvaguarda.people.models import (
     Person,
     ReturnEvent,
     SafeguardCheck,
+    SpecificNeed,
 )
 from salvaguarda.people.models.reception import Answer
 from salvaguarda.people.search import UNREADABLE_BIRTH, parse_birth
-from salvaguarda.people.services import Arrival, Contact, MemberData, records
+from salvaguarda.people.services import Arrival, Contact, MemberData, needs, records
 from salvaguarda.people.services import screening as screening_services
 from salvaguarda.people.services.persons import contact_add as contact_add_service
 from salvaguarda.people.services.persons import household_register, person_move, person_update
@@ -258,6 +259,21 @@ class NeedOut(Schema):
     resolved_on: datetime.date | None
 
 
+class NeedRecordedOut(NeedOut):
+    """A need as written by hand or resolved: with its note, and whether a screening found it."""
+
+    recorded_by_hand: bool
+    note: str
+
+    @staticmethod
+    def resolve_recorded_by_hand(need: SpecificNeed) -> bool:
+        return need.screening_id is None
+
+    @staticmethod
+    def resolve_note(need: SpecificNeed) -> str:
+        return needs.note_of(need)
+
+
 class ScreeningDetailOut(ScreeningOut):
     answers: dict[str, str | int]
     needs: list[NeedOut]
@@ -474,6 +490,18 @@ class SafeguardIn(Input):
     item: SafeguardCheck.Item
     done_on: datetime.date
     note: Annotated[str, Field(max_length=200)] = ""
+
+
+class NeedIn(Input):
+    # A code of the specific-needs list: a detailed one ("DS-PM") or a main one alone ("DS").
+    code: Annotated[str, codes_schema(vocab.SPECIFIC_NEEDS.codes())]
+    priority: SpecificNeed.Priority
+    identified_on: datetime.date | None = None  # today where the organization works
+    note: Annotated[str, Field(max_length=needs.NOTE_MAX_LENGTH)] = ""
+
+
+class NeedResolveIn(Input):
+    resolved_on: datetime.date | None = None  # today where the organization works
 
 
 class ScreeningIn(Input):
@@ -734,6 +762,29 @@ def safeguard_create(request: HttpRequest, person_uuid: uuid.UUID, payload: Safe
         note=payload.note,
     )
     return Status(201, check)
+
+
+@router.post(PERSON + "/needs", response={201: NeedRecordedOut, **REFUSALS})
+@policy(Policy.CASE_DATA)
+def need_create(request: HttpRequest, person_uuid: uuid.UUID, payload: NeedIn) -> Any:
+    """A specific need recorded by hand (a later screening keeps it). A second open need of
+    the same code recorded by hand is refused. The person's priority follows their open needs."""
+    person = queries.person_get_for(_user(request), person_uuid)
+    data = payload.model_dump()
+    return Status(201, needs.need_record(by=_user(request), person=person, data=data))
+
+
+@router.post(
+    PERSON + "/needs/{uuid:need_uuid}/resolve", response={200: NeedRecordedOut, **REFUSALS}
+)
+@policy(Policy.CASE_DATA)
+def need_resolve(
+    request: HttpRequest, person_uuid: uuid.UUID, need_uuid: uuid.UUID, payload: NeedResolveIn
+) -> Any:
+    """Mark an open need (found by a screening or recorded by hand) resolved on a day."""
+    person = queries.person_get_for(_user(request), person_uuid)
+    need = needs.need_get_for(_user(request), person, need_uuid)
+    return needs.need_resolve(by=_user(request), need=need, resolved_on=payload.resolved_on)
 
 
 @router.post(PERSON + "/screenings", response={201: ScreeningDetailOut, **REFUSALS})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salvaguarda.people import views, views_records, views_screening, views_search
+from salvaguarda.people import views, views_needs, views_records, views_screening, views_search
 
 app_name = "people"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:person_uuid>/ubicacion/", views.location_move, name="location_move"),
     *views_records.urlpatterns,
     *views_screening.urlpatterns,
+    *views_needs.urlpatterns,
 ]

@@ -31,6 +31,7 @@ from salvaguarda.letters import services_figures, services_signing
 from salvaguarda.letters.models import Letter, SignOnPage
 from salvaguarda.people import saved_searches
 from salvaguarda.people.models import Person
+from salvaguarda.people.services import needs as need_services
 from salvaguarda.referrals.directory import imports as directory_imports
 from salvaguarda.referrals.directory.models import Service
 from salvaguarda.referrals.directory.queries import Editor
@@ -145,6 +146,12 @@ def prepare(password: str) -> dict[str, Any]:
                 "office": "INM Ciudad Juárez",
             },
         )
+        # A specific need recorded by hand (the page that marks it resolved).
+        need = need_services.need_record(
+            by=user,
+            person=person,
+            data={"code": "DS-BD", "priority": "standard", "note": "Certificado de la clínica"},
+        )
         referral = Referral.objects.filter(organization=org).order_by("id").first()
         assert referral is not None
         invited = account_services.member_invite(
@@ -163,6 +170,7 @@ def prepare(password: str) -> dict[str, Any]:
             "document_uuid": str(person.documents.get().uuid),
             "consent_uuid": str(person.consents.order_by("id").first().uuid),  # type: ignore[union-attr]
             "screening_uuid": str(person.screenings.get().uuid),
+            "need_uuid": str(need.uuid),
             "case_uuid": str(case.uuid),
             "hearing_uuid": str(case.hearings.get().uuid),
             "representation_uuid": str(representation.uuid),

@@ -55,7 +55,7 @@ from salvaguarda.incidents.models import (
     Victim,
 )
 from salvaguarda.letters.models import Figure, Letter, Signatory, SignatureRequest
-from salvaguarda.people.models import Consent, IdentityDocument, Person, Screening
+from salvaguarda.people.models import Consent, IdentityDocument, Person, Screening, SpecificNeed
 from salvaguarda.referrals.referring.models import Referral
 
 EXAMPLES = int(os.environ.get("SALVAGUARDA_FUZZ_EXAMPLES", "6"))
@@ -74,6 +74,7 @@ RECORDS: dict[str, tuple[Any, dict[str, str]]] = {
     "document_uuid": (IdentityDocument, {"person_uuid": "person"}),
     "screening_uuid": (Screening, {"person_uuid": "person"}),
     "consent_uuid": (Consent, {"person_uuid": "person"}),
+    "need_uuid": (SpecificNeed, {"person_uuid": "person"}),
     "import_uuid": (HearingImport, {}),
     "incident_uuid": (Incident, {}),
     "victim_uuid": (Victim, {}),

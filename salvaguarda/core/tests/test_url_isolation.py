@@ -34,7 +34,7 @@ from salvaguarda.letters import services_figures as figure_services
 from salvaguarda.letters import services_signing as signing_services
 from salvaguarda.letters.tests.letters import SPANISH
 from salvaguarda.people import saved_searches
-from salvaguarda.people.services import records
+from salvaguarda.people.services import needs, records
 from salvaguarda.people.services.screening import screening_record
 from salvaguarda.referrals.directory.models import DirectoryImport
 from salvaguarda.referrals.documents import services as document_services
@@ -143,6 +143,12 @@ class EveryUrlTest(TestCase):
                 screened_on=datetime.date(2026, 1, 5),
                 language="spa",
                 age_band="18+",
+            )
+            # A specific need recorded by hand, its note naming the person.
+            cls.need = needs.need_record(
+                by=cls.cast.caseworker,
+                person=cls.person,
+                data={"code": "DS-PM", "priority": "high", "note": CANARY_FAMILY},
             )
         cls.calendar_feed, _feed_secret = court_calendar.calendar_feed_create(
             by=cls.cast.caseworker,
@@ -279,6 +285,7 @@ class EveryUrlTest(TestCase):
             "document_uuid": self.document.uuid,
             "consent_uuid": self.consent.uuid,
             "screening_uuid": self.screening.uuid,
+            "need_uuid": self.need.uuid,
             "case_uuid": self.case.uuid,
             "hearing_uuid": self.hearing.uuid,
             "representation_uuid": self.representation.uuid,

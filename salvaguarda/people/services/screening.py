@@ -66,6 +66,26 @@ def _validated(
     return band, cleaned
 
 
+def needs_priority(person: Person, *, screened: bool | None = None) -> str:
+    """The person's overall priority: the most pressing of their open specific needs (those
+    of their current screening and those recorded by hand), "standard" when none is open.
+
+    Someone never screened and with no open need has none ("", not screened yet); pass
+    `screened` when it is known, to spare the query that finds it out.
+    """
+    needs = list(
+        SpecificNeed.objects.filter(person=person, resolved_on__isnull=True).only(
+            "code", "subcode", "priority"
+        )
+    )
+    if not needs:
+        if screened is None:
+            screened = Screening.objects.filter(person=person).exists()
+        if not screened:
+            return str(Person.Priority.NOT_SCREENED)
+    return questionnaire.overall_priority(needs)
+
+
 @transaction.atomic
 def screening_record(
     *,
@@ -143,11 +163,8 @@ def screening_record(
         rows.append(row)
     SpecificNeed.objects.bulk_create(rows)
 
-    open_manual = SpecificNeed.objects.filter(
-        person=person, screening__isnull=True, resolved_on__isnull=True
-    ).only("code", "subcode", "priority")
     changed = []
-    priority = questionnaire.overall_priority([*derived, *open_manual])
+    priority = needs_priority(person, screened=True)
     if person.priority != priority:
         person.priority = priority
         changed.append("priority")

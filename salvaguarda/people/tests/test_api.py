@@ -517,6 +517,8 @@ class OpenApiTest(ApiTestCase):
             ("post", "/api/v1/people/{person_uuid}/consents/{consent_uuid}/revoke"),
             ("post", "/api/v1/people/{person_uuid}/safeguards"),
             ("post", "/api/v1/people/{person_uuid}/screenings"),
+            ("post", "/api/v1/people/{person_uuid}/needs"),
+            ("post", "/api/v1/people/{person_uuid}/needs/{need_uuid}/resolve"),
         }
         listed = {(m, p) for p, item in schema["paths"].items() for m in item}
         self.assertLessEqual(expected, listed)
