@@ -318,7 +318,9 @@ class PersonFileOut(Schema):
     returns: list[ReturnOut]
     documents: list[DocumentLineOut]
     screenings: list[ScreeningOut]
-    needs: list[NeedOut]
+    # Open needs, the most pressing first; then those resolved, the latest first.
+    needs: list[NeedRecordedOut]
+    resolved_needs: list[NeedRecordedOut]
     consents: list[ConsentOut]
     safeguards: list[SafeguardLineOut]
 
@@ -647,6 +649,7 @@ def person_get(request: HttpRequest, person_uuid: uuid.UUID) -> Any:
         "documents": [_document_line(line) for line in file.documents],
         "screenings": file.screenings,
         "needs": file.needs,
+        "resolved_needs": file.resolved_needs,
         "consents": file.consents,
         "safeguards": [_safeguard_line(line) for line in file.safeguards],
     }

@@ -308,6 +308,7 @@ class PersonFile:
     screenings: list[Screening]
     needs: list[SpecificNeed]
     consents: list[Consent]
+    resolved_needs: list[SpecificNeed]
     safeguards: list[Any]
     document_rows: list[IdentityDocument]
     timeline: list[TimelineEntry] = field(default_factory=list)
@@ -385,9 +386,8 @@ _LOCATIONS = _of_person(PersonLocation)
 _RETURNS = _of_person(ReturnEvent)
 _DOCUMENTS = _of_person(IdentityDocument)
 _SCREENINGS = _of_person(Screening)
-_NEEDS = Prepared(
-    lambda person_id: SpecificNeed.objects.filter(person_id=person_id, resolved_on__isnull=True)
-)
+# Open and resolved: the file lists the resolved ones apart.
+_NEEDS = Prepared(lambda person_id: SpecificNeed.objects.filter(person_id=person_id))
 _CONSENTS = Prepared(
     lambda person_id: Consent.objects.filter(person_id=person_id).annotate(
         recorded_by=F("created_by__full_name"), revoked_by_name=F("revoked_by__full_name")
@@ -406,7 +406,8 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
     family = _FAMILY.rows(person.household_id) if person.household_id is not None else []
     documents = _DOCUMENTS.rows(person.pk)
     returns = _RETURNS.rows(person.pk)
-    needs = _NEEDS.rows(person.pk)
+    all_needs = _NEEDS.rows(person.pk)
+    needs = [need for need in all_needs if need.resolved_on is None]
     today = timezone.localdate()
     proofs = safeguard_proofs.proofs_for(person)
     file = PersonFile(
@@ -418,6 +419,11 @@ def person_file_for(user: Any, person_uuid: uuid.UUID) -> PersonFile:
         documents=documents_expiring(documents, today),
         screenings=_SCREENINGS.rows(person.pk),
         needs=most_pressing_first(needs),
+        resolved_needs=sorted(
+            (need for need in all_needs if need.resolved_on is not None),
+            key=lambda need: need.resolved_on or datetime.date.min,
+            reverse=True,
+        ),
         consents=_CONSENTS.rows(person.pk),
         safeguards=safeguard_lines(
             _SAFEGUARDS.rows(person.pk),

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.lookups import GreaterThan, IsNull
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.http import Http404
 from django.utils import timezone
 
@@ -180,11 +180,11 @@ class SafeguardLine:
 
     @property
     def counted_check(self) -> SafeguardCheck | None:
-        """The check recorded by hand, unless a later record says the item is not done."""
+        """The check recorded by hand, unless a record of a later day decides the item (then
+        that record says whether it is done: a barrier undoes the check, an enrolment proves
+        the item itself). On the same day the check, recorded to correct the record, counts."""
         check, proof = self.check, self.proof
-        if check is None or (
-            proof is not None and not proof.done and proof.done_on >= check.done_on
-        ):
+        if check is None or (proof is not None and proof.done_on > check.done_on):
             return None
         return check
 
@@ -348,7 +348,7 @@ def _done(item: SafeguardCheck.Item) -> Q:
         )
         done = latest.shows_done | (
             Q(IsNull(checked_on, False))
-            & (Q(IsNull(latest.day, True)) | Q(GreaterThan(checked_on, latest.day)))
+            & (Q(IsNull(latest.day, True)) | Q(GreaterThanOrEqual(checked_on, latest.day)))
         )
     proved = safeguard_proofs.done_condition(item.value)
     if proved is not None:

@@ -1,14 +1,13 @@
 """Which safeguards of the checklist apply to a person (issue 17 §3). Most apply to everyone.
 Two depend on the person's profile and appear only where they apply:
-- a child's schooling: a child of school age (3 to 17);
+- a child's schooling: a child of school age (who turns 3 to 17 this year, as Mexico's schools
+  count it);
 - the accommodation of a disability: someone with a disability recorded (an open specific need
   "DS", found by a screening's Washington Group or Child Functioning questions, or recorded by
   hand).
 
 Worked out for one person from rows already read (the file) and, for the omission counts, as a
-condition on `Person` rows. The age is the exact one where the date of birth is known; the
-counts read the year of birth (an indexed column), so near a birthday they may differ by one
-child.
+condition on `Person` rows: both from the year of birth (a plain column), so they agree.
 """
 
 import datetime
@@ -38,6 +37,12 @@ def age_of(person: Person, day: datetime.date) -> int | None:
     return age
 
 
+def school_year_age(person: Person, day: datetime.date) -> int | None:
+    """The age the person reaches in `day`'s year: Mexico's schools (SEP) count a child's age
+    at 31 December of the school year's start, and the counts read the year of birth too."""
+    return day.year - person.birth_year if person.birth_year else None
+
+
 def school_age(age: int | None) -> bool:
     return age is not None and SCHOOL_AGES[0] <= age <= SCHOOL_AGES[1]
 
@@ -52,7 +57,7 @@ def applicable(
     records of other apps (`proofs`): of someone of unknown age, a school record, whatever it
     says, makes their schooling apply."""
     items = {item.value for item in Item if item not in CONDITIONAL}
-    age = age_of(person, today)
+    age = school_year_age(person, today)
     if school_age(age) or (age is None and Item.CHILD_SCHOOLING in (proofs or {})):
         items.add(Item.CHILD_SCHOOLING)
     if any(need.code == DISABILITY_NEED and need.resolved_on is None for need in open_needs):

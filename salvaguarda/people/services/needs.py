@@ -12,6 +12,7 @@ overall priority as a screening does.
 """
 
 import datetime
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -37,6 +38,7 @@ NOTE_MAX_LENGTH = 500
 # A note is kept among the need's reasons (encrypted, as a screening's answers are), marked so
 # that it is told apart from a screening's "question=answer".
 NOTE_PREFIX = "note="
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 Errors = dict[str, list[ValidationError]]
 
@@ -107,7 +109,9 @@ def need_errors(
     if values.get("identified_on") is not None:
         _past_date(errors, "identified_on", values["identified_on"], today=today, after=born)
     note = values.get("note") or ""
-    if not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH:
+    if isinstance(note, str) and "\x00" in note:
+        _add(errors, "note", _("Null characters are not allowed."), "null_characters")
+    elif not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH:
         _add(
             errors,
             "note",
@@ -124,15 +128,11 @@ def _required(errors: Errors, values: Mapping[str, Any]) -> None:
         _add(errors, "priority", _("Choose the priority of this need."), "required")
 
 
-def open_hand_need(person: Person, code: str, subcode: str) -> SpecificNeed | None:
-    """The person's open need of this full code recorded by hand, if any."""
+def open_need(person: Person, code: str, subcode: str) -> SpecificNeed | None:
+    """The person's open need of this full code, found by a screening or recorded by hand."""
     return (
         SpecificNeed.objects.filter(
-            person=person,
-            screening__isnull=True,
-            resolved_on__isnull=True,
-            code=code,
-            subcode=subcode,
+            person=person, resolved_on__isnull=True, code=code, subcode=subcode
         )
         .order_by("identified_on", "id")
         .first()
@@ -168,7 +168,7 @@ def need_record(*, by: User, person: Person, data: Mapping[str, Any]) -> Specifi
     `code` is a code of the specific-needs list, a detailed one ("DS-PM") or a main one alone
     ("DS"); `priority` one of `SpecificNeed.Priority`; `identified_on` (today where the
     organization works, when not given) is neither in the future nor before an exact date of
-    birth; `note` is optional. A second open need of the same code recorded by hand is refused
+    birth; `note` is optional. A second open need of the same code (found or recorded) is refused
     (the first one stands until it is resolved). Raises ValidationError by field, nothing saved.
     """
     _in_scope(person)
@@ -185,21 +185,24 @@ def need_record(*, by: User, person: Person, data: Mapping[str, Any]) -> Specifi
     _required(errors, values)
     code, _sep, subcode = str(values["code"] or "").partition("-")
     if "code" not in errors:
-        existing = open_hand_need(person, code, subcode)
+        existing = open_need(person, code, subcode)
         if existing is not None:
-            _add(
-                errors,
-                "code",
+            message = (
                 _(
                     "This need is already open on the person's file, recorded by hand on "
                     "%(day)s. Mark that one resolved before recording it again."
                 )
-                % {"day": _day(existing.identified_on)},
-                "duplicate",
+                if existing.screening_id is None
+                else _(
+                    "This need is already open on the person's file, found by the screening of "
+                    "%(day)s."
+                )
             )
+            _add(errors, "code", message % {"day": _day(existing.identified_on)}, "duplicate")
     if errors:
         raise ValidationError(errors)
-    note = str(values["note"] or "")
+    # Without the characters that reorder the text shown after them (bidirectional controls).
+    note = BIDI_CONTROLS.sub("", str(values["note"] or "")).strip()
     need = create(
         SpecificNeed,
         by=by,

@@ -422,7 +422,7 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
 def _not_applicable(person: Person, item: str) -> str:
     if item == SafeguardCheck.Item.CHILD_SCHOOLING:
         ages = {"low": safeguard_applies.SCHOOL_AGES[0], "high": safeguard_applies.SCHOOL_AGES[1]}
-        age = safeguard_applies.age_of(person, _today(person))
+        age = safeguard_applies.school_year_age(person, _today(person))
         if age is None:
             return (
                 _(
@@ -432,8 +432,8 @@ def _not_applicable(person: Person, item: str) -> str:
                 % ages
             )
         return _(
-            "This safeguard is for children from %(low)d to %(high)d years old; this person "
-            "is %(age)d."
+            "This safeguard is for children who turn %(low)d to %(high)d years old this year; "
+            "this person turns %(age)d."
         ) % {**ages, "age": age}
     return _(
         "This safeguard is for someone with a disability recorded: record it first, as a "

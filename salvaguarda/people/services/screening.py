@@ -146,8 +146,16 @@ def screening_record(
     SpecificNeed.objects.filter(person=person, screening__isnull=False).update(
         deleted_at=now, modified_at=now, modified_by=by
     )
+    # A need already open by hand stays the one on the file (its priority and note kept).
+    by_hand = set(
+        SpecificNeed.objects.filter(
+            person=person, screening__isnull=True, resolved_on__isnull=True
+        ).values_list("code", "subcode")
+    )
     rows = []
     for need in derived:
+        if (need.code, need.subcode) in by_hand:
+            continue
         row = SpecificNeed(
             organization_id=person.organization_id,
             created_by=by,

@@ -261,6 +261,7 @@ class ReadTest(ApiTestCase):
                 "documents",
                 "screenings",
                 "needs",
+                "resolved_needs",
                 "consents",
                 "safeguards",
             },

@@ -163,6 +163,47 @@ class RecordTest(NeedsTestCase):
         self.record(person=self.baby, code="DS-PM")
         self.assertEqual(SpecificNeed.objects.count(), 4)
 
+    def test_a_need_a_screening_found_is_not_recorded_again_by_hand_nor_the_reverse(
+        self,
+    ) -> None:
+        screening_record(
+            by=self.by,
+            person=self.person,
+            answers=WALKING_DIFFICULTY,
+            screened_on=datetime.date(2026, 1, 5),
+            language="spa",
+        )
+        errors = self.refused(code="DS-PM", priority="high")
+        self.assertIn("found by the screening of", errors["code"][0])
+        # A need open by hand is not doubled by a later screening that finds it too.
+        self.record(person=self.baby, code="DS-PM", priority="urgent")
+        hand = self.record(code="SM-CI", priority="standard")
+        screening_record(
+            by=self.by,
+            person=self.person,
+            answers={
+                **WALKING_DIFFICULTY,
+                "health.serious_condition": "yes",
+                "health.medication": "yes",
+            },
+            screened_on=datetime.date(2026, 3, 1),
+            language="spa",
+        )
+        open_codes = sorted(
+            f"{n.code}-{n.subcode}"
+            for n in SpecificNeed.objects.filter(person=self.person, resolved_on__isnull=True)
+        )
+        self.assertEqual(open_codes.count("SM-CI"), 1)
+        found = SpecificNeed.objects.filter(person=self.person, screening__isnull=False)
+        self.assertIn(("DS", "PM"), found.values_list("code", "subcode"))  # it did find needs
+        self.assertFalse(found.filter(code="SM").exists())
+        self.assertIn(hand.pk, SpecificNeed.objects.filter(code="SM").values_list("pk", flat=True))
+
+    def test_a_note_with_a_null_character_is_refused_and_text_reordering_is_dropped(self) -> None:
+        self.assertIn("note", self.refused(note="a\x00b"))
+        need = self.record(note="Informe \u202eomsilaer\u202c del DIF")
+        self.assertEqual(needs.note_of(need), "Informe omsilaer del DIF")
+
     def test_the_same_need_is_recorded_again_once_the_first_is_resolved(self) -> None:
         first = self.record(identified_on=datetime.date(2026, 1, 2))
         needs.need_resolve(by=self.by, need=first, resolved_on=datetime.date(2026, 2, 1))
@@ -335,6 +376,11 @@ class PagesTest(NeedsTestCase):
         self.assertEqual(need.resolved_on, TODAY)
         file = self.client.get(self.url("detail"))
         self.assertNotContains(file, self.url("need_resolve", need.uuid))
+        # Still on the file, among the resolved ones; the file does not say there were none.
+        self.assertContains(file, 'data-testid="resolved-needs"')
+        self.assertContains(file, "1 resolved need")
+        self.assertContains(file, "No open specific need.")
+        self.assertNotContains(file, "No specific needs recorded.")
         again = self.client.get(self.url("need_resolve", need.uuid))
         self.assertContains(again, "This need was already marked resolved on")
         self.assertNotContains(again, 'name="resolved_on"')
@@ -399,10 +445,16 @@ class ApiTest(ApiCalls, NeedsTestCase):
         self.assertIsNone(body["resolved_on"])
         file = self.call("get", f"/people/{self.person.uuid}").json()
         self.assertEqual([n["uuid"] for n in file["needs"]], [body["uuid"]])
+        self.assertEqual(
+            (file["needs"][0]["note"], file["needs"][0]["recorded_by_hand"]), ("Audiometría", True)
+        )
         self.assertEqual(file["person"]["priority"], "standard")
         resolved = self.post(self.path(f"/{body['uuid']}/resolve"), {"resolved_on": "2026-03-10"})
         self.assertEqual(resolved.status_code, 200, resolved.content)
         self.assertEqual(resolved.json()["resolved_on"], "2026-03-10")
+        file = self.call("get", f"/people/{self.person.uuid}").json()
+        self.assertEqual(file["needs"], [])
+        self.assertEqual([n["uuid"] for n in file["resolved_needs"]], [body["uuid"]])
         again = self.post(self.path(f"/{body['uuid']}/resolve"), {})
         self.assertEqual(again.status_code, 422)
         self.assertIn("already marked resolved", again.json()["errors"]["resolved_on"][0])

@@ -43,9 +43,17 @@ class ConditionalItemsTest(TestCase):
             cls.cast.org, by, given_names="Marisol", date_of_birth=years_ago(34)
         )
         cls.child = make_person(cls.cast.org, by, given_names="Kevin", date_of_birth=years_ago(9))
-        # Two the day before their 3rd birthday, one of 18 years: outside school age.
-        cls.toddler = make_person(
+        # Schools count the age a child reaches this year (SEP: at 31 December): a girl whose
+        # 3rd birthday is tomorrow is of school age, one born two years ago on 1 January is not,
+        # nor is someone who turned 18.
+        cls.turning_three = make_person(
             cls.cast.org, by, given_names="Yaretzi", date_of_birth=years_ago(3, days=-1)
+        )
+        cls.toddler = make_person(
+            cls.cast.org,
+            by,
+            given_names="Itzel",
+            date_of_birth=datetime.date(timezone.localdate().year - 2, 1, 1),
         )
         cls.young_adult = make_person(
             cls.cast.org, by, given_names="Brayan", date_of_birth=years_ago(18)
@@ -75,6 +83,8 @@ class ConditionalItemsTest(TestCase):
 
     def test_a_childs_schooling_appears_for_a_child_of_school_age_only(self) -> None:
         self.assertIn(CHILD, self.items(self.child))
+        if self.turning_three.birth_year == timezone.localdate().year - 3:  # not on 31 Dec.
+            self.assertIn(CHILD, self.items(self.turning_three))
         line = next(x for x in queries_records.safeguard_status(self.child) if x.item == CHILD)
         self.assertTrue(line.is_omission)
         for person in (self.adult, self.toddler, self.young_adult, self.unknown_age):
@@ -99,7 +109,7 @@ class ConditionalItemsTest(TestCase):
         day = timezone.localdate()
         with self.assertRaises(ValidationError) as caught:
             records.safeguard_record(by=self.by, person=self.adult, item=CHILD, done_on=day)
-        self.assertIn("children from 3 to 17", caught.exception.message_dict["item"][0])
+        self.assertIn("turns 34", caught.exception.message_dict["item"][0])
         with self.assertRaises(ValidationError) as caught:
             records.safeguard_record(by=self.by, person=self.adult, item=DISABILITY, done_on=day)
         self.assertIn("disability recorded", caught.exception.message_dict["item"][0])
@@ -139,10 +149,18 @@ class ConditionalItemsTest(TestCase):
 
     def test_omissions_count_only_the_people_an_item_applies_to(self) -> None:
         counts = queries_records.omission_counts()
-        # Kevin (9); and the toddler, whose third birthday is tomorrow, where her year of birth
-        # makes her 3 this year (the counts read the year of birth, the file the exact age).
-        born_this_year_minus_3 = self.toddler.birth_year == timezone.localdate().year - 3
-        self.assertEqual(counts[CHILD], 1 + int(born_this_year_minus_3))
+        # The counts and the files agree: the children whose file has the line, no one else.
+        people = (
+            self.adult,
+            self.child,
+            self.turning_three,
+            self.toddler,
+            self.young_adult,
+            self.unknown_age,
+            self.disabled,
+        )
+        self.assertEqual(counts[CHILD], sum(CHILD in self.items(p) for p in people))
+        self.assertGreaterEqual(counts[CHILD], 1)
         self.assertEqual(counts[DISABILITY], 1)
         records.safeguard_record(
             by=self.by, person=self.disabled, item=DISABILITY, done_on=timezone.localdate()
@@ -153,6 +171,6 @@ class ConditionalItemsTest(TestCase):
         client = sign_in(self.client_class(), self.cast.caseworker)
         url = reverse("people:safeguard_record", args=[self.adult.uuid])
         response = client.post(url, {"item": CHILD, "done_on": timezone.localdate().isoformat()})
-        self.assertContains(response, "esta persona tiene 34", status_code=response.status_code)
+        self.assertContains(response, "esta persona cumple 34", status_code=response.status_code)
         self.assertNotContains(response, "child_schooling no es", status_code=response.status_code)
         self.assertFalse(self.adult.safeguards.exists())

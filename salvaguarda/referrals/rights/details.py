@@ -1,13 +1,15 @@
 """The facts each right records besides its state (kept encrypted in `RightRecord.details`),
-and for whom each right applies (school: children 3–17; work: from 15, the age Mexico's labour
-law allows with protections)."""
+and for whom each right applies (school: children who turn 3 to 17 that year; work: from 15, the
+age Mexico's labour law allows with protections)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from salvaguarda.people.safeguard_applies import school_age
+from salvaguarda.people.models import Person
+from salvaguarda.people.safeguard_applies import age_of, school_age, school_year_age
 from salvaguarda.referrals.rights.models import Right
 
 WORK_FROM = 15
@@ -43,12 +45,13 @@ DETAILS: dict[str, list[Detail]] = {
 }
 
 
-def applies(right: str, age: int | None) -> bool:
-    """Whether the right is asked about for a person of `age` (None: not known: asked)."""
-    if age is None:
-        return True
+def applies(right: str, person: Person, day: datetime.date) -> bool:
+    """Whether the right is asked about for `person` on `day` (age not known: asked). School:
+    a child who turns 3 to 17 that year (SEP counts ages at 31 December); work: from 15."""
     if right == Right.SCHOOL:
-        return school_age(age)
+        age = school_year_age(person, day)
+        return age is None or school_age(age)
     if right == Right.WORK:
-        return age >= WORK_FROM
+        age = age_of(person, day)
+        return age is None or age >= WORK_FROM
     return True

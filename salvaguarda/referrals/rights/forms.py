@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from salvaguarda.core.forms import RuleForm
 from salvaguarda.people.models import Person
-from salvaguarda.people.safeguard_applies import age_of
 from salvaguarda.referrals.rights.details import DETAILS, Detail, applies
 from salvaguarda.referrals.rights.models import Barrier, Right, State
 
@@ -24,8 +23,7 @@ YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 def offered(person: Person, today: datetime.date) -> list[tuple[str, Any]]:
     """The rights asked about for the person at their age today (all when it is not known)."""
-    age = age_of(person, today)
-    return [(right.value, right.label) for right in Right if applies(right, age)]
+    return [(right.value, right.label) for right in Right if applies(right, person, today)]
 
 
 def detail_field_name(right: str, detail: Detail) -> str:

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import IdentityDocument, Person
-from salvaguarda.people.safeguard_applies import age_of
+from salvaguarda.people.safeguard_applies import age_of, school_year_age
 from salvaguarda.referrals.rights.details import DETAILS, applies
 from salvaguarda.referrals.rights.models import Right, RightRecord
 
@@ -66,13 +66,12 @@ def rights_glance(person: Person, today: datetime.date | None = None) -> list[Ri
     """One line per right that applies to the person (school for a child 3–17, work from 15;
     services for gender-based violence once something is recorded)."""
     today = today or timezone.localdate()
-    age = age_of(person, today)
     latest = _latest(person)
     lines = []
     for right in Right:
         if right == Right.GBV and right not in latest:
             continue
-        if not applies(right, age) and right not in latest:
+        if not applies(right, person, today) and right not in latest:
             continue
         record = latest.get(right.value)
         lines.append(
@@ -118,9 +117,9 @@ def family_schooling(person: Person, today: datetime.date | None = None) -> list
         return []
     today = today or timezone.localdate()
     children = [
-        (member, age)
+        (member, age_of(member, today))
         for member in Person.objects.filter(household_id=person.household_id).order_by("id")
-        if (age := age_of(member, today)) is not None and applies(Right.SCHOOL, age)
+        if school_year_age(member, today) is not None and applies(Right.SCHOOL, member, today)
     ]
     latest: dict[int, RightRecord] = {}
     for record in RightRecord.objects.filter(

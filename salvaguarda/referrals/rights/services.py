@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from salvaguarda.accounts.models import User
 from salvaguarda.core.writes import Errors, create
 from salvaguarda.people.models import Person
-from salvaguarda.people.safeguard_applies import SCHOOL_AGES, age_of
+from salvaguarda.people.safeguard_applies import SCHOOL_AGES
 from salvaguarda.referrals import checks
 from salvaguarda.referrals.rights.details import DETAILS, WORK_FROM, applies
 from salvaguarda.referrals.rights.models import Barrier, Right, RightRecord, State
@@ -91,9 +91,12 @@ def right_record(*, by: User, person: Person, data: Mapping[str, Any]) -> RightR
     as_of = checks.day(
         errors, "as_of", data.get("as_of") or today, person, required=True, today=today
     )
-    if as_of is not None and right in Right.values and not applies(right, age_of(person, as_of)):
+    if as_of is not None and right in Right.values and not applies(right, person, as_of):
         message = (
-            _("School is recorded for children from %(low)d to %(high)d years old.")
+            _(
+                "School is recorded for children who turn %(low)d to %(high)d years old in the "
+                "year (as schools count it)."
+            )
             % {"low": SCHOOL_AGES[0], "high": SCHOOL_AGES[1]}
             if right == Right.SCHOOL
             else _("Work is recorded from %(age)d years old.") % {"age": WORK_FROM}

@@ -18,7 +18,6 @@ from salvaguarda.core.access import Policy, policy
 from salvaguarda.core.forms import saved
 from salvaguarda.people import queries as people_queries
 from salvaguarda.people.models import Person
-from salvaguarda.people.safeguard_applies import age_of
 from salvaguarda.referrals.rights import queries, services
 from salvaguarda.referrals.rights.details import applies
 from salvaguarda.referrals.rights.forms import RightForm
@@ -65,8 +64,7 @@ def right_history(request: HttpRequest, person_uuid: uuid.UUID, right: str) -> H
     if right not in Right.values:
         raise Http404
     records = queries.right_history(person, right)
-    age = age_of(person, timezone.localdate())
-    if not records and not applies(right, age):  # school for an adult, work for a child
+    if not records and not applies(right, person, timezone.localdate()):  # school for an adult
         raise Http404
     return render(
         request,

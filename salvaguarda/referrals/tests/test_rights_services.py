@@ -231,7 +231,8 @@ class AgesTest(RightsCase):
                 self.refused(person, right="school")
 
     def test_the_age_is_the_one_on_the_day_observed(self) -> None:
-        # Kevin turned 16 in March; Dulce turns 3 in July 2027: she was 2 in 2026.
+        # Kevin turned 16 in March. Dulce turns 3 in July 2027: school counts her 3 all 2027
+        # (SEP counts the age at 31 December), 2 in 2026.
         self.assertEqual(
             self.record(self.kevin, right="work", as_of=day("2026-03-02")).right, "work"
         )
@@ -242,7 +243,11 @@ class AgesTest(RightsCase):
         with time_machine.travel(datetime.datetime(2027, 7, 1, 18, tzinfo=datetime.UTC)):
             self.assertEqual(self.record(self.dulce, right="school").as_of, day("2027-07-01"))
             self.assertEqual(
-                self.codes(self.dulce, right="school", as_of=day("2027-06-30")),
+                self.record(self.dulce, right="school", as_of=day("2027-01-02")).as_of,
+                day("2027-01-02"),
+            )
+            self.assertEqual(
+                self.codes(self.dulce, right="school", as_of=day("2026-12-31")),
                 {"right": ["not_applicable"]},
             )
 

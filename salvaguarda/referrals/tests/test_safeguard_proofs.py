@@ -93,8 +93,22 @@ class ConditionalProofsTest(Network, TestCase):
         self.assertTrue(line.is_omission)  # type: ignore[attr-defined]
         self.assertIsNotNone(line.refutation)  # type: ignore[attr-defined]
         self.assertEqual(self.counts()[CHILD], 1)
-        # The same day as the check: the record decides too.
+        # Enrolled at last: the line shows the enrolment, not the check the fee disproved.
         self.record_school("access", today)
+        line = self.line(self.son, CHILD)
+        self.assertFalse(line.is_omission)  # type: ignore[attr-defined]
+        self.assertIsNone(line.counted_check)  # type: ignore[attr-defined]
+        self.assertEqual(line.done_on, today)  # type: ignore[attr-defined]
+        self.assertEqual(self.counts()[CHILD], 0)
+
+    def test_a_check_by_hand_on_the_day_of_a_barrier_counts(self) -> None:
+        # A barrier recorded, then the same day the child is enrolled outside the app.
+        today = timezone.localdate()
+        self.record_school("barrier", today, barrier="no_place")
+        with organization_scope(self.cast.org.pk):
+            records.safeguard_record(
+                by=self.cast.caseworker, person=self.son, item=CHILD, done_on=today
+            )
         self.assertFalse(self.line(self.son, CHILD).is_omission)  # type: ignore[attr-defined]
         self.assertEqual(self.counts()[CHILD], 0)
 
