@@ -37,7 +37,7 @@ class ReferralsConfig(AppConfig):
                 template="referrals/_person_referrals.html",
                 context=lambda user, person: {
                     "person": person,
-                    "referrals": queries.referrals_of_person(person),
+                    "referrals": queries.referrals_for_panel(person),
                 },
             )
         )

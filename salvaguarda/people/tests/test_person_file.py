@@ -18,6 +18,9 @@ from salvaguarda.people.models import ContactChannel, IdentityDocument, ReturnEv
 from salvaguarda.people.services import records
 from salvaguarda.people.templatetags.people_urls import uuid_url
 
+# The person page with every panel filled (PersonPageWithPanelsTest).
+EXPECTED_PAGE_STATEMENTS = 26
+
 RETURN = {
     "program_phase": "MPP2",
     "returned_on": "2022-01-20",
@@ -133,3 +136,83 @@ class PersonFileTest(TestCase):
         self.assertEqual(
             uuid_url("people:detail", str(first)), reverse("people:detail", args=[first])
         )
+
+
+class PersonPageWithPanelsTest(TestCase):
+    """The page with the panels other apps add (rights, document procedures and the refugee
+    claim, referrals) and their proofs on the checklist: each of their reads made once."""
+
+    def test_the_panels_read_each_kind_of_record_once(self) -> None:
+        # The apps above people, for their records only (people imports none of them).
+        from django.utils import timezone
+
+        from salvaguarda.referrals.documents import services as documents
+        from salvaguarda.referrals.referring.models import Outcome, ReferralStep
+        from salvaguarda.referrals.rights.services import right_record
+        from salvaguarda.referrals.tests.test_referral_services import Network
+
+        class Family(Network):
+            pass
+
+        family = Family()
+        Family.build_network()
+        cast, mother, son = family.cast, family.mother, family.son
+        today = timezone.localdate()
+        with organization_scope(cast.org.pk):
+            for person, right, state in ((mother, "health", "access"), (son, "school", "access")):
+                right_record(
+                    by=cast.caseworker,
+                    person=person,
+                    data={"right": right, "state": state, "as_of": today},
+                )
+            documents.procedure_start(
+                by=cast.caseworker,
+                person=mother,
+                data={
+                    "doc_type": "TVRH",
+                    "applied_on": today,
+                    "office": "INM Tijuana",
+                    "advice_given_on": today,
+                },
+            )
+            documents.comar_step_record(
+                by=cast.caseworker,
+                person=mother,
+                data={"stage": "filed", "on": today, "advice_given_on": today},
+            )
+        referral = family.send(mother, family.clinic, now=timezone.now())
+        family.step(referral, ReferralStep.Kind.ACCEPTED)
+        family.close(referral, outcome=Outcome.RECEIVED, outcome_on=today)
+
+        client = sign_in(self.client, cast.caseworker)
+        url = reverse("people:detail", args=[mother.uuid])
+        client.get(url)  # the prepared queries' SQL is built here, once
+        with CaptureQueriesContext(connection) as run:
+            response = client.get(url)
+        self.assertContains(response, referral.reference)  # the panel and the proof
+        self.assertContains(response, family.clinic.name)
+        self.assertContains(response, 'data-testid="person-procedures"')
+        self.assertContains(response, 'data-testid="person-comar"')
+        self.assertContains(response, 'data-right="health" data-state="access"')
+        self.assertContains(response, 'data-testid="family-schooling"')
+        # Less the savepoints and PostgreSQL's setting of the scope (the same on every page).
+        statements = [
+            q["sql"]
+            for q in run.captured_queries
+            if "SAVEPOINT" not in q["sql"] and "set_config" not in q["sql"]
+        ]
+
+        def reading(table: str) -> list[str]:
+            return [sql for sql in statements if f'FROM "{table}"' in sql]
+
+        # The referrals panel and the proof of "Referrals made" share one read, with the
+        # referral, its service and provider in it; the rights panel and the school proof
+        # share one of the person's records (the other: the family's children's).
+        self.assertEqual(len(reading("referrals_referredperson")), 1, statements)
+        self.assertEqual(len(reading("referrals_referral")), 0, statements)
+        self.assertEqual(len(reading("referrals_rightrecord")), 2, statements)
+        self.assertEqual(len(reading("referrals_documentprocedure")), 1, statements)
+        self.assertEqual(len(reading("referrals_comarstep")), 1, statements)
+        # The whole page: 28 statements before, when the proofs read the referrals and the
+        # school records again.
+        self.assertEqual(len(statements), EXPECTED_PAGE_STATEMENTS, statements)

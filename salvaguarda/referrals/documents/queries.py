@@ -10,6 +10,7 @@ from django.http import Http404
 
 from salvaguarda.core import audit
 from salvaguarda.people.models import IdentityDocument, Person
+from salvaguarda.people.prepared import Prepared, attach
 from salvaguarda.people.queries_records import EXPIRY_WARNING_DAYS
 from salvaguarda.people.validation_records import MIGRATION_DOCUMENT_TYPES
 from salvaguarda.referrals.documents.models import ComarStep, DocumentProcedure
@@ -22,16 +23,33 @@ class DocumentsPanel:
     comar: list[ComarStep]
 
 
+# The panel's reads, their SQL built once per process (people/prepared.py); of the document a
+# procedure gave, the expiry the panel shows (the rest read if ever used).
+_PROCEDURES = Prepared(
+    lambda person_id: DocumentProcedure.objects.filter(person_id=person_id).annotate(
+        recorded_by=F("created_by__full_name"),
+        document_expires_on=F("document__expires_on"),
+    )
+)
+_COMAR = Prepared(
+    lambda person_id: ComarStep.objects.filter(person_id=person_id).annotate(
+        recorded_by=F("created_by__full_name")
+    )
+)
+
+
 def documents_panel(person: Person) -> DocumentsPanel:
-    procedures = list(
-        DocumentProcedure.objects.filter(person=person)
-        .select_related("document")
-        .annotate(recorded_by=F("created_by__full_name"))
-    )
-    comar = list(
-        ComarStep.objects.filter(person=person).annotate(recorded_by=F("created_by__full_name"))
-    )
-    return DocumentsPanel(procedures, comar)
+    procedures = _PROCEDURES.rows(person.pk)
+    for procedure in procedures:
+        attach(
+            procedure,
+            "document",
+            {
+                "id": procedure.document_id,
+                "expires_on": procedure.document_expires_on,
+            },
+        )
+    return DocumentsPanel(procedures, _COMAR.rows(person.pk))
 
 
 def procedure_get_for(person: Person, procedure_uuid: uuid.UUID) -> DocumentProcedure:

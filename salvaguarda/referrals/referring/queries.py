@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from salvaguarda.core.scoping import current_organization_id
 from salvaguarda.core.sharing import Side, record_read
 from salvaguarda.lib.crypto import DecryptionError
 from salvaguarda.people.models import Person
+from salvaguarda.people.prepared import Prepared, attach, keep, take
 from salvaguarda.referrals.referring import crossing
 from salvaguarda.referrals.referring.models import (
     Referral,
@@ -196,10 +197,69 @@ def counts_for(organization_id: int, now: datetime.datetime) -> dict[str, int]:
     }
 
 
-def referrals_of_person(person: Person) -> list[ReferredPerson]:
-    """The person's referrals (the sender's records), newest first, for their file."""
-    return list(
-        ReferredPerson.objects.filter(person=person).select_related(
-            "referral__service__provider", "referral__recipient"
-        )
+# A person's referrals (the sender's records), newest first, with the columns of the referral,
+# its service and provider that the file shows (its SQL built once per process: prepared.py).
+_LINKS = Prepared(
+    lambda person_id: ReferredPerson.objects.filter(person_id=person_id).annotate(
+        referral_uuid=F("referral__uuid"),
+        referral_organization=F("referral__organization"),
+        referral_recipient=F("referral__recipient"),
+        referral_reference=F("referral__reference"),
+        referral_service=F("referral__service"),
+        referral_status=F("referral__status"),
+        referral_outcome=F("referral__outcome"),
+        referral_outcome_on=F("referral__outcome_on"),
+        service_name=F("referral__service__name"),
+        service_provider=F("referral__service__provider"),
+        provider_name=F("referral__service__provider__name"),
     )
+)
+
+
+_KEPT = "_referrals_of_person"
+
+
+def referrals_of_person(person: Person) -> list[ReferredPerson]:
+    """The person's referrals (the sender's records), newest first, for their file: each with
+    its referral, the referral's service and the service's provider (the columns shown; the
+    rest read if ever used)."""
+    links = _LINKS.rows(person.pk)
+    for link in links:
+        referral = attach(
+            link,
+            "referral",
+            {
+                "id": link.referral_id,
+                "uuid": link.referral_uuid,
+                "organization": link.referral_organization,
+                "recipient": link.referral_recipient,
+                "reference": link.referral_reference,
+                "service": link.referral_service,
+                "status": link.referral_status,
+                "outcome": link.referral_outcome,
+                "outcome_on": link.referral_outcome_on,
+            },
+        )
+        service = attach(
+            referral,
+            "service",
+            {
+                "id": link.referral_service,
+                "name": link.service_name,
+                "provider": link.service_provider,
+            },
+        )
+        attach(service, "provider", {"id": link.service_provider, "name": link.provider_name})
+    return links
+
+
+def referrals_for_proof(person: Person) -> list[ReferredPerson]:
+    """`referrals_of_person`, kept on the person for the file's panel of the same page
+    (`referrals_for_panel`): the file reads the person's referrals once."""
+    return keep(person, _KEPT, referrals_of_person(person))
+
+
+def referrals_for_panel(person: Person) -> list[ReferredPerson]:
+    """The person's referrals for the file's panel: those the proof of "Referrals made" read
+    for the same page (the same person, in the same scope), else read now."""
+    return take(person, _KEPT, lambda: referrals_of_person(person))

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 
 from salvaguarda.people.models import SafeguardCheck
 from salvaguarda.people.safeguard_proofs import Latest, Proof, Source
+from salvaguarda.referrals.rights import queries
 from salvaguarda.referrals.rights.models import Right, RightRecord, State
 
 
 def _proof(person: Any) -> Proof | None:
-    latest = (
-        RightRecord.objects.filter(person=person, right=Right.SCHOOL).order_by("-as_of", "-id")
-    ).first()
+    # The person's records as the file's rights panel shows them (one query, its SQL built
+    # once, and read once for the page).
+    records = queries.records_for_proof(person)
+    latest = next((r for r in records if r.right == Right.SCHOOL), None)
     if latest is None:
         return None
     day = date_format(latest.as_of, "SHORT_DATE_FORMAT")

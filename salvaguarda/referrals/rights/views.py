@@ -95,9 +95,11 @@ def person_rights(user: Any, person: Person) -> dict[str, Any]:
     """The context of the file's panel: the rights at a glance, whether the person may work
     legally, and the school of each child of the family group."""
     today = timezone.localdate()
+    # The records the school proof read for the same page (else read now).
+    glance = queries.rights_glance(person, today, records=queries.records_for_panel(person))
     return {
         "person": person,
-        "lines": [(line, standing(line.latest)) for line in queries.rights_glance(person, today)],
+        "lines": [(line, standing(line.latest)) for line in glance],
         "work_document": queries.work_document(person, today),
         "has_family": person.household_id is not None,
         "children": [
