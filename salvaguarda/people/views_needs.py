@@ -1,41 +1,19 @@
 """A specific need recorded by hand on a person's file, and a need marked resolved."""
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from salvaguarda.core.access import Policy, active_organization, policy, signed_in_user
+from salvaguarda.core.access import Policy, policy, signed_in_user
 from salvaguarda.people import queries
 from salvaguarda.people.forms_needs import NeedForm, NeedResolveForm
-from salvaguarda.people.forms_records import RecordForm
-from salvaguarda.people.models import Person
 from salvaguarda.people.services import needs
-
-
-def _form_kwargs(request: HttpRequest, person: Person) -> dict[str, Any]:
-    return {
-        "data": request.POST if request.method == "POST" else None,
-        "person": person,
-        "time_zone": active_organization(request).time_zone,
-    }
-
-
-def _refused(form: RecordForm, exc: ValidationError) -> None:
-    """Put the service's messages next to their fields (the form usually caught them first)."""
-    if hasattr(exc, "error_dict"):
-        form.add_rule_errors(exc.error_dict)
-    else:
-        form.add_error(None, exc)
-
-
-def _to_file(person: Person) -> HttpResponse:
-    return redirect("people:detail", person_uuid=person.uuid)
+from salvaguarda.people.views_records import _form_kwargs, _refused, _to_file
 
 
 @policy(Policy.CASE_DATA)
