@@ -4,25 +4,19 @@ bounded length. Errors are collected by field (`core.writes.Errors`) and raised 
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salvaguarda.core.writes import Errors
 from salvaguarda.people.models import Person
+from salvaguarda.people.services.records import person_today
 
 MAX_NOTE = 1000
 
 
 def add(errors: Errors, field: str, message: str, code: str) -> None:
     errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
-def person_today(person: Person) -> datetime.date:
-    """Today where the person's organization works (its time zone)."""
-    return timezone.localdate(timezone=ZoneInfo(person.organization.time_zone))
 
 
 def as_date(value: Any) -> Any:

@@ -16,12 +16,11 @@ import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from salvaguarda.accounts.models import User
@@ -31,6 +30,7 @@ from salvaguarda.core.writes import create, update
 from salvaguarda.people import validation, vocab
 from salvaguarda.people import validation_records as rules
 from salvaguarda.people.models import Person, SpecificNeed
+from salvaguarda.people.services.records import person_today
 from salvaguarda.people.services.screening import needs_priority
 
 NEED_FIELDS = ("code", "priority", "identified_on", "note")
@@ -41,11 +41,6 @@ NOTE_PREFIX = "note="
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 Errors = dict[str, list[ValidationError]]
-
-
-def today_for(person: Person) -> datetime.date:
-    """Today where the person's organization works."""
-    return timezone.localdate(timezone=ZoneInfo(person.organization.time_zone))
 
 
 def note_of(need: SpecificNeed) -> str:
@@ -174,7 +169,7 @@ def need_record(*, by: User, person: Person, data: Mapping[str, Any]) -> Specifi
     _in_scope(person)
     # One write at a time for the person, so that two clicks cannot record the same need twice.
     Person.objects.select_for_update().filter(pk=person.pk).first()
-    today = today_for(person)
+    today = person_today(person)
     values: dict[str, Any] = {
         field: value.strip() if isinstance(value := data.get(field), str) else value
         for field in NEED_FIELDS
@@ -230,7 +225,7 @@ def need_resolve(
     current = SpecificNeed.objects.select_for_update().filter(pk=need.pk).first()
     if current is None:
         raise Http404
-    today = today_for(person)
+    today = person_today(person)
     day = today if resolved_on in (None, "") else resolved_on
     errors: Errors = {}
     if current.resolved_on is not None:

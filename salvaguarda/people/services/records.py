@@ -69,7 +69,7 @@ def _zone(person: Person) -> ZoneInfo:
     return ZoneInfo(person.organization.time_zone)
 
 
-def _today(person: Person) -> datetime.date:
+def person_today(person: Person) -> datetime.date:
     """Today where the organization works."""
     return timezone.localdate(timezone=_zone(person))
 
@@ -148,7 +148,7 @@ def _return_values(
         person,
         values,
         lambda v: rules.return_errors(
-            v, today=_today(person), born=rules.born_on(person), time_zone=_zone(person)
+            v, today=person_today(person), born=rules.born_on(person), time_zone=_zone(person)
         ),
     )
 
@@ -205,7 +205,9 @@ def _document_values(
         values["holds_original"] = True
 
     def check(cleaned: dict[str, Any]) -> rules.Errors:
-        errors = rules.document_errors(cleaned, today=_today(person), born=rules.born_on(person))
+        errors = rules.document_errors(
+            cleaned, today=person_today(person), born=rules.born_on(person)
+        )
         try:
             cleaned["number"] = rules.document_number(
                 str(cleaned["doc_type"]), str(cleaned["number"] or "")
@@ -238,7 +240,7 @@ def _mark_migration_document(by: User, person: Person, document: IdentityDocumen
         by=by,
         person=person,
         item=SafeguardCheck.Item.MIGRATION_DOCUMENT,
-        done_on=document.issued_on or _today(person),
+        done_on=document.issued_on or person_today(person),
     )
 
 
@@ -422,7 +424,7 @@ def consent_revoke(*, by: User, consent: Consent) -> Consent:
 def _not_applicable(person: Person, item: str) -> str:
     if item == SafeguardCheck.Item.CHILD_SCHOOLING:
         ages = {"low": safeguard_applies.SCHOOL_AGES[0], "high": safeguard_applies.SCHOOL_AGES[1]}
-        age = safeguard_applies.school_year_age(person, _today(person))
+        age = safeguard_applies.school_year_age(person, person_today(person))
         if age is None:
             return (
                 _(
@@ -450,7 +452,7 @@ def safeguard_record(
         SafeguardCheck,
         person,
         _prepared(SAFEGUARD_FIELDS, {"item": item, "done_on": done_on, "note": note}, None, person),
-        lambda v: rules.safeguard_errors(v, today=_today(person), born=rules.born_on(person)),
+        lambda v: rules.safeguard_errors(v, today=person_today(person), born=rules.born_on(person)),
     )
     existing = (
         SafeguardCheck.objects.select_for_update()
@@ -458,7 +460,7 @@ def safeguard_record(
         .first()
     )
     if existing is None and values["item"] not in safeguard_applies.applicable_to(
-        person, _today(person)
+        person, person_today(person)
     ):
         raise ValidationError({"item": ValidationError(_not_applicable(person, values["item"]))})
     if existing is None:

@@ -13,6 +13,7 @@ from salvaguarda.accounts.models import User
 from salvaguarda.core.writes import Errors, create
 from salvaguarda.people.models import Person
 from salvaguarda.people.safeguard_applies import SCHOOL_AGES
+from salvaguarda.people.services.records import person_today
 from salvaguarda.referrals import checks
 from salvaguarda.referrals.rights.details import DETAILS, WORK_FROM, applies
 from salvaguarda.referrals.rights.models import Barrier, Right, RightRecord, State
@@ -75,7 +76,7 @@ def right_record(*, by: User, person: Person, data: Mapping[str, Any]) -> RightR
     """Record where a person stands with one right on a day: `right`, `state`, `barrier` (when
     the state is a barrier), `as_of` (empty: today), `details` (the right's facts) and `note`."""
     errors: Errors = {}
-    today = checks.person_today(person)
+    today = person_today(person)
     right = data.get("right") or ""
     state = data.get("state") or ""
     barrier = data.get("barrier") or ""
